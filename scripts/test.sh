@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test command: static checks, then the test suite on SQLite and PostgreSQL (and Spark local mode).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-venv.sh
+V=.venv/bin
+echo "== ruff"; "$V/ruff" check src tests bench
+echo "== mypy"; "$V/mypy"
+[ -x scripts/ensure-java.sh ] && bash scripts/ensure-java.sh >&2 || true
+pg_dir=""
+cleanup() { [ -n "$pg_dir" ] && bash scripts/postgres.sh stop "$pg_dir"; }
+trap cleanup EXIT
+if [ -z "${ADWARDEN_TEST_POSTGRES_URL:-}" ]; then
+  out=$(bash scripts/postgres.sh start)
+  export ADWARDEN_TEST_POSTGRES_URL="${out%%|*}"
+  pg_dir="${out##*|}"
+fi
+echo "== pytest (PostgreSQL at ${ADWARDEN_TEST_POSTGRES_URL})"
+"$V/pytest" -q -p no:cacheprovider "$@"

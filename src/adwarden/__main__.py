@@ -1,0 +1,5 @@
+"""``python -m adwarden`` runs the CLI."""
+
+from adwarden.cli.main import main
+
+main()

@@ -1,0 +1,42 @@
+"""Request dependencies: the runtime and the acting user (API keys -> actor and roles)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from adwarden.domain import Actor, PermissionDenied
+from adwarden.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def parse_actor_spec(spec: str) -> Actor:
+    """``"alice:moderator,child-safety"`` -> Actor(alice, {moderator, child-safety})."""
+    name, _, roles = spec.partition(":")
+    return Actor(name=name, roles=frozenset(r.strip() for r in roles.split(",") if r.strip()))
+
+
+def get_actor(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Actor:
+    """The caller, from ``Authorization: Bearer KEY`` (or ``X-API-Key``) looked up in ``ADWARDEN_API_KEYS``.
+
+    With no keys configured in development, callers act as ``dev-platform`` with the platform role only."""
+    keys = runtime.settings.api_keys
+    header = request.headers.get("authorization", "")
+    key = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-api-key", "")
+    if not keys:
+        if runtime.settings.environment == "production":
+            raise PermissionDenied("no API keys are configured")
+        return Actor("dev-platform", frozenset({"platform"}))
+    spec = keys.get(key)
+    if spec is None:
+        raise PermissionDenied("missing or unknown API key")
+    return parse_actor_spec(spec)
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+ActorDep = Annotated[Actor, Depends(get_actor)]

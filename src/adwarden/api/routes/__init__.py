@@ -1,0 +1,1 @@
+"""Route groups, one APIRouter per module."""

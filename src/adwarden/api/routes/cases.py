@@ -1,0 +1,25 @@
+"""``/v1/cases``: the review queue, ordered by priority and risk. Restricted queues need their permission."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.schemas import CaseOut
+from adwarden.permissions import ensure_permission, has_permission
+from adwarden.review.queues import visible_queues
+from adwarden.storage.sql.queries import list_cases
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+@router.get("", response_model=list[CaseOut], summary="Open cases, highest priority first")
+def get_cases(runtime: RuntimeDep, actor: ActorDep, status: str = "open", limit: int = 100,
+              offset: int = 0) -> list[CaseOut]:
+    ensure_permission(actor, "case:view")
+    queues = visible_queues(runtime.screener.policy, restricted=has_permission(actor, "case:view-restricted"))
+    with runtime.db.read() as conn:
+        rows = list_cases(conn, status=status or None, queues=queues, limit=min(limit, 1000), offset=offset)
+    return [CaseOut(id=c.id, post_id=c.post_id, external_id=c.external_id, site=c.site, status=c.status.value,
+                    queue=c.queue, priority=c.priority, risk=c.risk, opened_at=c.opened_at,
+                    updated_at=c.updated_at) for c in rows]

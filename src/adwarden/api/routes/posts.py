@@ -1,0 +1,45 @@
+"""``/v1/posts``: submit a post for screening, read a post with its versions and latest verdict."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
+from adwarden.domain import InputError, NotFound
+from adwarden.ingest.schema import PostIn
+from adwarden.permissions import ensure_permission
+from adwarden.screening.service import ingest_posts
+from adwarden.storage.sql.queries import get_post, latest_assessment
+
+router = APIRouter(prefix="/v1/posts", tags=["posts"])
+
+
+@router.post("", response_model=VerdictOut, summary="Screen and store one post")
+def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep, request: Request) -> VerdictOut:
+    """Validate, store (idempotently) and screen one post; answer with the verdict and its reasons.
+
+    The same post sent twice is stored once (``duplicate: true`` with the stored verdict); changed content is
+    stored as a new version of the same post. The verdict is committed before this answer is sent.
+    """
+    ensure_permission(actor, "post:ingest")
+    s = runtime.settings
+    if post.body is not None and len(post.body) > s.max_body_bytes:
+        raise InputError(f"over the size limit of {s.max_body_bytes} characters", record="post", field="body")
+    outcome = ingest_posts(runtime.db, [post.to_domain()], runtime.screener, actor=actor)[0]
+    if outcome.assessment is None:
+        with runtime.db.read() as conn:
+            latest = latest_assessment(conn, outcome.post_id)
+        if latest is None:
+            raise NotFound(f"post {outcome.post_id} has no verdict")
+        return verdict_out(latest, duplicate=True)
+    return verdict_out(outcome.assessment)
+
+
+@router.get("/{post_id}", response_model=PostOut, summary="A post, all its versions and its latest verdict")
+def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostOut:
+    ensure_permission(actor, "post:view")
+    with runtime.db.read() as conn:
+        p = get_post(conn, post_id)
+        latest = latest_assessment(conn, post_id)
+    return post_out(p, latest)

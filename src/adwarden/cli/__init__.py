@@ -1,0 +1,1 @@
+"""Command-line interface (click). One module per command group."""

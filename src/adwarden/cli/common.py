@@ -1,0 +1,76 @@
+"""Shared CLI plumbing: settings and runtime per invocation, the operator as actor, JSON output, exit codes."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import click
+
+from adwarden.config import Settings, load_settings
+from adwarden.domain import Actor, AdWardenError
+from adwarden.runtime import Runtime, build_runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliState:
+    """Per-invocation state: settings are read once; the runtime is built on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._runtime: Runtime | None = None
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = build_runtime(self.settings)
+        return self._runtime
+
+    @property
+    def actor(self) -> Actor:
+        name = self.settings.cli_actor or f"cli:{_os_user()}"
+        roles = frozenset(r.strip() for r in self.settings.cli_roles.split(",") if r.strip())
+        return Actor(name=name, roles=roles)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+        return "unknown"
+
+
+def make_state(database_url: str | None, data_dir: str | None) -> CliState:
+    overrides: dict[str, object] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    return CliState(load_settings(**overrides))
+
+
+def get_state() -> CliState:
+    return cast(CliState, click.get_current_context().find_object(CliState))
+
+
+def handle_errors(fn: F) -> F:
+    """Map expected failures to a message on stderr and the error's exit code; bugs still raise."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AdWardenError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return cast(F, wrapper)
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))

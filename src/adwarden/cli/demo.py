@@ -1,0 +1,86 @@
+"""``adwarden demo``: the synthetic marketplace, and the main job that screens it and serves the API."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from adwarden.cli.common import get_state, handle_errors
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """A synthetic, non-explicit marketplace with planted networks (555-01xx phones, example.com)."""
+
+
+@demo_group.command("generate")
+@click.option("--count", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--network-share", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Share of posts that belong to planted networks.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True)
+@click.option("--truth", type=click.Path(dir_okay=False), help="Also write the planted networks as JSON here.")
+@handle_errors
+def generate_cmd(count: int, seed: int, network_share: float, out: str, truth: str | None) -> None:
+    """Write COUNT synthetic posts as JSONL (the ingest schema)."""
+    from adwarden.demo.generate import generate_posts, planted_networks
+
+    stream = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        for post in generate_posts(count, seed=seed, network_share=network_share):
+            stream.write(json.dumps(post, ensure_ascii=False) + "\n")
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    if truth:
+        nets = planted_networks(count, seed=seed, network_share=network_share)
+        Path(truth).write_text(json.dumps({k: list(v) for k, v in nets.items()}, indent=2), encoding="utf-8")
+
+
+@demo_group.command("run")
+@click.option("--count", type=click.IntRange(1), default=3000, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--serve/--no-serve", default=True, show_default=True, help="Serve the API afterwards.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@handle_errors
+def run_cmd(count: int, seed: int, serve: bool, port: int) -> None:
+    """The main job: generate a marketplace, screen and store it, print the summary, serve the API on
+    127.0.0.1."""
+    state = get_state()
+    data_dir = state.settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    corpus = data_dir / f"demo-{count}-{seed}.jsonl"
+    ctx = click.get_current_context()
+    ctx.invoke(generate_cmd, count=count, seed=seed, network_share=0.05, out=str(corpus),
+               truth=str(data_dir / f"demo-{count}-{seed}-truth.json"))
+    click.echo(f"generated {count} synthetic posts in {corpus}", err=True)
+    from adwarden.cli.ingest import ingest_cmd
+
+    ctx.invoke(ingest_cmd, file=str(corpus), fmt="jsonl", mapping=(), as_json=False, batch_size=None,
+               progress=None)
+    for extra in _post_ingest_steps():
+        subprocess.run([sys.executable, "-m", "adwarden", *extra], check=False)
+    from adwarden.cli.cases import list_cmd
+
+    ctx.invoke(list_cmd, status="open", queues=(), limit=10, as_json=False)
+    if serve:
+        from adwarden.cli.serve import serve_cmd
+
+        ctx.invoke(serve_cmd, host="127.0.0.1", port=port, log_level="warning")
+
+
+def _post_ingest_steps() -> list[list[str]]:
+    """Further demo steps that exist in this build (network summary...)."""
+    from adwarden.cli.main import cli
+
+    steps: list[list[str]] = []
+    if "networks" in cli.commands:
+        steps.append(["networks", "list", "--limit", "10"])
+    return steps
+
+
+commands = [demo_group]

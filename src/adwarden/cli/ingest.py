@@ -1,0 +1,131 @@
+"""``adwarden ingest FILE``: screen and store a JSONL or CSV file of posts."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from typing import IO, Any
+
+import click
+
+from adwarden.cli.common import emit_json, get_state, handle_errors
+from adwarden.domain import PostInput
+from adwarden.ingest.files import detect_format, parse_mapping, read_records
+from adwarden.screening.service import ingest_posts
+
+
+@click.command("ingest")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, exists=False))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Input format (default: by extension).")
+@click.option("--map", "mapping", multiple=True, metavar="TARGET=SOURCE",
+              help="Read a schema field from a differently named source field, e.g. external_id=sid or "
+                   "account.phone=phone. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object at the end.")
+@click.option("--batch-size", type=click.IntRange(1, 10000), default=None,
+              help="Posts committed per transaction (default: ADWARDEN_INGEST_BATCH_SIZE).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--ack", is_flag=True,
+              help="After each committed batch print 'ack LINE' on stderr: every record up to LINE is stored.")
+@handle_errors
+def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bool, batch_size: int | None,
+               progress: bool | None, ack: bool = False) -> None:
+    """Screen and store every post in FILE (JSONL or CSV; '-' reads stdin).
+
+    Bad records are reported by line and skipped; the rest go on. Each batch is committed before it is counted
+    as accepted, so stopping midway loses nothing counted, and running the same file again adds no duplicates.
+    """
+    state = get_state()
+    rt = state.runtime
+    actor = state.actor
+    maps = parse_mapping(mapping)
+    size = batch_size or rt.settings.ingest_batch_size
+    kind = detect_format(file, fmt)
+    stream: IO[bytes] = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+    show = sys.stderr.isatty() if progress is None else progress
+    started = time.perf_counter()
+    read = accepted = versions = duplicates = 0
+    rejected: list[dict[str, Any]] = []
+    actions: Counter[str] = Counter()
+    cases = 0
+    batch: list[PostInput] = []
+    last_line = 0
+
+    def flush() -> None:
+        nonlocal accepted, versions, duplicates, cases
+        if not batch:
+            if ack and last_line:
+                click.echo(f"ack {last_line}", err=True)
+            return
+        for o in ingest_posts(rt.db, batch, rt.screener, actor=actor):
+            if o.status == "duplicate":
+                duplicates += 1
+                continue
+            accepted += o.status == "accepted"
+            versions += o.status == "new-version"
+            if o.assessment is not None:
+                actions[o.assessment.verdict.action.value] += 1
+            if o.case_id:
+                cases += 1
+        batch.clear()
+        if ack:
+            click.echo(f"ack {last_line}", err=True)
+
+    try:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} records"),
+                      TimeElapsedColumn(), disable=not show, transient=True) as bar:
+            task = bar.add_task("ingest", total=None)
+            records = read_records(stream, kind, mapping=maps, max_body_chars=rt.settings.max_body_bytes,
+                                   max_field_chars=rt.settings.max_field_chars)
+            for rec in records:
+                read += 1
+                last_line = rec.line
+                if rec.error is not None:
+                    rejected.append({"line": rec.line, "error": str(rec.error)})
+                elif rec.post is not None:
+                    batch.append(rec.post)
+                    if len(batch) >= size:
+                        flush()
+                bar.update(task, completed=read)
+            flush()
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    seconds = round(time.perf_counter() - started, 3)
+    summary = {
+        "read": read,
+        "accepted": accepted,
+        "new_versions": versions,
+        "duplicates": duplicates,
+        "rejected": rejected,
+        "actions": {a: actions.get(a, 0) for a in ("allow", "hold", "block")},
+        "cases_opened_or_updated": cases,
+        "seconds": seconds,
+        "posts_per_second": round((accepted + versions + duplicates) / seconds, 1) if seconds else None,
+    }
+    if as_json:
+        emit_json(summary)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"ingest {file}", show_header=False)
+    for key in ("read", "accepted", "new_versions", "duplicates"):
+        table.add_row(key.replace("_", " "), str(summary[key]))
+    table.add_row("rejected", str(len(rejected)))
+    for a, n in summary["actions"].items():
+        table.add_row(f"action {a}", str(n))
+    table.add_row("cases opened/updated", str(cases))
+    table.add_row("seconds", str(seconds))
+    console = Console()
+    console.print(table)
+    for r in rejected[:20]:
+        console.print(Text.assemble(("rejected ", "red"), str(r["error"])))
+    if len(rejected) > 20:
+        console.print(f"... and {len(rejected) - 20} more rejected records (use --json for all)")
+
+
+commands = [ingest_cmd]

@@ -1,0 +1,70 @@
+"""One typed settings object, read once at start-up from ``ADWARDEN_*`` environment variables.
+
+Why one object: every command and the server must honour the same variables (``ADWARDEN_DATABASE_URL`` above
+all), and secrets must be refused when left at their defaults outside development. Each field carries a default
+and a description; ``docs/settings.md`` is checked against these fields by the test suite.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from adwarden.domain.errors import ConfigError
+
+DEV_BANK_KEY = "development-only-bank-key-change-me"
+
+
+class Settings(BaseSettings):
+    """AdWarden settings. Environment variables use the ``ADWARDEN_`` prefix (``ADWARDEN_DATA_DIR``...)."""
+
+    model_config = SettingsConfigDict(env_prefix="ADWARDEN_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = Field(
+        "development", description="Deployment environment; production refuses default secrets."
+    )
+    data_dir: Path = Field(Path("var"), description="Directory for the SQLite database, blobs and packages.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy database URL. Default: a SQLite file adwarden.db in the data directory. "
+        "Use postgresql+psycopg://... for PostgreSQL.",
+    )
+    policy_path: Path | None = Field(None, description="Policy TOML file; default: the packaged default policy.")
+    lexicon_path: Path | None = Field(None, description="Indicator lexicon file; default: the packaged lexicon.")
+    default_region: str = Field("US", description="Region used to read phone numbers written in national format.")
+    bank_hmac_key: str = Field(
+        DEV_BANK_KEY, description="Per-deployment secret for keyed hashes of bank identifiers (HMAC-SHA256)."
+    )
+    max_body_bytes: int = Field(256 * 1024, description="Largest accepted post body in bytes.")
+    max_field_chars: int = Field(2000, description="Largest accepted length of short fields (title, location...).")
+    ingest_batch_size: int = Field(200, description="Posts committed per transaction by file ingest.")
+    api_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description='API keys as JSON {"key": "actor-name:role1,role2"}. Empty in development: requests act as '
+        "dev-platform with the platform role.",
+    )
+    cli_actor: str | None = Field(None, description="Actor name recorded for CLI commands (default: OS user).")
+    cli_roles: str = Field("admin", description="Comma-separated roles of the CLI operator (shell access is trusted).")
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production" and self.bank_hmac_key == DEV_BANK_KEY:
+            raise ValueError("ADWARDEN_BANK_HMAC_KEY must be set to a secret in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'adwarden.db').resolve()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (plus explicit overrides), turning validation errors into ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc

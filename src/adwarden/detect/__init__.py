@@ -1,0 +1,1 @@
+"""Detectors: independent, each returning evidence. See :mod:`adwarden.detect.base`."""

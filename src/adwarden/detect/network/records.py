@@ -1,0 +1,198 @@
+"""What the linker needs to know about one post: :class:`LinkRecord`, and helpers that build it.
+
+Why a separate record: linking runs in three places (in process at ingest, over a whole corpus file, and as a
+Spark job) and over stored posts, so it reads a small, flat, picklable value instead of domain objects or ORM
+rows. Everything in it is already normalized: identifiers are ``(kind, value)`` pairs with the values the
+extractors produce (E.164 phones, lower-case e-mails, handles as ``platform:name``), image hashes are PDQ hex.
+
+>>> r = record_from_post({"external_id": "p1", "body": "Call (206) 555-0147", "account": {"id": "u1"}})
+>>> ("account", "default:u1") in r.identifiers
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from adwarden.detect.network.names import find_names
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from adwarden.domain import PostInput
+    from adwarden.extract.facts import Extraction
+
+__all__ = ["LINK_KINDS", "LinkRecord", "record_from_input", "record_from_post"]
+
+#: Every kind of link the linker knows. ``text`` and ``image`` (near-duplicate PDQ) are computed, the rest are
+#: identifiers carried by the record. ``--no-link KIND`` names one of these.
+LINK_KINDS = (
+    "phone",
+    "email",
+    "handle",
+    "payment",
+    "url",
+    "account",
+    "device",
+    "ip",
+    "image_sha256",
+    "image",
+    "text",
+)
+
+_PDQ_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """One post as the linker sees it.
+
+    ``post_id`` is unique in a corpus (AdWarden's stored id, or ``site:external_id`` for a file); two sites may
+    use the same ``external_id``. ``identifiers`` are ``(kind, value)`` pairs, ``image_hashes`` PDQ hashes as
+    64 hex digits. ``names`` and ``ages`` are the persons' names and stated ages the ad uses (for "many persons
+    on one phone"); ``lat``/``lon`` locate the ad when known.
+    """
+
+    post_id: str
+    external_id: str = ""
+    site: str = "default"
+    text: str = ""
+    identifiers: tuple[tuple[str, str], ...] = ()
+    image_hashes: tuple[str, ...] = ()
+    posted_at: datetime | None = None
+    location: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    names: tuple[str, ...] = ()
+    ages: tuple[int, ...] = ()
+    category: str | None = None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _account_identifiers(site: str, account: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    if not account:
+        return []
+    out: list[tuple[str, str]] = []
+    if account.get("id"):
+        out.append(("account", f"{site}:{account['id']}"))
+    if account.get("email"):
+        out.append(("email", str(account["email"]).strip().lower()))
+    if account.get("phone"):
+        phone = re.sub(r"[^\d+]", "", str(account["phone"]))
+        if phone:
+            out.append(("phone", phone if phone.startswith("+") else f"+1{phone}" if len(phone) == 10 else phone))
+    if account.get("device_id"):
+        out.append(("device", str(account["device_id"])))
+    if account.get("ip"):
+        out.append(("ip", str(account["ip"]).strip()))
+    return out
+
+
+def _media(media: Iterable[Mapping[str, Any]] | None) -> tuple[list[tuple[str, str]], list[str]]:
+    ids: list[tuple[str, str]] = []
+    pdqs: list[str] = []
+    for m in media or ():
+        sha = m.get("sha256")
+        if sha:
+            ids.append(("image_sha256", str(sha).lower()))
+        pdq = m.get("pdq")
+        if pdq and _PDQ_RE.match(str(pdq).lower()):
+            pdqs.append(str(pdq).lower())
+    return ids, pdqs
+
+
+def _from_extraction(extraction: Extraction) -> tuple[list[tuple[str, str]], tuple[int, ...], tuple[float, float] | None]:
+    ids: list[tuple[str, str]] = []
+    for fact in extraction.identifiers():
+        if fact.kind == "handle":
+            platform = fact.attrs.get("platform")
+            ids.append(("handle", f"{platform}:{fact.value}" if platform else fact.value))
+        else:
+            ids.append((fact.kind, fact.value))
+    ages: list[int] = []
+    for fact in extraction.ages:
+        try:
+            ages.append(int(float(fact.value)))
+        except ValueError:
+            continue
+    where: tuple[float, float] | None = None
+    for fact in extraction.locations:
+        lat, lon = fact.attrs.get("lat"), fact.attrs.get("lon")
+        if isinstance(lat, int | float) and isinstance(lon, int | float):
+            where = (float(lat), float(lon))
+            break
+    return ids, tuple(sorted(set(ages))), where
+
+
+def _dedupe(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple(dict.fromkeys(pairs))
+
+
+def record_from_post(
+    post: Mapping[str, Any], *, post_id: str | None = None, extraction: Extraction | None = None
+) -> LinkRecord:
+    """Build a record from a post dict in the ingest JSON schema (a corpus file line, a generated post).
+
+    When ``extraction`` is ``None`` the text is run through :func:`adwarden.extract.extract_all`. ``post_id``
+    defaults to ``site:external_id`` so equal external ids on two sites stay two posts.
+    """
+    site = str(post.get("site") or "default")
+    external_id = str(post.get("external_id") or "")
+    text = "\n".join(str(p) for p in (post.get("title"), post.get("body")) if p)
+    location = post.get("location")
+    if extraction is None:
+        from adwarden.extract import extract_all
+
+        extraction = extract_all(text, url=post.get("url"), location=location if isinstance(location, str) else None)
+    ids, ages, where = _from_extraction(extraction)
+    account = post.get("account")
+    ids.extend(_account_identifiers(site, account if isinstance(account, Mapping) else None))
+    media_ids, pdqs = _media(post.get("media") if isinstance(post.get("media"), list) else None)
+    ids.extend(media_ids)
+    return LinkRecord(
+        post_id=post_id or f"{site}:{external_id}",
+        external_id=external_id,
+        site=site,
+        text=text,
+        identifiers=_dedupe(ids),
+        image_hashes=tuple(dict.fromkeys(pdqs)),
+        posted_at=_parse_time(post.get("posted_at")),
+        location=location if isinstance(location, str) and location else None,
+        lat=where[0] if where else None,
+        lon=where[1] if where else None,
+        names=find_names(text),
+        ages=ages,
+        category=str(post["category"]) if post.get("category") else None,
+    )
+
+
+def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction | None = None) -> LinkRecord:
+    """Build a record from a validated :class:`~adwarden.domain.PostInput` (the ingest path)."""
+    as_dict: dict[str, Any] = {
+        "external_id": post.external_id,
+        "site": post.site,
+        "category": post.category,
+        "title": post.title,
+        "body": post.body,
+        "location": post.location,
+        "posted_at": post.posted_at,
+        "url": post.url,
+    }
+    if post.account is not None:
+        a = post.account
+        as_dict["account"] = {"id": a.id, "email": a.email, "phone": a.phone, "ip": a.ip, "device_id": a.device_id}
+    as_dict["media"] = [{"sha256": m.sha256, "pdq": m.pdq} for m in post.media]
+    return record_from_post(as_dict, post_id=post_id, extraction=extraction)

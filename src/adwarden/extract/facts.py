@@ -1,0 +1,117 @@
+"""Typed facts pulled out of ad text.
+
+A :class:`Fact` is one thing an extractor found: its kind, a normalized value that other parts of the
+system can compare and link on (an E.164 phone, a lower-case e-mail, a handle without ``@``), and the
+character span in the ORIGINAL text so a reviewer console can highlight exactly what was matched.
+:class:`Extraction` groups the facts of one post by kind and renders the JSONL shape of
+``adwarden extract``.
+
+>>> f = Fact("phone", "+12065550147", 5, 17, {})
+>>> Extraction(phones=(f,)).to_json()["phones"]
+[{'value': '+12065550147', 'start': 5, 'end': 17}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+#: Fact kinds, in the order :meth:`Extraction.facts` returns them.
+KINDS = (
+    "phone",
+    "email",
+    "url",
+    "handle",
+    "payment",
+    "age",
+    "price",
+    "location",
+    "service",
+    "availability",
+    "youth_language",
+)
+
+#: Kinds that identify a person or account and can link posts together.
+IDENTIFIER_KINDS = frozenset({"phone", "email", "url", "handle", "payment"})
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One extracted fact. ``start``/``end`` index the original text (``end`` exclusive)."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    attrs: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, hash=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"value", "start", "end", **attrs}``; attrs never override the three core keys."""
+        out: dict[str, Any] = dict(self.attrs)
+        out["value"] = self.value
+        out["start"] = self.start
+        out["end"] = self.end
+        return out
+
+
+# Extraction field name for each fact kind (the JSON keys of ``adwarden extract``).
+_FIELD_FOR_KIND = {
+    "phone": "phones",
+    "email": "emails",
+    "url": "urls",
+    "handle": "handles",
+    "payment": "payments",
+    "age": "ages",
+    "price": "prices",
+    "location": "locations",
+    "service": "service",
+    "availability": "availability",
+    "youth_language": "youth_language",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """All facts of one text, grouped by kind, each group in order of position."""
+
+    phones: tuple[Fact, ...] = ()
+    emails: tuple[Fact, ...] = ()
+    urls: tuple[Fact, ...] = ()
+    handles: tuple[Fact, ...] = ()
+    payments: tuple[Fact, ...] = ()
+    ages: tuple[Fact, ...] = ()
+    prices: tuple[Fact, ...] = ()
+    locations: tuple[Fact, ...] = ()
+    service: tuple[Fact, ...] = ()
+    availability: tuple[Fact, ...] = ()
+    youth_language: tuple[Fact, ...] = ()
+
+    @classmethod
+    def from_facts(cls, facts: list[Fact]) -> Extraction:
+        """Group ``facts`` by kind, sorted by position. Unknown kinds raise ``ValueError``."""
+        groups: dict[str, list[Fact]] = {name: [] for name in _FIELD_FOR_KIND.values()}
+        for fact in facts:
+            name = _FIELD_FOR_KIND.get(fact.kind)
+            if name is None:
+                raise ValueError(f"unknown fact kind {fact.kind!r}; expected one of {', '.join(KINDS)}")
+            groups[name].append(fact)
+        return cls(**{k: tuple(sorted(v, key=lambda f: (f.start, f.end))) for k, v in groups.items()})
+
+    def facts(self) -> tuple[Fact, ...]:
+        """Every fact, grouped in :data:`KINDS` order."""
+        out: list[Fact] = []
+        for f in fields(self):
+            out.extend(getattr(self, f.name))
+        return tuple(out)
+
+    def identifiers(self) -> tuple[Fact, ...]:
+        """Only facts that can link posts (phone, e-mail, URL, handle, payment handle)."""
+        return self.phones + self.emails + self.urls + self.handles + self.payments
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSONL shape of ``adwarden extract`` (without ``id``): one list per kind."""
+        return {f.name: [fact.to_json() for fact in getattr(self, f.name)] for f in fields(self)}

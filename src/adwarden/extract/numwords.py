@@ -1,0 +1,255 @@
+"""Reading digits written every way ad writers write them.
+
+Turns a folded text (see :func:`adwarden.extract.normalize.fold`) into *digit sequences*: runs of
+digits, number words (with common misspellings), tens and teens words, and look-alike letters
+(``o`` for 0, ``l``/``i`` for 1), joined by short runs of any separator (punctuation, spaces,
+emoji). Each sequence is a list of :class:`Group`: the digits written together without a
+separator, which is what tells a phone number (``206 555 0147``) from a date or a price list.
+
+Everything is done with compiled regular expressions whose pieces cannot overlap (digit tokens are
+word characters, separators are not), so matching is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Group", "Sequence", "digit_sequences"]
+
+_UNITS: dict[str, int] = {}
+for _digit, _words in enumerate(
+    [
+        "zero zer0 zro zeero zeroh",
+        "one 0ne uno",
+        "two tw0 twoo",
+        "three thre thr33 thr3e threee",
+        "four fuor foor fourr f0ur foure",
+        "five fiv fyve f1ve fivee",
+        "six sixx siks s1x sicks",
+        "seven sevn sven sevin sevan sevon svn seve 7even",
+        "eight eigth eigt eght eiqht eiight 8ight ate8",
+        "nine nien nyne n1ne niner nin9",
+    ]
+):
+    for _w in _words.split():
+        _UNITS[_w] = _digit
+_TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {
+    "twenty": 2, "thirty": 3, "forty": 4, "fourty": 4, "fifty": 5, "sixty": 6, "seventy": 7,
+    "eighty": 8, "ninety": 9,
+}
+
+_MULTIPLIERS = {"hundred": "00", "thousand": "000", "hundered": "00", "thousend": "000"}
+_ZERO_WORDS = frozenset({"oh"})
+_UNITS["oh"] = 0  # "oh" for zero; alone it is only a weak digit (see _tokenize)
+
+_LEET_SWAPS = {"o": "0", "i": "1", "e": "3"}
+
+
+def _leet_variants(word: str) -> set[str]:
+    """The word with any of its o/i/e written as 0/1/3 ("th0usand", "f1ve", "s3ven")."""
+    out = {word}
+    for i, ch in enumerate(word):
+        sub = _LEET_SWAPS.get(ch)
+        if sub is not None:
+            out |= {v[:i] + sub + v[i + 1 :] for v in out}
+    return out
+
+
+_VALUE: dict[str, tuple[str, int, bool]] = {}  # word -> (digits, fillable trailing zeros, multiplier)
+for _w, _u in _UNITS.items():
+    for _v in _leet_variants(_w):
+        _VALUE.setdefault(_v, (str(_u), 0, False))
+for _w, _t in _TEENS.items():
+    for _v in _leet_variants(_w):
+        _VALUE.setdefault(_v, (str(_t), 0, False))
+for _w, _t in _TENS.items():
+    for _v in _leet_variants(_w):
+        _VALUE.setdefault(_v, (f"{_t}0", 1, False))
+for _w, _z in _MULTIPLIERS.items():
+    for _v in _leet_variants(_w):
+        _VALUE.setdefault(_v, (_z, len(_z), True))
+
+_ALL_WORDS = sorted(_VALUE, key=lambda w: (-len(w), w))
+_MAX_WORD = max(map(len, _ALL_WORDS))
+_WORD_ALT = "|".join(re.escape(w) for w in _ALL_WORDS)
+
+# Look-alike letters attached to digits ("26o", "o72o", "5l5") are read as digits; standalone
+# ("call me o 206") only as weak digits that cannot start or end a sequence.
+# Between two digits a few more letters pass for digits: s=5, b=8, z=2 ("97iis68833").
+_HOMO = r"(?<=\d)[oilsbz]{1,3}(?=\d)|(?<=\d)[oil]{1,3}(?![a-z])|(?<![a-z])[oil]{1,3}(?=\d)"
+_WEAK = r"(?<![a-z])(?:oh|o|l|i)(?![a-z])"
+_NUMWORDS = rf"(?<![a-z])(?:{_WORD_ALT})+(?![a-z])"
+_DTOK = rf"(?:\d+|{_HOMO}|{_NUMWORDS}|{_WEAK})"
+# Separators: anything that is not a letter, digit or currency sign, at most 6 in a row.
+_SEP = r"(?:[^\w$£€¥]|_)"
+SEQUENCE_RE = re.compile(rf"{_DTOK}(?:{_SEP}{{0,6}}{_DTOK})*")
+_TOKEN_RE = re.compile(
+    rf"(?P<d>\d+)|(?P<h>{_HOMO})|(?P<w>{_NUMWORDS})|(?P<k>{_WEAK})|(?P<s>{_SEP}+)"
+)
+_ONE_WORD = re.compile(_WORD_ALT)
+_HOMO_DIGIT = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
+_CURRENCY_BEFORE = frozenset("$£€¥")
+
+
+@dataclass(slots=True)
+class Group:
+    """Digits written together (no separator between them), with their folded-text span."""
+
+    digits: str
+    start: int
+    end: int
+    weak: bool = False  # only look-alike letters written as a word of their own ("o", "oh", "i")
+    fill: int = 0  # trailing zeros from a tens/hundred word that a following number word fills in
+    words: bool = False  # made only of number words (so it may fill a previous group's zeros)
+    mult: bool = False  # a lone "hundred"/"thousand", which multiplies the previous group
+
+
+@dataclass(slots=True)
+class Sequence:
+    """Groups joined by short separator runs; ``plus`` when a ``+`` sign precedes the first group."""
+
+    groups: list[Group]
+    plus: bool
+
+
+def _combine(acc: str, fill: int, digits: str, dfill: int, mult: bool, words: bool) -> tuple[str, int]:
+    """Append one number (word) to the digits so far: "two hundred fifty five" -> "255"."""
+    if mult:
+        return (acc or "1") + digits, len(digits)
+    if fill and words and len(digits) <= fill:
+        return acc[: len(acc) - len(digits)] + digits, min(dfill, fill - len(digits) + dfill)
+    return acc + digits, dfill
+
+
+def _segment(run: str) -> list[str]:
+    """Split concatenated number words, trying every split ("fourfoureight" -> four four eight)."""
+    n = len(run)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[n] = []
+    for i in range(n - 1, -1, -1):
+        for j in range(min(n, i + _MAX_WORD), i, -1):
+            tail = best[j]
+            if tail is not None and run[i:j] in _VALUE:
+                best[i] = [run[i:j], *tail]
+                break
+    return best[0] or []
+
+
+def _word_value(run: str) -> tuple[str, int, bool]:
+    """Digits for a run of concatenated number words ("fivefive" -> "55", "twentysix" -> "26").
+
+    Returns (digits, fillable trailing zeros, the run is a lone multiplier like "hundred").
+    """
+    words = _segment(run)
+    if len(words) == 1 and _VALUE[words[0]][2]:
+        digits, fill, _ = _VALUE[words[0]]
+        return digits, fill, True
+    acc, fill = "", 0
+    for w in words:
+        digits, dfill, mult = _VALUE[w]
+        acc, fill = _combine(acc, fill, digits, dfill, mult, True)
+    return acc, fill, False
+
+
+def _tokenize(text: str, a: int, b: int) -> list[Group]:
+    """Split one sequence match into groups."""
+    groups: list[Group] = []
+    cur: Group | None = None
+    for m in _TOKEN_RE.finditer(text, a, b):
+        kind = m.lastgroup
+        s, e = m.span()
+        if kind == "s":
+            cur = None
+            continue
+        fill, words, mult = 0, False, False
+        if kind == "d":
+            digits, weak = m.group(), False
+        elif kind == "h":
+            digits, weak = m.group().translate(_HOMO_DIGIT), False
+        elif kind == "w":
+            word = m.group()
+            if word in _ZERO_WORDS:
+                digits, weak = "0", True
+            else:
+                digits, fill, mult = _word_value(word)
+                weak, words = False, True
+        else:
+            digits, weak = ("0" if m.group() in ("o", "oh") else "1"), True
+        if cur is None:
+            if mult:
+                digits = "1" + digits  # "hundred" alone is 100 ...
+            cur = Group(digits, s, e, weak, fill, words, mult)
+            groups.append(cur)
+        else:
+            cur.digits, cur.fill = _combine(cur.digits, cur.fill, digits, fill, mult, words)
+            cur.end = e
+            cur.weak = cur.weak and weak
+            cur.words = cur.words and words
+    return groups
+
+
+def _merge_fills(groups: list[Group]) -> list[Group]:
+    """``fifty five`` and ``two hundred six`` are one group each, not "50" "5" / "2" "00" "6"."""
+    out: list[Group] = []
+    for g in groups:
+        prev = out[-1] if out else None
+        if prev is not None and g.words and not g.weak and prev.words:
+            mult = g.mult
+            if mult:
+                # ... unless it follows a number: "two hundred" -> "200".
+                prev.digits, prev.fill = prev.digits + g.digits[1:], g.fill
+                prev.end = g.end
+                continue
+            if (prev.fill and len(g.digits) <= prev.fill):
+                prev.digits, prev.fill = _combine(prev.digits, prev.fill, g.digits, g.fill, mult, True)
+                prev.end = g.end
+                continue
+        out.append(g)
+    return out
+
+
+def digit_sequences(text: str, min_digits: int = 7) -> list[Sequence]:
+    """All digit sequences of at least ``min_digits`` digits in a folded text.
+
+    A sequence is cut where a group is preceded by a currency sign (``$200``): prices are never
+    part of a phone number. Look-alike letters standing alone are trimmed from both ends.
+    """
+    out: list[Sequence] = []
+    for m in SEQUENCE_RE.finditer(text):
+        a, b = m.span()
+        if b - a < min_digits:
+            continue
+        groups = _merge_fills(_tokenize(text, a, b))
+        # Cut at groups that are prices.
+        parts: list[list[Group]] = [[]]
+        for g in groups:
+            if g.start > 0 and text[g.start - 1] in _CURRENCY_BEFORE:
+                parts.append([])
+                continue
+            parts[-1].append(g)
+        for part in parts:
+            while part and part[0].weak:
+                part.pop(0)
+            while part and part[-1].weak:
+                part.pop()
+            if sum(len(g.digits) for g in part) < min_digits:
+                continue
+            first = part[0].start
+            plus = _plus_before(text, first)
+            out.append(Sequence(part, plus))
+    return out
+
+
+def _plus_before(text: str, pos: int) -> bool:
+    """Is there a ``+`` right before ``pos`` (allowing one space or an opening parenthesis)?"""
+    i = pos - 1
+    steps = 0
+    while i >= 0 and steps < 3 and text[i] in " ([":
+        i -= 1
+        steps += 1
+    return i >= 0 and text[i] == "+"

@@ -1,0 +1,202 @@
+"""Phone numbers through every obfuscation, as E.164.
+
+How it works (fast path first):
+
+1. :func:`adwarden.extract.numwords.digit_sequences` scans the folded text once with a linear regex
+   and yields sequences of at least 7 digits (number words, look-alike letters and exotic digits
+   already read as digits). Ads without such a sequence cost one regex scan.
+2. Each sequence is a list of *groups* (digits written together). A candidate phone starts and ends
+   on group boundaries. It is accepted only if it is **the whole sequence** or has **the shape of a
+   phone number** (``3-3-4``, ``1-3-3-4``, ten digits together, digit by digit, ...), so a date or a
+   list of prices next to a number cannot lend it digits, and a measurement like ``34-24-36`` is
+   never long enough.
+3. Candidates are validated and formatted by :mod:`phonenumbers` in the post's region (from the
+   ``region`` argument, or the URL / location of the post), with ``+``/``00``/``011`` or a leading
+   country-code group read as international. Results are cached per (digits, region).
+4. Numbers right after an ID word (``post id``, ``ref #``, ``order no``) are dropped, and so is any
+   run of more than 11 digits written together without a ``+`` (timestamps, listing IDs).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from types import MappingProxyType
+
+import phonenumbers
+
+from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.facts import Fact
+from adwarden.extract.numwords import Group, Sequence, digit_sequences
+
+__all__ = ["PhoneExtractor", "find_phones"]
+
+_E164 = phonenumbers.PhoneNumberFormat.E164
+_NO_ATTRS: MappingProxyType[str, object] = MappingProxyType({})
+_NANP_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO"})
+
+# Group shapes that are how people write phone numbers. Anything else must be the whole sequence.
+# NANP shapes are always trusted; the others (national formats elsewhere) only outside NANP or
+# after an explicit "+"/"00", so "2013 206 555" from a date before a US number is not a phone.
+_NANP_SHAPES = frozenset(
+    {(3, 3, 4), (1, 3, 3, 4), (3, 7), (6, 4), (3, 3, 2, 2), (1, 3, 7), (1, 10), (10,), (11,), (1, 3, 3, 2, 2)}
+)
+_OTHER_SHAPES = frozenset(
+    {
+        (3, 4, 4), (4, 3, 3), (4, 3, 4), (5, 6), (4, 6), (3, 4, 3), (2, 4, 4), (2, 3, 3, 3), (2, 10),
+        (3, 3, 3), (2, 3, 4, 4), (2, 2, 3, 3), (2, 4, 3, 3), (2, 3, 3, 4), (3, 3, 3, 4), (2, 5, 5),
+        (2, 5, 6), (3, 4, 4, 4), (2, 2, 2, 2, 2), (4, 4), (3, 3, 3, 3), (12,), (2, 9), (3, 9), (5, 5),
+    }
+)
+
+_ID_BEFORE = re.compile(
+    r"(?:\b(?:id|post(?:ing)?|ref(?:erence)?|order|invoice|case|item|sku|tracking|listing|"
+    r"confirmation|conf|ticket|account|acct|ad|ads|report|serial|isbn|zip|code)s?"
+    r"\s*(?:#|no\b\.?|num(?:ber)?\b|nr\b\.?|:|=|-|\s)*|\bid)\s*$"
+)
+
+
+@lru_cache(maxsize=65536)
+def _validate(digits: str, region: str, international: bool) -> str | None:
+    """E.164 of ``digits`` read in ``region`` (or as ``+digits``), or ``None`` if not a valid number."""
+    try:
+        if international:
+            num = phonenumbers.parse("+" + digits, None)
+        else:
+            num = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    return phonenumbers.format_number(num, _E164)
+
+
+def _is_shape(lengths: tuple[int, ...], nanp: bool) -> bool:
+    if lengths in _NANP_SHAPES or (not nanp and lengths in _OTHER_SHAPES):
+        return True
+    # Digit by digit, or mostly single digits with number words like "fifty five".
+    return len(lengths) >= 5 and max(lengths) <= 2
+
+
+def _too_long(digits: str, cc: str) -> bool:
+    """More than 11 digits written together: an ID, unless it starts with the region's country code."""
+    return len(digits) > 11 and not (cc and digits.startswith(cc) and len(digits) <= 13)
+
+
+def _strip_intl_prefix(digits: str, region: str) -> str | None:
+    """Digits after an international dialling prefix (00, or 011 in NANP), if present."""
+    if region in _NANP_REGIONS:
+        return digits[3:] if digits.startswith("011") else None
+    return digits[2:] if digits.startswith("00") else None
+
+
+def _candidate(digits: str, lengths: tuple[int, ...], region: str, plus: bool, whole: bool) -> str | None:
+    """E.164 for one candidate, trying international forms first when they are signalled."""
+    if len(digits) > 15 or len(digits) < 7:
+        return None
+    if plus:
+        return _validate(digits, region, True)
+    intl = _strip_intl_prefix(digits, region)
+    if intl is not None and len(intl) >= 7:
+        return _validate(intl, region, True)
+    if region in _NANP_REGIONS:
+        if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
+            found = _validate(digits, region, False)
+            if found is not None:
+                return found
+    else:
+        found = _validate(digits, region, False)
+        if found is not None:
+            return found
+        if len(digits) == 10 and lengths in ((3, 3, 4), (10,), (1, 3, 3, 4)):
+            found = _validate(digits, "US", False)
+            if found is not None:
+                return found
+    # A country code written as its own first group ("91-9643094927", "44 7700 900123").
+    if (whole or len(lengths) > 1) and lengths[0] <= 3 and len(digits) >= 10 and digits[0] not in "01":
+        found = _validate(digits, region, True)
+        if found is not None:
+            return found
+    return None
+
+
+def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str, int, int]]:
+    """(E.164, folded start, folded end) of every phone in one digit sequence."""
+    groups = seq.groups
+    n = len(groups)
+    nanp = region in _NANP_REGIONS
+    cc = "" if nanp else str(phonenumbers.country_code_for_region(region) or "")
+    found: list[tuple[int, int, int, int, str]] = []  # (-score, -ndigits, i, j, e164)
+    for i in range(n):
+        g = groups[i]
+        if _too_long(g.digits, cc) and not (i == 0 and seq.plus):
+            continue  # long runs written together are IDs or timestamps
+        digits = ""
+        lengths: list[int] = []
+        plus = seq.plus and i == 0
+        for j in range(i, n):
+            gj: Group = groups[j]
+            if _too_long(gj.digits, cc) and not plus:
+                break
+            digits += gj.digits
+            lengths.append(len(gj.digits))
+            if len(digits) > 15:
+                break
+            if len(digits) < 7:
+                continue
+            whole = i == 0 and j == n - 1
+            shape = _is_shape(tuple(lengths), nanp and not plus)
+            # Outside NANP (a region the post's URL or location gave us), national formats vary
+            # too much to list: any grouping of 2+ digits per group is plausible.
+            loose = not nanp and min(lengths) >= 2 and len(digits) >= 9
+            if not (whole or shape or loose):
+                continue
+            e164 = _candidate(digits, tuple(lengths), region, plus, whole)
+            if e164 is None:
+                continue
+            score = (2 if shape else 0) + (1 if whole else 0) + (1 if plus else 0)
+            found.append((-score, -len(digits), i, j, e164))
+    if not found:
+        return []
+    found.sort()
+    taken = [False] * n
+    out: list[tuple[str, int, int]] = []
+    for _neg_score, _neg_len, i, j, e164 in found:
+        if any(taken[i : j + 1]):
+            continue
+        start = groups[i].start
+        if _ID_BEFORE.search(text, max(0, start - 24), start):
+            continue
+        for k in range(i, j + 1):
+            taken[k] = True
+        if i == 0 and seq.plus:
+            start = text.rindex("+", max(0, start - 4), start)
+        elif start > 0 and text[start - 1] == "(" and ")" in text[start : groups[j].end]:
+            start -= 1
+        out.append((e164, start, groups[j].end))
+    return out
+
+
+def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
+    """Phone facts in ``ctx.text`` read in ``region``; spans index the original text."""
+    folded = ctx.folded
+    text = folded.text
+    seen: set[tuple[str, int]] = set()
+    for seq in digit_sequences(text):
+        for e164, a, b in _phones_in_sequence(text, seq, region):
+            start, end = folded.span(a, b)
+            if (e164, start) in seen:
+                continue
+            seen.add((e164, start))
+            yield Fact("phone", e164, start, end, _NO_ATTRS)
+
+
+@register
+class PhoneExtractor(Extractor):
+    """Phone numbers as E.164, in the region of the post."""
+
+    kind = "phone"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        return find_phones(ctx, ctx.region)

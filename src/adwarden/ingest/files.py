@@ -1,0 +1,162 @@
+"""Reading posts from JSONL and CSV files, record by record, never stopping at a bad one.
+
+Each record comes out as ``(line, PostInput)`` or ``(line, InputError)``; the caller stores the good ones and
+reports the bad ones. ``--map target=source`` renames fields for files that name them differently
+(``account.phone=phone`` fills a nested field).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+from adwarden.domain import InputError, PostInput
+from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS, validate_post
+
+Format = Literal["jsonl", "csv"]
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of a file: its 1-based line number and either a valid post or the error that rejected it."""
+
+    line: int
+    post: PostInput | None = None
+    error: InputError | None = None
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """``["external_id=sid", "account.phone=phone"]`` -> ``{"external_id": "sid", "account.phone": "phone"}``."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        target, sep, source = pair.partition("=")
+        if not sep or not target.strip() or not source.strip():
+            raise InputError(f"mapping {pair!r} must look like target=source", record="--map")
+        out[target.strip()] = source.strip()
+    return out
+
+
+def apply_mapping(raw: dict[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    if not mapping:
+        return raw
+    out = dict(raw)
+    for target, source in mapping.items():
+        if source not in raw:
+            continue
+        value = raw[source]
+        parts = target.split(".")
+        node = out
+        for p in parts[:-1]:
+            child = node.get(p)
+            if not isinstance(child, dict):
+                child = {}
+                node[p] = child
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
+def _csv_row_to_record(row: dict[str | None, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key is None or value is None or value == "":
+            continue
+        if key.startswith("account.") or key.startswith("account_"):
+            out.setdefault("account", {})[key.split(".", 1)[-1].removeprefix("account_")] = value
+        elif key == "media" or key.startswith("media."):
+            # CSV media: whitespace-separated URLs in one column.
+            out["media"] = [{"url": u} for u in str(value).split()]
+        else:
+            out[key] = value
+    return out
+
+
+def read_jsonl(
+    stream: IO[bytes],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    max_body_chars: int = MAX_BODY_CHARS,
+    max_field_chars: int = MAX_FIELD_CHARS,
+) -> Iterator[Record]:
+    mapping = mapping or {}
+    for line_no, raw_line in enumerate(stream, start=1):
+        if not raw_line.strip():
+            continue
+        try:
+            text = raw_line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Record(line_no, error=InputError(f"invalid UTF-8 at byte {exc.start}", record=f"line {line_no}"))
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Record(line_no, error=InputError(f"malformed JSON: {exc.msg} at column {exc.colno}",
+                                                   record=f"line {line_no}"))
+            continue
+        if isinstance(data, dict):
+            data = apply_mapping(data, mapping)
+        try:
+            post = validate_post(data, record=f"line {line_no}", max_body_chars=max_body_chars,
+                                 max_field_chars=max_field_chars)
+        except InputError as exc:
+            yield Record(line_no, error=exc)
+            continue
+        yield Record(line_no, post=post)
+
+
+def read_csv(
+    stream: IO[bytes],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    max_body_chars: int = MAX_BODY_CHARS,
+    max_field_chars: int = MAX_FIELD_CHARS,
+) -> Iterator[Record]:
+    mapping = mapping or {}
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    reader = csv.DictReader(text, restkey=None, restval=None)  # type: ignore[arg-type]
+    header = reader.fieldnames or []
+    for row in reader:
+        line_no = reader.line_num
+        record = f"line {line_no}"
+        if None in row:
+            yield Record(line_no, error=InputError(
+                f"ragged row: {len(header) + len(row[None])} values for {len(header)} columns", record=record))
+            continue
+        missing = [k for k, v in row.items() if v is None]
+        if missing:
+            yield Record(line_no, error=InputError(
+                f"ragged row: {len(header) - len(missing)} values for {len(header)} columns", record=record))
+            continue
+        bad = next((k for k, v in row.items() if isinstance(v, str) and _has_surrogate(v)), None)
+        if bad is not None:
+            yield Record(line_no, error=InputError("invalid UTF-8", record=record, field=str(bad)))
+            continue
+        data = apply_mapping(_csv_row_to_record(row), mapping)
+        try:
+            post = validate_post(data, record=record, max_body_chars=max_body_chars, max_field_chars=max_field_chars)
+        except InputError as exc:
+            yield Record(line_no, error=exc)
+            continue
+        yield Record(line_no, post=post)
+
+
+def _has_surrogate(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def detect_format(name: str, explicit: str | None) -> Format:
+    if explicit in ("jsonl", "csv"):
+        return explicit  # type: ignore[return-value]
+    return "csv" if name.lower().endswith(".csv") else "jsonl"
+
+
+def read_records(stream: IO[bytes], fmt: Format, **kw: Any) -> Iterator[Record]:
+    return read_csv(stream, **kw) if fmt == "csv" else read_jsonl(stream, **kw)

@@ -1,0 +1,179 @@
+"""The post schema, shared by the HTTP API (documented in OpenAPI) and file ingest.
+
+Only ``external_id`` and one of ``title``/``body`` are required. Unknown fields are ignored so that platforms
+can send richer records; limits (field length, body size) are enforced here so every entry point applies the
+same ones. Naive timestamps are read as UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from adwarden.domain import Account, InputError, MediaRef, PostInput
+
+MAX_FIELD_CHARS = 2000
+MAX_BODY_CHARS = 256 * 1024
+MAX_MEDIA = 100
+
+_HEX = "0123456789abcdef"
+
+
+class AccountIn(BaseModel):
+    """The posting account as the platform knows it."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    id: str = Field(..., min_length=1, max_length=255, description="Platform's account id.")
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=64)
+    ip: str | None = Field(None, max_length=64)
+    device_id: str | None = Field(None, max_length=255)
+
+
+class MediaIn(BaseModel):
+    """A media item: a URL and/or hashes. Pixels are not sent to AdWarden by default."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    url: str | None = Field(None, max_length=MAX_FIELD_CHARS)
+    sha256: str | None = Field(None, description="Hex SHA-256 of the file.")
+    md5: str | None = Field(None, description="Hex MD5 of the file.")
+    pdq: str | None = Field(None, description="PDQ perceptual hash, 64 hex characters.")
+    pdq_quality: int | None = Field(None, ge=0, le=100)
+
+    @field_validator("sha256", "md5", "pdq")
+    @classmethod
+    def _hex(cls, v: str | None, info: Any) -> str | None:
+        if v is None:
+            return None
+        v = v.lower()
+        want = {"sha256": 64, "md5": 32, "pdq": 64}[info.field_name]
+        if len(v) != want or any(c not in _HEX for c in v):
+            raise ValueError(f"must be {want} hexadecimal characters")
+        return v
+
+
+class PostIn(BaseModel):
+    """A post submitted for screening."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "external_id": "p-123",
+                    "site": "example-classifieds",
+                    "category": "personals",
+                    "title": "New in town this week",
+                    "body": "Call 206-555-0147",
+                    "location": "Seattle, WA",
+                    "posted_at": "2026-11-01T10:00:00Z",
+                    "url": "https://example.com/p-123",
+                    "account": {"id": "u-9", "email": "u9@example.com"},
+                    "media": [{"url": "https://example.com/i/1.jpg", "sha256": "0" * 64}],
+                }
+            ]
+        },
+    )
+    external_id: str = Field(..., min_length=1, max_length=500, description="The platform's id of the post.")
+    site: str = Field("default", min_length=1, max_length=200, description="Which site or product it came from.")
+    category: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=MAX_FIELD_CHARS)
+    body: str | None = Field(None, max_length=MAX_BODY_CHARS)
+    location: str | None = Field(None, max_length=MAX_FIELD_CHARS)
+    posted_at: datetime | None = None
+    url: str | None = Field(None, max_length=MAX_FIELD_CHARS)
+    account: AccountIn | None = None
+    media: list[MediaIn] = Field(default_factory=list, max_length=MAX_MEDIA)
+
+    @field_validator("external_id", "site", mode="before")
+    @classmethod
+    def _id_as_text(cls, v: Any) -> Any:
+        # Numeric ids are common in exports; accept them as their decimal text.
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        return v
+
+    @field_validator("title", "body", "location", "category", "url", "external_id", "site")
+    @classmethod
+    def _no_lone_surrogates(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"is not valid UTF-8 text (position {exc.start})") from None
+        return v
+
+    @field_validator("posted_at")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        if v is not None and v.tzinfo is None:
+            return v.replace(tzinfo=UTC)
+        return v.astimezone(UTC) if v is not None else None
+
+    @model_validator(mode="after")
+    def _needs_text(self) -> PostIn:
+        if not (self.title or self.body):
+            raise ValueError("one of title or body is required")
+        return self
+
+    def to_domain(self) -> PostInput:
+        account = None
+        if self.account is not None:
+            a = self.account
+            account = Account(id=a.id, email=a.email, phone=a.phone, ip=a.ip, device_id=a.device_id)
+        return PostInput(
+            external_id=self.external_id,
+            site=self.site,
+            category=self.category,
+            title=self.title,
+            body=self.body,
+            location=self.location,
+            posted_at=self.posted_at,
+            url=self.url,
+            account=account,
+            media=tuple(
+                MediaRef(url=m.url, sha256=m.sha256, md5=m.md5, pdq=m.pdq, pdq_quality=m.pdq_quality)
+                for m in self.media
+            ),
+        )
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(record)"
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """``(field path, message)`` for every problem pydantic found, e.g. ``("media[0].sha256", "...")``."""
+    out = []
+    for err in exc.errors(include_url=False):
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append((_field_path(tuple(err["loc"])), msg))
+    return out
+
+
+def validate_post(
+    data: Any, *, record: str, max_body_chars: int = MAX_BODY_CHARS, max_field_chars: int = MAX_FIELD_CHARS
+) -> PostInput:
+    """Validate one raw record into a :class:`PostInput` or raise :class:`InputError` naming record and field."""
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object, got {type(data).__name__}", record=record)
+    try:
+        post = PostIn.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+        field, msg = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise InputError(msg + more, record=record, field=field) from None
+    if post.body is not None and len(post.body) > max_body_chars:
+        raise InputError(f"body is over the size limit of {max_body_chars} characters", record=record, field="body")
+    for name in ("title", "location", "url", "category"):
+        value = getattr(post, name)
+        if value is not None and len(value) > max_field_chars:
+            raise InputError(f"longer than {max_field_chars} characters", record=record, field=name)
+    return post.to_domain()

@@ -1,0 +1,115 @@
+"""Compose extract -> detect -> policy for one post. Pure: no I/O of its own.
+
+The same :class:`Screener` runs behind the HTTP API, file ingest, rescans and batch jobs, so a post gets the
+same verdict whichever way it came in. Detectors that cannot run on a post (an undecodable image, a missing
+extra) raise :class:`~adwarden.domain.DetectorSkipped`; the post is still screened by the others and the
+skip is recorded in the screening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from adwarden.detect.base import DetectorRegistry, ScreenContext
+from adwarden.domain import DetectorSkipped, Evidence, Identifier, PostInput, Verdict
+from adwarden.extract import extract_all
+from adwarden.extract.normalize import normalize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from adwarden.extract.facts import Extraction
+    from adwarden.policy import Policy
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What screening one post version produced: facts, evidence, the verdict, and the versions that made it."""
+
+    extraction: Extraction
+    identifiers: tuple[Identifier, ...]
+    evidence: tuple[Evidence, ...]
+    verdict: Verdict
+    versions: Mapping[str, str]
+    skipped: tuple[str, ...] = field(default_factory=tuple)
+
+
+def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier, ...]:
+    """Linkable identifiers: extracted from the text, sent with the account, and media hashes (deduplicated)."""
+    out: list[Identifier] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(ident: Identifier) -> None:
+        key = (ident.kind, ident.value, ident.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(ident)
+
+    for fact in extraction.identifiers():
+        platform = fact.attrs.get("platform") if fact.attrs else None
+        add(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
+    if post.account is not None:
+        a = post.account
+        add(Identifier("account", f"{post.site}:{a.id}", source="account"))
+        if a.email:
+            add(Identifier("email", a.email.strip().lower(), source="account"))
+        if a.phone:
+            phone = _account_phone(a.phone)
+            if phone:
+                add(Identifier("phone", phone, source="account"))
+        if a.ip:
+            add(Identifier("ip", a.ip.strip(), source="account"))
+        if a.device_id:
+            add(Identifier("device", a.device_id.strip(), source="account"))
+    for m in post.media:
+        if m.sha256:
+            add(Identifier("sha256", m.sha256, source="media"))
+        if m.md5:
+            add(Identifier("md5", m.md5, source="media"))
+        if m.pdq:
+            add(Identifier("pdq", m.pdq, source="media"))
+    return tuple(out)
+
+
+def _account_phone(raw: str) -> str | None:
+    ex = extract_all(raw)
+    return ex.phones[0].value if ex.phones else None
+
+
+class Screener:
+    """Screens posts with a registry of detectors and a policy."""
+
+    def __init__(self, registry: DetectorRegistry, policy: Policy, *, region: str = "US") -> None:
+        self.registry = registry
+        self.policy = policy
+        self.region = region
+        self._versions = {**{f"detector:{k}": v for k, v in registry.versions().items()},
+                          "policy": policy.version, "policy_digest": policy.digest}
+
+    @property
+    def versions(self) -> Mapping[str, str]:
+        return self._versions
+
+    def screen(self, post: PostInput, *, network: Mapping[str, Any] | None = None) -> Screening:
+        from adwarden.policy import evaluate
+
+        text = post.text
+        extraction = extract_all(text, url=post.url, location=post.location, region=self.region)
+        identifiers = identifiers_for(post, extraction)
+        ctx = ScreenContext(
+            post=post,
+            text=text,
+            extraction=extraction,
+            normalized=normalize(text),
+            identifiers=identifiers,
+            network=network or {},
+        )
+        evidence: list[Evidence] = []
+        skipped: list[str] = []
+        for detector in self.registry:
+            try:
+                evidence.extend(detector.detect(ctx))
+            except DetectorSkipped as exc:
+                skipped.append(f"{detector.name}: {exc}")
+        verdict = evaluate(self.policy, evidence, network=network or {})
+        return Screening(extraction, identifiers, tuple(evidence), verdict, self._versions, tuple(skipped))

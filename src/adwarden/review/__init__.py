@@ -1,0 +1,1 @@
+"""Review: cases, queues and decisions (service functions, audited)."""

@@ -1,0 +1,1 @@
+"""Storage edge: SQL (SQLAlchemy 2 Core) and blobs. Repositories return domain objects."""

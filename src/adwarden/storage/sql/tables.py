@@ -1,0 +1,186 @@
+"""Core tables of the spine. Other areas add their tables to the same :data:`metadata` in ``tables_<area>.py``.
+
+Portable types only (String, Text, Integer, Float, Boolean, JSON, UTCDateTime) so SQLite and PostgreSQL run the
+same tests. Posts keep every version: ``post_versions`` is append-only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from adwarden.storage.sql.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(300), primary_key=True),  # site + ":" + platform account id
+    Column("site", String(200), nullable=False),
+    Column("external_id", String(255), nullable=False),
+    Column("email", String(320)),
+    Column("phone", String(64)),
+    Column("ip", String(64)),
+    Column("device_id", String(255)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("site", String(200), nullable=False),
+    Column("external_id", String(500), nullable=False),
+    Column("account_id", String(300), ForeignKey("accounts.id")),
+    Column("latest_version", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("site", "external_id", name="uq_posts_site_external_id"),
+)
+
+post_versions = Table(
+    "post_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text),
+    Column("body", Text),
+    Column("category", String(200)),
+    Column("location", String(2000)),
+    Column("url", String(2000)),
+    Column("posted_at", UTCDateTime()),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("account", JSON),
+    Column("media", JSON),
+    UniqueConstraint("post_id", "version", name="uq_post_versions_post_id_version"),
+    UniqueConstraint("post_id", "content_hash", name="uq_post_versions_post_id_content_hash"),
+)
+
+identifiers = Table(
+    "identifiers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("value", String(500), nullable=False),
+    Column("start", Integer),
+    Column("end", Integer),
+    Column("platform", String(64)),
+    Column("source", String(16), nullable=False),
+    Index("ix_identifiers_kind_value", "kind", "value"),
+    Index("ix_identifiers_post_id", "post_id"),
+)
+
+media = Table(
+    "media",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("url", String(2000)),
+    Column("sha256", String(64)),
+    Column("md5", String(32)),
+    Column("pdq", String(64)),
+    Column("pdq_quality", Integer),
+    Column("error", Text),
+    Index("ix_media_post_id", "post_id"),
+    Index("ix_media_sha256", "sha256"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("risk", Float, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("queue", String(64)),
+    Column("open_case", Boolean, nullable=False),
+    Column("preserve", Boolean, nullable=False, default=False),
+    Column("reasons", JSON, nullable=False),
+    Column("contributions", JSON, nullable=False),
+    Column("rules_fired", JSON, nullable=False),
+    Column("versions", JSON, nullable=False),
+    Column("trigger", String(32), nullable=False),
+    Column("case_id", String(40)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_assessments_post_id", "post_id", "created_at"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("queue", String(64), nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("risk", Float, nullable=False),
+    Column("opened_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("closed_at", UTCDateTime()),
+    Column("close_reason", Text),
+    Index("ix_cases_status_queue", "status", "queue", "priority"),
+    Index("ix_cases_post_id", "post_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    Column("outcome", String(64), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("subject_type", String(64), nullable=False),
+    Column("subject_id", String(500), nullable=False),
+    Column("payload", Text, nullable=False),  # canonical JSON text: hashed exactly as stored
+    Column("created_at", String(40), nullable=False),  # ISO-8601 UTC text: hashed exactly as stored
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_events_subject", "subject_type", "subject_id"),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)

@@ -1,0 +1,76 @@
+"""Reading JSONL and CSV files: bad records are reported by line, the rest go on."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from adwarden.domain import InputError
+from adwarden.ingest.files import apply_mapping, parse_mapping, read_csv, read_jsonl
+
+
+def _jsonl(*lines: bytes) -> io.BytesIO:
+    return io.BytesIO(b"\n".join(lines) + b"\n")
+
+
+def test_jsonl_bad_lines_do_not_stop_the_rest() -> None:
+    stream = _jsonl(
+        b'{"external_id": "a", "body": "ok"}',
+        b'{"external_id": "b", "body": ',
+        b'{"external_id": "c", "body": "caf\xe9 bad utf8"}',
+        b'{"external_id": "d", "body": 12}',
+        b"",
+        b'{"external_id": "e", "title": "ok too"}',
+    )
+    recs = list(read_jsonl(stream))
+    assert [r.line for r in recs] == [1, 2, 3, 4, 6]
+    assert [r.post.external_id for r in recs if r.post] == ["a", "e"]
+    errors = {r.line: str(r.error) for r in recs if r.error}
+    assert "line 2" in errors[2] and "malformed JSON" in errors[2]
+    assert "line 3" in errors[3] and "UTF-8" in errors[3]
+    assert "line 4: body" in errors[4]
+
+
+def test_jsonl_mapping_renames_and_nests() -> None:
+    stream = _jsonl(b'{"sid": "x1", "text": "hello", "phone": "206-555-0147", "created": "2026-01-02T03:04:05"}')
+    maps = parse_mapping(["external_id=sid", "body=text", "account.id=sid", "account.phone=phone",
+                          "posted_at=created"])
+    (rec,) = list(read_jsonl(stream, mapping=maps))
+    assert rec.post is not None
+    assert rec.post.external_id == "x1" and rec.post.body == "hello"
+    assert rec.post.account is not None and rec.post.account.phone == "206-555-0147"
+
+
+def test_bad_mapping_is_refused() -> None:
+    with pytest.raises(InputError, match="target=source"):
+        parse_mapping(["external_id"])
+
+
+def test_apply_mapping_leaves_missing_sources() -> None:
+    assert apply_mapping({"a": 1}, {"external_id": "nope"}) == {"a": 1}
+
+
+def test_csv_ragged_rows_and_bad_utf8() -> None:
+    data = (
+        b"external_id,title,body\n"
+        b"a,Sofa,Blue sofa\n"
+        b"b,Chair\n"
+        b"c,Desk,Oak,extra\n"
+        b"d,Lamp,\xff\xfe broken\n"
+        b'e,"Multi\nline",fine\n'
+    )
+    recs = list(read_csv(io.BytesIO(data)))
+    ok = [r.post.external_id for r in recs if r.post]
+    assert ok == ["a", "e"]
+    errors = [str(r.error) for r in recs if r.error]
+    assert any("ragged row" in e and "line 3" in e for e in errors)
+    assert any("ragged row" in e and "line 4" in e for e in errors)
+    assert any("UTF-8" in e and "body" in e for e in errors)
+
+
+def test_csv_account_columns() -> None:
+    data = b"external_id,body,account.id,account.email\nz,hi,u1,u1@example.com\n"
+    (rec,) = list(read_csv(io.BytesIO(data)))
+    assert rec.post is not None and rec.post.account is not None
+    assert rec.post.account.email == "u1@example.com"
