@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from adwarden.config import Settings
 from adwarden.pipeline import Screener
-from adwarden.runtime import Runtime, build_runtime, build_screener
+from adwarden.runtime import Runtime, build_screener
 from adwarden.storage.sql.database import Database
 
 PG_URL = os.environ.get("ADWARDEN_TEST_POSTGRES_URL")
@@ -30,9 +31,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(f"sqlite:///{path}")
     db.migrate()
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
     return path
 
 

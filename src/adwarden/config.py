@@ -48,6 +48,47 @@ class Settings(BaseSettings):
     )
     cli_actor: str | None = Field(None, description="Actor name recorded for CLI commands (default: OS user).")
     cli_roles: str = Field("admin", description="Comma-separated roles of the CLI operator (shell access is trusted).")
+    legal_signing_key_path: Path | None = Field(
+        None, description="Ed25519 private key (PEM or 64 hex chars) that signs evidence packages; wins over the key."
+    )
+    legal_signing_key: str | None = Field(
+        None, description="Ed25519 private key as PEM or 64 hex chars. Unset: a public development key, refused "
+        "outside development/test."
+    )
+    legal_emergency_hours: int = Field(4, description="Hours within which an emergency disclosure request is due.")
+    legal_default_days: int = Field(14, description="Days within which other legal process is due by default.")
+    legal_preservation_days: int = Field(90, description="Days a §2703(f) preservation lasts (at least 90).")
+    legal_cybertip_preservation_days: int = Field(
+        365, description="Days a filed CyberTipline report's contents are held (at least 365, REPORT Act)."
+    )
+    legal_official_domains: str = Field(
+        ".gov,.mil,.us,.police.uk,.gc.ca,.gov.uk,.gov.au",
+        description="Comma-separated e-mail domain suffixes treated as official for emergency-request checks.",
+    )
+    ncmec_environment: Literal["test", "production"] = Field(
+        "test", description="NCMEC CyberTipline environment; production files real CyberTips and must be set explicitly."
+    )
+    ncmec_url: str | None = Field(
+        None, description="ISPWS base URL override (e.g. the local stand-in); default: the environment's URL."
+    )
+    ncmec_username: str | None = Field(None, description="NCMEC ISPWS user name (HTTP Basic auth).")
+    ncmec_password: str | None = Field(None, description="NCMEC ISPWS password (HTTP Basic auth).")
+    ncmec_timeout: float = Field(30.0, description="Seconds before an ISPWS call times out (then it is retried).")
+    ncmec_retry_attempts: int = Field(4, description="Attempts per ISPWS call on transient failures (exponential back-off).")
+    reporter_first_name: str | None = Field(None, description="CyberTipline reporting person: first name.")
+    reporter_last_name: str | None = Field(None, description="CyberTipline reporting person: last name.")
+    reporter_email: str | None = Field(None, description="CyberTipline reporting person: e-mail (NCMEC requires it).")
+    reporter_phone: str | None = Field(None, description="CyberTipline reporting person: phone.")
+    reporter_company: str | None = Field(None, description="Company name, first line of every report's companyTemplate.")
+    reporter_company_template: str | None = Field(
+        None, description="Boilerplate for every report (how to serve legal process, retention, 24-hour contact)."
+    )
+    reporter_terms_of_service: str | None = Field(None, description="Terms of service text or URL sent with reports.")
+    reporter_legal_url: str | None = Field(None, description="URL of the platform's law-enforcement guidelines.")
+    reporter_platform: str | None = Field(None, description="Platform (application) name sent as incidentSummary/platform.")
+    report_requires_second_approval: bool = Field(
+        False, description="Require a second person with report:submit to approve a CyberTipline draft before submission."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import phonenumbers
+
 from adwarden.detect.base import DetectorRegistry, ScreenContext
 from adwarden.domain import DetectorSkipped, Evidence, Identifier, PostInput, Verdict
 from adwarden.extract import extract_all
-from adwarden.extract.normalize import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     from adwarden.extract.facts import Extraction
@@ -71,9 +72,15 @@ def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier
     return tuple(out)
 
 
-def _account_phone(raw: str) -> str | None:
-    ex = extract_all(raw)
-    return ex.phones[0].value if ex.phones else None
+def _account_phone(raw: str, region: str = "US") -> str | None:
+    """A platform-sent phone in E.164, or None when it does not parse as a valid number."""
+    try:
+        num = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
 class Screener:
@@ -100,7 +107,6 @@ class Screener:
             post=post,
             text=text,
             extraction=extraction,
-            normalized=normalize(text),
             identifiers=identifiers,
             network=network or {},
         )

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from ncmec_cases import GOLDEN_CASES, REPORTER, ad_with_images, possible_minor_escalated, text_only_trafficking
 
 from adwarden.reporting.ncmec.build import (
     DEFAULT_ESCALATION_REASON,
@@ -23,6 +22,14 @@ from adwarden.reporting.ncmec.build import (
 )
 from adwarden.reporting.ncmec.model import IncidentType, ReportAnnotations, ReportCase
 from adwarden.reporting.ncmec.validate import load_schema, validate_file_details_xml, validate_report_xml
+
+from .ncmec_cases import (
+    GOLDEN_CASES,
+    REPORTER,
+    ad_with_images,
+    possible_minor_escalated,
+    text_only_trafficking,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 WRITE = os.environ.get("ADWARDEN_WRITE_GOLDEN") == "1"

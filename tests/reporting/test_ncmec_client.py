@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from ncmec_cases import ad_with_images, text_only_trafficking
 from PIL import Image
 
 from adwarden.domain.errors import ConfigError, Conflict, ExternalServiceError
@@ -23,6 +22,8 @@ from adwarden.reporting.ncmec.model import MediaFile, ReportCase
 from adwarden.reporting.ncmec.standin import StandinServer
 from adwarden.reporting.ncmec.submission import recover_submission, retract_submission, run_submission
 from adwarden.reporting.ncmec.validate import validate_file_details_xml
+
+from .ncmec_cases import ad_with_images, text_only_trafficking
 
 USER, PASSWORD = "esp-test", "s3cret-test"
 
@@ -46,7 +47,7 @@ def rec() -> Recorder:
 
 
 @pytest.fixture
-def client(server: StandinServer, rec: Recorder) -> Iterator[NCMECClient]:
+def ispws(server: StandinServer, rec: Recorder) -> Iterator[NCMECClient]:
     with NCMECClient(
         server.url,
         USER,
@@ -75,15 +76,15 @@ def image_case(tmp_path: Path) -> ReportCase:
     return case
 
 
-def _submit(client: NCMECClient, case: ReportCase, rec: Recorder, state: SubmissionState | None = None) -> SubmissionState:
+def _submit(ispws: NCMECClient, case: ReportCase, rec: Recorder, state: SubmissionState | None = None) -> SubmissionState:
     return run_submission(
-        client, report_xml=build_report_xml(case), media=case.media, state=state or SubmissionState(), persist=rec.states.append
+        ispws, report_xml=build_report_xml(case), media=case.media, state=state or SubmissionState(), persist=rec.states.append
     )
 
 
-def test_status_and_xsd(client: NCMECClient) -> None:
-    assert client.status().ok
-    assert b"<xs:schema" in client.fetch_xsd()
+def test_status_and_xsd(ispws: NCMECClient) -> None:
+    assert ispws.status().ok
+    assert b"<xs:schema" in ispws.fetch_xsd()
 
 
 def test_bad_credentials_are_not_retried(server: StandinServer, rec: Recorder) -> None:
@@ -95,9 +96,9 @@ def test_bad_credentials_are_not_retried(server: StandinServer, rec: Recorder) -
 
 
 def test_full_flow_submit_upload_fileinfo_finish(
-    server: StandinServer, client: NCMECClient, rec: Recorder, image_case: ReportCase, tmp_path: Path
+    server: StandinServer, ispws: NCMECClient, rec: Recorder, image_case: ReportCase, tmp_path: Path
 ) -> None:
-    state = _submit(client, image_case, rec)
+    state = _submit(ispws, image_case, rec)
     assert state.step is Step.FINISHED
     assert server.state.calls == ["submit", "upload", "upload", "fileinfo", "fileinfo", "finish"]
     [report] = server.state.reports.values()
@@ -118,46 +119,46 @@ def test_full_flow_submit_upload_fileinfo_finish(
     assert (tmp_path / "standin" / str(report.report_id) / "report.xml").read_bytes() == report.xml
 
 
-def test_text_only_case_is_filed(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
-    state = _submit(client, text_only_trafficking(), rec)
+def test_text_only_case_is_filed(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
+    state = _submit(ispws, text_only_trafficking(), rec)
     assert state.step is Step.FINISHED
     assert server.state.calls == ["submit", "finish"]
 
 
-def test_code_1000_is_retried_with_backoff(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_code_1000_is_retried_with_backoff(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     server.state.fail_next("code1000", 2, endpoint="submit")
-    state = _submit(client, text_only_trafficking(), rec)
+    state = _submit(ispws, text_only_trafficking(), rec)
     assert state.step is Step.FINISHED
     assert server.state.calls == ["submit", "submit", "submit", "finish"]
     assert rec.sleeps == [0.01, 0.02]
     assert len(server.state.reports) == 1
 
 
-def test_http_500_is_retried(server: StandinServer, client: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
+def test_http_500_is_retried(server: StandinServer, ispws: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
     server.state.fail_next("http500", 1, endpoint="upload")
-    assert _submit(client, image_case, rec).step is Step.FINISHED
+    assert _submit(ispws, image_case, rec).step is Step.FINISHED
     assert server.state.calls.count("upload") == 3
     assert rec.exchanges[1].http_status == 500
 
 
-def test_timeout_is_retried(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_timeout_is_retried(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     server.state.fail_next("timeout", 1, endpoint="finish", delay=1.0)
-    state = _submit(client, text_only_trafficking(), rec)
+    state = _submit(ispws, text_only_trafficking(), rec)
     assert state.step is Step.FINISHED
     assert any(e.error and "Timeout" in e.error for e in rec.exchanges)
     assert [r.finish_calls for r in server.state.reports.values()] == [1]
 
 
-def test_slow_response_within_timeout_is_fine(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_slow_response_within_timeout_is_fine(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     server.state.fail_next("slow", 1, endpoint="submit", delay=0.1)
-    assert _submit(client, text_only_trafficking(), rec).step is Step.FINISHED
+    assert _submit(ispws, text_only_trafficking(), rec).step is Step.FINISHED
     assert rec.sleeps == []
 
 
-def test_validation_failure_is_not_retried(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_validation_failure_is_not_retried(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     bad = build_report_xml(text_only_trafficking()).replace(b"Child Sex Trafficking", b"Trafficking")
     with pytest.raises(ExternalServiceError) as err:
-        client.submit(bad)
+        ispws.submit(bad)
     assert err.value.code == 4100
     assert "incidentType" in (err.value.description or "")
     assert server.state.calls == ["submit"] and rec.sleeps == []
@@ -165,40 +166,40 @@ def test_validation_failure_is_not_retried(server: StandinServer, client: NCMECC
 
 
 def test_injected_4100_keeps_state_resumable(
-    server: StandinServer, client: NCMECClient, rec: Recorder, image_case: ReportCase
+    server: StandinServer, ispws: NCMECClient, rec: Recorder, image_case: ReportCase
 ) -> None:
     server.state.fail_next("code4100", 1, endpoint="fileinfo")
     with pytest.raises(ExternalServiceError) as err:
-        _submit(client, image_case, rec)
+        _submit(ispws, image_case, rec)
     assert err.value.code == 4100 and "4100" in str(err.value)
     stuck = rec.states[-1]
     assert stuck.step is Step.FILES_UPLOADED and stuck.in_flight == "fileinfo"
-    done = _submit(client, image_case, rec, state=stuck)
+    done = _submit(ispws, image_case, rec, state=stuck)
     assert done.step is Step.FINISHED
     assert len(server.state.reports) == 1 and server.state.calls.count("upload") == 2
 
 
-def test_giving_up_keeps_the_draft(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_giving_up_keeps_the_draft(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     server.state.fail_next("code1000", 3, endpoint="submit")
     with pytest.raises(ExternalServiceError, match="gave up after 3 attempts") as err:
-        _submit(client, text_only_trafficking(), rec)
+        _submit(ispws, text_only_trafficking(), rec)
     assert err.value.code == 1000
     assert rec.states[-1].step is Step.DRAFT and rec.states[-1].in_flight == "submit"
-    assert _submit(client, text_only_trafficking(), rec, state=rec.states[-1]).step is Step.FINISHED
+    assert _submit(ispws, text_only_trafficking(), rec, state=rec.states[-1]).step is Step.FINISHED
 
 
 def test_lost_finish_response_is_never_a_double_finish(
-    server: StandinServer, client: NCMECClient, rec: Recorder
+    server: StandinServer, ispws: NCMECClient, rec: Recorder
 ) -> None:
     server.state.fail_next("lost_response", 1, endpoint="finish", delay=1.0)
-    state = _submit(client, text_only_trafficking(), rec)
+    state = _submit(ispws, text_only_trafficking(), rec)
     assert state.step is Step.FINISHED
     assert server.state.calls == ["submit", "finish", "finish"]  # the retry got 5102 "already finished"
     [report] = server.state.reports.values()
     assert report.finish_calls == 1
     calls_before = list(server.state.calls)
     with pytest.raises(Conflict, match="never finished twice"):
-        _submit(client, text_only_trafficking(), rec, state=state)
+        _submit(ispws, text_only_trafficking(), rec, state=state)
     assert server.state.calls == calls_before
 
 
@@ -214,17 +215,17 @@ def _crash_on_second_file(case: ReportCase) -> tuple[list[int], object]:
     return seen, read
 
 
-def test_resume_after_crash(server: StandinServer, client: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
+def test_resume_after_crash(server: StandinServer, ispws: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
     _, read = _crash_on_second_file(image_case)
     with pytest.raises(KeyboardInterrupt):
         run_submission(
-            client, report_xml=build_report_xml(image_case), media=image_case.media,
+            ispws, report_xml=build_report_xml(image_case), media=image_case.media,
             state=SubmissionState(), persist=rec.states.append, read_media=read,  # type: ignore[arg-type]
         )
     crashed = SubmissionState.from_json(rec.states[-1].to_json())  # as stored
     assert crashed.is_open and len(crashed.uploaded) == 1 and crashed.in_flight == "upload"
     final = recover_submission(
-        client, report_xml=build_report_xml(image_case), media=image_case.media, state=crashed,
+        ispws, report_xml=build_report_xml(image_case), media=image_case.media, state=crashed,
         persist=rec.states.append, policy="resume",
     )
     assert final.step is Step.FINISHED
@@ -232,48 +233,48 @@ def test_resume_after_crash(server: StandinServer, client: NCMECClient, rec: Rec
     assert len(report.files) == 2 and report.status == "finished"
 
 
-def test_retract_after_crash(server: StandinServer, client: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
+def test_retract_after_crash(server: StandinServer, ispws: NCMECClient, rec: Recorder, image_case: ReportCase) -> None:
     _, read = _crash_on_second_file(image_case)
     with pytest.raises(KeyboardInterrupt):
         run_submission(
-            client, report_xml=build_report_xml(image_case), media=image_case.media,
+            ispws, report_xml=build_report_xml(image_case), media=image_case.media,
             state=SubmissionState(), persist=rec.states.append, read_media=read,  # type: ignore[arg-type]
         )
     final = recover_submission(
-        client, report_xml=b"", media=image_case.media, state=rec.states[-1], persist=rec.states.append, policy="retract"
+        ispws, report_xml=b"", media=image_case.media, state=rec.states[-1], persist=rec.states.append, policy="retract"
     )
     assert final.step is Step.RETRACTED
     [report] = server.state.reports.values()
     assert report.status == "retracted"
     with pytest.raises(Conflict):
-        retract_submission(client, state=final, persist=rec.states.append)
+        retract_submission(ispws, state=final, persist=rec.states.append)
     # NCMEC refuses anything further on a retracted report.
     with pytest.raises(ExternalServiceError) as err:
-        client.finish(report.report_id)
+        ispws.finish(report.report_id)
     assert err.value.code == 5101
 
 
-def test_crash_after_finish_before_recording(server: StandinServer, client: NCMECClient, rec: Recorder) -> None:
+def test_crash_after_finish_before_recording(server: StandinServer, ispws: NCMECClient, rec: Recorder) -> None:
     xml = build_report_xml(text_only_trafficking())
-    opened = run_submission(client, report_xml=xml, media=(), state=SubmissionState(), persist=rec.states.append)
+    opened = run_submission(ispws, report_xml=xml, media=(), state=SubmissionState(), persist=rec.states.append)
     # Pretend the process died after NCMEC finished but before the state was stored:
     recorded = next(s for s in rec.states if s.in_flight == "finish")
     with pytest.raises(Conflict, match="already finished at NCMEC"):
-        recover_submission(client, report_xml=xml, media=(), state=recorded, persist=rec.states.append, policy="retract")
-    resumed = recover_submission(client, report_xml=xml, media=(), state=recorded, persist=rec.states.append, policy="resume")
+        recover_submission(ispws, report_xml=xml, media=(), state=recorded, persist=rec.states.append, policy="retract")
+    resumed = recover_submission(ispws, report_xml=xml, media=(), state=recorded, persist=rec.states.append, policy="resume")
     assert resumed.step is Step.FINISHED and resumed.report_id == opened.report_id
 
 
-def test_unknown_report_is_an_error_not_a_retry(client: NCMECClient, rec: Recorder) -> None:
+def test_unknown_report_is_an_error_not_a_retry(ispws: NCMECClient, rec: Recorder) -> None:
     with pytest.raises(ExternalServiceError) as err:
-        client.finish(999)
+        ispws.finish(999)
     assert err.value.code == 5001 and rec.sleeps == []
 
 
-def test_control_endpoint_injects_faults(server: StandinServer, client: NCMECClient) -> None:
+def test_control_endpoint_injects_faults(server: StandinServer, ispws: NCMECClient) -> None:
     r = httpx.post(f"{server.url}/_standin/fail", json={"mode": "code1000", "count": 1, "endpoint": "status"}, auth=(USER, PASSWORD))
     assert r.status_code == 200
-    assert client.status().ok
+    assert ispws.status().ok
     assert server.state.calls == ["status", "status"]
     bad = httpx.post(f"{server.url}/_standin/fail", json={"mode": "explode"}, auth=(USER, PASSWORD))
     assert bad.status_code == 400

@@ -14,9 +14,9 @@ from adwarden.reporting.ncmec.flow import (
     Retracted,
     SendFileInfo,
     Step,
+    SubmissionState,
     Submit,
     Submitted,
-    SubmissionState,
     Upload,
     Uploaded,
     advance,
@@ -113,3 +113,17 @@ def test_write_ahead_marker_and_json_round_trip() -> None:
 )
 def test_recovery_never_leaves_a_report_dangling(state: SubmissionState, policy: str, expected: object) -> None:
     assert recovery_action(state, KEYS, policy) == expected  # type: ignore[arg-type]
+
+
+def test_report_case_json_round_trip() -> None:
+    from adwarden.reporting.ncmec.codec import case_from_json, case_to_json
+
+    from .ncmec_cases import GOLDEN_CASES
+
+    for make in GOLDEN_CASES.values():
+        case = make()
+        assert case_from_json(case_to_json(case)) == case
+    with pytest.raises(InputError):
+        case_from_json('{"case_id": "x"}')
+    with pytest.raises(InputError):
+        case_from_json("not json")

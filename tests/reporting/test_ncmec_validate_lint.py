@@ -3,12 +3,25 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ncmec_cases import REPORTER, ad_with_images, network_of_ads, possible_minor_escalated, text_only_trafficking
-
 from adwarden.reporting.ncmec.build import build_report_xml
 from adwarden.reporting.ncmec.lint import lint_case, lint_report_xml, missing_requirements, report_fingerprint
-from adwarden.reporting.ncmec.model import Email, EstimatedLocation, IpCaptureEvent, ReportedPerson, Reporter, Victim
+from adwarden.reporting.ncmec.model import (
+    Email,
+    EstimatedLocation,
+    IpCaptureEvent,
+    ReportedPerson,
+    Reporter,
+    Victim,
+)
 from adwarden.reporting.ncmec.validate import validate_file_details_xml, validate_report_xml
+
+from .ncmec_cases import (
+    REPORTER,
+    ad_with_images,
+    network_of_ads,
+    possible_minor_escalated,
+    text_only_trafficking,
+)
 
 OUT_OF_ORDER = b"""<?xml version="1.0" encoding="UTF-8"?>
 <report>

@@ -60,7 +60,7 @@ def test_risky_post_gets_reasons_identifiers_and_a_case(backend_runtime: Runtime
     out = ingest_posts(rt.db, [risky_post()], rt.screener, actor=ACTOR)[0]
     assert out.assessment is not None
     verdict = out.assessment.verdict
-    assert verdict.action.value in {"hold", "block"}
+    assert verdict.open_case and verdict.risk > 0
     assert verdict.reasons, "a risky post must carry its reasons"
     assert out.case_id is not None
     with rt.db.read() as conn:

@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.chain import GENESIS_HASH, canonical_json, event_hash
-from adwarden.storage.sql.tables import audit_events, audit_head
-
 from adwarden.storage.sql.database import AUDIT_WRITER_KEY
+from adwarden.storage.sql.tables import audit_events, audit_head
 
 #: Declared audit events (name -> help). ``docs/audit.md`` is tested against this list; add yours here.
 AUDIT_EVENTS: dict[str, str] = {

@@ -41,4 +41,20 @@ def list_cmd(status: str, queues: tuple[str, ...], limit: int, as_json: bool) ->
     Console().print(table)
 
 
+@cases_group.command("decide")
+@click.argument("case_id")
+@click.option("--outcome", required=True,
+              type=click.Choice(["violating-trafficking", "violating-possible-minor", "violating-other",
+                                 "not-violating", "escalate"]))
+@click.option("--note", default="", help="Why: kept in the decision and the audit log.")
+@handle_errors
+def decide_cmd(case_id: str, outcome: str, note: str) -> None:
+    """Record a decision on an open case (every outcome but escalate closes it)."""
+    from adwarden.review.decisions import record_decision
+
+    state = get_state()
+    d = record_decision(state.runtime.db, case_id, outcome, note, actor=state.actor)
+    click.echo(f"{d.case_id}: {d.outcome} by {d.actor}")
+
+
 commands = [cases_group]

@@ -94,13 +94,14 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
         if stream is not sys.stdin.buffer:
             stream.close()
     seconds = round(time.perf_counter() - started, 3)
-    summary = {
+    action_counts = {a: actions.get(a, 0) for a in ("allow", "hold", "block")}
+    summary: dict[str, Any] = {
         "read": read,
         "accepted": accepted,
         "new_versions": versions,
         "duplicates": duplicates,
         "rejected": rejected,
-        "actions": {a: actions.get(a, 0) for a in ("allow", "hold", "block")},
+        "actions": action_counts,
         "cases_opened_or_updated": cases,
         "seconds": seconds,
         "posts_per_second": round((accepted + versions + duplicates) / seconds, 1) if seconds else None,
@@ -116,7 +117,7 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     for key in ("read", "accepted", "new_versions", "duplicates"):
         table.add_row(key.replace("_", " "), str(summary[key]))
     table.add_row("rejected", str(len(rejected)))
-    for a, n in summary["actions"].items():
+    for a, n in action_counts.items():
         table.add_row(f"action {a}", str(n))
     table.add_row("cases opened/updated", str(cases))
     table.add_row("seconds", str(seconds))

@@ -145,6 +145,26 @@ _LANDMARKS = (
     "the library", "the waterfront", "the stadium", "the bus depot", "the shopping center",
 )
 
+# Free-text vocabulary: each benign ad also gets a sentence or two of random words, because real benign ads
+# are written by thousands of different people and rarely share long word sequences.
+_WORDS = tuple(
+    """
+    able about above across after again almost along also always another around asked away back bright
+    busy calm careful carry clean clear close color comfortable corner cozy daily deep detail easy edge
+    enough even every extra fair family fast few fine finish first fresh friendly front full garden gentle
+    good great green handy happy heavy help high home honest house ideal inside kitchen large last light
+    little local long lovely low main many middle mostly neat nearby neighbor never next nice night noise
+    often older open order other outside owner paint paper people perfect piece plain plenty porch pretty
+    quick quiet rain ready reason recent regular rest right room rough round safe same season second shade
+    sharp shelf short simple single small smooth soft solid space spare spring square stairs steady still
+    storage street strong sturdy summer sunny sure table tall thanks thick thin tidy tiny today together
+    top town trail tree truck useful usual valley village wall warm washed water weekend weekday wide
+    window winter wood work yard year yellow anyway basically honestly probably actually
+    bring check drop fit grab hold keep leave look meet move need pick reach send show stop swap take
+    try turn use wait want wash watch write blue brown gray orange purple red silver black white tan
+    """.split()
+)
+
 _BENIGN: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # category: (title templates, body sentence pool)
     "furniture": (
@@ -411,7 +431,7 @@ def generate_marketplace(
         plans.append(
             _NetPlan(
                 net=net,
-                sentences=tuple(rng.sample(_NET_SENTENCES, rng.randint(6, 8))),
+                sentences=_network_sentences(rng),
                 titles=tuple(rng.sample(_NET_TITLES, 2)),
                 category=_NET_CATEGORIES[rng.randrange(len(_NET_CATEGORIES))],
                 site="example-classifieds" if rng.random() < 0.8 else "example-personals",
@@ -435,6 +455,18 @@ def generate_marketplace(
         _plans=tuple(plans),
         _slot_of=slot_of,
     )
+
+
+def _network_sentences(rng: random.Random) -> tuple[str, ...]:
+    """A network's template: a few stock phrases plus two catch-phrases of its own (every writer has a style)."""
+    stock = rng.sample(_NET_SENTENCES, rng.randint(4, 6))
+    own = [
+        " ".join(_WORDS[rng.randrange(len(_WORDS))] for _ in range(rng.randint(7, 11))).capitalize() + "."
+        for _ in range(2)
+    ]
+    for phrase in own:
+        stock.insert(rng.randrange(len(stock) + 1), phrase)
+    return tuple(stock)
 
 
 def generate_posts(count: int, *, seed: int = 0, network_share: float = 0.05) -> Iterator[dict[str, Any]]:
@@ -567,8 +599,11 @@ def _benign_post(rng: random.Random, i: int, posted: datetime, sellers: _Sellers
     city_name, state = CITIES[seller["city"]][0], CITIES[seller["city"]][1]
     titles, pool = _BENIGN[category]
     slots = _benign_slots(rng, city_name, seller)
-    chosen = rng.sample(pool, rng.randint(3, 6))
+    chosen = rng.sample(pool, rng.randint(2, 4))
     body_parts = [s.format(**slots) for s in chosen]
+    for _ in range(rng.randint(1, 2)):
+        words = [_WORDS[rng.randrange(len(_WORDS))] for _ in range(rng.randint(8, 16))]
+        body_parts.insert(rng.randrange(len(body_parts) + 1), " ".join(words).capitalize() + ".")
     if seller["phone"] and rng.random() < 0.5 and not any("{phone}" in s for s in chosen):
         body_parts.append(f"Call or text {_format_phone(seller['phone'])}.")
     if rng.random() < 0.1:

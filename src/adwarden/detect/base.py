@@ -15,6 +15,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from adwarden.domain import Evidence, Identifier, PostInput
@@ -34,7 +35,8 @@ def class_name_to_detector_name(name: str) -> str:
 class ScreenContext:
     """Everything a detector may read about one post version.
 
-    ``text`` is ``post.text`` (title and body); every span in evidence is an offset into it.
+    ``text`` is ``post.text`` (title and body); every span in evidence is an offset into it. ``normalized`` is
+    computed lazily.
     ``identifiers`` holds the extracted identifiers plus those the platform sent (account e-mail, phone,
     device id, ip) and media hashes. ``network`` holds facts about the network the post belongs to (size,
     cities, distinct names per phone...) when the linker has computed them, else an empty mapping.
@@ -43,9 +45,16 @@ class ScreenContext:
     post: PostInput
     text: str
     extraction: Extraction
-    normalized: NormalizedText
     identifiers: tuple[Identifier, ...] = ()
     network: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def normalized(self) -> NormalizedText:
+        """The shared normalizer's output with its offset map, computed on first use only (it costs as much as
+        a detector, and detectors with a faster path of their own never ask for it)."""
+        from adwarden.extract.normalize import normalize
+
+        return normalize(self.text)
 
 
 class Detector(ABC):

@@ -109,8 +109,13 @@ class Extraction:
         return tuple(out)
 
     def identifiers(self) -> tuple[Fact, ...]:
-        """Only facts that can link posts (phone, e-mail, URL, handle, payment handle)."""
-        return self.phones + self.emails + self.urls + self.handles + self.payments
+        """Only facts that can link posts (phone, e-mail, URL, handle, payment handle).
+
+        Facts marked ``attrs["linkable"] is False`` (a gift-card mention) are left out: they are
+        evidence, but thousands of unrelated posts share them.
+        """
+        every = self.phones + self.emails + self.urls + self.handles + self.payments
+        return tuple(f for f in every if f.attrs.get("linkable", True) is not False)
 
     def to_json(self) -> dict[str, Any]:
         """The JSONL shape of ``adwarden extract`` (without ``id``): one list per kind."""

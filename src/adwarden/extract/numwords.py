@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from adwarden.extract.retrie import trie_pattern
+
 __all__ = ["Group", "Sequence", "digit_sequences"]
 
 _UNITS: dict[str, int] = {}
@@ -76,14 +78,22 @@ for _w, _z in _MULTIPLIERS.items():
 
 _ALL_WORDS = sorted(_VALUE, key=lambda w: (-len(w), w))
 _MAX_WORD = max(map(len, _ALL_WORDS))
-_WORD_ALT = "|".join(re.escape(w) for w in _ALL_WORDS)
+_WORD_ALT = trie_pattern(_ALL_WORDS)
 
 # Look-alike letters attached to digits ("26o", "o72o", "5l5") are read as digits; standalone
-# ("call me o 206") only as weak digits that cannot start or end a sequence.
-# Between two digits a few more letters pass for digits: s=5, b=8, z=2 ("97iis68833").
-_HOMO = r"(?<=\d)[oilsbz]{1,3}(?=\d)|(?<=\d)[oil]{1,3}(?![a-z])|(?<![a-z])[oil]{1,3}(?=\d)"
-_WEAK = r"(?<![a-z])(?:oh|o|l|i)(?![a-z])"
-_NUMWORDS = rf"(?<![a-z])(?:{_WORD_ALT})+(?![a-z])"
+# ("call me o 206") only as weak digits that cannot start or end a sequence. Between two digits a
+# few more letters pass for digits: s=5, b=8, z=2 ("97iis68833").
+# Every token starts with a literal character and checks its left context with a lookbehind AFTER
+# that character: this keeps the pattern's first-character set, so ``re`` skips plain text fast.
+_NOT_AFTER_LETTER = r"(?<![a-z].)"
+_HOMO = (
+    r"[oilsbz](?<=\d.)[oilsbz]{0,2}(?=\d)"
+    r"|[oil](?<=\d.)[oil]{0,2}(?![a-z])"
+    rf"|[oil]{_NOT_AFTER_LETTER}[oil]{{0,2}}(?=\d)"
+)
+_WEAK = rf"(?:o{_NOT_AFTER_LETTER}h?|[li]{_NOT_AFTER_LETTER})(?![a-z])"
+_WORD_ALT_GUARDED = trie_pattern(_ALL_WORDS, after_first=_NOT_AFTER_LETTER)
+_NUMWORDS = rf"{_WORD_ALT_GUARDED}(?:{_WORD_ALT})*(?![a-z])"
 _DTOK = rf"(?:\d+|{_HOMO}|{_NUMWORDS}|{_WEAK})"
 # Separators: anything that is not a letter, digit or currency sign, at most 6 in a row.
 _SEP = r"(?:[^\w$£€¥]|_)"
@@ -91,6 +101,11 @@ SEQUENCE_RE = re.compile(rf"{_DTOK}(?:{_SEP}{{0,6}}{_DTOK})*")
 _TOKEN_RE = re.compile(
     rf"(?P<d>\d+)|(?P<h>{_HOMO})|(?P<w>{_NUMWORDS})|(?P<k>{_WEAK})|(?P<s>{_SEP}+)"
 )
+# Cheap first pass: digit runs and number words. Only the text around them is scanned with the full
+# sequence pattern (look-alike letters and separators only matter next to a real digit or word).
+_ANCHOR_RE = re.compile(rf"\d+|{_NUMWORDS}")
+_WINDOW_GAP = 12  # anchors closer than this are scanned together
+_WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
 _ONE_WORD = re.compile(_WORD_ALT)
 _HOMO_DIGIT = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _CURRENCY_BEFORE = frozenset("$£€¥")
@@ -220,7 +235,33 @@ def digit_sequences(text: str, min_digits: int = 7) -> list[Sequence]:
     part of a phone number. Look-alike letters standing alone are trimmed from both ends.
     """
     out: list[Sequence] = []
-    for m in SEQUENCE_RE.finditer(text):
+    for wa, wb in _windows(text, min_digits):
+        _scan(text, wa, wb, min_digits, out)
+    return out
+
+
+def _windows(text: str, min_digits: int) -> list[tuple[int, int]]:
+    """Stretches of text around clustered digit runs and number words worth a full scan."""
+    windows: list[tuple[int, int]] = []
+    start = end = -1
+    weight = 0
+    n = len(text)
+    for m in _ANCHOR_RE.finditer(text):
+        a, b = m.span()
+        if start >= 0 and a - end <= _WINDOW_GAP:
+            end = b
+            weight += b - a
+            continue
+        if start >= 0 and weight >= min_digits // 2:
+            windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
+        start, end, weight = a, b, b - a
+    if start >= 0 and weight >= min_digits // 2:
+        windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
+    return windows
+
+
+def _scan(text: str, wa: int, wb: int, min_digits: int, out: list[Sequence]) -> None:
+    for m in SEQUENCE_RE.finditer(text, wa, wb):
         a, b = m.span()
         if b - a < min_digits:
             continue
@@ -242,7 +283,6 @@ def digit_sequences(text: str, min_digits: int = 7) -> list[Sequence]:
             first = part[0].start
             plus = _plus_before(text, first)
             out.append(Sequence(part, plus))
-    return out
 
 
 def _plus_before(text: str, pos: int) -> bool:

@@ -230,10 +230,10 @@ def resolve_region(default: str, url: str | None, location: str | None) -> str:
 
 
 # Capitalized (or all-caps) words, up to three, as city candidates; a state or country may follow.
-_CAND = re.compile(
-    r"\b([A-Z][a-zA-Z]+(?:[ \-][A-Z][a-zA-Z]+){0,2})"
-    r"(?:\s*,\s*([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?))?"
-)
+_CAP_WORD = re.compile(r"[A-Z][a-zA-Z]+")
+# Up to two capitalized words right before a city word ("Spokane Valley", "Salt Lake City").
+_WORDS_BEFORE = re.compile(r"(?:[A-Z][a-zA-Z]+[ \-]){1,2}\Z")
+_QUALIFIER = re.compile(r"\s*,\s*([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
 @register
@@ -246,57 +246,66 @@ class LocationExtractor(Extractor):
         text = ctx.text
         if len(text) > 200_000:
             text = text[:200_000]  # locations are stated early; keeps huge bodies cheap
-        gaz: _Gazetteer | None = None
-        for m in _CAND.finditer(text):
-            if gaz is None:
-                gaz = gazetteer()
-            yield from self._match(text, m, gaz)
+        gaz = gazetteer()
+        # Fast path: one C-level scan for capitalized words and a set intersection with the words
+        # that end a city name. Only the occurrences of those few words are looked at closely.
+        hits = {w for w in set(_CAP_WORD.findall(text)) if w.lower() in gaz.last_words}
+        if not hits:
+            return
+        pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(map(re.escape, hits))) + r")(?![a-zA-Z])")
+        taken_until = -1
+        for m in pattern.finditer(text):
+            if m.start() < taken_until:
+                continue
+            fact = self._city_at(text, m.start(), m.end(), gaz)
+            if fact is not None:
+                taken_until = fact.end
+                yield fact
 
     @staticmethod
-    def _match(text: str, m: re.Match[str], gaz: _Gazetteer) -> Iterator[Fact]:
-        run = m.group(1)
-        words = run.replace("-", " ").split(" ")
-        lows = [w.lower() for w in words]
-        if not any(w in gaz.last_words for w in lows):
-            return
-        qualifier = m.group(2)
+    def _city_at(text: str, s: int, e: int, gaz: _Gazetteer) -> Fact | None:
+        """The longest city name ending with the word at ``[s, e)``, if the context supports it."""
+        before = _WORDS_BEFORE.search(text[max(0, s - 40) : s])
+        starts = [s]
+        if before is not None:
+            prefix = before.group()
+            base = s - len(prefix)
+            offs = [base]
+            for i, ch in enumerate(prefix[:-1]):
+                if ch in " -":
+                    offs.append(base + i + 1)
+            starts = offs + [s]  # longest first
+        q = _QUALIFIER.match(text, e)
         state: str | None = None
         country: str | None = None
-        if qualifier:
-            q = qualifier.lower()
+        if q is not None:
+            qualifier = q.group(1)
+            low = qualifier.lower()
             if qualifier.isupper() and qualifier in gaz.state_codes:
                 state = qualifier
-            elif q in gaz.states:
-                state = gaz.states[q]
-            elif q in gaz.countries:
-                country = gaz.countries[q]
-        starts = [0]
-        for w in words[:-1]:
-            starts.append(starts[-1] + len(w) + 1)
-        n = len(words)
-        # Longest name first; a qualifier only applies to a name that ends the run.
-        for size in range(n, 0, -1):
-            for i in range(n - size + 1):
-                j = i + size
-                if lows[j - 1] not in gaz.last_words:
-                    continue
-                key = " ".join(lows[i:j])
-                at_end = j == n
-                st = state if at_end else None
-                place = gaz.city(key, st) if st else gaz.city(key)
-                if place is None or (at_end and country is not None and place.country != country):
-                    continue
-                start = m.start(1) + starts[i]
-                qualified = at_end and (state is not None or country is not None)
-                cue = _LOCATION_CUE.search(text, max(0, start - 24), start) is not None
-                big = place.population >= 100_000 and key not in _CITY_STOP
-                if not (qualified or cue or big):
-                    continue
-                end = m.end() if qualified else start + len(key)
-                attrs: dict[str, object] = {
-                    "name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
-                }
-                if place.state:
-                    attrs["state"] = place.state
-                yield Fact("location", place.name.lower(), start, end, MappingProxyType(attrs))
-                return
+            elif low in gaz.states:
+                state = gaz.states[low]
+            elif low in gaz.countries:
+                country = gaz.countries[low]
+        for start in starts:
+            key = text[start:e].replace("-", " ").lower()
+            place = gaz.city(key, state) if state else gaz.city(key)
+            if place is None and state:
+                place = gaz.city(key)
+                if place is not None and place.country != "US":
+                    place = None
+            if place is None or (country is not None and place.country != country):
+                continue
+            qualified = state is not None or country is not None
+            cue = _LOCATION_CUE.search(text, max(0, start - 24), start) is not None
+            big = place.population >= 100_000 and key not in _CITY_STOP
+            if not (qualified or cue or big):
+                continue
+            end = q.end() if (qualified and q is not None) else e
+            attrs: dict[str, object] = {
+                "name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
+            }
+            if place.state:
+                attrs["state"] = place.state
+            return Fact("location", place.name.lower(), start, end, MappingProxyType(attrs))
+        return None

@@ -117,7 +117,7 @@ def read_csv(
 ) -> Iterator[Record]:
     mapping = mapping or {}
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
-    reader = csv.DictReader(text, restkey=None, restval=None)  # type: ignore[arg-type]
+    reader = csv.DictReader(text, restkey=None, restval=None)
     header = reader.fieldnames or []
     for row in reader:
         line_no = reader.line_num

@@ -93,8 +93,16 @@ def parse_policy(data: bytes, *, source: str = "<policy>", vocabulary: Vocabular
     checker = _Checker(source, LineIndex.from_text(text), vocabulary)
     policy = checker.build(doc, digest)
     if checker.problems or policy is None:
-        raise PolicyError(checker.problems)
+        raise PolicyError(sorted(checker.problems, key=_line_of_problem))
     return policy
+
+
+def _line_of_problem(problem: str) -> int:
+    parts = problem.rsplit(": ", 1)[0].split(":")
+    for part in reversed(parts):
+        if part.isdigit():
+            return int(part)
+    return 0
 
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
@@ -231,7 +239,7 @@ class _Checker:
             return out
         for name, body in raw.items():
             path: KeyPath = (section, name)
-            if name not in known and not (section == "categories" and self.vocab.open_categories()):
+            if name not in known:
                 what = "detector" if section == "detectors" else "category"
                 self.error(path, f"unknown {what} {name!r} (known: {', '.join(sorted(known))})")
                 continue
@@ -374,7 +382,8 @@ class _Checker:
         if detector is not None and detector not in self.vocab.detectors:
             self.error((*path, "detector"), f"rule {rid!r}: unknown detector {detector!r} (known: {', '.join(sorted(self.vocab.detectors))})")
             return None
-        if category is not None and category not in self.vocab.categories and not self.vocab.open_categories():
+        open_cats = detector is not None and self.vocab.detectors[detector].categories is None
+        if category is not None and category not in self.vocab.categories and not open_cats:
             self.error((*path, "category"), f"rule {rid!r}: unknown category {category!r} (known: {', '.join(sorted(self.vocab.categories))})")
             return None
         return EvidenceTest(detector, label, category, bank, kind, min_count,
@@ -395,10 +404,18 @@ class _Checker:
         if isinstance(cond, NotOf):
             self.check_can_fire(cond.item, (*path, "not"), rid, detectors, categories)
             return
-        if not isinstance(cond, EvidenceTest) or cond.detector is None:
+        if not isinstance(cond, EvidenceTest):
+            return
+        never = "so this rule can never fire"
+        if cond.min_points is not None:
+            cap = _cap_for(cond, detectors, categories)
+            if cap is not None and cond.min_points > cap:
+                self.error((*path, "min_points"), f"rule {rid!r}: min_points {cond.min_points:g} exceeds the cap {cap:g} on that evidence, {never}")
+        if cond.label is not None and cond.distinct and cond.min_count > 1:
+            self.error((*path, "min_count"), f"rule {rid!r}: one label counts once when distinct = true, so min_count {cond.min_count} > 1 {never}")
+        if cond.detector is None:
             return
         dv = self.vocab.detectors[cond.detector]
-        never = "so this rule can never fire"
         if cond.label is not None and dv.labels is not None and cond.label not in dv.labels:
             hint = _closest(cond.label, dv.labels)
             self.error((*path, "label"), f"rule {rid!r}: detector {cond.detector!r} never emits label {cond.label!r}{hint}, {never}")
@@ -406,12 +423,6 @@ class _Checker:
             self.error((*path, "category"), f"rule {rid!r}: detector {cond.detector!r} never emits category {cond.category!r}, {never}")
         if cond.kind is not None and dv.kinds is not None and cond.kind not in dv.kinds:
             self.error((*path, "kind"), f"rule {rid!r}: detector {cond.detector!r} has no kind {cond.kind!r} (kinds: {', '.join(sorted(dv.kinds))}), {never}")
-        if cond.label is not None and cond.distinct and cond.min_count > 1:
-            self.error((*path, "min_count"), f"rule {rid!r}: one label counts once when distinct = true, so min_count {cond.min_count} > 1 {never}")
-        if cond.min_points is not None:
-            cap = _cap_for(cond, detectors, categories)
-            if cap is not None and cond.min_points > cap:
-                self.error((*path, "min_points"), f"rule {rid!r}: min_points {cond.min_points:g} exceeds the cap {cap:g} on that evidence, {never}")
 
     def check_network_bounds(self, cond: AllOf, path: KeyPath, rid: str) -> None:
         lo: dict[str, float] = {}

@@ -55,9 +55,6 @@ class Vocabulary:
                 out |= d.categories
         return frozenset(out)
 
-    def open_categories(self) -> bool:
-        return any(d.categories is None for d in self.detectors.values())
-
     def with_detectors(self, extra: Mapping[str, DetectorVocabulary]) -> Vocabulary:
         return Vocabulary({**self.detectors, **extra}, self.network_facts)
 

@@ -32,9 +32,9 @@ def apply_verdict_to_case(
         queue = verdict.queue or "general"
         if existing is None:
             case_id = new_id("c")
-            conn.execute(insert(cases).values(
-                id=case_id, post_id=post_id, status="open", queue=queue, priority=verdict.priority,
-                risk=verdict.risk, opened_at=now, updated_at=now))
+            conn.execute(insert(cases), [{
+                "id": case_id, "post_id": post_id, "status": "open", "queue": queue, "priority": verdict.priority,
+                "risk": verdict.risk, "opened_at": now, "updated_at": now}])
             append_event(conn, name="case-opened", actor=actor, subject_type="case", subject_id=case_id,
                          payload={"post_id": post_id, "queue": queue, "priority": verdict.priority,
                                   "risk": verdict.risk, "trigger": trigger})

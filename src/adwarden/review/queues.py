@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from adwarden.policy.model import Policy
 
 
-def visible_queues(policy: Any, *, restricted: bool) -> list[str] | None:
-    """Queue names visible to an actor; ``None`` means all. Reads ``policy.queues`` (name, restricted flag)."""
+def visible_queues(policy: Policy, *, restricted: bool) -> list[str] | None:
+    """Queue names visible to an actor; ``None`` means all (the actor may see restricted queues)."""
     if restricted:
         return None
-    queues = getattr(policy, "queues", None) or []
-    out = []
-    for q in queues:
-        name = getattr(q, "name", None) or (q.get("name") if isinstance(q, dict) else str(q))
-        is_restricted = getattr(q, "restricted", False) or (isinstance(q, dict) and q.get("restricted", False))
-        if not is_restricted:
-            out.append(name)
-    return out
+    return [q.name for q in policy.queues.values() if not q.restricted]

@@ -76,25 +76,33 @@ def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now:
     }
 
 
+def _assess(
+    conn: Connection, *, post_id: str, version: int, screening: Screening, trigger: str, actor: str,
+    known_new_post: bool, now: datetime,
+) -> dict[str, Any]:
+    """Apply a verdict to the post's case and audit it; return the assessment row (not yet inserted)."""
+    row = _assessment_row(post_id, version, screening, trigger, now)
+    row["case_id"] = apply_verdict_to_case(conn, post_id=post_id, verdict=screening.verdict, trigger=trigger,
+                                           actor=actor, known_new_post=known_new_post)
+    v = screening.verdict
+    append_event(conn, name="post-assessed", actor=actor, subject_type="post", subject_id=post_id,
+                 payload={"version": version, "assessment_id": row["id"], "action": v.action.value,
+                          "risk": v.risk, "queue": v.queue, "trigger": trigger,
+                          "policy": screening.versions.get("policy")})
+    return row
+
+
 def record_assessment(
     conn: Connection, *, post_id: str, version: int, screening: Screening, trigger: str, actor: str,
     known_new_post: bool = False,
 ) -> tuple[str, str | None]:
     """Store one verdict, apply it to the post's case, audit both. Returns ``(assessment id, case id)``.
 
-    Used by ingest and by re-assessment (rescans after a bank or policy change)."""
-    now = datetime.now(UTC)
-    row = _assessment_row(post_id, version, screening, trigger, now)
-    case_id = apply_verdict_to_case(conn, post_id=post_id, verdict=screening.verdict, trigger=trigger,
-                                    actor=actor, known_new_post=known_new_post)
-    row["case_id"] = case_id
-    conn.execute(insert(assessments).values(**row))
-    v = screening.verdict
-    append_event(conn, name="post-assessed", actor=actor, subject_type="post", subject_id=post_id,
-                 payload={"version": version, "assessment_id": row["id"], "action": v.action.value,
-                          "risk": v.risk, "queue": v.queue, "trigger": trigger,
-                          "policy": screening.versions.get("policy")})
-    return row["id"], case_id
+    Used by re-assessment (rescans after a bank or policy change); ingest batches the same steps."""
+    row = _assess(conn, post_id=post_id, version=version, screening=screening, trigger=trigger, actor=actor,
+                  known_new_post=known_new_post, now=datetime.now(UTC))
+    conn.execute(insert(assessments), [row])
+    return row["id"], row["case_id"]
 
 
 def ingest_posts(
@@ -186,6 +194,7 @@ def ingest_posts(
         if media_rows:
             conn.execute(insert(media), media_rows)
 
+        assessment_rows: list[dict[str, Any]] = []
         for pid, version, post, scr, is_new in stored:
             append_event(conn, name="post-accepted" if version == 1 else "post-version-added", actor=actor.name,
                          subject_type="post", subject_id=pid,
@@ -196,13 +205,17 @@ def ingest_posts(
                 facts = network_facts(conn, post, scr)
                 if facts:
                     scr = screener.screen(post, network=facts)
-            aid, case_id = record_assessment(conn, post_id=pid, version=version, screening=scr, trigger="ingest",
-                                             actor=actor.name, known_new_post=is_new and version == 1)
+            row = _assess(conn, post_id=pid, version=version, screening=scr, trigger="ingest", actor=actor.name,
+                          known_new_post=is_new and version == 1, now=now)
+            assessment_rows.append(row)
+            aid, case_id = row["id"], row["case_id"]
             stored_outcomes.append(IngestOutcome(
                 pid, version, "accepted" if version == 1 else "new-version",
                 Assessment(id=aid, post_id=pid, version=version, verdict=scr.verdict, versions=scr.versions,
                            created_at=now, case_id=case_id, trigger="ingest"),
                 case_id))
+        if assessment_rows:
+            conn.execute(insert(assessments), assessment_rows)
     return [slot if isinstance(slot, IngestOutcome) else stored_outcomes[slot] for slot in slots]
 
 

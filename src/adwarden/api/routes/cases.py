@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.schemas import CaseOut
@@ -23,3 +24,24 @@ def get_cases(runtime: RuntimeDep, actor: ActorDep, status: str = "open", limit:
     return [CaseOut(id=c.id, post_id=c.post_id, external_id=c.external_id, site=c.site, status=c.status.value,
                     queue=c.queue, priority=c.priority, risk=c.risk, opened_at=c.opened_at,
                     updated_at=c.updated_at) for c in rows]
+
+
+class DecisionIn(BaseModel):
+    outcome: str = Field(..., description="violating-trafficking, violating-possible-minor, violating-other, "
+                         "not-violating or escalate")
+    note: str = Field("", max_length=10_000)
+
+
+class DecisionOut(BaseModel):
+    case_id: str
+    outcome: str
+    actor: str
+    note: str
+
+
+@router.post("/{case_id}/decision", response_model=DecisionOut, summary="Record a reviewer's decision")
+def decide(case_id: str, body: DecisionIn, runtime: RuntimeDep, actor: ActorDep) -> DecisionOut:
+    from adwarden.review.decisions import record_decision
+
+    d = record_decision(runtime.db, case_id, body.outcome, body.note, actor=actor)
+    return DecisionOut(case_id=d.case_id, outcome=d.outcome, actor=d.actor, note=d.note)

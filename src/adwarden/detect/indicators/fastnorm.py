@@ -60,8 +60,20 @@ _LEET_FROM = "0134578@$"
 _LEET_TO = "oieastbas"
 
 
-def _build_tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """(code point -> byte, byte -> leet letter or 0, byte -> is word character)."""
+# Character classes of folded bytes, as bits, so the leetspeak test is a few bitwise operations.
+LETTER = 1  # a-z or a letter of another script
+WORD = 2  # letters, digits, @ and $ (anything that can be part of a word)
+LEET = 4  # a digit or symbol that imitates a letter
+
+
+@dataclass(frozen=True)
+class Tables:
+    fold: npt.NDArray[np.uint8]  # code point -> folded byte
+    classes: npt.NDArray[np.uint8]  # folded byte -> LETTER | WORD | LEET bits
+    leet: npt.NDArray[np.uint8]  # folded byte -> the letter it imitates (0 if none)
+
+
+def _build_tables() -> Tables:
     from adwarden.extract.normalize import fold
 
     lut = np.full(0x110000, SPACE, dtype=np.uint8)
@@ -70,16 +82,13 @@ def _build_tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.N
         if ch.isalnum():
             lut[cp] = ord(ch.lower())
         elif ch in "@$":
-            lut[cp] = cp  # kept for leetspeak (s3x, $exy) and e-mail-like tokens
+            lut[cp] = cp  # kept for leetspeak (s3x, $exy)
     for cp in range(128, 0x30000):
         if 0xD800 <= cp <= 0xDFFF:
             lut[cp] = DROP
             continue
         ch = chr(cp)
-        try:
-            folded = fold(ch).text
-        except ValueError:  # pragma: no cover - defensive: fold never raises on a single char
-            continue
+        folded = fold(ch).text
         if folded == "":
             lut[cp] = DROP
         elif folded[0].isascii():
@@ -93,97 +102,98 @@ def _build_tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.N
     for emoji, tok in EMOJI_TOKENS.items():
         lut[ord(emoji)] = tok
     leet = np.zeros(256, dtype=np.uint8)
-    for a, b in zip(_LEET_FROM, _LEET_TO, strict=True):
-        leet[ord(a)] = ord(b)
-    word = np.zeros(256, dtype=np.bool_)
+    classes = np.zeros(256, dtype=np.uint8)
     for cp in range(256):
         ch = chr(cp)
-        word[cp] = (ch.isascii() and ch.isalnum()) or cp in (OTHER_LETTER, ord("@"), ord("$"))
-    return lut, leet, word
+        if ("a" <= ch <= "z") or cp == OTHER_LETTER:
+            classes[cp] |= LETTER | WORD
+        if ch.isascii() and ch.isalnum() or ch in "@$":
+            classes[cp] |= WORD
+    for x, y in zip(_LEET_FROM, _LEET_TO, strict=True):
+        leet[ord(x)] = ord(y)
+        classes[ord(x)] |= LEET
+    return Tables(lut, classes, leet)
 
 
 @functools.cache
-def tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
-    """Tables are built once per process (about a second) on first use."""
+def tables() -> Tables:
+    """Tables are built once per process (under a second) on first use."""
     return _build_tables()
 
 
-_IS_LETTER = np.zeros(256, dtype=np.bool_)
-_IS_LETTER[ord("a") : ord("z") + 1] = True
-_IS_LETTER[OTHER_LETTER] = True
+SEP = 0x01  # between texts of a batch: neither a word character nor a space, so no phrase crosses it
+_JOIN = " \x1e "  # what goes between texts before folding; the middle character becomes SEP
 
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """Normalized text, padded so it starts and ends with one space, and the map back to the original.
+    """Folded text of a batch: ``text`` starts and ends with a space; texts are separated by `` SEP ``.
 
-    ``keep[i]`` says whether original character ``i`` survived; ``shift`` is 1 when a leading pad space was
-    added (the text did not already start with a separator).
+    ``keep[g]`` says whether character ``g`` of the joined original survived; ``starts[i]`` is where text
+    ``i`` begins in the joined original. :meth:`locate` maps a normalized span back to (text, start, end).
     """
 
     text: str
     keep: npt.NDArray[np.bool_]
-    length: int
-    shift: int
+    starts: npt.NDArray[np.int64]
+    lengths: npt.NDArray[np.int64]
 
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Map the normalized span ``[start, end)`` of a phrase (no pad spaces) back to the original text.
-
-        The original span runs from the phrase's first character to where the next surviving character
-        begins, so squashed repeats (``sooo``) and invisible characters inside the phrase are covered.
-        """
-        positions = np.flatnonzero(self.keep)
-        first = int(positions[start - self.shift])
-        k = end - self.shift
-        stop = int(positions[k]) if k < len(positions) else self.length
-        return first, stop
+    def positions(self) -> npt.NDArray[np.intp]:
+        """Joined-original index of each normalized character after the leading pad."""
+        return np.flatnonzero(self.keep)
 
 
-def _codes(text: str) -> npt.NDArray[np.uint8]:
-    lut, _leet, _word = tables()
-    if text.isascii():
-        raw = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        return lut[raw]
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return lut[cps]
+def _fold_codes(joined: str) -> npt.NDArray[np.uint8]:
+    lut = tables().fold
+    if joined.isascii():
+        return lut[np.frombuffer(joined.encode("ascii"), dtype=np.uint8)]
+    return lut.take(np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
 
 
-def normalize_fast(text: str) -> Normalized:
-    """Fold ``text`` for phrase matching (see the module docstring). Returns padded text and its map."""
-    _lut, leet, word = tables()
-    u = _codes(text)
+def normalize_batch(texts: list[str]) -> Normalized:
+    """Fold many texts in one vectorised pass (see the module docstring)."""
+    tb = tables()
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    if len(texts) > 1:
+        np.cumsum(lengths[:-1] + len(_JOIN), out=starts[1:])
+    u = _fold_codes(_JOIN.join(texts))
+    if len(texts) > 1:
+        u[starts[1:] - 2] = SEP
     n = len(u)
     if n >= 3:
-        lv = leet[u]
-        if lv.any():
-            is_word = word[u]
-            is_letter = _IS_LETTER[u]
-            mid = (lv[1:-1] != 0) & is_word[:-2] & is_word[2:] & (is_letter[:-2] | is_letter[2:])
-            if mid.any():
-                u = u.copy()
-                idx = np.flatnonzero(mid) + 1
-                u[idx] = lv[idx]
+        # Leetspeak: an imitating character between two word characters, a letter on at least one side.
+        c = tb.classes.take(u)
+        left, mid, right = c[:-2], c[1:-1], c[2:]
+        hit = (mid & LEET) & ((left & right & WORD) << 1) & (((left | right) & LETTER) << 2)
+        idx = np.flatnonzero(hit)
+        if len(idx):
+            idx += 1
+            u[idx] = tb.leet.take(u[idx])
     # Runs of 3+ of one character keep two (English has real double letters: "teen" is not "ten");
     # runs of spaces keep one; invisible characters are dropped.
     keep = np.ones(n, dtype=np.bool_)
     if n >= 2:
-        eq1 = u[1:] == u[:-1]
-        sp = eq1 & (u[1:] == SPACE)
+        same = u[1:] == u[:-1]
+        space_run = same & (u[1:] == SPACE)
         if n >= 3:
-            eq1[1:] &= u[2:] == u[:-2]
-            eq1[0] = False
-            eq1 |= sp
+            same[1:] &= u[2:] == u[:-2]
+            same[0] = False
         else:
-            eq1 = sp
-        keep[1:] = ~eq1
-    if not text.isascii():
-        keep &= u != DROP
+            same[:] = False
+        keep[1:] = ~(same | space_run)
+    if n and u[0] == SPACE:
+        keep[0] = False  # the pad supplies the leading space
+    keep &= u != DROP
     body = u[keep].tobytes().decode("latin-1")
-    shift = 0 if body.startswith(" ") else 1
-    return Normalized((" " if shift else "") + body + ("" if body.endswith(" ") else " "), keep, len(text), shift)
+    return Normalized(" " + body + ("" if body.endswith(" ") else " "), keep, starts, lengths)
+
+
+def normalize_fast(text: str) -> Normalized:
+    """Fold one text (a batch of one)."""
+    return normalize_batch([text])
 
 
 def normalize_phrase(phrase: str) -> str:
     """Normalize a lexicon phrase exactly as text is normalized (without the pads, single-spaced)."""
-    norm = normalize_fast(phrase).text
-    return " ".join(norm.split())
+    return " ".join(normalize_fast(phrase).text.split(" ")).strip()

@@ -160,7 +160,7 @@ def shingle_hashes(tokens: U64, starts: I64, k: int) -> tuple[U64, I64]:
     for j in range(1, k):
         s = _mix(s * _K2 + tokens[j : j + m])
     # a window starting at position p is valid when p + k <= end of its document
-    doc_of = np.searchsorted(starts, np.arange(m), side="right") - 1
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(starts))[:m]
     valid = np.arange(m) + k <= starts[doc_of + 1]
     counts = np.bincount(doc_of[valid], minlength=n_docs)
     out_starts = np.zeros(n_docs + 1, dtype=np.int64)
@@ -168,15 +168,21 @@ def shingle_hashes(tokens: U64, starts: I64, k: int) -> tuple[U64, I64]:
     return s[valid], out_starts
 
 
-def _perm_params(num_perm: int, seed: int) -> tuple[U64, U64]:
+def _perm_params(num_perm: int, seed: int) -> tuple[U32, U32]:
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    a = rng.integers(1, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32)
     return a, b
 
 
-def signatures(shingles: U64, starts: I64, params: MinHashParams, *, chunk: int = 1 << 18) -> U32:
-    """MinHash signatures ``(n_docs, num_perm)``; documents without shingles get all-``0xFFFFFFFF`` rows."""
+def signatures(shingles: U64, starts: I64, params: MinHashParams, *, chunk: int = 1 << 20) -> U32:
+    """MinHash signatures ``(n_docs, num_perm)``; documents without shingles get all-``0xFFFFFFFF`` rows.
+
+    Each permutation is ``h(x) = a*x + b (mod 2**32)`` with a random odd ``a`` followed by an xor-shift, over
+    the high 32 bits of the (already mixed) shingle hash. Looping over permutations with 1-D array operations
+    on a chunk of shingles is several times faster than one ``(shingles, num_perm)`` matrix, because every
+    operation stays on a contiguous vector.
+    """
     n_docs = starts.size - 1
     out = np.full((n_docs, params.num_perm), _SENTINEL, dtype=np.uint32)
     a, b = _perm_params(params.num_perm, params.seed)
@@ -184,19 +190,35 @@ def signatures(shingles: U64, starts: I64, params: MinHashParams, *, chunk: int 
     nonempty = np.flatnonzero(counts > 0)
     if nonempty.size == 0:
         return out
-    # walk the documents in chunks of about `chunk` shingles
+    x32 = (shingles >> np.uint64(32)).astype(np.uint32)
+    if x32.size <= 4096:
+        # few shingles (one post at ingest): one (shingles, num_perm) matrix, same values, fewer calls
+        t = x32[:, None] * a[None, :] + b[None, :]
+        t ^= t >> np.uint32(16)
+        out[nonempty] = np.minimum.reduceat(t, (starts[nonempty]).astype(np.intp), axis=0)
+        return out
     cum = starts[nonempty + 1]
+    tmp = np.empty(min(int(x32.size), chunk + int(counts.max())), dtype=np.uint32)
+    tmp2 = np.empty_like(tmp)
     pos = 0
     while pos < nonempty.size:
+        # documents nonempty[pos:end] hold about `chunk` shingles; empty documents own no rows, so the
+        # segment offsets of the non-empty ones are strictly increasing, as reduceat needs
         limit = starts[nonempty[pos]] + chunk
         end = max(pos + 1, int(np.searchsorted(cum, limit, side="right")))
         docs = nonempty[pos:end]
         lo, hi = int(starts[docs[0]]), int(starts[docs[-1] + 1])
-        block = shingles[lo:hi]
-        hv = ((block[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
-        # documents in this chunk are contiguous in `shingles` except that empty ones have no rows
-        offsets = (starts[docs] - lo).astype(np.int64)
-        out[docs] = np.minimum.reduceat(hv, offsets, axis=0)
+        block = x32[lo:hi]
+        t, t2 = tmp[: hi - lo], tmp2[: hi - lo]
+        offsets = (starts[docs] - lo).astype(np.intp)
+        part = np.empty((docs.size, params.num_perm), dtype=np.uint32)
+        for j in range(params.num_perm):
+            np.multiply(block, a[j], out=t)
+            np.add(t, b[j], out=t)
+            np.right_shift(t, np.uint32(16), out=t2)
+            np.bitwise_xor(t, t2, out=t)
+            part[:, j] = np.minimum.reduceat(t, offsets)
+        out[docs] = part
         pos = end
     return out
 

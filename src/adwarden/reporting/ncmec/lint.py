@@ -26,11 +26,17 @@ import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from adwarden.reporting.ncmec.build import build_report_xml
 from adwarden.reporting.ncmec.model import ReportCase
-from adwarden.reporting.ncmec.validate import XMLSyntaxProblem, parse_with_lines, validate_report_xml
+from adwarden.reporting.ncmec.validate import (
+    BUNDLED_XSD,
+    XMLSyntaxProblem,
+    parse_with_lines,
+    validate_report_xml,
+)
 
 _CALLING_CODE = re.compile(r"\+[0-9]{1,3}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -59,7 +65,7 @@ def _datetimes(case: ReportCase) -> Iterator[tuple[str, datetime | None]]:
             yield f"media[{i}].ip_capture_event.date_time", media.ip_capture_event.date_time
 
 
-def missing_requirements(case: ReportCase) -> list[str]:
+def missing_requirements(case: ReportCase, *, xsd: Path = BUNDLED_XSD) -> list[str]:
     """Every reason ``case`` cannot be filed yet, as human-readable strings (empty when it can).
 
     Checks what the XSD cannot express (reporter e-mail, at least one incident detail, an escalation
@@ -120,7 +126,7 @@ def missing_requirements(case: ReportCase) -> list[str]:
         keys.add(media.key)
     if case.law_enforcement is not None and not case.law_enforcement.agency_name.strip():
         missing.append("law_enforcement.agency_name: required when law enforcement is named")
-    missing.extend(f"XSD: {p}" for p in validate_report_xml(build_report_xml(case)))
+    missing.extend(f"XSD: {p}" for p in validate_report_xml(build_report_xml(case), xsd=xsd))
     return missing
 
 

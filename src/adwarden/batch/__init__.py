@@ -1,0 +1,1 @@
+"""Distributed jobs on Apache Spark (optional extra ``adwarden[spark]``)."""

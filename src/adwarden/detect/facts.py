@@ -1,0 +1,94 @@
+"""Evidence from extracted facts: a stated age under 18, youth language, 24/7, several providers, circuits.
+
+Extraction (:mod:`adwarden.extract`) says *what* an ad states; this detector says which of those statements
+a reviewer should see as a reason. It reads only ``ctx.extraction`` and never re-parses the text, so the
+spans it reports are the extractor's spans in the original text.
+
+Labels (closed set, checked by the policy loader): see :data:`LABELS`.
+
+>>> from adwarden.extract.facts import Extraction, Fact
+>>> ev = facts_evidence(Extraction(ages=(Fact("age", "16", 4, 10),)))
+>>> [(e.label, e.category, e.weight) for e in ev]
+[('stated_age_under_18', 'youth', 60.0)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from adwarden.detect.base import Detector, ScreenContext
+from adwarden.domain import Evidence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from adwarden.extract.facts import Extraction
+
+#: label -> (category, weight). Weights are proposals; the policy scales and caps them.
+LABELS: dict[str, tuple[str, float]] = {
+    "stated_age_under_18": ("youth", 60.0),
+    "stated_age_18_19": ("youth", 5.0),
+    "youth_language": ("youth", 3.0),
+    "youth_language_underage": ("youth", 25.0),
+    "always_available": ("always_available", 6.0),
+    "several_providers": ("multiple_providers", 8.0),
+    "several_phones": ("multiple_providers", 5.0),
+    "many_locations": ("circuit", 6.0),
+    "short_session_price": ("money_code", 3.0),
+}
+
+_UNDERAGE_TERMS = frozenset({"underage", "jailbait", "lolita"})
+_MIN_AGE = 5  # below this a "stated age" is a parsing accident, not a claim
+
+
+def _ev(label: str, *, value: str | None = None, start: int | None = None, end: int | None = None,
+        attrs: dict[str, object] | None = None) -> Evidence:
+    category, weight = LABELS[label]
+    return Evidence("facts", label, weight, category=category, value=value, start=start, end=end, attrs=attrs or {})
+
+
+def facts_evidence(ex: Extraction) -> list[Evidence]:
+    """The evidence a set of extracted facts supports (pure; see :class:`FactsDetector`)."""
+    out: list[Evidence] = []
+    ages: dict[int, tuple[int, int]] = {}
+    for f in ex.ages:
+        try:
+            age = int(f.value)
+        except ValueError:
+            continue
+        ages.setdefault(age, (f.start, f.end))
+        if _MIN_AGE <= age < 18:
+            out.append(_ev("stated_age_under_18", value=f.value, start=f.start, end=f.end, attrs={"age": age}))
+        elif age in (18, 19):
+            out.append(_ev("stated_age_18_19", value=f.value, start=f.start, end=f.end, attrs={"age": age}))
+    for f in ex.youth_language:
+        label = "youth_language_underage" if f.value in _UNDERAGE_TERMS else "youth_language"
+        out.append(_ev(label, value=f.value, start=f.start, end=f.end))
+    for f in ex.availability:
+        if f.value == "24/7":
+            out.append(_ev("always_available", value=f.value, start=f.start, end=f.end))
+    adult_ages = sorted(a for a in ages if 18 <= a < 80)
+    if len(ages) >= 2 and len(adult_ages) >= 1:
+        first = min(ages.values())
+        out.append(_ev("several_providers", value=", ".join(str(a) for a in sorted(ages)), start=first[0],
+                       end=first[1], attrs={"ages": sorted(ages)}))
+    phones = {f.value for f in ex.phones if not (f.attrs and f.attrs.get("source") == "url")}
+    if len(phones) >= 3:
+        out.append(_ev("several_phones", value=", ".join(sorted(phones)), attrs={"count": len(phones)}))
+    places = {f.value for f in ex.locations}
+    if len(places) >= 3:
+        out.append(_ev("many_locations", value=", ".join(sorted(places)), attrs={"count": len(places)}))
+    for f in ex.prices:
+        minutes = f.attrs.get("minutes") if f.attrs else None
+        if isinstance(minutes, int) and 0 < minutes <= 20:
+            out.append(_ev("short_session_price", value=f.value, start=f.start, end=f.end, attrs={"minutes": minutes}))
+            break
+    return out
+
+
+class FactsDetector(Detector):
+    """Turns extracted facts (ages, youth language, availability, phones, places, prices) into evidence."""
+
+    version = "1"
+
+    def detect(self, ctx: ScreenContext) -> Sequence[Evidence]:
+        return facts_evidence(ctx.extraction)

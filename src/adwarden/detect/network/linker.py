@@ -1,0 +1,388 @@
+"""Batch linking: posts -> networks (connected components over shared identifiers, images and text).
+
+The graph has a node per post and a node per identifier (phone, e-mail, handle, payment handle, URL, account,
+device, IP, exact image, PDQ hash). A post is joined to each identifier it carries, PDQ hashes within Hamming
+distance 31 are joined to each other, and posts whose texts are near duplicates (MinHash LSH) are joined
+directly. Networks are the connected components with at least two posts. Hub identifiers
+(:mod:`~adwarden.detect.network.hubs`) are left out of the graph and reported.
+
+Components are computed with SciPy's sparse-graph routine, so a million posts link in seconds; the
+incremental linker (:mod:`~adwarden.detect.network.incremental`) and the Spark job build the same graph edge
+for edge and therefore the same networks.
+
+>>> from adwarden.detect.network.records import LinkRecord
+>>> recs = [LinkRecord("a", identifiers=(("phone", "+12065550147"),)),
+...         LinkRecord("b", identifiers=(("phone", "+12065550147"),)),
+...         LinkRecord("c", identifiers=(("phone", "+12065550148"),))]
+>>> [n.posts for n in link_records(recs).networks]
+[('a', 'b')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPost
+from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
+from adwarden.detect.network.minhash import MinHashParams, lsh_edges, text_signatures
+from adwarden.detect.network.model import Link, LinkResult, Network, network_id
+from adwarden.detect.network.records import LINK_KINDS, LinkRecord
+
+__all__ = ["LinkConfig", "link_records"]
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    """How to link. ``disabled`` switches link kinds off (``{"phone"}`` for an evaluation on text and images)."""
+
+    disabled: frozenset[str] = frozenset()
+    hubs: HubRules = field(default_factory=HubRules)
+    text: MinHashParams = field(default_factory=MinHashParams)
+    pdq_max_distance: int = 31
+    pdq_chunk_bits: int | None = None
+    min_network_size: int = 2
+
+    def __post_init__(self) -> None:
+        unknown = set(self.disabled) - set(LINK_KINDS)
+        if unknown:
+            raise ValueError(f"unknown link kind(s) {sorted(unknown)}; expected some of {', '.join(LINK_KINDS)}")
+        if not 0 <= self.pdq_max_distance <= 256:
+            raise ValueError("pdq_max_distance must be between 0 and 256")
+        if self.min_network_size < 2:
+            raise ValueError("min_network_size must be >= 2")
+
+
+@dataclass
+class _Graph:
+    """The linking graph in flat arrays (shared by the batch linker and the Spark job's driver side)."""
+
+    records: list[LinkRecord]
+    kinds: list[str]
+    values: list[str]
+    post_of: I64  # postings: post index ...
+    key_of: I64  # ... carries key index
+    hub: npt.NDArray[np.bool_]
+    hub_reason: dict[int, str]
+    key_posts: npt.NDArray[np.int64]
+    image_src: I64  # key index pairs of near-duplicate PDQ hashes
+    image_dst: I64
+    image_dist: I64
+    text_src: I64  # post index pairs of near-duplicate texts
+    text_dst: I64
+    ignored_posts: list[IgnoredPost]
+    duplicates: list[str]
+
+
+def unique_records(records: Sequence[LinkRecord]) -> tuple[list[LinkRecord], list[str]]:
+    """Drop repeated post ids (first one wins) and return the ids that repeated."""
+    seen: set[str] = set()
+    out: list[LinkRecord] = []
+    dups: list[str] = []
+    for r in records:
+        if r.post_id in seen:
+            dups.append(r.post_id)
+            continue
+        seen.add(r.post_id)
+        out.append(r)
+    return out, dups
+
+
+def collect_postings(
+    records: Sequence[LinkRecord], config: LinkConfig
+) -> tuple[list[str], list[str], I64, I64, list[IgnoredPost]]:
+    """Key every identifier and list ``(post index, key index)`` postings; apply the per-post identifier cap."""
+    rules = config.hubs
+    keys: dict[tuple[str, str], int] = {}
+    kinds: list[str] = []
+    values: list[str] = []
+    posts_col: list[int] = []
+    keys_col: list[int] = []
+    ignored: list[IgnoredPost] = []
+    disabled = config.disabled
+    use_image = "image" not in disabled
+    for i, r in enumerate(records):
+        ids = [kv for kv in r.identifiers if kv[0] not in disabled] if disabled else list(r.identifiers)
+        if use_image and r.image_hashes:
+            ids.extend(("image", h) for h in r.image_hashes)
+        if len(ids) > rules.max_identifiers_per_post:
+            ignored.append(
+                IgnoredPost(
+                    r.post_id,
+                    f"carries {len(ids)} identifiers (limit {rules.max_identifiers_per_post}): "
+                    "a list or directory, not one contact; only its account links it",
+                )
+            )
+            ids = [kv for kv in ids if kv[0] == "account"]
+        for kv in ids:
+            k = keys.get(kv)
+            if k is None:
+                k = keys[kv] = len(kinds)
+                kinds.append(kv[0])
+                values.append(kv[1])
+            posts_col.append(i)
+            keys_col.append(k)
+    post_of = np.asarray(posts_col, dtype=np.int64)
+    key_of = np.asarray(keys_col, dtype=np.int64)
+    if post_of.size:
+        # a record may list one identifier twice; count each (post, key) once
+        pair = np.unique(key_of * np.int64(len(records)) + post_of)
+        key_of, post_of = pair // len(records), pair % len(records)
+    return kinds, values, post_of, key_of, ignored
+
+
+def _codes(labels: Sequence[str | None]) -> npt.NDArray[np.int64]:
+    table: dict[str | None, int] = {}
+    return np.fromiter((table.setdefault(x, len(table)) for x in labels), dtype=np.int64, count=len(labels))
+
+
+def find_hubs(
+    records: Sequence[LinkRecord], kinds: list[str], post_of: I64, key_of: I64, rules: HubRules
+) -> tuple[npt.NDArray[np.bool_], dict[int, str], npt.NDArray[np.int64]]:
+    """Decide which keys are hubs from their final counts. Returns (hub mask, reasons, posts per key)."""
+    nk = len(kinds)
+    n = len(records)
+    counts = np.bincount(key_of, minlength=nk).astype(np.int64)
+    hub = np.zeros(nk, dtype=bool)
+    reasons: dict[int, str] = {}
+    min_limit = min([rules.limit(k) for k in set(kinds)] or [rules.default_max_posts])
+    floor = min(rules.context_min_posts, min_limit + 1)
+    if n >= rules.share_min_corpus:
+        floor = min(floor, max(2, math.floor(rules.max_share * n) + 1))
+    cand = np.flatnonzero(counts >= max(floor, 2))
+    if cand.size == 0:
+        return hub, reasons, counts
+    in_cand = np.zeros(nk, dtype=bool)
+    in_cand[cand] = True
+    m = in_cand[key_of]
+    ck, cp = key_of[m], post_of[m]
+    cats = _codes([r.category for r in records])
+    sites = _codes([r.site for r in records])
+    n_cat = np.bincount(np.unique(ck * np.int64(cats.max() + 1) + cats[cp]) // (cats.max() + 1), minlength=nk)
+    n_site = np.bincount(np.unique(ck * np.int64(sites.max() + 1) + sites[cp]) // (sites.max() + 1), minlength=nk)
+    for k in cand.tolist():
+        reason = rules.reason(
+            kinds[k], posts=int(counts[k]), categories=int(n_cat[k]), sites=int(n_site[k]), corpus=n
+        )
+        if reason is not None:
+            hub[k] = True
+            reasons[k] = reason
+    return hub, reasons, counts
+
+
+def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
+    """Every edge of the linking graph, with hubs decided (no components yet)."""
+    recs, dups = unique_records(records)
+    kinds, values, post_of, key_of, ignored_posts = collect_postings(recs, config)
+    hub, reasons, counts = find_hubs(recs, kinds, post_of, key_of, config.hubs)
+    empty = np.zeros(0, dtype=np.int64)
+    img_src, img_dst, img_dist = empty, empty, empty
+    if "image" not in config.disabled:
+        img_keys = np.asarray([k for k, kind in enumerate(kinds) if kind == "image" and not hub[k]], dtype=np.int64)
+        if img_keys.size >= 2:
+            words = pdq_words([values[k] for k in img_keys.tolist()])
+            a, b, d = near_duplicate_pairs(
+                words, max_distance=config.pdq_max_distance, chunk_bits=config.pdq_chunk_bits
+            )
+            img_src, img_dst, img_dist = img_keys[a], img_keys[b], d
+    txt_src, txt_dst = empty, empty
+    if "text" not in config.disabled and len(recs) >= 2:
+        sigs, valid = text_signatures([r.text for r in recs], config.text)
+        txt_src, txt_dst = lsh_edges(sigs, valid, config.text)
+    return _Graph(
+        records=recs,
+        kinds=kinds,
+        values=values,
+        post_of=post_of,
+        key_of=key_of,
+        hub=hub,
+        hub_reason=reasons,
+        key_posts=counts,
+        image_src=img_src,
+        image_dst=img_dst,
+        image_dist=img_dist,
+        text_src=txt_src,
+        text_dst=txt_dst,
+        ignored_posts=ignored_posts,
+        duplicates=dups,
+    )
+
+
+def _components(n_nodes: int, src: I64, dst: I64) -> npt.NDArray[np.int32]:
+    if n_nodes == 0:
+        return np.zeros(0, dtype=np.int32)
+    g = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n_nodes, n_nodes))
+    _, labels = connected_components(g, directed=False)
+    return labels.astype(np.int32)
+
+
+def _groups(labels: npt.NDArray[Any], members: I64) -> list[I64]:
+    """Group ``members`` by ``labels`` (same length); each group keeps input order."""
+    if members.size == 0:
+        return []
+    order = np.argsort(labels, kind="stable")
+    ls = labels[order]
+    cuts = np.flatnonzero(ls[1:] != ls[:-1]) + 1
+    return np.split(members[order], cuts)
+
+
+def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
+    """Components of ``graph`` -> explained networks."""
+    recs = graph.records
+    n = len(recs)
+    nk = len(graph.kinds)
+    keep = ~graph.hub[graph.key_of] if graph.key_of.size else np.zeros(0, dtype=bool)
+    src = np.concatenate([graph.post_of[keep], graph.image_src + n, graph.text_src])
+    dst = np.concatenate([graph.key_of[keep] + n, graph.image_dst + n, graph.text_dst])
+    labels = _components(n + nk, src, dst)
+    post_labels = labels[:n]
+    sizes = np.bincount(post_labels, minlength=n + nk) if n else np.zeros(0, dtype=np.int64)
+    is_net = sizes >= config.min_network_size
+    ids = [r.post_id for r in recs]
+
+    links: dict[int, list[Link]] = {}
+    # identifier links (images are grouped below)
+    kp, kk = graph.post_of[keep], graph.key_of[keep]
+    not_image = np.asarray([k != "image" for k in graph.kinds], dtype=bool)
+    sel = not_image[kk] if kk.size else np.zeros(0, dtype=bool)
+    multi = graph.key_posts >= 2
+    sel &= multi[kk] if kk.size else sel
+    for grp_posts, grp_key in zip(_groups(kk[sel], kp[sel]), _group_keys(kk[sel]), strict=True):
+        lab = int(post_labels[grp_posts[0]])
+        if is_net[lab]:
+            links.setdefault(lab, []).append(
+                Link(graph.kinds[grp_key], graph.values[grp_key], tuple(ids[p] for p in grp_posts.tolist()))
+            )
+    # image groups: PDQ hashes joined by near-duplicate edges, plus their posts
+    if "image" not in config.disabled:
+        _image_links(graph, kp, kk, post_labels, is_net, ids, links)
+    # text clusters: components of the text edges alone
+    if graph.text_src.size:
+        tl = _components(n, graph.text_src, graph.text_dst)
+        tsizes = np.bincount(tl)
+        in_cluster = np.flatnonzero(tsizes[tl] >= 2)
+        for members in _groups(tl[in_cluster], in_cluster):
+            lab = int(post_labels[members[0]])
+            if is_net[lab]:
+                links.setdefault(lab, []).append(
+                    Link("text", ids[int(members[0])], tuple(ids[p] for p in members.tolist()))
+                )
+    # hubs touching networks
+    ignored_by_net: dict[int, list[IgnoredIdentifier]] = {}
+    all_ignored: list[IgnoredIdentifier] = []
+    if graph.hub.any():
+        hub_keys = np.flatnonzero(graph.hub)
+        ignored_of = {
+            int(k): IgnoredIdentifier(
+                graph.kinds[k], graph.values[k], int(graph.key_posts[k]), graph.hub_reason[int(k)]
+            )
+            for k in hub_keys.tolist()
+        }
+        all_ignored = list(ignored_of.values())
+        hk = graph.key_of[~keep]
+        hl = post_labels[graph.post_of[~keep]].astype(np.int64)
+        net_mask = is_net[hl]
+        pairs = np.unique(hl[net_mask] * np.int64(nk) + hk[net_mask])
+        for lab, k in zip((pairs // nk).tolist(), (pairs % nk).tolist(), strict=True):
+            ignored_by_net.setdefault(lab, []).append(ignored_of[k])
+    networks: list[Network] = []
+    net_posts = np.flatnonzero(is_net[post_labels]) if n else np.zeros(0, dtype=np.int64)
+    for members in _groups(post_labels[net_posts], net_posts):
+        lab = int(post_labels[members[0]])
+        member_ids = tuple(ids[p] for p in members.tolist())
+        networks.append(
+            Network(
+                id=network_id(member_ids),
+                posts=member_ids,
+                links=tuple(sorted(links.get(lab, ()), key=lambda x: (x.kind, x.value))),
+                ignored=tuple(ignored_by_net.get(lab, ())),
+            )
+        )
+    networks.sort(key=lambda x: (-x.size, x.id))
+    stats = {
+        "posts": n,
+        "identifiers": nk,
+        "hubs": len(all_ignored),
+        "image_edges": int(graph.image_src.size),
+        "text_edges": int(graph.text_src.size),
+        "networks": len(networks),
+        "largest": networks[0].size if networks else 0,
+        "networked_posts": int(net_posts.size),
+    }
+    return LinkResult(
+        networks=tuple(networks),
+        ignored=tuple(all_ignored),
+        ignored_posts=tuple(graph.ignored_posts),
+        duplicates=tuple(graph.duplicates),
+        stats=stats,
+    )
+
+
+def _group_keys(keys: I64) -> list[int]:
+    if keys.size == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    ks = keys[order]
+    first = np.ones(ks.size, dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    return [int(k) for k in ks[first].tolist()]
+
+
+def _image_links(
+    graph: _Graph,
+    kp: I64,
+    kk: I64,
+    post_labels: npt.NDArray[np.int32],
+    is_net: npt.NDArray[np.bool_],
+    ids: list[str],
+    links: dict[int, list[Link]],
+) -> None:
+    nk = len(graph.kinds)
+    is_img = np.asarray([k == "image" for k in graph.kinds], dtype=bool)
+    sel = is_img[kk] if kk.size else np.zeros(0, dtype=bool)
+    if not sel.any():
+        return
+    ip, ik = kp[sel], kk[sel]
+    # group image keys by near-duplicate components (keys without edges are their own group)
+    glabels = _components(nk, graph.image_src, graph.image_dst)
+    max_dist: dict[int, int] = {}
+    for a, d in zip(graph.image_src.tolist(), graph.image_dist.tolist(), strict=True):
+        g = int(glabels[a])
+        max_dist[g] = max(max_dist.get(g, 0), int(d))
+    g_of_posting = glabels[ik].astype(np.int64)
+    # unique (group, post) pairs, grouped by group
+    pair = np.unique(g_of_posting * np.int64(len(ids) + 1) + ip)
+    pg, pp = pair // (len(ids) + 1), pair % (len(ids) + 1)
+    variants: dict[int, list[int]] = {}
+    for g, k in zip(g_of_posting.tolist(), ik.tolist(), strict=True):
+        variants.setdefault(g, []).append(k)
+    cuts = np.flatnonzero(pg[1:] != pg[:-1]) + 1
+    for posts_arr, g_arr in zip(np.split(pp, cuts), np.split(pg, cuts), strict=True):
+        if posts_arr.size < 2:
+            continue
+        g = int(g_arr[0])
+        lab = int(post_labels[posts_arr[0]])
+        if not is_net[lab]:
+            continue
+        keys = sorted(set(variants[g]))
+        value = min(graph.values[k] for k in keys)
+        detail: dict[str, Any] = {"variants": len(keys)}
+        if g in max_dist:
+            detail["max_distance"] = max_dist[g]
+        ordered = np.sort(posts_arr)
+        links.setdefault(lab, []).append(Link("image", value, tuple(ids[p] for p in ordered.tolist()), detail))
+
+
+def link_records(records: Sequence[LinkRecord], config: LinkConfig | None = None) -> LinkResult:
+    """Link a corpus of records into networks (see the module docstring)."""
+    cfg = config or LinkConfig()
+    return assemble(build_graph(records, cfg), cfg)

@@ -1,0 +1,1 @@
+"""Evaluation of AdWarden components against labelled public data (paths are always arguments)."""

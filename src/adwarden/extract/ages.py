@@ -1,0 +1,156 @@
+"""Stated ages, and words that describe youth without a number.
+
+A stated age is a number the text ties to age (``19 yo``, ``i'm 19``, ``age: 19``, ``19yrs``,
+``nineteen years old``, ``just turned 18``), never any two-digit number: ``34D``, ``5'4``, ``$200``
+and ``24/7`` are not ages. Ages under 18 are kept as stated (they matter most); the plausible range
+is 10-79.
+
+*Youth language* flags words that describe youth with no number (``young``, ``teen``, ``barely
+legal``, ``fresh``, ``school girl``...), also written ``t33n``, ``yoouung`` or ``barely-legal``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from types import MappingProxyType
+
+from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.facts import Fact
+from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_pattern
+
+__all__ = ["AgeExtractor", "YouthLanguageExtractor"]
+
+_TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_UNIT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SPELLED = (
+    r"(?:(?:" + "|".join(_TENS_WORDS) + r")(?:[\s-]?(?:" + "|".join(_UNIT_WORDS) + r"))?|"
+    + "|".join(_TEEN_WORDS) + r")"
+)
+_NUM = rf"(\d{{2}}|{_SPELLED})"
+# Cue words are found first with literal-led patterns (fast to scan); the number next to a cue is
+# then read with an anchored pattern.
+_SUFFIX_CUE = re.compile(r"y(?:o|/o|\.o\.?|rs?\.?(?:\s?old)?|ears?(?:\s?-?\s?old)?)(?![a-z])")
+_PREFIX_CUE = re.compile(
+    r"i(?:'?m|\s?am)\s(?:only\s|just\s|now\s)?"
+    r"|age(?:[ds])?\s?(?:is\s)?[:=\-]?\s?"
+    r"|(?:just\s)?turn(?:ed|ing)\s"
+    r"|barely\s"
+)
+_NUM_BEFORE = re.compile(rf"(?<![\w$.'/]){_NUM}\s?-?\s?\Z")
+_NUM_AFTER = re.compile(
+    rf"{_NUM}(?![\w'\"%$/.,]|\s?(?:min|hr|hour|inch|lbs|pounds|kg|ft|cm|dollars|roses|am|pm))"
+)
+
+
+_SPELLED_ENDS = tuple({*_TEEN_WORDS, *_TENS_WORDS, *_UNIT_WORDS})
+
+
+def _age_value(s: str) -> int | None:
+    if s.isdigit():
+        return int(s)
+    s = s.replace("-", " ")
+    parts = s.split()
+    total = 0
+    for p in parts:
+        if p in _TEEN_WORDS:
+            total += _TEEN_WORDS[p]
+        elif p in _TENS_WORDS:
+            total += _TENS_WORDS[p]
+        elif p in _UNIT_WORDS:
+            total += _UNIT_WORDS[p]
+    if total == 0:
+        for w, v in {**_TENS_WORDS, **_TEEN_WORDS}.items():
+            if s.startswith(w):
+                rest = s[len(w) :].strip()
+                return v + _UNIT_WORDS.get(rest, 0)
+        return None
+    return total
+
+
+@register
+class AgeExtractor(Extractor):
+    """Stated ages (10-79) tied to an age cue."""
+
+    kind = "age"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        text = folded.text
+        found: list[tuple[int, int, str]] = []
+        for m in _SUFFIX_CUE.finditer(text):
+            s = m.start()
+            if s > 0 and text[s - 1].isalpha() and not text[max(0, s - 25) : s].rstrip("- ").endswith(_SPELLED_ENDS):
+                continue
+            before = _NUM_BEFORE.search(text[max(0, s - 22) : s])
+            if before is not None:
+                found.append((s - (len(text[max(0, s - 22) : s]) - before.start()), m.end(), before.group(1)))
+        for m in _PREFIX_CUE.finditer(text):
+            s = m.start()
+            if s > 0 and text[s - 1].isalnum():
+                continue
+            after = _NUM_AFTER.match(text, m.end())
+            if after is not None:
+                found.append((s, after.end(), after.group(1)))
+        last_end = -1
+        for a, b, raw in sorted(found):
+            age = _age_value(raw)
+            if age is None or not 10 <= age <= 79:
+                continue
+            if a < last_end:
+                continue  # "i am 19 yo": one statement, one fact
+            last_end = b
+            start, end = folded.span(a, b)
+            yield Fact("age", str(age), start, end, MappingProxyType({"spelled": not raw.isdigit()}))
+
+
+# Youth terms -> canonical term. Matched on normalized text (leetspeak and stretched letters folded).
+_YOUTH_TERMS = {
+    "young": "young", "younger": "young", "youngest": "young", "teen": "teen", "teens": "teen",
+    "teenager": "teen", "teenage": "teen", "barely legal": "barely legal", "barely 18": "barely legal",
+    "just legal": "barely legal", "fresh": "fresh", "fresh face": "fresh", "fresh faced": "fresh",
+    "new to the game": "new to the game", "new to this": "new to the game", "first time": "first time",
+    "school girl": "school girl", "schoolgirl": "school girl", "high school": "high school",
+    "highschool": "high school", "daddys girl": "daddy's girl", "daddy's girl": "daddy's girl",
+    "daddys little girl": "daddy's girl", "daddy's little girl": "daddy's girl", "little girl": "little girl",
+    "lil girl": "little girl", "babygirl": "baby girl", "baby girl": "baby girl", "baby face": "baby face",
+    "babyface": "baby face", "underage": "underage", "under age": "underage", "jailbait": "jailbait",
+    "lolita": "lolita", "loli": "lolita", "virgin": "virgin", "innocent": "innocent", "tiny": "tiny",
+    "petite young": "young", "girl next door": "girl next door", "just turned": "just turned",
+    "cheerleader": "cheerleader", "pigtails": "pigtails", "sweet sixteen": "underage", "minor": "underage",
+    "youthful": "young", "yung": "young", "lil": "little girl",
+}
+_YOUTH_RE = re.compile(tolerant_alternation(_YOUTH_TERMS))
+_YOUTH_BY_KEY = {phrase_key(t): c for t, c in _YOUTH_TERMS.items()}
+_YOUTH_EACH = [(re.compile(tolerant_pattern(t)), c) for t, c in _YOUTH_TERMS.items()]
+
+
+def _youth_term(matched: str) -> str:
+    found = _YOUTH_BY_KEY.get(phrase_key(matched))
+    if found is not None:
+        return found
+    for rx, canonical in _YOUTH_EACH:  # rare: an ambiguous leet digit ("1" for l or i)
+        if rx.fullmatch(matched):
+            return canonical
+    return matched
+
+
+@register
+class YouthLanguageExtractor(Extractor):
+    """Words that describe youth without a number; value is the canonical term.
+
+    Matched on the folded text with patterns that tolerate leetspeak, stretched letters and odd
+    separators (see :func:`adwarden.extract.retrie.tolerant_pattern`).
+    """
+
+    kind = "youth_language"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        for m in _YOUTH_RE.finditer(folded.text):
+            start, end = folded.span(m.start(), m.end())
+            yield Fact("youth_language", _youth_term(m.group()), start, end)

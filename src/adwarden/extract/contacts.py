@@ -1,0 +1,310 @@
+"""E-mails, URLs, social and messaging handles, and payment handles.
+
+All patterns run on the folded text (lower case, look-alike letters and full-width forms already
+ASCII), so ``ＢＯＢ＠ｅｘａｍｐｌｅ．ｃｏｍ`` is an ordinary e-mail. Every repetition in these patterns
+is bounded, so no input can make them backtrack for long.
+
+Handles need a platform cue (``ig:``, ``snap -``, ``follow me on twitter @``, ``kik me``) or a
+profile URL (``instagram.com/name``, ``t.me/name``); a bare ``@name`` is kept with platform
+``unknown``. Cash App tags (``$name``) need a payment cue or a tag that cannot be a word, because
+``$exy`` and ``$pecials`` are common.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from types import MappingProxyType
+from typing import Any
+
+from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.facts import Fact
+from adwarden.extract.normalize import Folded
+
+__all__ = ["EmailExtractor", "HandleExtractor", "PaymentExtractor", "UrlExtractor"]
+
+_TLDS = (
+    "com|net|org|edu|gov|info|biz|co|us|uk|ca|au|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|ie|pl|ru|in|br|mx|"
+    "jp|cn|kr|za|nz|me|io|tv|cc|xxx|online|site|club|live|app|dev|xyz|top|pro|mobi|name|email"
+)
+_EMAIL = re.compile(
+    r"(?<![\w.+-])([a-z0-9][a-z0-9._%+-]{0,63})@([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,4}\.[a-z]{2,12})(?![\w-])"
+)
+# Spelled-out forms: "name at domain dot com", "name (at) domain [dot] com", "name @ domain . com".
+_AT = r"(?:\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+|\s*@\s*)"
+_DOT = r"(?:\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+|\s*\.\s*)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+-])([a-z0-9][a-z0-9._+-]{{0,63}}){_AT}([a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}}){_DOT}({_TLDS})\b"
+)
+_SPELLED_DOT = re.compile(_DOT)
+_WELL_KNOWN_MAIL = frozenset(
+    "gmail yahoo hotmail outlook aol icloud live msn protonmail proton gmx mail yandex zoho comcast me".split()
+)
+
+_URL = re.compile(
+    r"\b(?:(https?)://|www\.)[^\s<>\"'()\[\]{}|\\^`]{1,2000}"
+    rf"|(?<![@\w.-])(?:[a-z0-9-]{{1,63}}\.){{1,4}}(?:{_TLDS})(?![\w-])(?:/[^\s<>\"'()\[\]{{}}|\\^`]{{0,2000}})?"
+)
+_TRAILING = ".,;:!?*'\")]}>"
+
+
+def _email_facts(folded: Folded) -> Iterator[tuple[str, int, int]]:
+    text = folded.text
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            yield f"{m.group(1)}@{m.group(2)}".rstrip("."), m.start(), m.end()
+    if " at " in text or "(at)" in text or "[at]" in text or "{at}" in text or "<at>" in text or " @ " in text:
+        for m in _SPELLED_EMAIL.finditer(text):
+            local, domain, tld = m.group(1), m.group(2), m.group(3)
+            raw = m.group()
+            if "@" in raw and "@ " not in raw and " @" not in raw and "." in raw and " " not in raw:
+                continue  # a plain e-mail, already found
+            domain = _SPELLED_DOT.sub(".", domain)
+            if " at " in raw and domain.split(".")[0] not in _WELL_KNOWN_MAIL and " dot " not in raw:
+                continue  # "meet at the hotel.com"-like prose: needs a known mail host or a spelled dot
+            yield f"{local}@{domain}.{tld}", m.start(), m.end()
+
+
+@register
+class EmailExtractor(Extractor):
+    """E-mail addresses, lower case, including ``name at domain dot com`` forms."""
+
+    kind = "email"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        seen: set[int] = set()
+        for value, a, b in _email_facts(folded):
+            if a in seen:
+                continue
+            seen.add(a)
+            start, end = folded.span(a, b)
+            yield Fact("email", value, start, end)
+
+
+def canonical_url(raw: str) -> tuple[str, str]:
+    """(canonical URL, domain): lower-case host without ``www.``, scheme kept or ``http``, no fragment.
+
+    >>> canonical_url("WWW.Example.com/Profile/Jane/")
+    ('http://example.com/Profile/Jane', 'example.com')
+    """
+    scheme = "http"
+    rest = raw
+    m = re.match(r"(?i)(https?)://", raw)
+    if m:
+        scheme = m.group(1).lower()
+        rest = raw[m.end() :]
+    host, sep, path = rest.partition("/")
+    host = host.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    host = host.split("@")[-1].split(":")[0]
+    path = path.split("#")[0].rstrip("/")
+    return (f"{scheme}://{host}/{path}" if path else f"{scheme}://{host}"), host
+
+
+@register
+class UrlExtractor(Extractor):
+    """Links and bare domains (``example.com/jane``), canonicalized; ``attrs["domain"]`` for grouping."""
+
+    kind = "url"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        text = folded.text
+        if "." not in text:
+            return
+        original = ctx.text
+        for m in _URL.finditer(text):
+            a, b = m.span()
+            while b > a and text[b - 1] in _TRAILING:
+                b -= 1
+            if b - a < 4:
+                continue
+            if b < len(text) and text[b] == "@":
+                continue  # the local part of an e-mail
+            start, end = folded.span(a, b)
+            raw = original[start:end] if folded.offsets is None else text[a:b]
+            url, domain = canonical_url(raw)
+            if "." not in domain:
+                continue
+            yield Fact("url", url, start, end, MappingProxyType({"domain": domain}))
+
+
+# Platform cue words -> platform name.
+_PLATFORM_WORDS: dict[str, str] = {
+    "instagram": "instagram", "insta": "instagram", "ig": "instagram", "instagr.am": "instagram",
+    "twitter": "twitter", "tweet": "twitter", "tw": "twitter", "twtr": "twitter",
+    "snapchat": "snapchat", "snap": "snapchat", "sc": "snapchat", "snapchat id": "snapchat",
+    "telegram": "telegram", "tg": "telegram", "tele": "telegram",
+    "whatsapp": "whatsapp", "whats app": "whatsapp", "whatsap": "whatsapp", "watsapp": "whatsapp", "wa": "whatsapp",
+    "kik": "kik", "kik me": "kik", "kik messenger": "kik",
+    "wechat": "wechat", "we chat": "wechat", "weixin": "wechat", "wechat id": "wechat",
+    "line id": "line", "skype": "skype", "onlyfans": "onlyfans", "only fans": "onlyfans",
+    "fansly": "fansly", "tiktok": "tiktok", "tik tok": "tiktok", "facebook": "facebook", "fb": "facebook",
+    "signal": "signal", "discord": "discord", "reddit": "reddit", "viber": "viber",
+}
+_PLATFORM_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in sorted(_PLATFORM_WORDS, key=len, reverse=True))
+# cue, then a connector, then the handle. The connector decides how sure we are.
+_CUE_HANDLE = re.compile(
+    rf"\b({_PLATFORM_ALT})\b"
+    r"((?:\s{0,3}(?:me|us|id|name|username|user|handle|acct|account|is|at|on|add|or|@|:|=|-|>|\(|\)|\.|\*|#)){0,5}\s{0,3})"
+    r"([a-z0-9_][a-z0-9_.\-]{1,29})"
+)
+_STRONG_CONNECTOR = re.compile(r"[@:=>#\-]|\bid\b|\bis\b|\bname\b|\bhandle\b|\busername\b|\badd\b")
+_PROFILE_URL = re.compile(
+    r"\b(?:https?://)?(?:www\.)?"
+    r"(instagram\.com|instagr\.am|twitter\.com|x\.com|snapchat\.com/add|t\.me|telegram\.me|wa\.me|kik\.me|"
+    r"onlyfans\.com|fansly\.com|tiktok\.com/@|facebook\.com|fb\.com|linktr\.ee|allmylinks\.com)/"
+    r"@?([a-z0-9_][a-z0-9_.\-]{0,59})"
+)
+_PROFILE_PLATFORM = {
+    "instagram.com": "instagram", "instagr.am": "instagram", "twitter.com": "twitter", "x.com": "twitter",
+    "snapchat.com/add": "snapchat", "t.me": "telegram", "telegram.me": "telegram", "wa.me": "whatsapp",
+    "kik.me": "kik", "onlyfans.com": "onlyfans", "fansly.com": "fansly", "tiktok.com/@": "tiktok",
+    "facebook.com": "facebook", "fb.com": "facebook", "linktr.ee": "linktree", "allmylinks.com": "allmylinks",
+}
+_BARE_AT = re.compile(r"(?<![\w.@])@\s?([a-z0-9_][a-z0-9_.]{1,29})")
+# Words that follow a cue but are not handles ("snap me for pics", "ig below").
+_NOT_HANDLE = frozenset(
+    """
+    me us at on or and the for to is it my your you i a an in of with only if now too also below above here
+    there this that name id handle user username add me2 pics pic pictures photos videos vids info more
+    msg message text call dm dms pm follow only just please pls plz available avail com net org http https
+    www no not any all app account acct fans ok okay yes new hmu
+    """.split()
+)
+
+
+def _clean_handle(value: str) -> str:
+    return value.rstrip("._-")
+
+
+def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str]]:
+    """(platform, handle, folded start, folded end, how) for every handle."""
+    text = ctx.folded.text
+    covered: list[tuple[int, int]] = []
+    for m in _PROFILE_URL.finditer(text):
+        value = _clean_handle(m.group(2))
+        if not value or value in _NOT_HANDLE or value in ("p", "reel", "home", "share", "watch", "pages", "profile.php"):
+            continue
+        covered.append((m.start(), m.end()))
+        yield _PROFILE_PLATFORM[m.group(1)], value, m.start(), m.start(2) + len(value), "url"
+    for m in _CUE_HANDLE.finditer(text):
+        value = _clean_handle(m.group(3))
+        if value in _NOT_HANDLE or value in _PLATFORM_WORDS or len(value) < 2:
+            continue
+        if any(a <= m.start(3) < b for a, b in covered):
+            continue
+        connector = m.group(2)
+        strong = bool(_STRONG_CONNECTOR.search(connector))
+        looks_handle = any(c.isdigit() or c == "_" or c == "." for c in value)
+        if not (strong or looks_handle):
+            continue
+        if value.replace(".", "").replace("-", "").isdigit() and len(value) >= 7:
+            continue  # a phone number after "whatsapp:" is a phone, found by the phone extractor
+        if m.end(3) < len(text) and text[m.end(3)] == "@":
+            continue  # an e-mail address
+        platform = _PLATFORM_WORDS[re.sub(r"\s+", " ", m.group(1))] if m.group(1) in _PLATFORM_WORDS else _platform_of(m.group(1))
+        covered.append((m.start(3), m.start(3) + len(value)))
+        yield platform, value, m.start(3), m.start(3) + len(value), "cue"
+    if "@" in text:
+        for m in _BARE_AT.finditer(text):
+            value = _clean_handle(m.group(1))
+            if value in _NOT_HANDLE or len(value) < 2 or any(a <= m.start(1) < b for a, b in covered):
+                continue
+            if m.end(1) < len(text) and text[m.end(1)] in "@":
+                continue
+            yield "unknown", value, m.start(), m.start(1) + len(value), "at"
+
+
+def _platform_of(cue: str) -> str:
+    return _PLATFORM_WORDS.get(re.sub(r"\s+", " ", cue)) or _PLATFORM_WORDS.get(cue.replace(" ", ""), "unknown")
+
+
+@register
+class HandleExtractor(Extractor):
+    """Social and messaging handles with their platform; value lower case, without ``@``."""
+
+    kind = "handle"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        seen: set[tuple[str, str]] = set()
+        for platform, value, a, b, how in _handle_facts(ctx):
+            if (platform, value) in seen:
+                continue
+            seen.add((platform, value))
+            start, end = folded.span(a, b)
+            yield Fact("handle", value, start, end, MappingProxyType({"platform": platform, "via": how}))
+
+
+_CASHTAG = re.compile(r"(?<![\w$])\$([a-z][a-z0-9_\-]{1,19})\b")
+_PAY_CUE = re.compile(r"cash\s?app|cashapp|\bcash\b|\bca\$h|\bsend\b|\bpay\b|\bdeposit|\bsquare cash")
+_PAY_HANDLE = re.compile(
+    r"\b(venmo|paypal|zelle|chime|apple\s?pay|cash\s?app|cashapp)\b"
+    r"(?:\s{0,3}(?:me|at|is|to|id|@|:|=|-|>|\.me/|\.com/|\.app/)){1,4}\s{0,3}"
+    r"(\$?[a-z0-9_][a-z0-9_.@\-]{1,40})"
+)
+_PAY_URL = re.compile(r"\b(?:https?://)?(?:www\.)?(paypal\.me|venmo\.com(?:/u)?|cash\.app|cash\.me)/(\$?[a-z0-9_][a-z0-9_.\-]{0,40})")
+_GIFT_CARD = re.compile(
+    r"\b(amazon|itunes|apple|google\s?play|steam|vanilla(?:\s?visa)?|visa|ebay|walmart|target|sephora|green\s?dot|"
+    r"netspend|prepaid)\s?(?:gift\s?)?cards?\b|\bgift\s?cards?\b"
+)
+_PAY_PLATFORM = {
+    "venmo": "venmo", "paypal": "paypal", "zelle": "zelle", "chime": "chime", "applepay": "applepay",
+    "cashapp": "cashapp", "paypal.me": "paypal", "venmo.com": "venmo", "venmo.com/u": "venmo",
+    "cash.app": "cashapp", "cash.me": "cashapp",
+}
+_CASH_NOT_TAG = frozenset("exy pecial pecials ex weet ervice ervices hot hh hr qv".split())
+
+
+def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
+    text = ctx.folded.text
+    taken: set[int] = set()
+    if "/" in text:
+        for m in _PAY_URL.finditer(text):
+            platform = _PAY_PLATFORM[m.group(1)]
+            tag = m.group(2).rstrip("._-")
+            value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
+            taken.add(m.start(2))
+            yield platform, value, m.start(), m.start(2) + len(m.group(2)), {}
+    for m in _PAY_HANDLE.finditer(text):
+        platform = _PAY_PLATFORM.get(re.sub(r"\s", "", m.group(1)), "unknown")
+        tag = m.group(2).rstrip("._-")
+        if tag in _NOT_HANDLE or m.start(2) in taken or (tag.isdigit() and len(tag) < 7):
+            continue
+        value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
+        taken.add(m.start(2) + (1 if tag.startswith("$") else 0))
+        yield platform, value, m.start(2), m.start(2) + len(m.group(2)), {}
+    if "$" in text:
+        for m in _CASHTAG.finditer(text):
+            tag = m.group(1)
+            if m.start(1) in taken or tag in _CASH_NOT_TAG:
+                continue
+            cue = _PAY_CUE.search(text, max(0, m.start() - 40), m.start()) is not None
+            odd = any(c.isdigit() or c == "_" for c in tag)
+            if not (cue or odd):
+                continue
+            yield "cashapp", "$" + tag, m.start(), m.end(), {}
+    if "card" in text:
+        for m in _GIFT_CARD.finditer(text):
+            brand = re.sub(r"\s", "", m.group(1)) if m.group(1) else "any"
+            yield "gift_card", f"gift_card:{brand}", m.start(), m.end(), {"linkable": False}
+
+
+@register
+class PaymentExtractor(Extractor):
+    """Payment handles: Cash App ``$tag``, Venmo, PayPal.me, Zelle; gift-card mentions (not linkable)."""
+
+    kind = "payment"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        seen: set[str] = set()
+        for platform, value, a, b, extra in _payment_facts(ctx):
+            if value in seen:
+                continue
+            seen.add(value)
+            start, end = folded.span(a, b)
+            yield Fact("payment", value, start, end, MappingProxyType({"platform": platform, **extra}))

@@ -1,0 +1,292 @@
+"""Prices and rates: value + currency word + minutes.
+
+Ads hide money behind code words (roses, donations, candies, ``$$$``) and quote rates per time unit
+(``qv``, ``hh``, ``hr``, ``fh``, ``30 min``, ``overnight``). One regex pass finds *durations* and
+*amounts*; then each amount gets a duration:
+
+* written together (``150hh``, ``$200/hr``, ``200 roses per hour``) -- that duration;
+* otherwise the duration right before it or right after it, separated only by punctuation or
+  space. When both are that close (``30 min - 200 roses 90 min - 450 roses``), the order the ad uses
+  most (duration-then-amount or amount-then-duration) decides;
+* otherwise the last duration before it within the same line (``1h - 300 roses 350 roses``: both
+  are one-hour rates, incall and outcall).
+
+Currency words are normalized to the singular: ``rose``, ``dollar``, ``donation``, ``candy``,
+``kiss``, ``pound``, ``euro``. A bare number is a price only when a duration is written next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.facts import Fact
+from adwarden.extract.retrie import trie_pattern
+
+__all__ = ["PriceExtractor", "find_prices"]
+
+_CURRENCY_WORDS = {
+    "rose": "rose", "roses": "rose", "r": "rose", "rozes": "rose", "rosez": "rose",
+    "dollar": "dollar", "dollars": "dollar", "usd": "dollar", "bucks": "dollar", "$": "dollar",
+    "donation": "donation", "donations": "donation", "don": "donation", "dono": "donation",
+    "candy": "candy", "candies": "candy", "kisses": "kiss", "kiss": "kiss",
+    "gbp": "pound", "£": "pound", "eur": "euro", "euro": "euro", "euros": "euro", "€": "euro",
+    "cad": "dollar", "aud": "dollar", "bills": "dollar", "$$": "dollar", "$$$": "dollar",
+}
+_CUR_AFTER = r"(?:roses|rose|rozes|rosez|r|dollars|dollar|usd|bucks|donations|donation|dono|don|candies|candy|kisses|kiss|gbp|eur|euros|euro|cad|aud|bills|\${1,3}|£|€)"
+
+_UNITS = r"minutes|minute|mins|min|m|hours|hour|hrs|hr|h|nights|night"
+# Tokens that start with a digit or a currency sign. Each starts with a literal class and checks
+# its left context after the first character, so ``re`` skips letters and spaces without work.
+_NUM_TOKENS = re.compile(
+    rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
+    r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)"
+    r"(?:"
+    # a range with a currency word after it: "100-200 roses"
+    rf"\s?-\s?(?P<hi>\d{{2,5}})\s?(?P<rcur>{_CUR_AFTER})(?![a-z])"
+    # amount followed by a currency word
+    rf"|\s?(?P<cur>{_CUR_AFTER})(?![a-z])"
+    # duration: number + unit ("30 min", "2 1/2 hrs", "1 night")
+    rf"|(?P<half>\s1/2)?\s?-?\s?(?P<du>{_UNITS})(?![a-z])"
+    # a bare number (a price only when a duration is next to it)
+    r"|(?P<bare>)(?![\d'\"%:.]|/(?!\s?(?:hr|hour|h\b|hh|qv|min|fh))|"
+    r"\s?(?:lbs|lb|kg|yo|y/o|yrs|years|inch|in\b|ft|cm|pounds|kilos))"
+    r")"
+)
+# Durations written as words: a trie of literal phrases (fast to scan); left word boundary checked
+# in Python.
+_WORD_DURATIONS: dict[str, int] = {
+    "qv": 15, "quick visit": 15, "quickie": 15, "qk": 15, "hh": 30, "half hour": 30, "half hr": 30,
+    "half an hour": 30, "half an hr": 30, "fh": 60, "full hour": 60, "hr": 60, "hour": 60, "an hour": 60,
+    "a hour": 60, "one hour": 60, "one hr": 60, "two hours": 120, "two hrs": 120, "three hours": 180,
+    "three hrs": 180, "four hours": 240, "hour and a half": 90, "hour and half": 90, "hour & a half": 90,
+    "hour & half": 90, "hour n half": 90, "an hour and a half": 90, "one hour and a half": 90,
+    "hr and a half": 90, "hr and half": 90, "overnight": 480, "over night": 480, "all night": 480,
+    "night": 480, "one night": 480, "ovn": 480, "on": 480, "half day": 720, "full day": 1440,
+    "thirty minutes": 30, "fifteen minutes": 15, "twenty minutes": 20, "forty five minutes": 45,
+    "sixty minutes": 60, "ninety minutes": 90,
+}
+_WORD_KEYS = {k.replace(" ", ""): v for k, v in _WORD_DURATIONS.items()}
+_WORD_TOKENS = re.compile(
+    "(?:" + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}) + ")(?![a-z])"
+)
+_CODE_MINUTES = {
+    "qv": 15, "quickvisit": 15, "quickie": 15, "qk": 15, "hh": 30, "halfhour": 30, "halfhr": 30,
+    "fh": 60, "fullhour": 60, "hr": 60, "hour": 60, "overnight": 480, "allnight": 480, "night": 480,
+    "ovn": 480, "on": 480,
+}
+_UNIT_MINUTES = {
+    "minutes": 1, "minute": 1, "mins": 1, "min": 1, "m": 1, "hours": 60, "hour": 60, "hrs": 60, "hr": 60,
+    "h": 60, "nights": 480, "night": 480,
+}
+_WORD_NUM = {"half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "an": 1, "a": 1, "1/2": 0.5}
+# Between an amount and its duration when written together ("$200/hr", "80 roses for hh", "50 = 15 min").
+_JOINED = re.compile(r"\s{0,2}(?:/|per|an?|for|each|x|=|@)?\s{0,2}")
+_LIST_BREAK = re.compile(r"[,;\n]|\.\s")
+_CLOSE = re.compile(r"^[\s\-:=>~*|,.()\[\]@]{0,6}$")
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str  # "amt" | "dur" | "bare"
+    start: int
+    end: int
+    value: float = 0.0
+    currency: str = ""
+    minutes: int = 0
+    range_low: bool = False  # "100" of "100-200 roses": takes the minutes of the high end
+
+
+# Every amount has a digit, so only the text around digits is tokenized: durations written as words
+# ("qv", "overnight") matter only next to an amount.
+_DIGIT_RUN = re.compile(r"\d+")
+_WINDOW_PAD = 48
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _DIGIT_RUN.finditer(text):
+        a = max(0, m.start() - _WINDOW_PAD)
+        b = min(n, m.end() + _WINDOW_PAD)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _tokens(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    windows = _windows(text)
+    if not windows:
+        return toks
+    for wa, wb in windows:
+        _num_tokens(text, wa, wb, toks)
+        _word_tokens(text, wa, wb, toks)
+    toks.sort(key=lambda t: t.start)
+    return toks
+
+
+def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
+    for m in _NUM_TOKENS.finditer(text, wa, wb):
+        if m.group("pre") is not None:
+            toks.append(_Tok("amt", m.start(), m.end(), float(m.group("pn")), _CURRENCY_WORDS[m.group("pre")]))
+            continue
+        num = m.group("num")
+        if m.group("rcur") is not None:
+            cur = _CURRENCY_WORDS.get(m.group("rcur"), "dollar")
+            if len(num) >= 2:
+                toks.append(_Tok("amt", m.start(), m.end("num"), float(num), cur, range_low=True))
+            toks.append(_Tok("amt", m.start("hi"), m.end(), float(m.group("hi")), cur))
+        elif m.group("cur") is not None:
+            cur = m.group("cur")
+            if cur == "r" and not (m.end() >= len(text) or text[m.end()] in " /-\n,.;)"):
+                continue
+            toks.append(_Tok("amt", m.start(), m.end(), float(num), _CURRENCY_WORDS.get(cur, "dollar")))
+        elif m.group("du") is not None:
+            qty = float(num) + (0.5 if m.group("half") else 0.0)
+            unit = _UNIT_MINUTES[m.group("du")]
+            if unit == 60 and qty > 12:
+                # "150hr", "200 h": a price next to "hour", not a 150-hour booking; which price the
+                # unit belongs to is decided by the layout of the whole ad (see find_prices).
+                toks.append(_Tok("bare", m.start(), m.end("num"), qty))
+                toks.append(_Tok("dur", m.start("du"), m.end("du"), minutes=60))
+                continue
+            minutes = int(round(qty * unit))
+            if 5 <= minutes <= 1440:
+                toks.append(_Tok("dur", m.start(), m.end(), minutes=minutes))
+        elif m.group("bare") is not None and len(num) >= 2 and "." not in num:
+            toks.append(_Tok("bare", m.start(), m.end(), float(num)))
+
+
+def _word_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
+    for m in _WORD_TOKENS.finditer(text, wa, wb):
+        s = m.start()
+        if s > 0 and text[s - 1].isalpha():
+            continue
+        word = m.group()
+        if word == "on" and not _is_overnight_on(text, s):
+            continue
+        toks.append(_Tok("dur", s, m.end(), minutes=_WORD_KEYS[word.replace(" ", "")]))
+
+
+def _is_overnight_on(text: str, pos: int) -> bool:
+    """"on" is overnight only in a rate list: followed by a separator and a number."""
+    return re.match(r"on\s?[-:=]\s?[$£€]?\d", text[pos : pos + 12]) is not None
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", "."))
+
+
+def find_prices(text: str) -> Iterator[tuple[float, str, int | None, int, int]]:
+    """(value, currency, minutes or None, start, end) for every price in a folded text."""
+    toks = _tokens(text)
+    if not toks:
+        return
+    n = len(toks)
+    # Which order does the ad use when an amount and a duration sit next to each other? Explicit
+    # joiners ("=", "for", "/") count most; pairs across a list break (comma, new line) least.
+    votes_before = votes_after = 0.0
+    for i in range(n - 1):
+        a, b = toks[i], toks[i + 1]
+        if (a.kind == "bare" and not 20 <= a.value <= 5000) or (b.kind == "bare" and not 20 <= b.value <= 5000):
+            continue
+        gap = text[a.end : b.start]
+        if not _CLOSE.match(gap) and not _JOINED.fullmatch(gap):
+            continue
+        if gap.strip() and _JOINED.fullmatch(gap):
+            weight = 3.0
+        elif _LIST_BREAK.search(gap):
+            weight = 0.25
+        elif " " not in gap:
+            weight = 2.0  # "10 mins-50 roses": written together
+        else:
+            weight = 1.0
+        if a.kind == "dur" and b.kind in ("amt", "bare"):
+            votes_before += weight
+        elif a.kind in ("amt", "bare") and b.kind == "dur":
+            votes_after += weight
+    # A tie goes to the order of the first entry of the list.
+    first = next((t for t in toks if t.kind in ("amt", "dur")), None)
+    if first is not None:
+        if first.kind == "dur":
+            votes_before += 0.5
+        else:
+            votes_after += 0.5
+    prefer_before = votes_before >= votes_after
+    last_durs: list[_Tok | None] = []
+    last: _Tok | None = None
+    for t in toks:
+        last_durs.append(last)
+        if t.kind == "dur":
+            last = t
+    for i, t in enumerate(toks):
+        if t.kind == "dur":
+            continue
+        # The low end of a range ("100-200 roses for fh") is read where its high end is.
+        k = i + 1 if t.range_low and i + 1 < n else i
+        minutes, tight = _minutes_for(text, toks, k, last_durs[k], prefer_before)
+        if t.kind == "bare":
+            if minutes is None or not tight or not 20 <= t.value <= 5000:
+                continue
+            yield t.value, "", minutes, t.start, t.end
+        elif t.value > 0:
+            yield t.value, t.currency, minutes, t.start, t.end
+
+
+def _minutes_for(
+    text: str, toks: list[_Tok], i: int, last_dur: _Tok | None, prefer_before: bool
+) -> tuple[int | None, bool]:
+    """(minutes, whether a duration sits right next to it) for amount ``toks[i]``."""
+    t = toks[i]
+    n = len(toks)
+    prev_t = toks[i - 1] if i > 0 else None
+    next_t = toks[i + 1] if i + 1 < n else None
+    after_gap = text[t.end : next_t.start] if next_t is not None else ""
+    before_gap = text[prev_t.end : t.start] if prev_t is not None else ""
+    next_dur = next_t is not None and next_t.kind == "dur"
+    prev_dur = prev_t is not None and prev_t.kind == "dur"
+    joined_after = next_dur and (after_gap == "" or (after_gap.strip() != "" and _JOINED.fullmatch(after_gap) is not None))
+    joined_before = prev_dur and before_gap.strip() != "" and _JOINED.fullmatch(before_gap) is not None
+    tight_after = next_dur and (joined_after or (_CLOSE.match(after_gap) is not None and not _LIST_BREAK.search(after_gap)))
+    tight_before = prev_dur and _CLOSE.match(before_gap) is not None and not _LIST_BREAK.search(before_gap)
+    tight = tight_before or tight_after
+    if next_t is not None and joined_after and not (joined_before and prefer_before):
+        return next_t.minutes, tight
+    if prev_t is not None and joined_before:
+        return prev_t.minutes, tight
+    if prev_t is not None and next_t is not None and tight_before and tight_after:
+        return (prev_t.minutes if prefer_before else next_t.minutes), tight
+    if prev_t is not None and tight_before and prefer_before:
+        return prev_t.minutes, tight
+    if next_t is not None and tight_after and not prefer_before:
+        return next_t.minutes, tight
+    if prev_t is not None and tight_before:
+        return prev_t.minutes, tight
+    if last_dur is not None and prefer_before and "\n" not in text[last_dur.end : t.start] and (
+        t.start - last_dur.end <= 40
+    ):
+        return last_dur.minutes, tight
+    if next_t is not None and tight_after:
+        return next_t.minutes, tight
+    return None, tight
+
+
+@register
+class PriceExtractor(Extractor):
+    """Prices with their currency word and the minutes they buy (``None`` when no unit is stated)."""
+
+    kind = "price"
+
+    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        folded = ctx.folded
+        text = folded.text
+        for value, currency, minutes, a, b in find_prices(text):
+            start, end = folded.span(a, b)
+            shown = str(int(value)) if value == int(value) else str(value)
+            yield Fact("price", shown, start, end, MappingProxyType({"currency": currency, "minutes": minutes}))
