@@ -26,7 +26,7 @@ from adwarden.detect.banks import (
 from adwarden.detect.base import ScreenContext
 from adwarden.detect.indicators.fastnorm import normalize_phrase
 from adwarden.domain import Identifier, MediaRef, PolicyError, PostInput
-from adwarden.extract import extract_all, normalize
+from adwarden.extract import extract_all
 from tests.detect.images import abstract_image, encode
 
 KEY = b"test-key"
@@ -38,8 +38,7 @@ def ctx_for(post: PostInput, extra: tuple[Identifier, ...] = ()) -> ScreenContex
     from adwarden.pipeline import identifiers_for
 
     ex = extract_all(post.text, url=post.url)
-    return ScreenContext(post=post, text=post.text, extraction=ex, normalized=normalize(post.text),
-                         identifiers=identifiers_for(post, ex) + extra)
+    return ScreenContext(post=post, text=post.text, extraction=ex, identifiers=identifiers_for(post, ex) + extra)
 
 
 def test_identifier_normalization_matches_extraction() -> None:
@@ -69,7 +68,7 @@ def test_csv_all_kinds_and_detector_evidence() -> None:
         "handle,@bad_handle1,trafficking\n"
         "payment,$BadPay,trafficking\n"
         "url,http://example.com/agency,trafficking\n"
-        f"text,{TEMPLATE},template\n"
+        f"text,\"{TEMPLATE}\",template\n"
         f"md5,{h.md5},csam\n"
         f"sha256,{h.sha256.upper()},csam\n"
         f"pdq,{h.pdq},csam-pdq\n"

@@ -19,6 +19,12 @@ from .storefix import ADMIN, LIAISON, MODERATOR, ad, backdate, store
 FUTURE = datetime.now(UTC) + timedelta(days=90)
 
 
+@pytest.fixture
+def runtime(backend_runtime: Runtime) -> Runtime:
+    """Every test here runs on SQLite and, when ADWARDEN_TEST_POSTGRES_URL is set, on PostgreSQL."""
+    return backend_runtime
+
+
 def _count(conn: Connection, table: Table, post_id: str) -> int:
     return int(conn.execute(select(func.count()).select_from(table).where(table.c.post_id == post_id)).scalar_one())
 

@@ -35,6 +35,12 @@ from adwarden.storage.sql.tables import metadata as shared_metadata
 from .storefix import ADMIN, LIAISON, MODERATOR, ad, store
 
 POLICY = DeadlinePolicy()
+
+
+@pytest.fixture
+def runtime(backend_runtime: Runtime) -> Runtime:
+    """Every test here runs on SQLite and, when ADWARDEN_TEST_POSTGRES_URL is set, on PostgreSQL."""
+    return backend_runtime
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 
 

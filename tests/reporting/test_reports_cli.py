@@ -96,6 +96,13 @@ def test_ncmec_errors_exit_4_with_code(cli: Cli, runtime: Runtime, standin: Stan
     # Missing credentials: a configuration error, not a crash.
     result = cli("reports", "submit", stored.case_id, env=_env())
     assert result.exit_code == 2 and "ADWARDEN_NCMEC_USERNAME" in result.output
+    # An outage after the report was opened: exit 4, and `reports resume` finishes it later.
+    standin.state.fail_next("code1000", 2, endpoint="finish")
+    result = cli("reports", "submit", stored.case_id, env=env)
+    assert result.exit_code == 4 and "gave up after 2 attempts" in result.output
+    result = cli("reports", "resume", env=env)
+    assert result.exit_code == 0 and "1 unfinished submission(s) resumed" in result.output
+    assert [r.status for r in standin.state.reports.values()] == ["finished"]
 
 
 def test_status_when_ncmec_is_unreachable(cli: Cli, settings: Settings) -> None:

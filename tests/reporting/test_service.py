@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -187,3 +190,61 @@ def test_ic3_package_for_a_case(runtime: Runtime) -> None:
     assert _events(runtime)[-1] == "ic3-package-built"
     with pytest.raises(PermissionDenied):
         do_build_ic3_package(runtime.db, stored.case_id, actor=MODERATOR, settings=runtime.settings)
+
+
+def test_environment_is_logged_at_start_up(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    from adwarden.reporting import service
+
+    prod = runtime.settings.model_copy(update={"ncmec_environment": "production"})
+    service._logged_environment.clear()
+    with caplog.at_level(logging.INFO, logger="adwarden.reporting.ncmec.environment"):
+        service._log_environment(Runtime(settings=prod, db=runtime.db, screener=runtime.screener))
+        service._log_environment(Runtime(settings=prod, db=runtime.db, screener=runtime.screener))
+    [record] = caplog.records  # once per process
+    assert record.levelno == logging.WARNING and "report.cybertip.org" in record.getMessage()
+    assert client_from_settings(runtime.settings.model_copy(update={"ncmec_username": "u", "ncmec_password": "p"})
+                                ).base_url == "https://exttest.cybertip.org/ispws"
+
+
+def test_media_supplied_by_hash_are_uploaded(runtime: Runtime, standin: StandinServer, tmp_path: Path) -> None:
+    from dataclasses import replace as dc_replace
+
+    import numpy as np
+    from PIL import Image
+
+    from adwarden.domain import MediaRef
+    from adwarden.screening.service import ingest_posts
+    from adwarden.storage.sql.queries import open_case_for_post
+
+    from .storefix import PLATFORM, minor_ad
+
+    buf = io.BytesIO()
+    Image.fromarray(np.random.default_rng(7).integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(buf, "PNG")
+    png = buf.getvalue()
+    digest = hashlib.sha256(png).hexdigest()
+    media_dir = tmp_path / "media"
+    media_dir.mkdir()
+    (media_dir / digest).write_bytes(png)
+    missing_digest = hashlib.sha256(b"not supplied").hexdigest()
+    ad = dc_replace(minor_ad("ad-2001"), media=(
+        MediaRef(url="https://img.classifieds.example.com/2001/1.png", sha256=digest, md5=hashlib.md5(png).hexdigest()),
+        MediaRef(url="https://img.classifieds.example.com/2001/2.png", sha256=missing_digest),
+    ))
+    [outcome] = ingest_posts(runtime.db, [ad], runtime.screener, actor=PLATFORM)
+    with runtime.db.read() as conn:
+        case = open_case_for_post(conn, outcome.post_id)
+    assert case is not None
+    settings = configured(runtime.settings, standin)
+    report = do_draft_report(runtime.db, case.id, actor=CHILD_SAFETY, settings=settings, media_dir=media_dir)
+    [media] = report.case.media
+    assert media.location_of_file == "https://img.classifieds.example.com/2001/1.png"
+    assert f"sha256 {missing_digest}" in (report.case.additional_info or "")  # listed, not uploaded
+    with client_from_settings(settings) as client:
+        filed = do_submit_report(runtime.db, client, report.id, actor=CHILD_SAFETY, settings=settings)
+    assert filed.status == "finished" and len(filed.state.finished_file_ids) == 1
+    assert standin.state.calls == ["submit", "upload", "fileinfo", "finish"]
+    [received] = standin.state.reports.values()
+    [stored_file] = received.files.values()
+    assert stored_file.content == png
+    [details] = received.file_details.values()
+    assert b'<originalFileHash hashType="SHA256">' + digest.encode() in details

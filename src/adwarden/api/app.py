@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from importlib import import_module
 
 from fastapi import FastAPI, Request, Response
@@ -31,7 +32,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     """Build the API around a runtime (database migrated, screener loaded)."""
     if runtime is None:
         runtime = build_runtime(settings or Settings())
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        batcher = runtime.extras.pop("ingest_batcher", None)
+        close = getattr(batcher, "close", None)
+        if close is not None:
+            close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="AdWarden",
         version=__version__,
         description="Screen posts for sex trafficking and child sexual exploitation; review, report, preserve.",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from adwarden.reporting.ncmec.lint import lint_report_xml
 from adwarden.reporting.ncmec.model import IncidentType
 from adwarden.reporting.ncmec.validate import parse_with_lines, validate_xml
 
+if TYPE_CHECKING:
+    from adwarden.reporting.service import StoredReport
+
 INCIDENT_TYPES = {t.name.lower().replace("_", "-"): t for t in IncidentType}
 
 
@@ -24,18 +28,18 @@ def _incident(name: str) -> IncidentType:
     return INCIDENT_TYPES[name]
 
 
-def _print_report(report: dict[str, object]) -> None:
-    click.echo(f"report {report['id']} for case {report['case_id']}: {report['status']} ({report['environment']})")
-    if report.get("ncmec_report_id"):
-        click.echo(f"  NCMEC report id: {report['ncmec_report_id']}")
-    if report.get("hold_id"):
-        click.echo(f"  preservation hold: {report['hold_id']}")
-    for item in report.get("missing") or []:  # type: ignore[attr-defined]
+def _print_report(report: StoredReport) -> None:
+    click.echo(f"report {report.id} for case {report.case_id}: {report.status} ({report.environment})")
+    if report.ncmec_report_id:
+        click.echo(f"  NCMEC report id: {report.ncmec_report_id}")
+    if report.hold_id:
+        click.echo(f"  preservation hold: {report.hold_id}")
+    for item in report.warnings.get("missing", []):
         click.echo(f"  missing: {item}", err=True)
-    for w in report.get("warnings") or []:  # type: ignore[attr-defined]
+    for w in report.warnings.get("lint", []):
         click.echo(f"  warning {w['code']}: {w['message']}", err=True)
-    if report.get("last_error"):
-        click.echo(f"  last error: {report['last_error']}", err=True)
+    if report.last_error:
+        click.echo(f"  last error: {report.last_error}", err=True)
 
 
 @click.group("reports")
@@ -68,7 +72,7 @@ def draft_cmd(case_id: str, out: Path | None, incident_type: str, escalation_rea
     if as_json:
         emit_json(report.to_json())
     else:
-        _print_report(report.to_json())
+        _print_report(report)
         if out is not None:
             click.echo(f"  XML written to {out}")
 
@@ -142,7 +146,7 @@ def submit_cmd(case_id: str, report_id: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(report.to_json())
     else:
-        _print_report(report.to_json())
+        _print_report(report)
 
 
 @reports_group.command("retract")
@@ -155,7 +159,7 @@ def retract_cmd(report_id: str) -> None:
     state = get_state()
     with client_from_settings(state.settings) as client:
         report = do_retract_report(state.runtime.db, client, report_id, actor=state.actor)
-    _print_report(report.to_json())
+    _print_report(report)
 
 
 @reports_group.command("resume")
@@ -170,7 +174,7 @@ def resume_cmd(retract: bool) -> None:
         done = do_resume_reports(state.runtime.db, client, actor=state.actor,
                                  policy="retract" if retract else "resume")
     for report in done:
-        _print_report(report.to_json())
+        _print_report(report)
     click.echo(f"{len(done)} unfinished submission(s) {'retracted' if retract else 'resumed'}")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.normalize import Folded
+from adwarden.extract.retrie import trie_pattern
 
 __all__ = ["EmailExtractor", "HandleExtractor", "PaymentExtractor", "UrlExtractor"]
 
@@ -41,10 +42,12 @@ _WELL_KNOWN_MAIL = frozenset(
     "gmail yahoo hotmail outlook aol icloud live msn protonmail proton gmx mail yandex zoho comcast me".split()
 )
 
-_URL = re.compile(
-    r"\b(?:(https?)://|www\.)[^\s<>\"'()\[\]{}|\\^`]{1,2000}"
-    rf"|(?<![@\w.-])(?:[a-z0-9-]{{1,63}}\.){{1,4}}(?:{_TLDS})(?![\w-])(?:/[^\s<>\"'()\[\]{{}}|\\^`]{{0,2000}})?"
-)
+# URLs are found from two literal anchors (fast to scan): a scheme or "www.", and a "." followed by
+# a known top-level domain, from which the host is read backwards.
+_URL_START = re.compile(r"(?:https?://|www\.)[^\s<>\"'()\[\]{}|\\^`]{1,2000}")
+_TLD_HIT = re.compile(rf"\.(?:{_TLDS})(?![\w-])")
+_URL_PATH = re.compile(r"/[^\s<>\"'()\[\]{}|\\^`]{0,2000}")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _TRAILING = ".,;:!?*'\")]}>"
 
 
@@ -103,6 +106,36 @@ def canonical_url(raw: str) -> tuple[str, str]:
     return (f"{scheme}://{host}/{path}" if path else f"{scheme}://{host}"), host
 
 
+def _url_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Folded-text spans of links (``http://``, ``www.``) and bare domains (``example.com/jane``)."""
+    taken_until = -1
+    if "http" in text or "www." in text:
+        for m in _URL_START.finditer(text):
+            a = m.start()
+            if a > 0 and text[a - 1].isalnum():
+                continue
+            yield a, m.end()
+            taken_until = m.end()
+    spans_end = taken_until
+    for m in _TLD_HIT.finditer(text):
+        dot = m.start()
+        if dot < spans_end:
+            continue
+        a = dot
+        while a > 0 and text[a - 1] in _HOST_CHARS and dot - a < 253:
+            a -= 1
+        while a < dot and text[a] in ".-":
+            a += 1
+        if a == dot or (a > 0 and text[a - 1] in "@/:"):
+            continue  # no host, the domain of an e-mail, or part of a longer URL already seen
+        b = m.end()
+        path = _URL_PATH.match(text, b)
+        if path is not None:
+            b = path.end()
+        spans_end = b
+        yield a, b
+
+
 @register
 class UrlExtractor(Extractor):
     """Links and bare domains (``example.com/jane``), canonicalized; ``attrs["domain"]`` for grouping."""
@@ -115,14 +148,11 @@ class UrlExtractor(Extractor):
         if "." not in text:
             return
         original = ctx.text
-        for m in _URL.finditer(text):
-            a, b = m.span()
+        for a, b in _url_spans(text):
             while b > a and text[b - 1] in _TRAILING:
                 b -= 1
-            if b - a < 4:
+            if b - a < 4 or (b < len(text) and text[b] == "@"):
                 continue
-            if b < len(text) and text[b] == "@":
-                continue  # the local part of an e-mail
             start, end = folded.span(a, b)
             raw = original[start:end] if folded.offsets is None else text[a:b]
             url, domain = canonical_url(raw)
@@ -144,27 +174,32 @@ _PLATFORM_WORDS: dict[str, str] = {
     "fansly": "fansly", "tiktok": "tiktok", "tik tok": "tiktok", "facebook": "facebook", "fb": "facebook",
     "signal": "signal", "discord": "discord", "reddit": "reddit", "viber": "viber",
 }
-_PLATFORM_ALT = "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in sorted(_PLATFORM_WORDS, key=len, reverse=True))
-# cue, then a connector, then the handle. The connector decides how sure we are.
-_CUE_HANDLE = re.compile(
-    rf"\b({_PLATFORM_ALT})\b"
+_PROFILE_DOMAINS = (
+    "instagram.com/", "instagr.am/", "twitter.com/", "x.com/", "snapchat.com/add/", "t.me/", "telegram.me/",
+    "wa.me/", "kik.me/", "onlyfans.com/", "fansly.com/", "tiktok.com/@", "facebook.com/", "fb.com/",
+    "linktr.ee/", "allmylinks.com/",
+)
+# One literal-led scan finds platform words and profile domains; what follows is read anchored.
+_CUE = re.compile(
+    trie_pattern(
+        [*_PLATFORM_WORDS, *(w.replace(" ", "") for w in _PLATFORM_WORDS), *_PROFILE_DOMAINS],
+        after_first=r"(?<![a-z0-9].)",
+    )
+)
+_AFTER_CUE = re.compile(
     r"((?:\s{0,3}(?:me|us|id|name|username|user|handle|acct|account|is|at|on|add|or|@|:|=|-|>|\(|\)|\.|\*|#)){0,5}\s{0,3})"
     r"([a-z0-9_][a-z0-9_.\-]{1,29})"
 )
+_PROFILE_NAME = re.compile(r"@?([a-z0-9_][a-z0-9_.\-]{0,59})")
 _STRONG_CONNECTOR = re.compile(r"[@:=>#\-]|\bid\b|\bis\b|\bname\b|\bhandle\b|\busername\b|\badd\b")
-_PROFILE_URL = re.compile(
-    r"\b(?:https?://)?(?:www\.)?"
-    r"(instagram\.com|instagr\.am|twitter\.com|x\.com|snapchat\.com/add|t\.me|telegram\.me|wa\.me|kik\.me|"
-    r"onlyfans\.com|fansly\.com|tiktok\.com/@|facebook\.com|fb\.com|linktr\.ee|allmylinks\.com)/"
-    r"@?([a-z0-9_][a-z0-9_.\-]{0,59})"
-)
 _PROFILE_PLATFORM = {
-    "instagram.com": "instagram", "instagr.am": "instagram", "twitter.com": "twitter", "x.com": "twitter",
-    "snapchat.com/add": "snapchat", "t.me": "telegram", "telegram.me": "telegram", "wa.me": "whatsapp",
-    "kik.me": "kik", "onlyfans.com": "onlyfans", "fansly.com": "fansly", "tiktok.com/@": "tiktok",
-    "facebook.com": "facebook", "fb.com": "facebook", "linktr.ee": "linktree", "allmylinks.com": "allmylinks",
+    "instagram.com/": "instagram", "instagr.am/": "instagram", "twitter.com/": "twitter", "x.com/": "twitter",
+    "snapchat.com/add/": "snapchat", "t.me/": "telegram", "telegram.me/": "telegram", "wa.me/": "whatsapp",
+    "kik.me/": "kik", "onlyfans.com/": "onlyfans", "fansly.com/": "fansly", "tiktok.com/@": "tiktok",
+    "facebook.com/": "facebook", "fb.com/": "facebook", "linktr.ee/": "linktree", "allmylinks.com/": "allmylinks",
 }
-_BARE_AT = re.compile(r"(?<![\w.@])@\s?([a-z0-9_][a-z0-9_.]{1,29})")
+_PLATFORM_BY_CUE = {**{w.replace(" ", ""): p for w, p in _PLATFORM_WORDS.items()}, **_PLATFORM_WORDS}
+_BARE_AT = re.compile(r"@(?<![\w.@]@)\s?([a-z0-9_][a-z0-9_.]{1,29})")
 # Words that follow a cue but are not handles ("snap me for pics", "ig below").
 _NOT_HANDLE = frozenset(
     """
@@ -184,42 +219,54 @@ def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str
     """(platform, handle, folded start, folded end, how) for every handle."""
     text = ctx.folded.text
     covered: list[tuple[int, int]] = []
-    for m in _PROFILE_URL.finditer(text):
-        value = _clean_handle(m.group(2))
-        if not value or value in _NOT_HANDLE or value in ("p", "reel", "home", "share", "watch", "pages", "profile.php"):
+    n = len(text)
+    for m in _CUE.finditer(text):
+        cue = m.group()
+        e = m.end()
+        profile = _PROFILE_PLATFORM.get(cue)
+        if profile is not None:
+            pm = _PROFILE_NAME.match(text, e)
+            if pm is None:
+                continue
+            value = _clean_handle(pm.group(1))
+            if not value or value in _NOT_HANDLE or value in _PROFILE_SKIP:
+                continue
+            covered.append((m.start(), pm.end()))
+            yield profile, value, m.start(), pm.start(1) + len(value), "url"
             continue
-        covered.append((m.start(), m.end()))
-        yield _PROFILE_PLATFORM[m.group(1)], value, m.start(), m.start(2) + len(value), "url"
-    for m in _CUE_HANDLE.finditer(text):
-        value = _clean_handle(m.group(3))
-        if value in _NOT_HANDLE or value in _PLATFORM_WORDS or len(value) < 2:
+        if e < n and text[e].isalpha():
+            continue  # "sc" in "scene", "tw" in "two"
+        am = _AFTER_CUE.match(text, e)
+        if am is None:
             continue
-        if any(a <= m.start(3) < b for a, b in covered):
+        value = _clean_handle(am.group(2))
+        hs = am.start(2)
+        if value in _NOT_HANDLE or value in _PLATFORM_BY_CUE or len(value) < 2:
             continue
-        connector = m.group(2)
-        strong = bool(_STRONG_CONNECTOR.search(connector))
+        if any(a <= hs < b for a, b in covered):
+            continue
+        strong = bool(_STRONG_CONNECTOR.search(am.group(1)))
         looks_handle = any(c.isdigit() or c == "_" or c == "." for c in value)
         if not (strong or looks_handle):
             continue
         if value.replace(".", "").replace("-", "").isdigit() and len(value) >= 7:
             continue  # a phone number after "whatsapp:" is a phone, found by the phone extractor
-        if m.end(3) < len(text) and text[m.end(3)] == "@":
+        if am.end(2) < n and text[am.end(2)] == "@":
             continue  # an e-mail address
-        platform = _PLATFORM_WORDS[re.sub(r"\s+", " ", m.group(1))] if m.group(1) in _PLATFORM_WORDS else _platform_of(m.group(1))
-        covered.append((m.start(3), m.start(3) + len(value)))
-        yield platform, value, m.start(3), m.start(3) + len(value), "cue"
+        platform = _PLATFORM_BY_CUE.get(cue, "unknown")
+        covered.append((hs, hs + len(value)))
+        yield platform, value, hs, hs + len(value), "cue"
     if "@" in text:
         for m in _BARE_AT.finditer(text):
             value = _clean_handle(m.group(1))
             if value in _NOT_HANDLE or len(value) < 2 or any(a <= m.start(1) < b for a, b in covered):
                 continue
-            if m.end(1) < len(text) and text[m.end(1)] in "@":
+            if m.end(1) < n and text[m.end(1)] in "@":
                 continue
             yield "unknown", value, m.start(), m.start(1) + len(value), "at"
 
 
-def _platform_of(cue: str) -> str:
-    return _PLATFORM_WORDS.get(re.sub(r"\s+", " ", cue)) or _PLATFORM_WORDS.get(cue.replace(" ", ""), "unknown")
+_PROFILE_SKIP = frozenset({"p", "reel", "home", "share", "watch", "pages", "profile.php", "explore", "add"})
 
 
 @register
@@ -239,7 +286,7 @@ class HandleExtractor(Extractor):
             yield Fact("handle", value, start, end, MappingProxyType({"platform": platform, "via": how}))
 
 
-_CASHTAG = re.compile(r"(?<![\w$])\$([a-z][a-z0-9_\-]{1,19})\b")
+_CASHTAG = re.compile(r"\$(?<![\w$]\$)([a-z][a-z0-9_\-]{1,19})\b")
 _PAY_CUE = re.compile(r"cash\s?app|cashapp|\bcash\b|\bca\$h|\bsend\b|\bpay\b|\bdeposit|\bsquare cash")
 _PAY_HANDLE = re.compile(
     r"\b(venmo|paypal|zelle|chime|apple\s?pay|cash\s?app|cashapp)\b"
@@ -259,17 +306,22 @@ _PAY_PLATFORM = {
 _CASH_NOT_TAG = frozenset("exy pecial pecials ex weet ervice ervices hot hh hr qv".split())
 
 
+_PAY_WORDS = ("venmo", "paypal", "zelle", "chime", "apple", "cash")
+
+
 def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     text = ctx.folded.text
     taken: set[int] = set()
-    if "/" in text:
+    if not any(w in text for w in _PAY_WORDS):
+        pass  # no payment service named: only cash tags and gift cards below
+    elif "/" in text:
         for m in _PAY_URL.finditer(text):
             platform = _PAY_PLATFORM[m.group(1)]
             tag = m.group(2).rstrip("._-")
             value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
             taken.add(m.start(2))
             yield platform, value, m.start(), m.start(2) + len(m.group(2)), {}
-    for m in _PAY_HANDLE.finditer(text):
+    for m in (_PAY_HANDLE.finditer(text) if any(w in text for w in _PAY_WORDS) else ()):
         platform = _PAY_PLATFORM.get(re.sub(r"\s", "", m.group(1)), "unknown")
         tag = m.group(2).rstrip("._-")
         if tag in _NOT_HANDLE or m.start(2) in taken or (tag.isdigit() and len(tag) < 7):

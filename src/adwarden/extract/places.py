@@ -66,6 +66,22 @@ _REGIONS = {
 # Top-level domains that are not in geonames' list or mean more than one thing.
 _TLD_EXTRA = {"uk": "GB", "su": "SU"}
 
+# Common English words that are also (parts of) town names; they never trigger a gazetteer lookup
+# by themselves.
+_COMMON_WORDS = frozenset(
+    """
+    a an the of on in at to be do so no go me my we us is it as or by up and for new old real best hot
+    time one two don see young long north south east west lake city valley beach park springs spring
+    falls heights hills hill island bay point grove village town center centre port mount fort saint
+    san santa los las el la le de del da do dos das di du des van von st ste mont bad big little
+    great upper lower green white black red blue rock river creek view vista mesa del sur norte
+    station junction ville land field fields wood woods forest garden gardens harbor harbour haven
+    bridge ford mills mill plains union university college church market cross castle royal
+    sweet love kiss baby angel star sexy nice man girl lady queen king house home place may june
+    well good best fresh happy lucky sunny pleasant independence liberty victory
+    """.split()
+)
+
 # City names that are ordinary English words or common first names: only counted with context.
 _CITY_STOP = frozenset(
     """
@@ -124,7 +140,23 @@ class _Gazetteer:
             tld = str(c.get("tld") or "").lstrip(".").lower()
             if tld and tld not in self.tlds:
                 self.tlds[tld] = str(iso)
-        self.last_words = {name.rsplit(" ", 1)[-1] for name in self.cities}
+        # Words that trigger a closer look: for each city name its last word, or its first word
+        # when the last is a common word ("Spokane Valley" -> "spokane"); common words never trigger
+        # on their own, which keeps the fast path fast ("Real", "Best", "Hot" are also towns).
+        self.triggers: set[str] = set()
+        for name in list(self.cities):
+            words = name.replace("-", " ").split()
+            if not words:
+                continue
+            usable = [w for w in (words[-1], words[0], *words[1:-1]) if w not in _COMMON_WORDS and len(w) > 2]
+            if usable:
+                self.triggers.add(usable[0])
+            elif len(words) >= 2:
+                self.triggers.add(words[-1])  # "Long Beach": rarer as a capitalized pair
+        for alias_src in [n for n in self.cities if n.endswith(" city") and n.count(" ") >= 2]:
+            alias = alias_src[: -len(" city")]
+            self.cities.setdefault(alias, self.cities[alias_src])  # "new york" for "New York City"
+
         self.regions = {name: iso for iso, names in _REGIONS.items() for name in names.split(",")}
         self.states: dict[str, str] = {}
         self.state_codes: set[str] = set()
@@ -233,6 +265,7 @@ def resolve_region(default: str, url: str | None, location: str | None) -> str:
 _CAP_WORD = re.compile(r"[A-Z][a-zA-Z]+")
 # Up to two capitalized words right before a city word ("Spokane Valley", "Salt Lake City").
 _WORDS_BEFORE = re.compile(r"(?:[A-Z][a-zA-Z]+[ \-]){1,2}\Z")
+_WORDS_AFTER = re.compile(r"(?:[ \-][A-Z][a-zA-Z]+){1,2}")
 _QUALIFIER = re.compile(r"\s*,\s*([A-Z]{2}\b|[A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
@@ -249,22 +282,29 @@ class LocationExtractor(Extractor):
         gaz = gazetteer()
         # Fast path: one C-level scan for capitalized words and a set intersection with the words
         # that end a city name. Only the occurrences of those few words are looked at closely.
-        hits = {w for w in set(_CAP_WORD.findall(text)) if w.lower() in gaz.last_words}
+        hits = {w for w in set(_CAP_WORD.findall(text)) if w.lower() in gaz.triggers}
         if not hits:
             return
-        pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(map(re.escape, hits))) + r")(?![a-zA-Z])")
+        occurrences: list[tuple[int, int]] = []
+        for word in hits:
+            pos = text.find(word)
+            while pos >= 0:
+                end = pos + len(word)
+                if (pos == 0 or not text[pos - 1].isalpha()) and (end == len(text) or not text[end].isalpha()):
+                    occurrences.append((pos, end))
+                pos = text.find(word, end)
         taken_until = -1
-        for m in pattern.finditer(text):
-            if m.start() < taken_until:
+        for s, e in sorted(occurrences):
+            if s < taken_until:
                 continue
-            fact = self._city_at(text, m.start(), m.end(), gaz)
+            fact = self._city_at(text, s, e, gaz)
             if fact is not None:
                 taken_until = fact.end
                 yield fact
 
     @staticmethod
     def _city_at(text: str, s: int, e: int, gaz: _Gazetteer) -> Fact | None:
-        """The longest city name ending with the word at ``[s, e)``, if the context supports it."""
+        """The longest city name around the trigger word at ``[s, e)``, if the context supports it."""
         before = _WORDS_BEFORE.search(text[max(0, s - 40) : s])
         starts = [s]
         if before is not None:
@@ -275,6 +315,19 @@ class LocationExtractor(Extractor):
                 if ch in " -":
                     offs.append(base + i + 1)
             starts = offs + [s]  # longest first
+        after = _WORDS_AFTER.match(text, e)
+        ends = [e]
+        if after is not None:
+            ends = [e + i for i, ch in enumerate(after.group()) if ch in " -"][1:] + [after.end()]
+            ends = sorted(ends, reverse=True) + [e]
+        for end_word in ends:
+            fact = LocationExtractor._city_span(text, starts, end_word, gaz)
+            if fact is not None:
+                return fact
+        return None
+
+    @staticmethod
+    def _city_span(text: str, starts: list[int], e: int, gaz: _Gazetteer) -> Fact | None:
         q = _QUALIFIER.match(text, e)
         state: str | None = None
         country: str | None = None

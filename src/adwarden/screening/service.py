@@ -112,9 +112,14 @@ def ingest_posts(
     *,
     actor: Actor,
     network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None = None,
+    screenings: Sequence[Screening] | None = None,
 ) -> list[IngestOutcome]:
-    """Store and screen a batch of posts in one transaction; return one outcome per item, in order."""
-    screenings = [screener.screen(p) for p in items]
+    """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
+
+    ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
+    and hands the batch to one writer)."""
+    if screenings is None:
+        screenings = [screener.screen(p) for p in items]
     now = datetime.now(UTC)
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []

@@ -9,10 +9,20 @@ from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
 from adwarden.domain import InputError, NotFound
 from adwarden.ingest.schema import PostIn
 from adwarden.permissions import ensure_permission
-from adwarden.screening.service import ingest_posts
+from adwarden.runtime import Runtime
+from adwarden.screening.batcher import IngestBatcher
 from adwarden.storage.sql.queries import get_post, latest_assessment
 
 router = APIRouter(prefix="/v1/posts", tags=["posts"])
+
+
+def get_batcher(runtime: Runtime) -> IngestBatcher:
+    """The process's single ingest writer (created on first use, bound to the runtime's screener)."""
+    batcher = runtime.extras.get("ingest_batcher")
+    if not isinstance(batcher, IngestBatcher) or batcher.screener is not runtime.screener:
+        batcher = IngestBatcher(runtime.db, runtime.screener)
+        runtime.extras["ingest_batcher"] = batcher
+    return batcher
 
 
 @router.post("", response_model=VerdictOut, summary="Screen and store one post")
@@ -26,7 +36,7 @@ def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep, request: Req
     s = runtime.settings
     if post.body is not None and len(post.body) > s.max_body_bytes:
         raise InputError(f"over the size limit of {s.max_body_bytes} characters", record="post", field="body")
-    outcome = ingest_posts(runtime.db, [post.to_domain()], runtime.screener, actor=actor)[0]
+    outcome = get_batcher(runtime).submit(post.to_domain(), actor=actor)
     if outcome.assessment is None:
         with runtime.db.read() as conn:
             latest = latest_assessment(conn, outcome.post_id)

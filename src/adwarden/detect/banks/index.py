@@ -7,8 +7,10 @@ Built from banks and their entries (storage loads them; tests build them directl
 * ``md5``/``sha256``: a dict from hex digest to entries;
 * ``pdq``: :class:`~adwarden.detect.banks.pdq_index.PdqIndex`, exact radius-31 search; media hashes of quality
   below 50 are not matched;
-* ``text``: exact (normalized text) and near-duplicate templates through MinHash LSH (:mod:`datasketch`) over
-  word 3-grams, confirmed by the estimated Jaccard similarity.
+* ``text``: exact (normalized text) and near-duplicate templates over word 3-grams: candidates come from
+  MinHash LSH (:mod:`datasketch`, whole ads that are near copies of a banked one) and from an inverted index of
+  3-grams (a banked template embedded in a longer ad); a candidate matches when the estimated Jaccard
+  similarity or the exact share of the template's 3-grams found in the post reaches 0.7.
 
 Rebuilding is cheap (a sort for PDQ, a dict for the rest), so an import swaps in a new index.
 """
@@ -25,7 +27,8 @@ from adwarden.detect.banks.pdq_index import MATCH_RADIUS, MIN_QUALITY, PdqIndex,
 from adwarden.detect.indicators.fastnorm import normalize_phrase
 from adwarden.domain import InputError
 
-TEXT_THRESHOLD = 0.7  # estimated Jaccard of word 3-grams for a near-duplicate template
+TEXT_THRESHOLD = 0.7  # Jaccard or containment of word 3-grams for a near-duplicate template
+LSH_THRESHOLD = 0.5  # candidate generation is looser than the final test
 NUM_PERM = 128
 
 
@@ -77,15 +80,21 @@ class BankIndex:
         self._text_rows = text_rows
         self._lsh = None
         self._minhashes: list[object] = []
+        self._text_shingles: list[set[bytes]] = []
+        self._postings: dict[bytes, list[int]] = {}
         if text_rows:
             from datasketch import MinHash, MinHashLSH
 
-            self._lsh = MinHashLSH(threshold=TEXT_THRESHOLD, num_perm=NUM_PERM)
+            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
             for i, (_, e) in enumerate(text_rows):
+                sh = _shingles(e.value)
                 mh = MinHash(num_perm=NUM_PERM, seed=1)
-                mh.update_batch(list(_shingles(e.value)))
+                mh.update_batch(list(sh))
                 self._lsh.insert(str(i), mh)
                 self._minhashes.append(mh)
+                self._text_shingles.append(sh)
+                for s in sh:
+                    self._postings.setdefault(s, []).append(i)
 
     @classmethod
     def empty(cls, *, key: bytes) -> BankIndex:
@@ -147,12 +156,18 @@ class BankIndex:
         mh = MinHash(num_perm=NUM_PERM, seed=1)
         mh.update_batch(list(shingles))
         seen = {id(e) for _, e in exact}
-        for key in sorted(self._lsh.query(mh), key=int):
-            i = int(key)
+        shared: dict[int, int] = {}
+        for sh in shingles:
+            for i in self._postings.get(sh, ()):
+                shared[i] = shared.get(i, 0) + 1
+        candidates = {int(k) for k in self._lsh.query(mh)} | set(shared)
+        for i in sorted(candidates):
             bank, e = self._text_rows[i]
             if id(e) in seen:
                 continue
-            sim = float(mh.jaccard(self._minhashes[i]))
+            jaccard = float(mh.jaccard(self._minhashes[i]))
+            containment = shared.get(i, 0) / max(1, len(self._text_shingles[i]))
+            sim = max(jaccard, containment)
             if sim >= TEXT_THRESHOLD:
                 out.append(BankMatch(bank, e, "text", "", similarity=round(sim, 3)))
         return out

@@ -21,7 +21,7 @@ Hashes are fixed functions of the text and the seed (no Python ``hash``), so sig
 process.
 
 >>> th, starts = token_hashes(["Hi my name is Kira, 22", "hi my name is Jade, 19"])
->>> list(np.diff(starts))
+>>> np.diff(starts).tolist()
 [6, 6]
 """
 

@@ -6,7 +6,7 @@ needed for that signal: ads introduce the persona with a handful of fixed phrase
 capitalised word after it, minus a stop list of words that follow those phrases, finds the names with few
 false hits and no model.
 
->>> find_names("Hi, my name is Kira and I'm new in town. Ask for KIRA or Jade.")
+>>> find_names("Hi, my name is Kira and I'm new in town. Ask for KIRA. This is Jade.")
 ('Kira', 'Jade')
 """
 
