@@ -40,13 +40,16 @@ def load_texts(path: Path | None, count: int) -> list[str]:
     return ["\n".join(str(p.get(k) or "") for k in ("title", "body")) for p in generate_posts(count, seed=7)]
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Best wall-clock and best CPU seconds over ``repeat`` runs. CPU time is what one core spent: on a machine
+    shared with other jobs it is the fairer figure; both are reported."""
+    best_wall = best_cpu = float("inf")
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - w0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return best_wall, best_cpu
 
 
 def main() -> None:
@@ -97,9 +100,10 @@ def main() -> None:
     }
     results = {}
     for name, (fn, rep) in runs.items():
-        s = timed(fn, rep)
-        results[name] = {"seconds": round(s, 4), "mb_per_s": round(nbytes / s / 1e6, 1),
-                         "us_per_ad": round(s / len(texts) * 1e6, 2)}
+        wall, cpu = timed(fn, rep)
+        results[name] = {"wall_seconds": round(wall, 4), "cpu_seconds": round(cpu, 4),
+                         "mb_per_s_cpu": round(nbytes / cpu / 1e6, 1), "mb_per_s_wall": round(nbytes / wall / 1e6, 1),
+                         "us_per_ad_cpu": round(cpu / len(texts) * 1e6, 2)}
     hits = sum(len(h) for i in range(0, len(texts), args.batch) for h in matcher.find_many(texts[i : i + args.batch]))
     report = {
         "ads": len(texts), "bytes": nbytes, "mean_ad_bytes": round(nbytes / len(texts), 1),
@@ -114,7 +118,8 @@ def main() -> None:
           f"{len(lex.indicators)} indicators, {len(phrases)} phrases, {matcher.size} automaton entries, "
           f"{hits} hits; load average {report['load_average']}")
     for name, r in results.items():
-        print(f"  {name:34s} {r['mb_per_s']:8.1f} MB/s  {r['us_per_ad']:9.2f} us/ad")
+        print(f"  {name:34s} {r['mb_per_s_cpu']:8.1f} MB/s CPU  {r['mb_per_s_wall']:8.1f} MB/s wall"
+              f"  {r['us_per_ad_cpu']:9.2f} us/ad CPU")
 
 
 if __name__ == "__main__":

@@ -222,3 +222,17 @@ def test_transparency_counts_production_cybertips_only(runtime: Runtime) -> None
     with runtime.db.read() as conn:
         assert transparency_report(conn, today, today).cybertip_reports == 2
         assert transparency_report(conn, today - timedelta(days=9), today - timedelta(days=1)).cybertip_reports == 0
+
+
+def test_nondisclosure_blocks_user_notice_while_it_runs(runtime: Runtime) -> None:
+    from adwarden.legal.model import NonDisclosure
+    from adwarden.legal.service import notice_blocked_by
+
+    a1, b1 = store(runtime, ad("a1", account="u-1"), ad("b1", phone="206-555-0199", account="u-2"))
+    today = datetime.now(UTC).date()
+    req = _intake(runtime, ["phone:+12065550147"], nondisclosure=NonDisclosure(today + timedelta(days=30)))
+    with runtime.db.read() as conn:
+        assert notice_blocked_by(conn, post_id=a1) == [req.id]
+        assert notice_blocked_by(conn, account_id="example-classifieds:u-1") == [req.id]
+        assert notice_blocked_by(conn, post_id=b1) == []
+        assert notice_blocked_by(conn, post_id=a1, today=today + timedelta(days=31)) == []

@@ -31,9 +31,12 @@ def rec(pid: str, *ids: tuple[str, str], text: str = "", images: tuple[str, ...]
                       category=category)
 
 
+_R = random.Random(0)
+VOCAB = ["".join(_R.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)) for _ in range(3000)]
+
+
 def words(rng: random.Random, n: int) -> str:
-    vocab = ["".join(random.Random(i).choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6)) for i in range(3000)]
-    return " ".join(rng.choice(vocab) for _ in range(n))
+    return " ".join(rng.choice(VOCAB) for _ in range(n))
 
 
 @pytest.mark.parametrize("module", [detector_mod, hubs_mod, images_mod, incremental_mod, linker_mod, minhash_mod,

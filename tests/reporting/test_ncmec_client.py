@@ -299,3 +299,41 @@ def test_environment_defaults_to_test(caplog: pytest.LogCaptureFixture) -> None:
         assert resolve_base_url(NCMECEnvironment.PRODUCTION) == "https://report.cybertip.org/ispws"
         assert resolve_base_url(NCMECEnvironment.TEST, "http://127.0.0.1:9/") == "http://127.0.0.1:9"
     assert "PRODUCTION" in caplog.records[0].getMessage() and caplog.records[0].levelno == logging.WARNING
+
+
+def test_standin_enforces_the_protocol(server: StandinServer, ispws: NCMECClient) -> None:
+    report_id = ispws.submit(build_report_xml(text_only_trafficking())).report_id
+    assert report_id is not None
+    details = b"<fileDetails><reportId>%d</reportId><fileId>nope</fileId></fileDetails>" % report_id
+    with pytest.raises(ExternalServiceError) as err:
+        ispws.file_info(details)
+    assert err.value.code == 5002
+    r = httpx.post(f"{server.url}/upload", data={"id": str(report_id)}, auth=(USER, PASSWORD))
+    assert b"<responseCode>4000</responseCode>" in r.content
+    assert ispws.finish(report_id).ok
+    with pytest.raises(ExternalServiceError) as err:
+        ispws.upload(report_id, "late.png", b"x")
+    assert err.value.code == 5102
+
+
+def test_upload_md5_mismatch_is_not_recorded_as_uploaded(tmp_path: Path) -> None:
+    """A corrupted upload (server MD5 differs) leaves the file un-uploaded, so resume sends it again."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/submit"):
+            body = b"<reportResponse><responseCode>0</responseCode><responseDescription>ok</responseDescription><reportId>7</reportId></reportResponse>"
+        else:
+            body = (b"<reportResponse><responseCode>0</responseCode><responseDescription>ok</responseDescription>"
+                    b"<reportId>7</reportId><fileId>f1</fileId><hash>00000000000000000000000000000000</hash></reportResponse>")
+        return httpx.Response(200, content=body)
+
+    case = ad_with_images(tmp_path)
+    for media in case.media:
+        Path(media.source).write_bytes(_noise_png(3))
+    states: list[SubmissionState] = []
+    with NCMECClient("http://ispws.invalid", "u", "p", transport=httpx.MockTransport(handler)) as mock:
+        with pytest.raises(ExternalServiceError, match="MD5"):
+            run_submission(mock, report_xml=build_report_xml(case), media=case.media, state=SubmissionState(),
+                           persist=states.append)
+    assert states[-1].step is Step.SUBMITTED and states[-1].uploaded == ()

@@ -1,12 +1,9 @@
-"""Stated ages, and words that describe youth without a number.
+"""Stated ages.
 
 A stated age is a number the text ties to age (``19 yo``, ``i'm 19``, ``age: 19``, ``19yrs``,
 ``nineteen years old``, ``just turned 18``), never any two-digit number: ``34D``, ``5'4``, ``$200``
 and ``24/7`` are not ages. Ages under 18 are kept as stated (they matter most); the plausible range
-is 10-79.
-
-*Youth language* flags words that describe youth with no number (``young``, ``teen``, ``barely
-legal``, ``fresh``, ``school girl``...), also written ``t33n``, ``yoouung`` or ``barely-legal``.
+is 10-79. Words that describe youth without a number are in :mod:`adwarden.extract.modes`.
 """
 
 from __future__ import annotations
@@ -17,9 +14,8 @@ from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
-from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_pattern
 
-__all__ = ["AgeExtractor", "YouthLanguageExtractor"]
+__all__ = ["AgeExtractor"]
 
 _TEEN_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -106,51 +102,3 @@ class AgeExtractor(Extractor):
             last_end = b
             start, end = folded.span(a, b)
             yield Fact("age", str(age), start, end, MappingProxyType({"spelled": not raw.isdigit()}))
-
-
-# Youth terms -> canonical term. Matched on normalized text (leetspeak and stretched letters folded).
-_YOUTH_TERMS = {
-    "young": "young", "younger": "young", "youngest": "young", "teen": "teen", "teens": "teen",
-    "teenager": "teen", "teenage": "teen", "barely legal": "barely legal", "barely 18": "barely legal",
-    "just legal": "barely legal", "fresh": "fresh", "fresh face": "fresh", "fresh faced": "fresh",
-    "new to the game": "new to the game", "new to this": "new to the game", "first time": "first time",
-    "school girl": "school girl", "schoolgirl": "school girl", "high school": "high school",
-    "highschool": "high school", "daddys girl": "daddy's girl", "daddy's girl": "daddy's girl",
-    "daddys little girl": "daddy's girl", "daddy's little girl": "daddy's girl", "little girl": "little girl",
-    "lil girl": "little girl", "babygirl": "baby girl", "baby girl": "baby girl", "baby face": "baby face",
-    "babyface": "baby face", "underage": "underage", "under age": "underage", "jailbait": "jailbait",
-    "lolita": "lolita", "loli": "lolita", "virgin": "virgin", "innocent": "innocent", "tiny": "tiny",
-    "petite young": "young", "girl next door": "girl next door", "just turned": "just turned",
-    "cheerleader": "cheerleader", "pigtails": "pigtails", "sweet sixteen": "underage", "minor": "underage",
-    "youthful": "young", "yung": "young", "lil": "little girl",
-}
-_YOUTH_RE = re.compile(tolerant_alternation(_YOUTH_TERMS))
-_YOUTH_BY_KEY = {phrase_key(t): c for t, c in _YOUTH_TERMS.items()}
-_YOUTH_EACH = [(re.compile(tolerant_pattern(t)), c) for t, c in _YOUTH_TERMS.items()]
-
-
-def _youth_term(matched: str) -> str:
-    found = _YOUTH_BY_KEY.get(phrase_key(matched))
-    if found is not None:
-        return found
-    for rx, canonical in _YOUTH_EACH:  # rare: an ambiguous leet digit ("1" for l or i)
-        if rx.fullmatch(matched):
-            return canonical
-    return matched
-
-
-@register
-class YouthLanguageExtractor(Extractor):
-    """Words that describe youth without a number; value is the canonical term.
-
-    Matched on the folded text with patterns that tolerate leetspeak, stretched letters and odd
-    separators (see :func:`adwarden.extract.retrie.tolerant_pattern`).
-    """
-
-    kind = "youth_language"
-
-    def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
-        folded = ctx.folded
-        for m in _YOUTH_RE.finditer(folded.text):
-            start, end = folded.span(m.start(), m.end())
-            yield Fact("youth_language", _youth_term(m.group()), start, end)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from adwarden.extract.facts import KINDS, Fact
 from adwarden.extract.normalize import Folded, NormalizedText, fold, normalize
@@ -27,7 +27,7 @@ __all__ = ["ExtractContext", "Extractor", "register", "registered", "unregister"
 class ExtractContext:
     """One text being extracted, with lazily computed views shared by all extractors."""
 
-    __slots__ = ("text", "region", "url", "location", "_folded", "_normalized")
+    __slots__ = ("text", "region", "url", "location", "memo", "_folded", "_normalized")
 
     def __init__(self, text: str, *, region: str = "US", url: str | None = None,
                  location: str | None = None) -> None:
@@ -35,6 +35,7 @@ class ExtractContext:
         self.region = region
         self.url = url
         self.location = location
+        self.memo: dict[str, Any] = {}  # results extractors share (one scan, several extractors)
         self._folded: Folded | None = None
         self._normalized: NormalizedText | None = None
 

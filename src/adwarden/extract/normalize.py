@@ -153,43 +153,74 @@ def _fold_char(c: str) -> str:
     return "".join(out)
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _ASCII_CONTROL = str.maketrans({i: " " for i in [*range(0, 9), 11, 12, *range(14, 32), 127]})
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each code point on first sight and remembers it.
+
+    Characters whose fold is not exactly one character (dropped marks, ``ﬁ`` -> ``fi``) are also
+    collected in a regex, so :func:`fold` can tell in one C-level search whether the one-to-one
+    fast path is exact for a text.
+    """
+
+    def __init__(self) -> None:
+        super().__init__({i: chr(i).lower() for i in range(128)})
+        for i in [*range(0, 9), 11, 12, *range(14, 32), 127]:
+            self[i] = " "
+        self.irregular: set[str] = set()
+        self.irregular_re: re.Pattern[str] = re.compile(r"(?!)")
+
+    def __missing__(self, cp: int) -> str:
+        folded = _fold_char(chr(cp)) if not 0xD800 <= cp <= 0xDFFF else ""
+        if len(folded) != 1:
+            self.irregular.add(chr(cp))
+            chars = "".join(sorted(self.irregular))
+            # Lone surrogates cannot go into a pattern literally; \uXXXX escapes can.
+            escaped = "".join(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in chars)
+            self.irregular_re = re.compile("[" + escaped + "]")
+        self[cp] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
 
 
 def fold(text: str) -> Folded:
     """Character-level folding with an offset map (see the module docstring).
 
     Pure-ASCII text (most ads) takes a fast path: lower-casing and control characters to spaces are
-    one-to-one, so no offset map is built at all.
+    one-to-one, so no offset map is built at all. Other text goes through one ``str.translate``;
+    only when it contains a character that folds to zero or several characters is the offset map
+    built character by character.
     """
     if text.isascii():
         return Folded(text.lower().translate(_ASCII_CONTROL), None, len(text))
+    out = text.translate(_TABLE)
+    irregular = _TABLE.irregular_re
+    first = irregular.search(text)
+    if first is None:
+        return Folded(out, None, len(text))
+    # Segments between irregular characters fold one-to-one; only the irregular ones are special.
+    table = _TABLE
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
-    identity = True
-    for m in _NON_ASCII_RUN.finditer(text):
-        a, b = m.span()
-        if a > pos:
-            pieces.append(text[pos:a].lower().translate(_ASCII_CONTROL))
-            offsets.extend(range(pos, a))
-        for i in range(a, b):
-            f = _fold_char(text[i])
-            if len(f) != 1:
-                identity = False
-            if f:
-                pieces.append(f)
-                offsets.extend([i] * len(f))
-        pos = b
+    for m in irregular.finditer(text, first.start()):
+        i = m.start()
+        if i > pos:
+            pieces.append(text[pos:i].translate(table))
+            offsets.extend(range(pos, i))
+        f = table[ord(text[i])]
+        if f:
+            pieces.append(f)
+            offsets.extend([i] * len(f))
+        pos = i + 1
     if pos < len(text):
-        pieces.append(text[pos:].lower().translate(_ASCII_CONTROL))
+        pieces.append(text[pos:].translate(table))
         offsets.extend(range(pos, len(text)))
-    out = "".join(pieces)
-    if identity:
-        return Folded(out, None, len(text))
     offsets.append(len(text))
-    return Folded(out, offsets, len(text))
+    return Folded("".join(pieces), offsets, len(text))
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})

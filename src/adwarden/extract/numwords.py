@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from adwarden.extract.retrie import trie_pattern
 
-__all__ = ["Group", "Sequence", "digit_sequences"]
+__all__ = ["Group", "Sequence", "digit_runs", "digit_sequences"]
 
 _UNITS: dict[str, int] = {}
 for _digit, _words in enumerate(
@@ -103,7 +103,8 @@ _TOKEN_RE = re.compile(
 )
 # Cheap first pass: digit runs and number words. Only the text around them is scanned with the full
 # sequence pattern (look-alike letters and separators only matter next to a real digit or word).
-_ANCHOR_RE = re.compile(rf"\d+|{_NUMWORDS}")
+_DIGITS_RE = re.compile(r"\d+")
+_WORDS_RE = re.compile(_NUMWORDS)
 _WINDOW_GAP = 12  # anchors closer than this are scanned together
 _WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
 _ONE_WORD = re.compile(_WORD_ALT)
@@ -228,34 +229,50 @@ def _merge_fills(groups: list[Group]) -> list[Group]:
     return out
 
 
-def digit_sequences(text: str, min_digits: int = 7) -> list[Sequence]:
+def digit_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of every run of ASCII digits (shared by the phone and price extractors via ``ctx.memo``)."""
+    return [m.span() for m in _DIGITS_RE.finditer(text)]
+
+
+def digit_sequences(text: str, min_digits: int = 7, runs: list[tuple[int, int]] | None = None) -> list[Sequence]:
     """All digit sequences of at least ``min_digits`` digits in a folded text.
 
     A sequence is cut where a group is preceded by a currency sign (``$200``): prices are never
     part of a phone number. Look-alike letters standing alone are trimmed from both ends.
     """
     out: list[Sequence] = []
-    for wa, wb in _windows(text, min_digits):
+    for wa, wb in _windows(text, min_digits, runs):
         _scan(text, wa, wb, min_digits, out)
     return out
 
 
-def _windows(text: str, min_digits: int) -> list[tuple[int, int]]:
-    """Stretches of text around clustered digit runs and number words worth a full scan."""
+def _windows(text: str, min_digits: int, runs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Stretches of text around clustered digit runs and number words worth a full scan.
+
+    Two literal-led scans (digits, number words) are cheaper than one alternation of both. A
+    window is kept when its digits, plus two per number word, could make a phone number even
+    with a few look-alike letters in between.
+    """
+    if runs is None:
+        runs = digit_runs(text)
+    anchors = [(a, b, b - a) for a, b in runs]
+    words = [(m.start(), m.end(), 2) for m in _WORDS_RE.finditer(text)]
+    if words:
+        anchors = sorted(anchors + words)
     windows: list[tuple[int, int]] = []
     start = end = -1
     weight = 0
+    need = min_digits - 2
     n = len(text)
-    for m in _ANCHOR_RE.finditer(text):
-        a, b = m.span()
+    for a, b, w in anchors:
         if start >= 0 and a - end <= _WINDOW_GAP:
             end = b
-            weight += b - a
+            weight += w
             continue
-        if start >= 0 and weight >= min_digits // 2:
+        if start >= 0 and weight >= need:
             windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
-        start, end, weight = a, b, b - a
-    if start >= 0 and weight >= min_digits // 2:
+        start, end, weight = a, b, w
+    if start >= 0 and weight >= need:
         windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
     return windows
 

@@ -28,7 +28,7 @@ import phonenumbers
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
-from adwarden.extract.numwords import Group, Sequence, digit_sequences
+from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
@@ -183,8 +183,13 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     folded = ctx.folded
     text = folded.text
     seen: set[tuple[str, int]] = set()
-    for seq in digit_sequences(text):
+    runs = ctx.memo.get("digit_runs")
+    if runs is None:
+        runs = ctx.memo["digit_runs"] = digit_runs(text)
+    spans: list[tuple[int, int]] = ctx.memo.setdefault("phone_spans", [])
+    for seq in digit_sequences(text, runs=runs):
         for e164, a, b in _phones_in_sequence(text, seq, region):
+            spans.append((a, b))
             start, end = folded.span(a, b)
             if (e164, start) in seen:
                 continue

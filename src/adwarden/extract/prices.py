@@ -101,17 +101,24 @@ class _Tok:
 
 
 # Every amount has a digit, so only the text around digits is tokenized: durations written as words
-# ("qv", "overnight") matter only next to an amount.
+# ("qv", "overnight") matter only next to an amount. Digits inside a phone number found by the
+# phone extractor (``ctx.memo["phone_spans"]``) are not amounts.
 _DIGIT_RUN = re.compile(r"\d+")
 _WINDOW_PAD = 48
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
+def _windows(
+    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n = len(text)
-    for m in _DIGIT_RUN.finditer(text):
-        a = max(0, m.start() - _WINDOW_PAD)
-        b = min(n, m.end() + _WINDOW_PAD)
+    if runs is None:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    for s, e in runs:
+        if skip and any(a <= s < b for a, b in skip):
+            continue
+        a = max(0, s - _WINDOW_PAD)
+        b = min(n, e + _WINDOW_PAD)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:
@@ -119,14 +126,18 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _tokens(text: str) -> list[_Tok]:
+def _tokens(
+    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+) -> list[_Tok]:
     toks: list[_Tok] = []
-    windows = _windows(text)
+    windows = _windows(text, runs, skip)
     if not windows:
         return toks
     for wa, wb in windows:
         _num_tokens(text, wa, wb, toks)
         _word_tokens(text, wa, wb, toks)
+    if skip:
+        toks = [t for t in toks if not any(a <= t.start < b for a, b in skip)]
     toks.sort(key=lambda t: t.start)
     return toks
 
@@ -183,9 +194,15 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
-def find_prices(text: str) -> Iterator[tuple[float, str, int | None, int, int]]:
-    """(value, currency, minutes or None, start, end) for every price in a folded text."""
-    toks = _tokens(text)
+def find_prices(
+    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+) -> Iterator[tuple[float, str, int | None, int, int]]:
+    """(value, currency, minutes or None, start, end) for every price in a folded text.
+
+    ``runs`` are the digit runs of ``text`` if already known; numbers inside ``skip`` spans (phone
+    numbers) are ignored.
+    """
+    toks = _tokens(text, runs, skip)
     if not toks:
         return
     n = len(toks)
@@ -286,7 +303,8 @@ class PriceExtractor(Extractor):
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
         folded = ctx.folded
         text = folded.text
-        for value, currency, minutes, a, b in find_prices(text):
+        memo = ctx.memo
+        for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans")):
             start, end = folded.span(a, b)
             shown = str(int(value)) if value == int(value) else str(value)
             yield Fact("price", shown, start, end, MappingProxyType({"currency": currency, "minutes": minutes}))

@@ -553,6 +553,29 @@ def _audit_extract(conn: Connection, req: LegalRequest, pids: Sequence[str], cas
             for r in rows]
 
 
+def notice_blocked_by(
+    conn: Connection, *, post_id: str | None = None, account_id: str | None = None, today: date | None = None
+) -> list[str]:
+    """Ids of requests whose running non-disclosure order covers this post or account: while any is
+    returned, nothing may tell the user (no takedown notice naming the request, no account message).
+    Enforcement modules call this before notifying."""
+    day = today or datetime.now(UTC).date()
+    rows = conn.execute(select(legal_requests.c.id).where(
+        legal_requests.c.nondisclosure.is_(True),
+        or_(legal_requests.c.nondisclosure_until.is_(None), legal_requests.c.nondisclosure_until >= day))).all()
+    out: list[str] = []
+    for row in rows:
+        req = get_request(conn, row.id)
+        res = resolve_targets(conn, req.scope.targets)
+        accounts_reached = set(res.account_ids)
+        if res.post_ids:
+            accounts_reached |= set(conn.execute(select(posts.c.account_id).where(
+                posts.c.id.in_(sorted(res.post_ids)), posts.c.account_id.is_not(None))).scalars())
+        if (post_id and post_id in res.post_ids) or (account_id and account_id in accounts_reached):
+            out.append(req.id)
+    return out
+
+
 # ---------------------------------------------------------------------------------- transparency
 
 

@@ -168,7 +168,7 @@ def normalize_batch(texts: list[str]) -> Normalized:
         # Leetspeak: an imitating character between two word characters, a letter on at least one side.
         c = np.frombuffer(u.tobytes().translate(tb.class_bytes), dtype=np.uint8)
         left, mid, right = c[:-2], c[1:-1], c[2:]
-        hit = (mid & LEET) & ((left & right & WORD) << 1) & (((left | right) & LETTER) << 2)
+        hit = ((mid & LEET) & ((left & right & WORD) << 1) & (((left | right) & LETTER) << 2)) != 0
         if hit.any():
             idx = np.flatnonzero(hit) + 1
             u[idx] = tb.leet.take(u[idx])

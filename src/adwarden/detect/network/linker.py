@@ -225,14 +225,16 @@ def _components(n_nodes: int, src: I64, dst: I64) -> npt.NDArray[np.int32]:
     return labels.astype(np.int32)
 
 
-def _groups(labels: npt.NDArray[Any], members: I64) -> list[I64]:
-    """Group ``members`` by ``labels`` (same length); each group keeps input order."""
+def _groups(labels: npt.NDArray[Any], members: I64) -> list[list[int]]:
+    """Group ``members`` by ``labels`` (same length); each group keeps input order. Returns Python lists
+    (slicing one list is much faster than ``np.split`` into hundreds of thousands of small arrays)."""
     if members.size == 0:
         return []
     order = np.argsort(labels, kind="stable")
     ls = labels[order]
-    cuts = np.flatnonzero(ls[1:] != ls[:-1]) + 1
-    return np.split(members[order], cuts)
+    cuts = [0, *(np.flatnonzero(ls[1:] != ls[:-1]) + 1).tolist(), int(members.size)]
+    flat = members[order].tolist()
+    return [flat[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
@@ -260,7 +262,7 @@ def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
         lab = int(post_labels[grp_posts[0]])
         if is_net[lab]:
             links.setdefault(lab, []).append(
-                Link(graph.kinds[grp_key], graph.values[grp_key], tuple(ids[p] for p in grp_posts.tolist()))
+                Link(graph.kinds[grp_key], graph.values[grp_key], tuple(ids[p] for p in grp_posts))
             )
     # image groups: PDQ hashes joined by near-duplicate edges, plus their posts
     if "image" not in config.disabled:
@@ -273,9 +275,7 @@ def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
         for members in _groups(tl[in_cluster], in_cluster):
             lab = int(post_labels[members[0]])
             if is_net[lab]:
-                links.setdefault(lab, []).append(
-                    Link("text", ids[int(members[0])], tuple(ids[p] for p in members.tolist()))
-                )
+                links.setdefault(lab, []).append(Link("text", ids[members[0]], tuple(ids[p] for p in members)))
     # hubs touching networks
     ignored_by_net: dict[int, list[IgnoredIdentifier]] = {}
     all_ignored: list[IgnoredIdentifier] = []
@@ -298,7 +298,7 @@ def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
     net_posts = np.flatnonzero(is_net[post_labels]) if n else np.zeros(0, dtype=np.int64)
     for members in _groups(post_labels[net_posts], net_posts):
         lab = int(post_labels[members[0]])
-        member_ids = tuple(ids[p] for p in members.tolist())
+        member_ids = tuple(ids[p] for p in members)
         networks.append(
             Network(
                 id=network_id(member_ids),
@@ -359,27 +359,32 @@ def _image_links(
         g = int(glabels[a])
         max_dist[g] = max(max_dist.get(g, 0), int(d))
     g_of_posting = glabels[ik].astype(np.int64)
-    # unique (group, post) pairs, grouped by group
+    # unique (group, post) pairs; only groups seen in two or more posts can link anything
     pair = np.unique(g_of_posting * np.int64(len(ids) + 1) + ip)
     pg, pp = pair // (len(ids) + 1), pair % (len(ids) + 1)
-    variants: dict[int, list[int]] = {}
-    for g, k in zip(g_of_posting.tolist(), ik.tolist(), strict=True):
-        variants.setdefault(g, []).append(k)
-    cuts = np.flatnonzero(pg[1:] != pg[:-1]) + 1
-    for posts_arr, g_arr in zip(np.split(pp, cuts), np.split(pg, cuts), strict=True):
-        if posts_arr.size < 2:
-            continue
-        g = int(g_arr[0])
-        lab = int(post_labels[posts_arr[0]])
+    multi = np.bincount(pg, minlength=nk) >= 2
+    keep = multi[pg]
+    pg, pp = pg[keep], pp[keep]
+    if pg.size == 0:
+        return
+    vsel = multi[g_of_posting]
+    variants: dict[int, set[int]] = {}
+    for g, k in zip(g_of_posting[vsel].tolist(), ik[vsel].tolist(), strict=True):
+        variants.setdefault(g, set()).add(k)
+    cuts = [0, *(np.flatnonzero(pg[1:] != pg[:-1]) + 1).tolist(), int(pg.size)]
+    pg_l, pp_l = pg.tolist(), pp.tolist()
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        posts_l = pp_l[a:b]
+        g = pg_l[a]
+        lab = int(post_labels[posts_l[0]])
         if not is_net[lab]:
             continue
-        keys = sorted(set(variants[g]))
+        keys = variants[g]
         value = min(graph.values[k] for k in keys)
         detail: dict[str, Any] = {"variants": len(keys)}
         if g in max_dist:
             detail["max_distance"] = max_dist[g]
-        ordered = np.sort(posts_arr)
-        links.setdefault(lab, []).append(Link("image", value, tuple(ids[p] for p in ordered.tolist()), detail))
+        links.setdefault(lab, []).append(Link("image", value, tuple(ids[p] for p in sorted(posts_l)), detail))
 
 
 def link_records(records: Sequence[LinkRecord], config: LinkConfig | None = None) -> LinkResult:

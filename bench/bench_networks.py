@@ -1,0 +1,190 @@
+"""Speed and memory of network linking + templates, against a datasketch MinHash LSH baseline in the same run.
+
+    .venv/bin/python bench/bench_networks.py --count 1000000 --baseline 50000
+
+The corpus is synthetic and built here with a fast variant of ``adwarden.demo`` (records are made directly,
+without running extraction, which is benchmarked elsewhere): benign ads of random words from a 230-word
+vocabulary plus category phrases, and ~5% of ads in templated networks (a fixed template per network with
+name/age/price/phone/city slots, shared phones and images). Each ad has an account, about half a phone, and
+one or two PDQ hashes.
+
+Timed: ``link_records`` (postings, hub rules, PDQ near-duplicates, MinHash LSH, connected components,
+explained networks) plus ``network_templates`` for every text cluster. Peak RSS is the process maximum
+(``ru_maxrss``), corpus included. The baseline builds one ``datasketch.MinHash`` per ad from the same
+shingles and queries a ``MinHashLSH`` index (threshold 0.5, 64 permutations), on the first ``--baseline``
+ads; our text path is timed on the same ads for a per-ad ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import random
+import resource
+import time
+from typing import Any
+
+from adwarden.demo.generate import _FIRST, _NET_SENTENCES, _WORDS, CITIES
+from adwarden.detect.network import LinkConfig, LinkRecord, link_records
+from adwarden.detect.network.minhash import MinHashParams, lsh_edges, text_signatures
+from adwarden.detect.network.templates import network_templates
+
+CATEGORY_PHRASES = {
+    "furniture": ("for sale", "pickup only", "best offer", "like new"),
+    "jobs": ("now hiring", "apply today", "weekly pay", "full time"),
+    "cars": ("clean title", "runs great", "new tires", "low miles"),
+    "rentals": ("per month", "near transit", "pets ok", "washer dryer"),
+    "services": ("free estimate", "licensed", "insured", "call today"),
+}
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_corpus(count: int, seed: int, share: float) -> list[LinkRecord]:
+    rng = random.Random(seed)
+    words = _WORDS
+    cats = list(CATEGORY_PHRASES)
+    n_net = int(count * share)
+    net_at = set(rng.sample(range(count), n_net))
+    networks: list[dict[str, Any]] = []
+    out: list[LinkRecord] = []
+    cur: dict[str, Any] | None = None
+    left = 0
+    for i in range(count):
+        if i in net_at:
+            if cur is None or left == 0 or rng.random() < 0.3:
+                own = " ".join(rng.choice(words) for _ in range(10))
+                tpl = " ".join(rng.sample(_NET_SENTENCES, 5)) + " " + own
+                cur = {"id": len(networks), "tpl": tpl, "phone": f"+1{rng.randrange(201, 990)}55501{rng.randrange(30):02d}",
+                       "img": f"{rng.getrandbits(256):064x}", "names": rng.sample(_FIRST, 3),
+                       "cities": rng.sample(CITIES, 3)}
+                networks.append(cur)
+                left = rng.randint(5, 40)
+            left -= 1
+            city = rng.choice(cur["cities"])
+            text = cur["tpl"].format(name=rng.choice(cur["names"]), age=rng.randrange(19, 26), city=city[0],
+                                     price=rng.choice((100, 150, 200)), half=80, phone=cur["phone"][2:])
+            out.append(LinkRecord(
+                post_id=f"n{i}", external_id=f"n{i}", site="bench", text=text, category="personals",
+                identifiers=(("account", f"bench:n{cur['id']}-{rng.randrange(3)}"), ("phone", cur["phone"])),
+                image_hashes=(cur["img"],), location=f"{city[0]}, {city[1]}", names=(rng.choice(cur["names"]),)))
+            continue
+        cat = cats[i % len(cats)]
+        phrases = CATEGORY_PHRASES[cat]
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(25, 45)))
+        text = f"{rng.choice(phrases)} {body} {rng.choice(phrases)}"
+        ids: tuple[tuple[str, str], ...] = (("account", f"bench:u{i // 2}"),)
+        if i % 2:
+            ids += (("phone", f"bench-phone-{i // 3}"),)  # not a real number: a unique per-seller token
+        imgs = tuple(f"{rng.getrandbits(256):064x}" for _ in range(1 + (i % 3 == 0)))
+        out.append(LinkRecord(post_id=f"b{i}", external_id=f"b{i}", site="bench", text=text, category=cat,
+                              identifiers=ids, image_hashes=imgs))
+    return out
+
+
+def shingle_sets(texts: list[str], k: int = 3) -> list[set[bytes]]:
+    import re
+
+    out = []
+    for t in texts:
+        toks = re.sub(r"\d+", "0", t.lower())
+        toks_l = re.findall(r"[a-z0-9\x80-\uffff]+", toks)
+        out.append({" ".join(toks_l[j : j + k]).encode() for j in range(len(toks_l) - k + 1)})
+    return out
+
+
+def run_baseline(texts: list[str], params: MinHashParams) -> dict[str, Any]:
+    from datasketch import MinHash, MinHashLSH
+
+    sets = shingle_sets(texts, params.shingle)
+    started = time.perf_counter()
+    lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    sigs = []
+    for i, s in enumerate(sets):
+        m = MinHash(num_perm=params.num_perm, seed=1)
+        m.update_batch(list(s))
+        sigs.append(m)
+        lsh.insert(str(i), m)
+    pairs = 0
+    for i, m in enumerate(sigs):
+        for j in lsh.query(m):
+            if int(j) > i and m.jaccard(sigs[int(j)]) >= params.threshold:
+                pairs += 1
+    seconds = time.perf_counter() - started
+    return {"ads": len(texts), "seconds": round(seconds, 2), "us_per_ad": round(seconds / len(texts) * 1e6, 1),
+            "pairs": pairs}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=1_000_000)
+    ap.add_argument("--share", type=float, default=0.05)
+    ap.add_argument("--baseline", type=int, default=50_000, help="ads for the datasketch baseline (0: skip)")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    recs = make_corpus(args.count, args.seed, args.share)
+    gen_s = time.perf_counter() - t0
+    rss_corpus = rss_mb()
+    gc.collect()
+    config = LinkConfig()
+    t1 = time.perf_counter()
+    result = link_records(recs, config)
+    link_s = time.perf_counter() - t1
+    texts = {r.post_id: r.text for r in recs}
+    names = {r.post_id: r.names for r in recs if r.names}
+    clusters = {link.value: link.posts for n in result.networks for link in n.links if link.kind == "text"}
+    t2 = time.perf_counter()
+    templates = network_templates(clusters, texts, names=names, cities=[c[0] for c in CITIES])
+    tpl_s = time.perf_counter() - t2
+    total = link_s + tpl_s
+    rss_peak = rss_mb()
+    planted = sum(1 for r in recs if r.post_id.startswith("n"))
+    net_posts = {p for n in result.networks for link in n.links if link.kind == "text" for p in link.posts}
+    report: dict[str, Any] = {
+        "machine": f"{platform.machine()} {platform.processor() or ''} {__import__('os').cpu_count()} cores".strip(),
+        "python": platform.python_version(),
+        "ads": args.count,
+        "templated_share": args.share,
+        "generate_s": round(gen_s, 1),
+        "link_s": round(link_s, 2),
+        "templates_s": round(tpl_s, 2),
+        "link_plus_templates_s": round(total, 2),
+        "us_per_ad": round(total / args.count * 1e6, 2),
+        "peak_rss_mb": round(rss_peak),
+        "rss_after_corpus_mb": round(rss_corpus),
+        "networks": result.stats["networks"],
+        "largest_network": result.stats["largest"],
+        "text_edges": result.stats["text_edges"],
+        "image_edges": result.stats["image_edges"],
+        "hubs_ignored": result.stats["hubs"],
+        "text_clusters": len(clusters),
+        "templates": len(templates),
+        "planted_ads": planted,
+        "planted_ads_in_text_clusters": sum(1 for p in net_posts if p.startswith("n")),
+    }
+    del result, templates
+    gc.collect()
+    if args.baseline:
+        sample = [r.text for r in recs[: args.baseline]]
+        t3 = time.perf_counter()
+        sigs, valid = text_signatures(sample, config.text)
+        ours_pairs = lsh_edges(sigs, valid, config.text)[0].size
+        ours_s = time.perf_counter() - t3
+        base = run_baseline(sample, config.text)
+        ours_us = ours_s / len(sample) * 1e6
+        report["baseline"] = {
+            "datasketch": base,
+            "ours_text_only": {"ads": len(sample), "seconds": round(ours_s, 2), "us_per_ad": round(ours_us, 1),
+                               "pairs": int(ours_pairs)},
+            "speedup_per_ad": round(base["us_per_ad"] / ours_us, 1),
+        }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
