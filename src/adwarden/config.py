@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     bank_hmac_key: str = Field(
         DEV_BANK_KEY, description="Per-deployment secret for keyed hashes of bank identifiers (HMAC-SHA256)."
     )
+    rescan_worker_seconds: float = Field(
+        5.0, description="Seconds between the API server's checks for queued rescan jobs (bank imports, policy "
+        "activations); 0 disables the background worker. Never started when the environment is test."
+    )
     max_body_bytes: int = Field(256 * 1024, description="Largest accepted post body in bytes.")
     max_field_chars: int = Field(2000, description="Largest accepted length of short fields (title, location...).")
     ingest_batch_size: int = Field(200, description="Posts committed per transaction by file ingest.")

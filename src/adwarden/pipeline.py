@@ -119,3 +119,26 @@ class Screener:
                 skipped.append(f"{detector.name}: {exc}")
         verdict = evaluate(self.policy, evidence, network=network or {})
         return Screening(extraction, identifiers, tuple(evidence), verdict, self._versions, tuple(skipped))
+
+    def with_network(self, post: PostInput, screening: Screening, network: Mapping[str, Any]) -> Screening:
+        """Re-decide ``screening`` once the post's network facts are known (ingest, after linking): only the
+        detectors that read network facts run again; extraction and the other evidence are reused."""
+        from adwarden.policy import evaluate
+
+        ctx = ScreenContext(post=post, text=post.text, extraction=screening.extraction,
+                            identifiers=screening.identifiers, network=network)
+        evidence = [e for e in screening.evidence if e.detector not in NETWORK_DETECTORS]
+        skipped = list(screening.skipped)
+        for detector in self.registry:
+            if detector.name in NETWORK_DETECTORS:
+                try:
+                    evidence.extend(detector.detect(ctx))
+                except DetectorSkipped as exc:
+                    skipped.append(f"{detector.name}: {exc}")
+        verdict = evaluate(self.policy, evidence, network=network)
+        return Screening(screening.extraction, screening.identifiers, tuple(evidence), verdict, self._versions,
+                         tuple(skipped))
+
+
+#: Detectors that read ``ScreenContext.network`` (re-run by :meth:`Screener.with_network`).
+NETWORK_DETECTORS = frozenset({"network"})

@@ -26,7 +26,7 @@ def _h(key: str) -> dict[str, str]:
 
 
 def test_unknown_key_is_refused(keyed_client: Any) -> None:
-    assert keyed_client.post("/v1/posts", json=post_json("a"), headers=_h("nope")).status_code == 403
+    assert keyed_client.post("/v1/posts", json=post_json("a"), headers=_h("nope")).status_code == 401
 
 
 def test_roles_decide_what_is_visible(keyed_client: Any) -> None:

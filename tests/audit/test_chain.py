@@ -68,3 +68,27 @@ def test_inserted_event_is_named(backend_runtime: Runtime) -> None:
     with backend_runtime.db.read() as conn:
         report = verify_chain(conn)
     assert not report.ok and report.broken_seq == 3
+
+
+def test_missing_head_with_events_is_broken(backend_runtime: Runtime) -> None:
+    from adwarden.storage.sql.tables import audit_head
+
+    _write(backend_runtime, 3)
+    with backend_runtime.db.transaction() as conn:
+        conn.execute(delete(audit_head))
+    with backend_runtime.db.read() as conn:
+        report = verify_chain(conn)
+    assert not report.ok and "head" in (report.problem or "")
+
+
+def test_events_after_the_head_read_are_not_a_false_alarm(backend_runtime: Runtime) -> None:
+    """Verification reads the head first; events appended later are outside what it checks."""
+    from adwarden.storage.sql.tables import audit_head
+
+    _write(backend_runtime, 3)
+    with backend_runtime.db.read() as conn:
+        head_seq = conn.execute(select(audit_head.c.last_seq)).scalar_one()
+    _write(backend_runtime, 2)
+    with backend_runtime.db.read() as conn:
+        report = verify_chain(conn)
+    assert report.ok and report.events == head_seq + 2

@@ -214,6 +214,15 @@ def test_bad_images_are_errors_not_crashes(data: bytes, error: str) -> None:
     assert len(h.sha256) == 64 and len(h.md5) == 32
 
 
+def test_media_ref_records_errors_on_the_item() -> None:
+    from adwarden.detect.banks import media_ref_for
+
+    good = media_ref_for(encode(abstract_image(4)), url="https://example.com/a.png")
+    assert good.pdq and good.error is None and good.url == "https://example.com/a.png"
+    bad = media_ref_for(b"<html>not an image</html>")
+    assert bad.pdq is None and bad.error == "not a decodable image" and bad.sha256
+
+
 def test_decompression_bomb_refused() -> None:
     from PIL import Image
 

@@ -62,3 +62,15 @@ def test_screen_end_to_end_with_default_policy() -> None:
             assert post.text[e.start : e.end] == e.value
     benign = screener.screen(PostInput("p2", body="Selling a used bicycle, good condition, pick up downtown"))
     assert benign.verdict.action == Action.ALLOW and not benign.verdict.open_case
+
+
+def test_minimum_age_requirements_are_not_stated_ages() -> None:
+    text = "Cashier wanted. Applicants must be 16 or older."
+    start = text.index("16")
+    ex = Extraction(ages=(Fact("age", "16", start, start + 2),))
+    assert labels(ex) == ["stated_age_under_18"]  # without the text there is no context
+    assert [e.label for e in facts_evidence(ex, text)] == []
+    text2 = "Sweet girl, 16 yo"
+    s2 = text2.index("16")
+    assert [e.label for e in facts_evidence(Extraction(ages=(Fact("age", "16", s2, s2 + 5),)), text2)] == [
+        "stated_age_under_18"]

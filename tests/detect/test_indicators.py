@@ -96,6 +96,8 @@ def test_detector_evidence_shape() -> None:
     assert det.describe_version().startswith("1+lexicon:")
     many = det.evidence_for(" ".join(["fresh"] * 20))
     assert len(many) == 5  # at most five hits of one indicator per post
+    assert det.evidence_many(["xx NEW in town", "nothing", "avail 24/7"]) == [
+        ev, [], det.evidence_for("avail 24/7")]
 
 
 BAD_LEXICON = """\
@@ -138,3 +140,21 @@ def test_custom_lexicon_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
                  '[[indicators]]\nid = "c.x"\ncategory = "c"\nweight = 3\nsources = ["s"]\nphrases = ["blue moon"]\n')
     det = IndicatorDetector(lexicon_path=f)
     assert [e.label for e in det.evidence_for("once in a BLUE  m00n")] == ["c.x"]
+
+
+def test_exclusion_phrases_cancel_contained_hits(matcher: LexiconMatcher) -> None:
+    assert "youth.school" in {i for i, _ in found(matcher, "she is in high school")}
+    assert "youth.school" not in {i for i, _ in found(matcher, "High School Diploma or GED required")}
+    assert "youth.school" not in {i for i, _ in found(matcher, "high-school graduates welcome")}
+
+
+def test_large_batches_are_chunked_with_identical_results(matcher: LexiconMatcher) -> None:
+    from adwarden.detect.indicators.matcher import CHUNK_CHARS
+
+    base = ["New in town " + "filler words here " * 200 + " available 24/7", "Oak desk for sale " * 50,
+            "so young and fr3sh, call my manager"]
+    texts = base * (CHUNK_CHARS // 3000 + 3)
+    assert sum(map(len, texts)) > CHUNK_CHARS * 1.5
+    got = matcher.find_many(texts)
+    singles = [matcher.find(t) for t in base]
+    assert got == singles * (len(texts) // 3)

@@ -74,3 +74,69 @@ def test_csv_account_columns() -> None:
     (rec,) = list(read_csv(io.BytesIO(data)))
     assert rec.post is not None and rec.post.account is not None
     assert rec.post.account.email == "u1@example.com"
+
+
+def test_jsonl_huge_integer_and_deep_nesting_are_line_errors() -> None:
+    stream = _jsonl(
+        b'{"external_id": "a", "body": "ok"}',
+        b'{"external_id": ' + b"9" * 5000 + b', "body": "x"}',
+        b'{"external_id": "b", "body": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"external_id": "c", "body": "still read"}',
+    )
+    recs = list(read_jsonl(stream))
+    assert [r.line for r in recs] == [1, 2, 3, 4]
+    assert [r.post.external_id for r in recs if r.post] == ["a", "c"]
+    errors = {r.line: r.error for r in recs if r.error}
+    assert set(errors) == {2, 3}
+    assert all(e is not None and e.record == f"line {n}" for n, e in errors.items())
+    assert "digits" in str(errors[2])
+    assert "nested" in str(errors[3])
+
+
+def test_jsonl_accepts_a_utf8_bom() -> None:
+    stream = _jsonl(b'\xef\xbb\xbf{"external_id": "a", "body": "first"}', b'{"external_id": "b", "body": "second"}')
+    recs = list(read_jsonl(stream))
+    assert [r.post.external_id for r in recs if r.post] == ["a", "b"]
+
+
+def test_jsonl_nul_in_a_field_is_a_line_error() -> None:
+    (rec,) = list(read_jsonl(_jsonl(b'{"external_id": "a", "body": "x\\u0000y"}')))
+    assert rec.error is not None and rec.error.field == "body" and "control character" in str(rec.error)
+
+
+def test_csv_accepts_a_utf8_bom_and_keeps_bad_bytes_as_errors() -> None:
+    data = b"\xef\xbb\xbfexternal_id,body\na,first\nb,bad \xff byte\nc,third\n"
+    recs = list(read_csv(io.BytesIO(data)))
+    assert [r.post.external_id for r in recs if r.post] == ["a", "c"]
+    (err,) = [r.error for r in recs if r.error]
+    assert err is not None and err.field == "body" and "UTF-8" in str(err)
+
+
+def test_csv_field_longer_than_the_csv_default_limit_is_read() -> None:
+    body = "word " * 40_000  # 200,000 characters: over csv's default 131,072, under the 256 KiB body limit
+    data = f"external_id,body\na,{body}\nb,short\n".encode()
+    recs = list(read_csv(io.BytesIO(data)))
+    assert [r.post.external_id for r in recs if r.post] == ["a", "b"]
+
+
+def test_csv_field_over_the_reader_limit_is_a_line_error_and_reading_goes_on() -> None:
+    huge = "x" * (4 * 256 * 1024 + 10)
+    data = f"external_id,body\na,{huge}\nb,next\nc,{huge}\n".encode()
+    recs = list(read_csv(io.BytesIO(data)))
+    assert [r.post.external_id for r in recs if r.post] == ["b"]
+    errors = [r for r in recs if r.error]
+    assert [r.line for r in errors] == [2, 4]
+    assert all(r.error is not None and r.error.record == f"line {r.line}" and "CSV" in str(r.error) for r in errors)
+
+
+def test_csv_field_over_the_body_limit_names_the_field() -> None:
+    data = ("external_id,body\na," + "y" * (256 * 1024 + 1) + "\n").encode()
+    (rec,) = list(read_csv(io.BytesIO(data)))
+    assert rec.error is not None and rec.error.field == "body" and "262144" in str(rec.error)
+
+
+def test_csv_unreadable_header_is_reported_without_crashing() -> None:
+    data = ("external_id," + "h" * (4 * 256 * 1024 + 10) + "\na,b\n").encode()
+    recs = list(read_csv(io.BytesIO(data)))
+    assert recs and recs[0].error is not None and recs[0].line == 1
+    assert all(r.post is None for r in recs)

@@ -55,3 +55,56 @@ def test_identity_is_stable_and_content_sensitive() -> None:
     c = validate_post({"external_id": "p1", "site": "s", "body": "two"}, record="r")
     assert post_id_for("s", "p1") == post_id_for("s", "p1") != post_id_for("t", "p1")
     assert content_hash(a) == content_hash(b) != content_hash(c)
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"])
+def test_posted_at_that_overflows_utc_is_an_input_error(when: str) -> None:
+    # Converting these to UTC leaves datetime's year range: an error on the field, not an OverflowError.
+    with pytest.raises(InputError, match="out of range") as info:
+        validate_post({"external_id": "a", "body": "x", "posted_at": when}, record="line 2")
+    assert info.value.field == "posted_at"
+
+
+def test_posted_at_at_the_edge_of_the_range_is_kept() -> None:
+    post = validate_post({"external_id": "a", "body": "x", "posted_at": "9999-12-31T23:00:00+05:00"}, record="r")
+    assert post.posted_at == datetime(9999, 12, 31, 18, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({"external_id": "a", "body": "nul \x00 inside"}, "body"),
+        ({"external_id": "a", "title": "bell \x07"}, "title"),
+        ({"external_id": "a\x00b", "body": "x"}, "external_id"),
+        ({"external_id": "a", "site": "s\x1b[31m", "body": "x"}, "site"),
+        ({"external_id": "a", "body": "x", "location": "Sea\x0bttle"}, "location"),
+        ({"external_id": "a", "body": "x", "category": "c\x00"}, "category"),
+        ({"external_id": "a", "body": "x", "url": "https://example.com/\x00"}, "url"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u\x00"}}, "account.id"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u", "email": "e\x01@example.com"}}, "account.email"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u", "phone": "206\x00555"}}, "account.phone"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u", "ip": "10.0.0.\x001"}}, "account.ip"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u", "device_id": "d\x7f\x00"}}, "account.device_id"),
+        ({"external_id": "a", "body": "x", "media": [{"url": "https://example.com/\x00.jpg"}]}, "media[0].url"),
+        ({"external_id": "a", "body": "x", "account": {"id": "u", "email": "bad \ud800"}}, "account.email"),
+    ],
+)
+def test_control_characters_are_refused_in_every_text_field(record: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        validate_post(record, record="line 4")
+    assert info.value.field == field
+    message = str(info.value)
+    assert field in message
+    assert "control character" in message or "unicode" in message.lower()
+
+
+def test_tabs_and_newlines_are_allowed() -> None:
+    post = validate_post({"external_id": "a", "title": "one\ttwo", "body": "line one\r\nline two\n"}, record="r")
+    assert post.body == "line one\r\nline two" and post.title == "one\ttwo"
+
+
+def test_numeric_ids_stay_text() -> None:
+    post = validate_post({"external_id": 12345678901234567890, "site": 7, "body": "x",
+                          "account": {"id": 99}}, record="r")
+    assert post.external_id == "12345678901234567890" and post.site == "7"
+    assert post.account is not None and post.account.id == "99"

@@ -1,37 +1,73 @@
-"""RFC 9457 problem responses for every error the API returns."""
+"""RFC 9457 problem responses for every error the API returns.
+
+Clients parse one error format, so nothing may fall through to Starlette's ``text/plain`` responses: expected
+failures (:class:`AdWardenError`) keep their own status, a few well-known infrastructure exceptions get a
+meaningful one (a timeout is 503, a constraint violation 409), and anything else is a 500 problem that does not
+leak the exception's text (the traceback goes to the server log).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adwarden.domain import AdWardenError, InputError, PolicyError
+from adwarden.domain.errors import Unauthenticated
 from adwarden.ingest.schema import _field_path
 
 PROBLEM_JSON = "application/problem+json"
 
+log = logging.getLogger(__name__)
 
-def problem(status: int, title: str, detail: str, *, instance: str | None = None, **extra: Any) -> JSONResponse:
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _validation_entry(err: Mapping[str, Any]) -> dict[str, str]:
+    loc = tuple(err.get("loc", ()))
+    if loc and loc[0] == "body":
+        loc = loc[1:]
+    if err.get("type") == "json_invalid":
+        # FastAPI puts the character offset in the location; it is not a field.
+        position = f" at position {loc[0]}" if loc and isinstance(loc[0], int) else ""
+        reason = (err.get("ctx") or {}).get("error") or err.get("msg", "")
+        return {"field": "(body)", "message": f"malformed JSON: {reason}{position}"}
+    return {"field": _field_path(loc) if loc else "(body)",
+            "message": str(err.get("msg", "")).removeprefix("Value error, ")}
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = []
-        for err in exc.errors():
-            loc = tuple(err.get("loc", ()))
-            if loc and loc[0] == "body":
-                loc = loc[1:]
-            errors.append({"field": _field_path(loc), "message": str(err.get("msg", "")).removeprefix("Value error, ")})
+        errors = [_validation_entry(err) for err in exc.errors()]
         first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
         return problem(422, "Invalid input", f"{first['field']}: {first['message']}", instance=request.url.path,
                        errors=errors)
@@ -46,8 +82,30 @@ def install_problem_handlers(app: FastAPI) -> None:
         code = getattr(exc, "code", None)
         if code is not None:
             extra["code"] = code
-        return problem(exc.http_status, exc.title, str(exc), instance=request.url.path, **extra)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return problem(exc.http_status, exc.title, str(exc), instance=request.url.path, headers=headers, **extra)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), str(exc.detail), instance=request.url.path)
+        # Keep the exception's headers: Allow on 405, WWW-Authenticate on 401, Retry-After on 503.
+        return problem(exc.status_code, _title(exc.status_code), str(exc.detail), instance=request.url.path,
+                       headers=exc.headers)
+
+    @app.exception_handler(TimeoutError)
+    async def _timeout(request: Request, exc: TimeoutError) -> JSONResponse:
+        log.warning("timeout serving %s %s: %s", request.method, request.url.path, exc)
+        return problem(503, "Service unavailable", "a dependency timed out; try again later",
+                       instance=request.url.path, headers={"Retry-After": "5"})
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # Usually two requests racing to create the same thing; the statement and values stay in the log.
+        log.warning("integrity error serving %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem(409, "Conflict", "the request conflicts with the current state (a concurrent change?)",
+                       instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette calls this from its outermost middleware, then re-raises so the server logs the traceback.
+        return problem(500, "Internal server error", "an unexpected error occurred; it has been logged",
+                       instance=request.url.path)

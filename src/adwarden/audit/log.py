@@ -20,6 +20,7 @@ from adwarden.storage.sql.tables import audit_events, audit_head
 AUDIT_EVENTS: dict[str, str] = {
     "post-accepted": "A new post was stored (its first version).",
     "post-version-added": "An existing post changed: a new version was stored, the old ones kept.",
+    "post-reverted": "A post's content went back to an earlier version's: the current version moved back.",
     "post-assessed": "A post version was screened and a verdict stored.",
     "case-opened": "A case was opened for a post at or above the review threshold.",
     "case-updated": "An open case's risk, queue or priority changed after re-assessment.",

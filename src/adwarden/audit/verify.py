@@ -21,15 +21,29 @@ class ChainReport:
 
 
 def verify_chain(conn: Connection, *, batch: int = 5000) -> ChainReport:
-    """Walk the log in sequence order. Detects an altered event (hash mismatch), an inserted or removed one
-    (sequence gap or ``prev_hash`` mismatch) and a removed tail (the head row says there were more)."""
+    """Walk the log in sequence order up to the head recorded when verification starts.
+
+    Detects an altered event (hash mismatch), an inserted or removed one (sequence gap or ``prev_hash``
+    mismatch), a removed tail (the head records more events than remain, or its hash differs from the last
+    event's) and a removed head row. Events appended while it runs are beyond the head read first, so a live
+    database never produces a false alarm.
+    """
+    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
+    last_seq = int(head.last_seq) if head is not None else 0
+    if head is None or last_seq == 0:
+        first = conn.execute(select(audit_events.c.seq).order_by(audit_events.c.seq).limit(1)).first()
+        if first is not None:
+            return ChainReport(False, 0, int(first.seq), "the chain head is missing but events exist")
+        return ChainReport(True, 0)
     prev_hash = GENESIS_HASH
     expected_seq = 1
     count = 0
-    last_seen = 0
-    while True:
+    while expected_seq <= last_seq:
         rows = conn.execute(
-            select(audit_events).where(audit_events.c.seq > last_seen).order_by(audit_events.c.seq).limit(batch)
+            select(audit_events)
+            .where(audit_events.c.seq >= expected_seq, audit_events.c.seq <= last_seq)
+            .order_by(audit_events.c.seq)
+            .limit(batch)
         ).all()
         if not rows:
             break
@@ -53,10 +67,8 @@ def verify_chain(conn: Connection, *, batch: int = 5000) -> ChainReport:
             prev_hash = r.hash
             expected_seq += 1
             count += 1
-            last_seen = r.seq
-    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
-    if head is not None and (head.last_seq != count or head.last_hash != prev_hash):
-        return ChainReport(
-            False, count, count + 1, f"the log ends at event {count} but the head records {head.last_seq}"
-        )
+    if count != last_seq:
+        return ChainReport(False, count, count + 1, f"the log ends at event {count} but the head records {last_seq}")
+    if prev_hash != head.last_hash:
+        return ChainReport(False, count, count, f"event {count} differs from the hash the head records")
     return ChainReport(True, count)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
+from adwarden.permissions import ensure_permission, has_permission
+from adwarden.review.queues import visible_queues
 from adwarden.storage.sql.queries import list_cases
 
 
@@ -21,10 +23,15 @@ def cases_group() -> None:
 @handle_errors
 def list_cmd(status: str, queues: tuple[str, ...], limit: int, as_json: bool) -> None:
     """List cases, highest priority and risk first."""
-    rt = get_state().runtime
+    state = get_state()
+    rt = state.runtime
+    ensure_permission(state.actor, "case:view")
+    allowed = visible_queues(rt.screener.policy, restricted=has_permission(state.actor, "case:view-restricted"))
+    wanted = list(queues) or None
+    if allowed is not None:
+        wanted = [q for q in (wanted or allowed) if q in allowed]
     with rt.db.read() as conn:
-        rows = list_cases(conn, status=None if status == "all" else status, queues=list(queues) or None,
-                          limit=limit)
+        rows = list_cases(conn, status=None if status == "all" else status, queues=wanted, limit=limit)
     out = [{"id": c.id, "post_id": c.post_id, "external_id": c.external_id, "site": c.site,
             "status": c.status.value, "queue": c.queue, "priority": c.priority, "risk": c.risk,
             "opened_at": c.opened_at.isoformat()} for c in rows]
@@ -53,7 +60,8 @@ def decide_cmd(case_id: str, outcome: str, note: str) -> None:
     from adwarden.review.decisions import record_decision
 
     state = get_state()
-    d = record_decision(state.runtime.db, case_id, outcome, note, actor=state.actor)
+    d = record_decision(state.runtime.db, case_id, outcome, note, actor=state.actor,
+                        restricted_queues=state.runtime.screener.policy.restricted_queues)
     click.echo(f"{d.case_id}: {d.outcome} by {d.actor}")
 
 

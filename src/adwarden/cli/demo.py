@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -62,8 +61,7 @@ def run_cmd(count: int, seed: int, serve: bool, port: int) -> None:
 
     ctx.invoke(ingest_cmd, file=str(corpus), fmt="jsonl", mapping=(), as_json=False, batch_size=None,
                progress=None)
-    for extra in _post_ingest_steps():
-        subprocess.run([sys.executable, "-m", "adwarden", *extra], check=False)
+    _show_networks(ctx)
     from adwarden.cli.cases import list_cmd
 
     ctx.invoke(list_cmd, status="open", queues=(), limit=10, as_json=False)
@@ -73,14 +71,13 @@ def run_cmd(count: int, seed: int, serve: bool, port: int) -> None:
         ctx.invoke(serve_cmd, host="127.0.0.1", port=port, log_level="warning")
 
 
-def _post_ingest_steps() -> list[list[str]]:
-    """Further demo steps that exist in this build (network summary...)."""
+def _show_networks(ctx: click.Context) -> None:
+    """Print the largest networks, when this build has the networks command (in-process: same database)."""
     from adwarden.cli.main import cli
 
-    steps: list[list[str]] = []
-    if "networks" in cli.commands:
-        steps.append(["networks", "list", "--limit", "10"])
-    return steps
+    group = cli.commands.get("networks")
+    if isinstance(group, click.Group) and "list" in group.commands:
+        ctx.invoke(group.commands["list"], limit=10)
 
 
 commands = [demo_group]

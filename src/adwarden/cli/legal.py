@@ -38,6 +38,20 @@ from adwarden.legal.service import (
 from adwarden.legal.signing import fingerprint, generate_key, private_key_pem
 from adwarden.legal.transparency import write_report
 from adwarden.permissions import ensure_permission
+from adwarden.storage.sql.database import Database
+
+
+def _db() -> Database:
+    """The database only: the desk needs no detectors or policy, so it keeps working (and starts faster)
+    even when a lexicon or policy file is broken. Migrated on first use, disposed when the command ends."""
+    ctx = click.get_current_context()
+    db = ctx.meta.get("adwarden.legal.db")
+    if db is None:
+        db = Database(get_state().settings.resolved_database_url)
+        db.migrate()
+        ctx.meta["adwarden.legal.db"] = db
+        ctx.call_on_close(db.dispose)
+    return db
 
 
 def _date(value: str, field: str) -> date:
@@ -85,12 +99,11 @@ def intake_cmd(rtype: str, agency: str, authority: str, targets: tuple[str, ...]
                documents: tuple[Path, ...], as_json: bool) -> None:
     """Record a legal request; prints its id. A preservation request places its hold at once."""
     state = get_state()
-    rt = state.runtime
     nd = None
     if nondisclosure_until:
         nd = NonDisclosure(None if nondisclosure_until.lower() == "indefinite"
                            else _date(nondisclosure_until, "nondisclosure-until"))
-    with rt.db.transaction() as conn:
+    with _db().transaction() as conn:
         req = do_intake_request(
             conn, request_type=rtype, agency=agency, authority=authority, targets=list(targets), actor=state.actor,
             policy=deadline_policy(state.settings), officer=officer, contact_email=contact_email,
@@ -123,7 +136,7 @@ def list_cmd(statuses: tuple[str, ...], open_only: bool, rtype: str | None, as_j
     wanted: set[RequestStatus] | None = {RequestStatus.parse(s) for s in statuses} if statuses else None
     if open_only:
         wanted = (wanted or set(RequestStatus)) - FINAL_STATUSES
-    with state.runtime.db.read() as conn:
+    with _db().read() as conn:
         reqs = list_requests(conn, statuses=wanted, request_type=RequestType.parse(rtype) if rtype else None)
     if as_json:
         emit_json([r.to_json() for r in reqs])
@@ -142,7 +155,7 @@ def show_cmd(request_id: str, as_json: bool) -> None:
     """Show a request: targets and matches, checklist, documents, productions."""
     state = get_state()
     ensure_permission(state.actor, "legal:manage")
-    with state.runtime.db.read() as conn:
+    with _db().read() as conn:
         details = request_details(conn, request_id)
     if as_json:
         emit_json(details)
@@ -167,7 +180,7 @@ def show_cmd(request_id: str, as_json: bool) -> None:
 def transition_cmd(request_id: str, status: str, note: str | None) -> None:
     """Move a request to STATUS (verifying, in_review, producing, produced, rejected, withdrawn)."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         req = do_transition(conn, request_id=request_id, to=status, actor=state.actor, note=note)
     click.echo(f"{req.id} {req.status.value}")
 
@@ -186,7 +199,7 @@ def verify_cmd(request_id: str, check: str, detail: str, callback_number: str | 
                as_json: bool) -> None:
     """Record one emergency-request check, by you, now."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         ev = do_verify_emergency(conn, request_id=request_id, check=check, detail=detail, actor=state.actor,
                                  passed=not failed, callback_number=callback_number,
                                  official_suffixes=official_suffixes(state.settings),
@@ -203,7 +216,7 @@ def verify_cmd(request_id: str, check: str, detail: str, callback_number: str | 
 def renew_cmd(request_id: str) -> None:
     """Renew a §2703(f) preservation for another 90 days (allowed once)."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         req = do_renew_preservation(conn, request_id=request_id, actor=state.actor,
                                     policy=deadline_policy(state.settings))
     click.echo(f"{req.id} preserved until {req.due_at.isoformat() if req.due_at else '-'}")
@@ -216,7 +229,7 @@ def renew_cmd(request_id: str) -> None:
 def attach_cmd(request_id: str, document: Path) -> None:
     """Attach a document (the served process, correspondence) to a request."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         doc_id = do_attach_document(conn, request_id=request_id, filename=document.name,
                                     content=document.read_bytes(), actor=state.actor)
     click.echo(doc_id)
@@ -229,7 +242,7 @@ def overdue_cmd(as_json: bool) -> None:
     """Open requests past their due date, most late first. Exits 1 when there are any."""
     state = get_state()
     ensure_permission(state.actor, "legal:manage")
-    with state.runtime.db.read() as conn:
+    with _db().read() as conn:
         reqs = list_requests(conn, statuses=set(RequestStatus) - FINAL_STATUSES)
     late = overdue_requests(reqs, now=datetime.now(UTC))
     if as_json:
@@ -258,11 +271,11 @@ def hold_cmd(targets: tuple[str, ...], reason: str, days: int | None, until: str
     if days is not None and until is not None:
         raise InputError("give --days or --until, not both", record="command line", field="until")
     expires = _moment(until, "until") if until else (datetime.now(UTC) + timedelta(days=days) if days else None)
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         hold_id = place_hold(conn, targets=list(targets), reason=reason, expires_at=expires, source=source,
                              actor=state.actor)
     if as_json:
-        with state.runtime.db.read() as conn:
+        with _db().read() as conn:
             emit_json(get_hold(conn, hold_id).to_json())
         return
     click.echo(hold_id)
@@ -275,7 +288,7 @@ def hold_cmd(targets: tuple[str, ...], reason: str, days: int | None, until: str
 def release_cmd(hold_id: str, reason: str) -> None:
     """Release a hold before it expires (audited)."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         hold = release_hold(conn, hold_id=hold_id, reason=reason, actor=state.actor)
     click.echo(f"{hold.id} released")
 
@@ -288,7 +301,7 @@ def holds_cmd(show_all: bool, as_json: bool) -> None:
     """List holds (active ones by default)."""
     state = get_state()
     ensure_permission(state.actor, "hold:manage")
-    with state.runtime.db.read() as conn:
+    with _db().read() as conn:
         found = list_holds(conn, active_only=not show_all)
     if as_json:
         emit_json([h.to_json() for h in found])
@@ -312,7 +325,7 @@ def produce_cmd(request_id: str, out: Path, recipient: str | None, as_json: bool
     if out.exists():
         raise InputError(f"{out} exists; choose another path (packages are never overwritten)",
                          record="command line", field="out")
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         prod = do_produce(conn, request_id=request_id, out_path=out, recipient=recipient, signing_key=key,
                           actor=state.actor)
     result = {"production_id": prod.id, "request_id": prod.request_id, "path": str(out),
@@ -386,7 +399,7 @@ def retention_group() -> None:
 def purge_cmd(older_than: int, dry_run: bool, as_json: bool) -> None:
     """Remove what is older than DAYS and not held."""
     state = get_state()
-    with state.runtime.db.transaction() as conn:
+    with _db().transaction() as conn:
         result = purge(conn, older_than_days=older_than, actor=state.actor, dry_run=dry_run)
     if as_json:
         emit_json(result.to_json())
@@ -405,7 +418,7 @@ def transparency_cmd(start: str, end: str, out: Path) -> None:
     """Write the transparency report (JSON, CSV, HTML with charts) for a period."""
     state = get_state()
     ensure_transparency_permission(state.actor)
-    with state.runtime.db.read() as conn:
+    with _db().read() as conn:
         report = transparency_report(conn, _date(start, "from"), _date(end, "to"))
     for path in write_report(report, out):
         click.echo(str(path))

@@ -175,7 +175,7 @@ _BENIGN: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Pickup only near {hood}, you load it.",
             "Smoke free and pet free home.",
             "Measures about {dim} inches wide.",
-            "Bought it {years} years ago and it still looks great.",
+            "Bought it new in {since} and it still looks great.",
             "A few small scratches on the {part}, see photos.",
             "Cash or app payment at pickup.",
             "Also have a matching {item2} for ${price2}.",
@@ -243,7 +243,7 @@ _BENIGN: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "Offering {service} in {hood} and nearby areas.",
             "Rates start at ${rate} per hour.",
-            "{years} years of experience with great references.",
+            "Experienced, with great references.",
             "Licensed and insured for your peace of mind.",
             "Free estimates, call or text {phone}.",
             "Weekends and evenings available on request.",

@@ -14,6 +14,7 @@ Labels (closed set, checked by the policy loader): see :data:`LABELS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,11 @@ LABELS: dict[str, tuple[str, float]] = {
 
 _UNDERAGE_TERMS = frozenset({"underage", "jailbait", "lolita"})
 _MIN_AGE = 5  # below this a "stated age" is a parsing accident, not a claim
+# "must be at least 16", "ages 16 and up", "16+ to apply": a requirement (job ads), not someone's age.
+_REQUIREMENT_BEFORE = re.compile(r"(?:at\s+least|must\s+be|minimum(?:\s+age)?|min\.?|ages?|aged|over|older\s+than)"
+                                 r"\W{0,3}$", re.IGNORECASE)
+_REQUIREMENT_AFTER = re.compile(r"^\W{0,3}(?:\+|or\s+older|or\s+over|and\s+(?:up|over|older)|years?\s+(?:of\s+age\s+)?"
+                                r"(?:or|and)\s+(?:older|over|up))", re.IGNORECASE)
 
 
 def _ev(label: str, *, value: str | None = None, start: int | None = None, end: int | None = None,
@@ -46,14 +52,23 @@ def _ev(label: str, *, value: str | None = None, start: int | None = None, end: 
     return Evidence("facts", label, weight, category=category, value=value, start=start, end=end, attrs=attrs or {})
 
 
-def facts_evidence(ex: Extraction) -> list[Evidence]:
-    """The evidence a set of extracted facts supports (pure; see :class:`FactsDetector`)."""
+def is_age_requirement(text: str, start: int, end: int) -> bool:
+    """True when the age at ``text[start:end]`` reads as a minimum age ("must be 16 or older")."""
+    return bool(_REQUIREMENT_BEFORE.search(text[max(0, start - 30) : start])
+                or _REQUIREMENT_AFTER.search(text[end : end + 30]))
+
+
+def facts_evidence(ex: Extraction, text: str | None = None) -> list[Evidence]:
+    """The evidence a set of extracted facts supports (pure; see :class:`FactsDetector`). With ``text``, an
+    age written as a requirement ("applicants must be 16 or older") is not taken as someone's stated age."""
     out: list[Evidence] = []
     ages: dict[int, tuple[int, int]] = {}
     for f in ex.ages:
         try:
             age = int(f.value)
         except ValueError:
+            continue
+        if text is not None and is_age_requirement(text, f.start, f.end):
             continue
         ages.setdefault(age, (f.start, f.end))
         if _MIN_AGE <= age < 18:
@@ -88,7 +103,7 @@ def facts_evidence(ex: Extraction) -> list[Evidence]:
 class FactsDetector(Detector):
     """Turns extracted facts (ages, youth language, availability, phones, places, prices) into evidence."""
 
-    version = "1"
+    version = "2"
 
     def detect(self, ctx: ScreenContext) -> Sequence[Evidence]:
-        return facts_evidence(ctx.extraction)
+        return facts_evidence(ctx.extraction, ctx.text)

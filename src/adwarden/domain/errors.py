@@ -62,6 +62,15 @@ class Conflict(AdWardenError):
     title = "Conflict"
 
 
+class Unauthenticated(AdWardenError):
+    """The caller did not say who they are (no credential, or one nobody issued). Distinct from
+    :class:`PermissionDenied` so HTTP clients get 401 and a challenge, and know to send a key."""
+
+    exit_code = 3
+    http_status = 401
+    title = "Unauthenticated"
+
+
 class PermissionDenied(AdWardenError):
     """The actor lacks the declared permission for this action."""
 

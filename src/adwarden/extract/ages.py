@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.cues import add_terms, cue_hits
 from adwarden.extract.facts import Fact
 
 __all__ = ["AgeExtractor"]
@@ -31,12 +32,16 @@ _NUM = rf"(\d{{2}}|{_SPELLED})"
 # Cue words are found first with literal-led patterns (fast to scan); the number next to a cue is
 # then read with an anchored pattern.
 _SUFFIX_CUE = re.compile(r"y(?:o|/o|\.o\.?|rs?\.?(?:\s?old)?|ears?(?:\s?-?\s?old)?)(?![a-z])")
-_PREFIX_CUE = re.compile(
-    r"i(?:'?m|\s?am)\s(?:only\s|just\s|now\s)?"
-    r"|age(?:[ds])?\s?(?:is\s)?[:=\-]?\s?"
-    r"|(?:just\s)?turn(?:ed|ing)\s"
-    r"|barely\s"
+# Words after which ages are stated ("i'm 19", "age: 19", "just turned 18"), found by the shared
+# cue scan (adwarden.extract.cues); the number after them is read with an anchored pattern.
+add_terms(
+    "age_cue",
+    {
+        "i'm": "i'm", "im": "i'm", "i am": "i'm", "age": "age", "aged": "age", "turned": "turned",
+        "turning": "turned", "just turned": "turned", "barely": "barely",
+    },
 )
+_CUE_TAIL = re.compile(r"\s?(?:is\s)?[:=\-]?\s?(?:only\s|just\s|now\s)?")
 _NUM_BEFORE = re.compile(rf"(?<![\w$.'/]){_NUM}\s?-?\s?\Z")
 _NUM_AFTER = re.compile(
     rf"{_NUM}(?![\w'\"%$/.,]|\s?(?:min|hr|hour|inch|lbs|pounds|kg|ft|cm|dollars|roses|am|pm))"
@@ -85,11 +90,11 @@ class AgeExtractor(Extractor):
             before = _NUM_BEFORE.search(text[max(0, s - 22) : s])
             if before is not None:
                 found.append((s - (len(text[max(0, s - 22) : s]) - before.start()), m.end(), before.group(1)))
-        for m in _PREFIX_CUE.finditer(text):
-            s = m.start()
-            if s > 0 and text[s - 1].isalnum():
+        for kind, _value, s, e in cue_hits(ctx):
+            if kind != "age_cue":
                 continue
-            after = _NUM_AFTER.match(text, m.end())
+            tail = _CUE_TAIL.match(text, e)
+            after = _NUM_AFTER.match(text, tail.end() if tail is not None else e)
             if after is not None:
                 found.append((s, after.end(), after.group(1)))
         last_end = -1

@@ -18,9 +18,11 @@ from types import MappingProxyType
 from typing import Any
 
 from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.cues import add_terms, cue_hits
 from adwarden.extract.facts import Fact
 from adwarden.extract.normalize import Folded
 from adwarden.extract.retrie import trie_pattern
+from adwarden.extract.spans import SpanSet
 
 __all__ = ["EmailExtractor", "HandleExtractor", "PaymentExtractor", "UrlExtractor"]
 
@@ -34,10 +36,16 @@ _EMAIL = re.compile(
 # Spelled-out forms: "name at domain dot com", "name (at) domain [dot] com", "name @ domain . com".
 _AT = r"(?:\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+|\s*@\s*)"
 _DOT = r"(?:\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+|\s*\.\s*)"
-_SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.+-])([a-z0-9][a-z0-9._+-]{{0,63}}){_AT}([a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}}){_DOT}({_TLDS})\b"
+# Spelled-out e-mails are found from their "at" (literal-led, fast to scan), then read forwards
+# (domain, dot, TLD) with an anchored pattern and backwards (local part) character by character.
+_AT_HIT = re.compile(r"at(?<=[\s(\[{<]at)(?=[\s)\]}>])|@(?=\s)|@(?<=\s@)")
+_AFTER_AT = re.compile(
+    rf"[\s)\]}}>]{{0,3}}([a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}}){_DOT}({_TLDS})\b"
 )
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._+-")
 _SPELLED_DOT = re.compile(_DOT)
+_MAIL_HOST_HINTS = ("gmail", "yahoo", "hotmail", "outlook", "icloud", "aol.", "msn.", "live.", "mail.", "me.com",
+                    "proton", "gmx", "yandex", "zoho", "comcast")
 _WELL_KNOWN_MAIL = frozenset(
     "gmail yahoo hotmail outlook aol icloud live msn protonmail proton gmx mail yandex zoho comcast me".split()
 )
@@ -56,16 +64,34 @@ def _email_facts(folded: Folded) -> Iterator[tuple[str, int, int]]:
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield f"{m.group(1)}@{m.group(2)}".rstrip("."), m.start(), m.end()
-    if " at " in text or "(at)" in text or "[at]" in text or "{at}" in text or "<at>" in text or " @ " in text:
-        for m in _SPELLED_EMAIL.finditer(text):
-            local, domain, tld = m.group(1), m.group(2), m.group(3)
-            raw = m.group()
-            if "@" in raw and "@ " not in raw and " @" not in raw and "." in raw and " " not in raw:
-                continue  # a plain e-mail, already found
-            domain = _SPELLED_DOT.sub(".", domain)
-            if " at " in raw and domain.split(".")[0] not in _WELL_KNOWN_MAIL and " dot " not in raw:
-                continue  # "meet at the hotel.com"-like prose: needs a known mail host or a spelled dot
-            yield f"{local}@{domain}.{tld}", m.start(), m.end()
+    # A spelled-out address needs "@", a bracketed "(at)", a spelled "dot" or a known mail host
+    # (see the check below); most ads have none of these and skip the scan.
+    if not ("@" in text or "dot" in text or "(at" in text or "[at" in text or "{at" in text or "<at" in text
+            or any(host in text for host in _MAIL_HOST_HINTS)):
+        return
+    for m in _AT_HIT.finditer(text):
+        after = _AFTER_AT.match(text, m.end())
+        if after is None:
+            continue
+        # Local part: skip the opening bracket/space before "at", then read back over e-mail chars.
+        i = m.start()
+        steps = 0
+        while i > 0 and text[i - 1] in " \t([{<" and steps < 3:
+            i -= 1
+            steps += 1
+        end_local = i
+        while i > 0 and text[i - 1] in _LOCAL_CHARS and end_local - i < 64:
+            i -= 1
+        local = text[i:end_local].strip(".")
+        if not local or i == m.start():
+            continue
+        raw = text[i : after.end()]
+        domain = _SPELLED_DOT.sub(".", after.group(1))
+        tld = after.group(2)
+        spelled_at = m.group() == "at" and text[m.start() - 1].isspace()
+        if spelled_at and domain.split(".")[0] not in _WELL_KNOWN_MAIL and " dot " not in raw:
+            continue  # "meet at the hotel.com"-like prose: needs a known mail host or a spelled dot
+        yield f"{local}@{domain}.{tld}", i, after.end()
 
 
 @register
@@ -179,13 +205,10 @@ _PROFILE_DOMAINS = (
     "wa.me/", "kik.me/", "onlyfans.com/", "fansly.com/", "tiktok.com/@", "facebook.com/", "fb.com/",
     "linktr.ee/", "allmylinks.com/",
 )
-# One literal-led scan finds platform words and profile domains; what follows is read anchored.
-_CUE = re.compile(
-    trie_pattern(
-        [*_PLATFORM_WORDS, *(w.replace(" ", "") for w in _PLATFORM_WORDS), *_PROFILE_DOMAINS],
-        after_first=r"(?<![a-z0-9].)",
-    )
-)
+# Platform words come from the shared cue scan (adwarden.extract.cues); profile domains from a
+# literal-led scan of their own, only when the text has a "/".
+add_terms("handle_cue", {w: p for w, p in _PLATFORM_WORDS.items() if "." not in w})
+_PROFILE_RE = re.compile(trie_pattern(_PROFILE_DOMAINS, after_first=r"(?<![a-z0-9].)"))
 _AFTER_CUE = re.compile(
     r"((?:\s{0,3}(?:me|us|id|name|username|user|handle|acct|account|is|at|on|add|or|@|:|=|-|>|\(|\)|\.|\*|#)){0,5}\s{0,3})"
     r"([a-z0-9_][a-z0-9_.\-]{1,29})"
@@ -218,24 +241,22 @@ def _clean_handle(value: str) -> str:
 def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str]]:
     """(platform, handle, folded start, folded end, how) for every handle."""
     text = ctx.folded.text
-    covered: list[tuple[int, int]] = []
+    covered = SpanSet()
     n = len(text)
-    for m in _CUE.finditer(text):
-        cue = m.group()
-        e = m.end()
-        profile = _PROFILE_PLATFORM.get(cue)
-        if profile is not None:
+    if "/" in text:
+        for m in _PROFILE_RE.finditer(text):
+            e = m.end()
             pm = _PROFILE_NAME.match(text, e)
             if pm is None:
                 continue
             value = _clean_handle(pm.group(1))
             if not value or value in _NOT_HANDLE or value in _PROFILE_SKIP:
                 continue
-            covered.append((m.start(), pm.end()))
-            yield profile, value, m.start(), pm.start(1) + len(value), "url"
+            covered.add(m.start(), pm.end())
+            yield _PROFILE_PLATFORM[m.group()], value, m.start(), pm.start(1) + len(value), "url"
+    for kind, platform, _s, e in cue_hits(ctx):
+        if kind != "handle_cue":
             continue
-        if e < n and text[e].isalpha():
-            continue  # "sc" in "scene", "tw" in "two"
         am = _AFTER_CUE.match(text, e)
         if am is None:
             continue
@@ -243,7 +264,7 @@ def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str
         hs = am.start(2)
         if value in _NOT_HANDLE or value in _PLATFORM_BY_CUE or len(value) < 2:
             continue
-        if any(a <= hs < b for a, b in covered):
+        if covered.covers(hs):
             continue
         strong = bool(_STRONG_CONNECTOR.search(am.group(1)))
         looks_handle = any(c.isdigit() or c == "_" or c == "." for c in value)
@@ -253,13 +274,12 @@ def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str
             continue  # a phone number after "whatsapp:" is a phone, found by the phone extractor
         if am.end(2) < n and text[am.end(2)] == "@":
             continue  # an e-mail address
-        platform = _PLATFORM_BY_CUE.get(cue, "unknown")
-        covered.append((hs, hs + len(value)))
+        covered.add(hs, hs + len(value))
         yield platform, value, hs, hs + len(value), "cue"
     if "@" in text:
         for m in _BARE_AT.finditer(text):
             value = _clean_handle(m.group(1))
-            if value in _NOT_HANDLE or len(value) < 2 or any(a <= m.start(1) < b for a, b in covered):
+            if value in _NOT_HANDLE or len(value) < 2 or covered.covers(m.start(1)):
                 continue
             if m.end(1) < n and text[m.end(1)] in "@":
                 continue
@@ -294,9 +314,11 @@ _PAY_HANDLE = re.compile(
     r"(\$?[a-z0-9_][a-z0-9_.@\-]{1,40})"
 )
 _PAY_URL = re.compile(r"\b(?:https?://)?(?:www\.)?(paypal\.me|venmo\.com(?:/u)?|cash\.app|cash\.me)/(\$?[a-z0-9_][a-z0-9_.\-]{0,40})")
-_GIFT_CARD = re.compile(
-    r"\b(amazon|itunes|apple|google\s?play|steam|vanilla(?:\s?visa)?|visa|ebay|walmart|target|sephora|green\s?dot|"
-    r"netspend|prepaid)\s?(?:gift\s?)?cards?\b|\bgift\s?cards?\b"
+# Gift cards: found from the literal "card" (fast), the brand read from the words just before it.
+_CARD = re.compile(r"cards?(?![a-z])")
+_CARD_BRAND = re.compile(
+    r"(?<![a-z])(amazon|itunes|apple|google\s?play|steam|vanilla(?:\s?visa)?|ebay|walmart|target|sephora|"
+    r"green\s?dot|netspend|prepaid)?\s?(?:gift\s?)?\Z"
 )
 _PAY_PLATFORM = {
     "venmo": "venmo", "paypal": "paypal", "zelle": "zelle", "chime": "chime", "applepay": "applepay",
@@ -340,9 +362,17 @@ def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, di
                 continue
             yield "cashapp", "$" + tag, m.start(), m.end(), {}
     if "card" in text:
-        for m in _GIFT_CARD.finditer(text):
-            brand = re.sub(r"\s", "", m.group(1)) if m.group(1) else "any"
-            yield "gift_card", f"gift_card:{brand}", m.start(), m.end(), {"linkable": False}
+        for m in _CARD.finditer(text):
+            s = m.start()
+            if s > 0 and text[s - 1].isalpha() and not text[max(0, s - 4) : s] == "gift":
+                continue
+            before = text[max(0, s - 30) : s]
+            bm = _CARD_BRAND.search(before)
+            if bm is None or (bm.group(1) is None and not before.rstrip().endswith("gift")):
+                continue
+            brand = re.sub(r"\s", "", bm.group(1)) if bm.group(1) else "any"
+            start = s - (len(before) - bm.start())
+            yield "gift_card", f"gift_card:{brand}", start, m.end(), {"linkable": False}
 
 
 @register

@@ -58,6 +58,10 @@ class Fact:
         return out
 
 
+def _position(f: Fact) -> tuple[int, int]:
+    return f.start, f.end
+
+
 # Extraction field name for each fact kind (the JSON keys of ``adwarden extract``).
 _FIELD_FOR_KIND = {
     "phone": "phones",
@@ -93,13 +97,16 @@ class Extraction:
     @classmethod
     def from_facts(cls, facts: list[Fact]) -> Extraction:
         """Group ``facts`` by kind, sorted by position. Unknown kinds raise ``ValueError``."""
-        groups: dict[str, list[Fact]] = {name: [] for name in _FIELD_FOR_KIND.values()}
+        groups: dict[str, list[Fact]] = {}
         for fact in facts:
             name = _FIELD_FOR_KIND.get(fact.kind)
             if name is None:
                 raise ValueError(f"unknown fact kind {fact.kind!r}; expected one of {', '.join(KINDS)}")
-            groups[name].append(fact)
-        return cls(**{k: tuple(sorted(v, key=lambda f: (f.start, f.end))) for k, v in groups.items()})
+            if name in groups:
+                groups[name].append(fact)
+            else:
+                groups[name] = [fact]
+        return cls(**{k: tuple(v) if len(v) == 1 else tuple(sorted(v, key=_position)) for k, v in groups.items()})
 
     def facts(self) -> tuple[Fact, ...]:
         """Every fact, grouped in :data:`KINDS` order."""

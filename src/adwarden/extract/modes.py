@@ -1,21 +1,19 @@
 """Service mode (incall / outcall / car dates), availability (24/7, now, overnight) and youth language.
 
-All three are fixed phrase lists, so they share ONE scan of the folded text (the first extractor
-that runs stores the hits in ``ctx.memo``). The patterns tolerate leetspeak, stretched letters and
-odd separators (see :func:`adwarden.extract.retrie.tolerant_alternation`), so ``ＩＮＣＡＬＬ``,
-``in-call``, ``1ncall``, ``t33n`` and ``yooung`` all count.
+Fixed phrase lists, matched by the shared cue scan (:mod:`adwarden.extract.cues`), which tolerates
+leetspeak, stretched letters and odd separators: ``ＩＮＣＡＬＬ``, ``in-call``, ``1ncall``, ``t33n`` and
+``yooung`` all count.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from adwarden.extract.base import ExtractContext, Extractor, register
+from adwarden.extract.cues import add_terms, phrase_hits
 from adwarden.extract.facts import Fact
-from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_pattern
 
-__all__ = ["AvailabilityExtractor", "ServiceExtractor", "YouthLanguageExtractor", "phrase_hits"]
+__all__ = ["AvailabilityExtractor", "ServiceExtractor", "YouthLanguageExtractor"]
 
 _SERVICE_TERMS = {
     "incall": "incall", "incalls": "incall", "in call": "incall", "in calls": "incall",
@@ -49,46 +47,9 @@ _YOUTH_TERMS = {
     "cheerleader": "cheerleader", "pigtails": "pigtails", "sweet sixteen": "underage", "minor": "underage",
     "youthful": "young", "yung": "young",
 }
-
-_ALL: dict[str, tuple[str, str]] = {}
-for _terms, _kind in ((_SERVICE_TERMS, "service"), (_AVAIL_TERMS, "availability"), (_YOUTH_TERMS, "youth_language")):
-    for _t, _v in _terms.items():
-        _ALL.setdefault(_t, (_kind, _v))
-
-
-def _key(matched: str) -> str:
-    return phrase_key(matched.replace(" and ", " ").replace("&", " "))
-
-
-_PHRASES_RE = re.compile(tolerant_alternation(_ALL))
-_BY_KEY = {_key(t): kv for t, kv in _ALL.items()}
-_EACH = [(re.compile(tolerant_pattern(t) + "$"), kv) for t, kv in _ALL.items()]
-
-
-def _classify(matched: str) -> tuple[str, str] | None:
-    found = _BY_KEY.get(_key(matched))
-    if found is not None:
-        return found
-    for rx, kv in _EACH:  # rare: an ambiguous leet digit ("1" for l or i)
-        if rx.match(matched):
-            return kv
-    return None
-
-
-def phrase_hits(ctx: ExtractContext) -> list[tuple[str, str, int, int]]:
-    """(kind, value, original start, original end) of every fixed phrase, computed once per text."""
-    hits = ctx.memo.get("phrases")
-    if hits is None:
-        folded = ctx.folded
-        hits = []
-        for m in _PHRASES_RE.finditer(folded.text):
-            kv = _classify(m.group())
-            if kv is None:
-                continue
-            start, end = folded.span(m.start(), m.end())
-            hits.append((kv[0], kv[1], start, end))
-        ctx.memo["phrases"] = hits
-    return hits  # type: ignore[no-any-return]
+add_terms("service", _SERVICE_TERMS)
+add_terms("availability", _AVAIL_TERMS)
+add_terms("youth_language", _YOUTH_TERMS)
 
 
 @register
@@ -98,9 +59,7 @@ class ServiceExtractor(Extractor):
     kind = "service"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
-        for kind, value, start, end in phrase_hits(ctx):
-            if kind != "service":
-                continue
+        for value, start, end in phrase_hits(ctx, "service"):
             if value == "both":
                 yield Fact("service", "incall", start, end)
                 yield Fact("service", "outcall", start, end)
@@ -115,9 +74,8 @@ class AvailabilityExtractor(Extractor):
     kind = "availability"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
-        for kind, value, start, end in phrase_hits(ctx):
-            if kind == "availability":
-                yield Fact("availability", value, start, end)
+        for value, start, end in phrase_hits(ctx, "availability"):
+            yield Fact("availability", value, start, end)
 
 
 @register
@@ -127,6 +85,5 @@ class YouthLanguageExtractor(Extractor):
     kind = "youth_language"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
-        for kind, value, start, end in phrase_hits(ctx):
-            if kind == "youth_language":
-                yield Fact("youth_language", value, start, end)
+        for value, start, end in phrase_hits(ctx, "youth_language"):
+            yield Fact("youth_language", value, start, end)

@@ -55,10 +55,15 @@ class NormalizedText:
         n = len(self.text)
         if not 0 <= start <= end <= n:
             raise ValueError(f"span [{start}, {end}) is outside the normalized text of length {n}")
+        offsets = self.offsets
         if start == end:
-            pos = self.offsets[start]
+            pos = offsets[start]
             return pos, pos
-        return self.offsets[start], self.offsets[end]
+        last = offsets[end - 1]
+        k = end
+        while offsets[k] <= last and k < n:
+            k += 1  # the span ends inside a character that expanded (ﬁ -> fi): take all of it
+        return offsets[start], offsets[k]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,34 +158,95 @@ def _fold_char(c: str) -> str:
     return "".join(out)
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ASCII_CONTROL = str.maketrans({i: " " for i in [*range(0, 9), 11, 12, *range(14, 32), 127]})
+
+
+def _esc(cp: int) -> str:
+    return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+
+
+def _char_class(chars: set[str], negate_ascii: bool = False) -> re.Pattern[str]:
+    """A compiled one-character class of ``chars``, written as ranges (escaped: surrogates are fine)."""
+    cps = sorted(map(ord, chars))
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(_esc(cps[i]) if i == j else f"{_esc(cps[i])}-{_esc(cps[j])}")
+        i = j + 1
+    body = "".join(parts)
+    if negate_ascii:
+        return re.compile("[^\\x00-\\x7f" + body + "]")
+    return re.compile("[" + body + "]") if body else re.compile(r"(?!)")
 
 
 class _FoldTable(dict[int, str]):
     """``str.translate`` table that folds each code point on first sight and remembers it.
 
-    Characters whose fold is not exactly one character (dropped marks, ``ﬁ`` -> ``fi``) are also
-    collected in a regex, so :func:`fold` can tell in one C-level search whether the one-to-one
-    fast path is exact for a text.
+    Besides the table it keeps three one-character classes, so :func:`fold` can decide with C-level
+    searches which path a text needs: ``unseen_re`` (a character never folded before),
+    ``changing_re`` (a character whose fold differs from itself) and ``irregular_re`` (a character
+    that folds to zero or several characters, which needs an offset map).
     """
 
     def __init__(self) -> None:
         super().__init__({i: chr(i).lower() for i in range(128)})
         for i in [*range(0, 9), 11, 12, *range(14, 32), 127]:
             self[i] = " "
+        self.seen: set[str] = set()
+        self.changing: set[str] = set()
         self.irregular: set[str] = set()
-        self.irregular_re: re.Pattern[str] = re.compile(r"(?!)")
+        self.pending = 0  # characters learned since the classes were last compiled
+        self.stale_hits = 0  # texts that took the general path since then
+        self.unseen_re = _char_class(set(), negate_ascii=True)
+        self.changing_re = _char_class(set())
+        self.irregular_re = _char_class(set())
 
     def __missing__(self, cp: int) -> str:
-        folded = _fold_char(chr(cp)) if not 0xD800 <= cp <= 0xDFFF else ""
-        if len(folded) != 1:
-            self.irregular.add(chr(cp))
-            chars = "".join(sorted(self.irregular))
-            # Lone surrogates cannot go into a pattern literally; \uXXXX escapes can.
-            escaped = "".join(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in chars)
-            self.irregular_re = re.compile("[" + escaped + "]")
-        self[cp] = folded
-        return folded
+        self.learn(chr(cp))
+        return dict.__getitem__(self, cp)
+
+    def learn(self, text: str) -> bool:
+        """Fold every new non-ASCII character of ``text``; ``True`` when the classes are current.
+
+        The classes are recompiled only when the learned characters grow by a quarter, so feeding
+        new characters one text at a time (or the whole of Unicode one character at a time) costs
+        amortized O(n log n), not O(n^2). Until then :func:`fold` takes its general path.
+        """
+        new = {c for c in set(text) if ord(c) > 127 and c not in self.seen}
+        if not new:
+            if self.pending == 0:
+                return True
+            self.stale_hits += 1
+            if self.stale_hits < 16:
+                return False
+            self._compile()
+            return True
+        for c in new:
+            cp = ord(c)
+            folded = _fold_char(c) if not 0xD800 <= cp <= 0xDFFF else ""
+            self[cp] = folded
+            self.seen.add(c)
+            if folded != c:
+                self.changing.add(c)
+            if len(folded) != 1:
+                self.irregular.add(c)
+        self.pending += len(new)
+        if self.pending < max(64, len(self.seen) // 4):
+            return False
+        self._compile()
+        return True
+
+    def _compile(self) -> None:
+        self.unseen_re = _char_class(self.seen, negate_ascii=True)
+        self.changing_re = _char_class(self.changing)
+        self.irregular_re = _char_class(self.irregular)
+        self.pending = 0
+        self.stale_hits = 0
 
 
 _TABLE = _FoldTable()
@@ -196,20 +262,34 @@ def fold(text: str) -> Folded:
     """
     if text.isascii():
         return Folded(text.lower().translate(_ASCII_CONTROL), None, len(text))
-    out = text.translate(_TABLE)
-    irregular = _TABLE.irregular_re
+    table = _TABLE
+    if table.unseen_re.search(text) is not None and not table.learn(text):
+        return _fold_general(text)
+    if table.changing_re.search(text) is None:
+        # Only symbols and emoji that fold to themselves (the usual case): lower-casing the ASCII
+        # part is the whole fold.
+        out = text.lower()
+        if _ASCII_CONTROL_RE.search(out):
+            out = out.translate(_ASCII_CONTROL)
+        return Folded(out, None, len(text))
+    irregular = table.irregular_re
     first = irregular.search(text)
     if first is None:
+        # One-to-one: only the characters that change are replaced (usually a few quotes and
+        # dashes). Folded output is already lower case, so lower() keeps it and the length.
+        out = table.changing_re.sub(_replace_one, text).lower()
+        if _ASCII_CONTROL_RE.search(out):
+            out = out.translate(_ASCII_CONTROL)
         return Folded(out, None, len(text))
     # Segments between irregular characters fold one-to-one; only the irregular ones are special.
-    table = _TABLE
+    changing = table.changing_re
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
     for m in irregular.finditer(text, first.start()):
         i = m.start()
         if i > pos:
-            pieces.append(text[pos:i].translate(table))
+            pieces.append(changing.sub(_replace_one, text[pos:i]))
             offsets.extend(range(pos, i))
         f = table[ord(text[i])]
         if f:
@@ -217,10 +297,50 @@ def fold(text: str) -> Folded:
             offsets.extend([i] * len(f))
         pos = i + 1
     if pos < len(text):
-        pieces.append(text[pos:].translate(table))
+        pieces.append(changing.sub(_replace_one, text[pos:]))
         offsets.extend(range(pos, len(text)))
     offsets.append(len(text))
-    return Folded("".join(pieces), offsets, len(text))
+    joined = "".join(pieces)
+    out = joined.lower()
+    if len(out) != len(joined):  # a character whose lower case is longer: keep offsets exact
+        out = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in joined)
+    if _ASCII_CONTROL_RE.search(out):
+        out = out.translate(_ASCII_CONTROL)
+    return Folded(out, offsets, len(text))
+
+
+def _replace_one(m: re.Match[str]) -> str:
+    return _TABLE[ord(m.group())]
+
+
+def _fold_general(text: str) -> Folded:
+    """Character by character over the non-ASCII runs (texts with characters new to the table)."""
+    table = _TABLE
+    pieces: list[str] = []
+    offsets: list[int] = []
+    identity = True
+    pos = 0
+    for m in _NON_ASCII_RUN.finditer(text):
+        a, b = m.span()
+        if a > pos:
+            pieces.append(text[pos:a].lower().translate(_ASCII_CONTROL))
+            offsets.extend(range(pos, a))
+        for i in range(a, b):
+            f = table[ord(text[i])]
+            if len(f) != 1:
+                identity = False
+            if f:
+                pieces.append(f)
+                offsets.extend([i] * len(f))
+        pos = b
+    if pos < len(text):
+        pieces.append(text[pos:].lower().translate(_ASCII_CONTROL))
+        offsets.extend(range(pos, len(text)))
+    out = "".join(pieces)
+    if identity:
+        return Folded(out, None, len(text))
+    offsets.append(len(text))
+    return Folded(out, offsets, len(text))
 
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})

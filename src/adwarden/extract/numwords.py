@@ -97,6 +97,7 @@ _NUMWORDS = rf"{_WORD_ALT_GUARDED}(?:{_WORD_ALT})*(?![a-z])"
 _DTOK = rf"(?:\d+|{_HOMO}|{_NUMWORDS}|{_WEAK})"
 # Separators: anything that is not a letter, digit or currency sign, at most 6 in a row.
 _SEP = r"(?:[^\w$£€¥]|_)"
+_MAX_SEP = 6
 SEQUENCE_RE = re.compile(rf"{_DTOK}(?:{_SEP}{{0,6}}{_DTOK})*")
 _TOKEN_RE = re.compile(
     rf"(?P<d>\d+)|(?P<h>{_HOMO})|(?P<w>{_NUMWORDS})|(?P<k>{_WEAK})|(?P<s>{_SEP}+)"
@@ -104,7 +105,12 @@ _TOKEN_RE = re.compile(
 # Cheap first pass: digit runs and number words. Only the text around them is scanned with the full
 # sequence pattern (look-alike letters and separators only matter next to a real digit or word).
 _DIGITS_RE = re.compile(r"\d+")
-_WORDS_RE = re.compile(_NUMWORDS)
+# Anchors only need words that start with a letter: a leet word starting with a digit ("0ne",
+# "7even") sits next to a digit run, which is an anchor already.
+_WORDS_RE = re.compile(
+    trie_pattern([w for w in _ALL_WORDS if w[0].isalpha()], after_first=_NOT_AFTER_LETTER)
+    + rf"(?:{_WORD_ALT})*(?![a-z])"
+)
 _WINDOW_GAP = 12  # anchors closer than this are scanned together
 _WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
 _ONE_WORD = re.compile(_WORD_ALT)
@@ -172,14 +178,23 @@ def _word_value(run: str) -> tuple[str, int, bool]:
     return acc, fill, False
 
 
-def _tokenize(text: str, a: int, b: int) -> list[Group]:
-    """Split one sequence match into groups."""
+def _tokenize(text: str, a: int, b: int) -> list[list[Group]]:
+    """Digit-token runs in ``text[a:b]``, split where letters or more than 6 separators intervene."""
+    runs: list[list[Group]] = []
     groups: list[Group] = []
     cur: Group | None = None
+    last_end = -1
     for m in _TOKEN_RE.finditer(text, a, b):
         kind = m.lastgroup
         s, e = m.span()
+        if s != last_end and groups:
+            runs.append(groups)  # letters (or anything not a token) in between: a new run
+            groups, cur = [], None
+        last_end = e
         if kind == "s":
+            if e - s > _MAX_SEP and groups:
+                runs.append(groups)
+                groups = []
             cur = None
             continue
         fill, words, mult = 0, False, False
@@ -206,7 +221,9 @@ def _tokenize(text: str, a: int, b: int) -> list[Group]:
             cur.end = e
             cur.weak = cur.weak and weak
             cur.words = cur.words and words
-    return groups
+    if groups:
+        runs.append(groups)
+    return runs
 
 
 def _merge_fills(groups: list[Group]) -> list[Group]:
@@ -241,17 +258,43 @@ def digit_sequences(text: str, min_digits: int = 7, runs: list[tuple[int, int]] 
     part of a phone number. Look-alike letters standing alone are trimmed from both ends.
     """
     out: list[Sequence] = []
-    for wa, wb in _windows(text, min_digits, runs):
-        _scan(text, wa, wb, min_digits, out)
+    for wa, wb, core in _windows(text, min_digits, runs):
+        if core is not None:
+            # Fast path: only digit runs and separators (no letter in or right next to them), so
+            # the digit runs are the groups; no tokenizing needed.
+            _emit(text, _split_plain(text, core), min_digits, out)
+        else:
+            _emit(text, _tokenize(text, wa, wb), min_digits, out)
     return out
 
 
-def _windows(text: str, min_digits: int, runs: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def _split_plain(text: str, core: list[tuple[int, int]]) -> list[list[Group]]:
+    runs: list[list[Group]] = []
+    groups: list[Group] = []
+    prev_end = -1
+    for a, b in core:
+        if groups and a - prev_end > _MAX_SEP:
+            runs.append(groups)
+            groups = []
+        groups.append(Group(text[a:b], a, b))
+        prev_end = b
+    if groups:
+        runs.append(groups)
+    return runs
+
+
+_LETTER = re.compile(r"[a-z]")
+
+
+def _windows(
+    text: str, min_digits: int, runs: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, list[tuple[int, int]] | None]]:
     """Stretches of text around clustered digit runs and number words worth a full scan.
 
     Two literal-led scans (digits, number words) are cheaper than one alternation of both. A
     window is kept when its digits, plus two per number word, could make a phone number even
-    with a few look-alike letters in between.
+    with a few look-alike letters in between. The third item is the window's digit runs when it
+    holds nothing but digits and separators (no letter inside or right next to it), else ``None``.
     """
     if runs is None:
         runs = digit_runs(text)
@@ -259,30 +302,41 @@ def _windows(text: str, min_digits: int, runs: list[tuple[int, int]] | None = No
     words = [(m.start(), m.end(), 2) for m in _WORDS_RE.finditer(text)]
     if words:
         anchors = sorted(anchors + words)
-    windows: list[tuple[int, int]] = []
-    start = end = -1
-    weight = 0
+    windows: list[tuple[int, int, list[tuple[int, int]] | None]] = []
     need = min_digits - 2
     n = len(text)
-    for a, b, w in anchors:
-        if start >= 0 and a - end <= _WINDOW_GAP:
+    i = 0
+    count = len(anchors)
+    while i < count:
+        start, end, weight = anchors[i]
+        only_digits = weight != 2 or text[start].isdigit()
+        j = i + 1
+        while j < count and anchors[j][0] - end <= _WINDOW_GAP:
+            a, b, w = anchors[j]
+            if w == 2 and not text[a].isdigit():
+                only_digits = False
             end = b
             weight += w
-            continue
-        if start >= 0 and weight >= need:
-            windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
-        start, end, weight = a, b, w
-    if start >= 0 and weight >= need:
-        windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD)))
+            j += 1
+        if weight >= need:
+            core: list[tuple[int, int]] | None = None
+            if (
+                only_digits
+                and _LETTER.search(text, start, end) is None
+                and not (start > 0 and text[start - 1].isalpha())
+                and not (end < n and text[end].isalpha())
+            ):
+                core = [(a, b) for a, b, _w in anchors[i:j]]
+            windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD), core))
+        i = j
     return windows
 
 
-def _scan(text: str, wa: int, wb: int, min_digits: int, out: list[Sequence]) -> None:
-    for m in SEQUENCE_RE.finditer(text, wa, wb):
-        a, b = m.span()
-        if b - a < min_digits:
+def _emit(text: str, runs: list[list[Group]], min_digits: int, out: list[Sequence]) -> None:
+    for run in runs:
+        if sum(len(g.digits) for g in run) < min_digits:
             continue
-        groups = _merge_fills(_tokenize(text, a, b))
+        groups = _merge_fills(run)
         # Cut at groups that are prices.
         parts: list[list[Group]] = [[]]
         for g in groups:
@@ -291,15 +345,15 @@ def _scan(text: str, wa: int, wb: int, min_digits: int, out: list[Sequence]) -> 
                 continue
             parts[-1].append(g)
         for part in parts:
-            while part and part[0].weak:
-                part.pop(0)
-            while part and part[-1].weak:
-                part.pop()
+            lo, hi = 0, len(part)
+            while lo < hi and part[lo].weak:
+                lo += 1
+            while hi > lo and part[hi - 1].weak:
+                hi -= 1
+            part = part[lo:hi]
             if sum(len(g.digits) for g in part) < min_digits:
                 continue
-            first = part[0].start
-            plus = _plus_before(text, first)
-            out.append(Sequence(part, plus))
+            out.append(Sequence(part, _plus_before(text, part[0].start)))
 
 
 def _plus_before(text: str, pos: int) -> bool:

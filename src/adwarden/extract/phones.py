@@ -50,6 +50,7 @@ _OTHER_SHAPES = frozenset(
     }
 )
 
+_MAX_GROUPS = 64
 _ID_BEFORE = re.compile(
     r"(?:\b(?:id|post(?:ing)?|ref(?:erence)?|order|invoice|case|item|sku|tracking|listing|"
     r"confirmation|conf|ticket|account|acct|ad|ads|report|serial|isbn|zip|code)s?"
@@ -125,7 +126,21 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
     """(E.164, folded start, folded end) of every phone in one digit sequence."""
     groups = seq.groups
     n = len(groups)
+    if n > _MAX_GROUPS:
+        return []  # hundreds of number groups in a row is a table or garbage, never a phone
     nanp = region in _NANP_REGIONS
+    # Fast path (most ads): the whole sequence is one phone number written the usual way.
+    lengths_all = tuple(len(g.digits) for g in groups)
+    if 7 <= sum(lengths_all) <= 15 and _is_shape(lengths_all, nanp and not seq.plus):
+        found_all = _candidate("".join(g.digits for g in groups), lengths_all, region, seq.plus, True)
+        if found_all is not None:
+            start = groups[0].start
+            if not _ID_BEFORE.search(text, max(0, start - 24), start):
+                if seq.plus:
+                    start = text.rindex("+", max(0, start - 4), start)
+                elif start > 0 and text[start - 1] == "(" and ")" in text[start : groups[-1].end]:
+                    start -= 1
+                return [(found_all, start, groups[-1].end)]
     cc = "" if nanp else str(phonenumbers.country_code_for_region(region) or "")
     found: list[tuple[int, int, int, int, str]] = []  # (-score, -ndigits, i, j, e164)
     for i in range(n):

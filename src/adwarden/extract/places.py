@@ -153,6 +153,11 @@ class _Gazetteer:
                 self.triggers.add(usable[0])
             elif len(words) >= 2:
                 self.triggers.add(words[-1])  # "Long Beach": rarer as a capitalized pair
+        # The cased forms in which a trigger can appear as a capitalized word, for a C-level set
+        # intersection with the capitalized words of a text.
+        self.trigger_forms = frozenset(
+            form for t in self.triggers for form in (t.capitalize(), t.upper(), t.title())
+        )
         for alias_src in [n for n in self.cities if n.endswith(" city") and n.count(" ") >= 2]:
             alias = alias_src[: -len(" city")]
             self.cities.setdefault(alias, self.cities[alias_src])  # "new york" for "New York City"
@@ -282,7 +287,7 @@ class LocationExtractor(Extractor):
         gaz = gazetteer()
         # Fast path: one C-level scan for capitalized words and a set intersection with the words
         # that end a city name. Only the occurrences of those few words are looked at closely.
-        hits = {w for w in set(_CAP_WORD.findall(text)) if w.lower() in gaz.triggers}
+        hits = gaz.trigger_forms.intersection(_CAP_WORD.findall(text))
         if not hits:
             return
         occurrences: list[tuple[int, int]] = []
@@ -305,16 +310,21 @@ class LocationExtractor(Extractor):
     @staticmethod
     def _city_at(text: str, s: int, e: int, gaz: _Gazetteer) -> Fact | None:
         """The longest city name around the trigger word at ``[s, e)``, if the context supports it."""
-        before = _WORDS_BEFORE.search(text[max(0, s - 40) : s])
         starts = [s]
-        if before is not None:
-            prefix = before.group()
-            base = s - len(prefix)
-            offs = [base]
-            for i, ch in enumerate(prefix[:-1]):
-                if ch in " -":
-                    offs.append(base + i + 1)
-            starts = offs + [s]  # longest first
+        # Capitalized words right before (cheap check first: most cities follow "in", "from", ...).
+        j = s - 2
+        while j >= 0 and text[j].isalpha():
+            j -= 1
+        if s >= 2 and text[s - 1] in " -" and j + 1 < s - 1 and text[j + 1].isupper():
+            before = _WORDS_BEFORE.search(text[max(0, s - 40) : s])
+            if before is not None:
+                prefix = before.group()
+                base = s - len(prefix)
+                offs = [base]
+                for i, ch in enumerate(prefix[:-1]):
+                    if ch in " -":
+                        offs.append(base + i + 1)
+                starts = offs + [s]  # longest first
         after = _WORDS_AFTER.match(text, e)
         ends = [e]
         if after is not None:
@@ -350,9 +360,11 @@ class LocationExtractor(Extractor):
             if place is None or (country is not None and place.country != country):
                 continue
             qualified = state is not None or country is not None
-            cue = _LOCATION_CUE.search(text, max(0, start - 24), start) is not None
-            big = place.population >= 100_000 and key not in _CITY_STOP
-            if not (qualified or cue or big):
+            if not (
+                qualified
+                or (place.population >= 100_000 and key not in _CITY_STOP)
+                or _LOCATION_CUE.search(text, max(0, start - 24), start) is not None
+            ):
                 continue
             end = q.end() if (qualified and q is not None) else e
             attrs: dict[str, object] = {

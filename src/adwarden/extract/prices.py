@@ -25,6 +25,7 @@ from types import MappingProxyType
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.retrie import trie_pattern
+from adwarden.extract.spans import SpanSet
 
 __all__ = ["PriceExtractor", "find_prices"]
 
@@ -104,18 +105,18 @@ class _Tok:
 # ("qv", "overnight") matter only next to an amount. Digits inside a phone number found by the
 # phone extractor (``ctx.memo["phone_spans"]``) are not amounts.
 _DIGIT_RUN = re.compile(r"\d+")
-_WINDOW_PAD = 48
+_WINDOW_PAD = 32
 
 
 def _windows(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+    text: str, runs: list[tuple[int, int]] | None = None, skip: SpanSet | None = None
 ) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n = len(text)
     if runs is None:
         runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
     for s, e in runs:
-        if skip and any(a <= s < b for a, b in skip):
+        if skip and skip.covers(s):
             continue
         a = max(0, s - _WINDOW_PAD)
         b = min(n, e + _WINDOW_PAD)
@@ -127,17 +128,20 @@ def _windows(
 
 
 def _tokens(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+    text: str, runs: list[tuple[int, int]] | None = None, skip: SpanSet | None = None
 ) -> list[_Tok]:
     toks: list[_Tok] = []
     windows = _windows(text, runs, skip)
     if not windows:
         return toks
     for wa, wb in windows:
+        chunk = text[wa:wb]
+        if not any(hint in chunk for hint in _PRICE_HINTS):
+            continue  # "5'4", "24/7", "100%": digits with no currency or time unit near them
         _num_tokens(text, wa, wb, toks)
         _word_tokens(text, wa, wb, toks)
     if skip:
-        toks = [t for t in toks if not any(a <= t.start < b for a, b in skip)]
+        toks = [t for t in toks if not skip.covers(t.start)]
     toks.sort(key=lambda t: t.start)
     return toks
 
@@ -202,7 +206,7 @@ def find_prices(
     ``runs`` are the digit runs of ``text`` if already known; numbers inside ``skip`` spans (phone
     numbers) are ignored.
     """
-    toks = _tokens(text, runs, skip)
+    toks = _tokens(text, runs, SpanSet(skip) if skip else None)
     if not toks:
         return
     n = len(toks)
@@ -294,6 +298,14 @@ def _minutes_for(
     return None, tight
 
 
+# Substrings without which no price can be found (checked with ``in``, which is C-fast).
+_PRICE_HINTS = (  # most frequent first, so ``any`` stops early
+    "min", "hr", "night", "$", "hh", "hour", "0h", "€", "ros", "half", "fh", "kiss", "cand", "0 r", "qv",
+    "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
+    "usd", "gbp", "cad", "ovn",
+)
+
+
 @register
 class PriceExtractor(Extractor):
     """Prices with their currency word and the minutes they buy (``None`` when no unit is stated)."""
@@ -303,6 +315,8 @@ class PriceExtractor(Extractor):
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
         folded = ctx.folded
         text = folded.text
+        if not any(hint in text for hint in _PRICE_HINTS):
+            return  # no currency word, sign or time unit anywhere: no price (a third of all ads)
         memo = ctx.memo
         for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans")):
             start, end = folded.span(a, b)

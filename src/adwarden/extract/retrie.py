@@ -77,8 +77,8 @@ _LEET_CLASS = {
 }
 
 
-def _letter(ch: str, first: bool = False) -> str:
-    chars = _LEET_CLASS.get(ch)
+def _letter(ch: str, first: bool = False, leet: bool = True) -> str:
+    chars = _LEET_CLASS.get(ch) if leet else None
     one = re.escape(ch) if chars is None else "[" + re.escape(chars) + "]"
     if first:
         # One character, the word-boundary check, then the rest of a stretched run.
@@ -126,25 +126,56 @@ def _rest_pattern(phrase: str) -> str:
     return "".join(parts)
 
 
-def tolerant_alternation(phrases: Iterable[str]) -> str:
+def _token(ch: str, leet: bool = True) -> str:
+    if ch == " ":
+        return _SEP_CLASS
+    if ch == "'":
+        return "'?"
+    return _letter(ch, leet=leet)
+
+
+def _render_tolerant(node: _Trie, leet: bool = True) -> str:
+    """Like :func:`_render`, but every character becomes its tolerant token."""
+    ends = _END in node
+    branches = [
+        _token(ch, leet) + _render_tolerant(node[ch], leet) for ch in sorted(k for k in node if k != _END)
+    ]
+    branches.sort(key=lambda b: (-len(b), b))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+    if ends:
+        body = "(?:" + body + ")?"
+    return body
+
+
+def tolerant_alternation(phrases: Iterable[str], leet: bool = True) -> str:
     """One fast pattern for many tolerant phrases (see :func:`tolerant_pattern`).
 
-    Shaped ``[first characters](?<![a-z0-9].)(?:(?<=[t7])een|(?<=[y])oung|...)(?![a-z0-9])``: a single
-    character class up front lets ``re`` skip every position that cannot start a phrase, which an
-    alternation of classes does not (measured: 3 us instead of 11 us per 500-character ad).
+    A trie whose top-level branches each start with one literal character followed by the word
+    boundary check: ``re`` skips positions that cannot start a phrase and rejects other branches
+    with one comparison, and shared prefixes ("all night", "all day") are tried once. (An
+    alternation of character classes gets neither optimization; measured 3x slower on ad text.)
+    With ``leet=False`` only stretched letters and separators are tolerated, which is about twice
+    as fast to scan (callers use it for texts with no digit or ``@$!|`` inside a word).
     """
-    by_first: dict[str, list[str]] = {}
-    for p in sorted(set(phrases), key=len, reverse=True):
+    trie: _Trie = {}
+    for p in set(phrases):
         if not p:
             continue
-        chars = _LEET_CLASS.get(p[0], p[0])
-        by_first.setdefault(chars, []).append(_rest_pattern(p))
-    first_set = "".join(sorted(set("".join(by_first))))
-    groups = [
-        "(?<=[" + re.escape(chars) + "])(?:" + "|".join(rests) + ")"
-        for chars, rests in sorted(by_first.items())
-    ]
-    return "[" + re.escape(first_set) + r"](?<![a-z0-9].)(?:" + "|".join(groups) + r")(?![a-z0-9])"
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[_END] = {}
+    branches = []
+    for first in sorted(k for k in trie if k != _END):
+        sub = trie[first]
+        chars = _LEET_CLASS.get(first, first) if leet else first
+        one = re.escape(first) if len(chars) == 1 else "[" + re.escape(chars) + "]"
+        rest = one + "*" + _render_tolerant(sub, leet)
+        for c in chars:
+            branches.append(re.escape(c) + r"(?<![a-z0-9].)" + rest)
+    return "(?:" + "|".join(branches) + r")(?![a-z0-9])"
 
 
 _DELEET = str.maketrans({"4": "a", "@": "a", "8": "b", "3": "e", "9": "g", "1": "i", "!": "i", "|": "l",

@@ -3,6 +3,10 @@
 Each record comes out as ``(line, PostInput)`` or ``(line, InputError)``; the caller stores the good ones and
 reports the bad ones. ``--map target=source`` renames fields for files that name them differently
 (``account.phone=phone`` fills a nested field).
+
+A file is whatever an export tool produced, so nothing in it may stop the run: a UTF-8 byte order mark is
+accepted, JSON the parser refuses (an integer over Python's 4,300-digit limit, nesting deep enough to hit the
+recursion limit) and CSV the reader refuses (a field over the reader's size limit) become errors on their line.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from adwarden.domain import InputError, PostInput
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS, validate_post
 
 Format = Literal["jsonl", "csv"]
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ def read_jsonl(
 ) -> Iterator[Record]:
     mapping = mapping or {}
     for line_no, raw_line in enumerate(stream, start=1):
+        if line_no == 1:
+            raw_line = raw_line.removeprefix(_BOM)
         if not raw_line.strip():
             continue
         try:
@@ -96,6 +104,12 @@ def read_jsonl(
         except json.JSONDecodeError as exc:
             yield Record(line_no, error=InputError(f"malformed JSON: {exc.msg} at column {exc.colno}",
                                                    record=f"line {line_no}"))
+            continue
+        except ValueError as exc:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+            yield Record(line_no, error=InputError(f"unreadable JSON: {exc}", record=f"line {line_no}"))
+            continue
+        except RecursionError:
+            yield Record(line_no, error=InputError("unreadable JSON: nested too deeply", record=f"line {line_no}"))
             continue
         if isinstance(data, dict):
             data = apply_mapping(data, mapping)
@@ -116,12 +130,22 @@ def read_csv(
     max_field_chars: int = MAX_FIELD_CHARS,
 ) -> Iterator[Record]:
     mapping = mapping or {}
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+    _raise_csv_field_limit(4 * max(max_body_chars, MAX_BODY_CHARS))
+    # utf-8-sig drops a leading byte order mark; surrogateescape keeps invalid bytes so the row can be refused
+    # by name instead of the whole file failing to decode.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.DictReader(text, restkey=None, restval=None)
-    header = reader.fieldnames or []
-    for row in reader:
-        line_no = reader.line_num
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        line_no = max(reader.reader.line_num, 1)
+        yield Record(line_no, error=InputError(f"unreadable CSV header: {exc}; nothing read", record=f"line {line_no}"))
+        return
+    for line_no, row in _csv_rows(reader):
         record = f"line {line_no}"
+        if isinstance(row, csv.Error):
+            yield Record(line_no, error=InputError(f"unreadable CSV: {row}", record=record))
+            continue
         if None in row:
             yield Record(line_no, error=InputError(
                 f"ragged row: {len(header) + len(row[None])} values for {len(header)} columns", record=record))
@@ -142,6 +166,34 @@ def read_csv(
             yield Record(line_no, error=exc)
             continue
         yield Record(line_no, post=post)
+
+
+def _raise_csv_field_limit(limit: int) -> None:
+    """The csv module refuses fields over 131,072 characters by default, below the body limit. The limit is
+    process-wide, so it is only ever raised."""
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str | None, Any] | csv.Error]]:
+    """``(line, row)`` pairs, or ``(line, csv.Error)`` for a row the reader refused.
+
+    After an error the C reader has dropped the rest of that physical line and starts afresh on the next one,
+    so reading goes on. If it raises again without moving forward it is stuck: stop rather than loop."""
+    last_error_line = -1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line_no = reader.reader.line_num
+            if line_no == last_error_line:
+                return
+            last_error_line = line_no
+            yield line_no, exc
+            continue
+        yield reader.line_num, row
 
 
 def _has_surrogate(s: str) -> bool:

@@ -3,10 +3,15 @@
 Only ``external_id`` and one of ``title``/``body`` are required. Unknown fields are ignored so that platforms
 can send richer records; limits (field length, body size) are enforced here so every entry point applies the
 same ones. Naive timestamps are read as UTC.
+
+Every text field is checked for lone surrogates and C0 control characters (tab, newline and carriage return
+excepted): PostgreSQL cannot store NUL in ``text``, and control characters in ids or contact details are a
+sign of a broken export, not of something a reviewer should see.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +24,33 @@ MAX_BODY_CHARS = 256 * 1024
 MAX_MEDIA = 100
 
 _HEX = "0123456789abcdef"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def check_text(v: str | None) -> str | None:
+    """Refuse text that cannot be stored or shown safely: lone surrogates (from undecodable bytes) and C0
+    control characters other than tab, newline and carriage return. The caller's field name is added by
+    pydantic (e.g. ``account.email``)."""
+    if v is None:
+        return None
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"is not valid UTF-8 text (position {exc.start})") from None
+    bad = _CONTROL.search(v)
+    if bad is not None:
+        raise ValueError(
+            f"contains control character U+{ord(bad.group()):04X} at position {bad.start()}"
+            " (only tab, newline and carriage return are allowed)"
+        )
+    return v
+
+
+def _int_as_text(v: Any) -> Any:
+    # Numeric ids are common in exports; accept them as their decimal text.
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return v
 
 
 class AccountIn(BaseModel):
@@ -31,6 +63,16 @@ class AccountIn(BaseModel):
     ip: str | None = Field(None, max_length=64)
     device_id: str | None = Field(None, max_length=255)
 
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, v: Any) -> Any:
+        return _int_as_text(v)
+
+    @field_validator("id", "email", "phone", "ip", "device_id")
+    @classmethod
+    def _clean(cls, v: str | None) -> str | None:
+        return check_text(v)
+
 
 class MediaIn(BaseModel):
     """A media item: a URL and/or hashes. Pixels are not sent to AdWarden by default."""
@@ -41,6 +83,11 @@ class MediaIn(BaseModel):
     md5: str | None = Field(None, description="Hex MD5 of the file.")
     pdq: str | None = Field(None, description="PDQ perceptual hash, 64 hex characters.")
     pdq_quality: int | None = Field(None, ge=0, le=100)
+
+    @field_validator("url")
+    @classmethod
+    def _clean(cls, v: str | None) -> str | None:
+        return check_text(v)
 
     @field_validator("sha256", "md5", "pdq")
     @classmethod
@@ -91,27 +138,25 @@ class PostIn(BaseModel):
     @field_validator("external_id", "site", mode="before")
     @classmethod
     def _id_as_text(cls, v: Any) -> Any:
-        # Numeric ids are common in exports; accept them as their decimal text.
-        if isinstance(v, int) and not isinstance(v, bool):
-            return str(v)
-        return v
+        return _int_as_text(v)
 
     @field_validator("title", "body", "location", "category", "url", "external_id", "site")
     @classmethod
-    def _no_lone_surrogates(cls, v: str | None) -> str | None:
-        if v is not None:
-            try:
-                v.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                raise ValueError(f"is not valid UTF-8 text (position {exc.start})") from None
-        return v
+    def _clean(cls, v: str | None) -> str | None:
+        return check_text(v)
 
     @field_validator("posted_at")
     @classmethod
     def _utc(cls, v: datetime | None) -> datetime | None:
-        if v is not None and v.tzinfo is None:
+        if v is None:
+            return None
+        if v.tzinfo is None:
             return v.replace(tzinfo=UTC)
-        return v.astimezone(UTC) if v is not None else None
+        try:
+            return v.astimezone(UTC)
+        except OverflowError:
+            # e.g. 9999-12-31T23:00-05:00 is in year 10000 in UTC; pydantic does not wrap OverflowError.
+            raise ValueError("is out of range once converted to UTC (years 1 to 9999)") from None
 
     @model_validator(mode="after")
     def _needs_text(self) -> PostIn:

@@ -1,8 +1,9 @@
 """Ingest and screen posts: the service functions behind ``POST /v1/posts`` and ``adwarden ingest``.
 
 Screening (CPU work) runs before the transaction; storing a batch (posts, versions, identifiers, media,
-assessment, case, audit events) is one transaction, committed before anything is acknowledged. A post already
-stored with the same content is a duplicate and changes nothing; changed content becomes a new version.
+assessment, case, audit events) is one transaction, committed before anything is acknowledged. The same
+content as a post's current version is a duplicate and changes nothing; changed content becomes a new version;
+every version is kept.
 """
 
 from __future__ import annotations
@@ -21,14 +22,17 @@ from adwarden.pipeline import Screener, Screening
 from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.database import Database, WriteConflict
 from adwarden.storage.sql.queries import latest_assessment
 from adwarden.storage.sql.tables import accounts, assessments, identifiers, media, post_versions, posts
 
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """What happened to one submitted post. ``status``: ``accepted`` (new post), ``new-version`` or ``duplicate``."""
+    """What happened to one submitted post.
+
+    ``status``: ``accepted`` (new post), ``new-version``, ``reverted`` (back to an earlier version's content) or
+    ``duplicate`` (same content as the current version: nothing stored)."""
 
     post_id: str
     version: int
@@ -47,6 +51,17 @@ def register_post_stored_hook(hook: PostStoredHook) -> None:
     path of ingest)."""
     if hook not in _post_stored_hooks:
         _post_stored_hooks.append(hook)
+
+
+#: Default ``network_facts`` for every ingest (the network linker registers one); an explicit argument wins.
+NetworkFactsProvider = Callable[[Connection, PostInput, Screening], Mapping[str, Any]]
+_network_facts_providers: list[NetworkFactsProvider] = []
+
+
+def register_network_facts_provider(provider: NetworkFactsProvider) -> None:
+    """Register the function that gives a stored post's network facts to screening (the last one wins)."""
+    if provider not in _network_facts_providers:
+        _network_facts_providers.append(provider)
 
 
 def unregister_post_stored_hook(hook: PostStoredHook) -> None:
@@ -105,6 +120,22 @@ def record_assessment(
     return row["id"], row["case_id"]
 
 
+@dataclass
+class _PostState:
+    """What one transaction knows about a stored (or about to be stored) post while it walks a batch."""
+
+    exists: bool
+    latest: int
+    current: int
+    hashes: dict[str, int]  # content hash -> version
+    account_id: str | None
+    row: dict[str, Any] | None = None  # the pending insert row of a post new in this batch
+
+    @property
+    def current_hash(self) -> str | None:
+        return next((h for h, v in self.hashes.items() if v == self.current), None)
+
+
 def ingest_posts(
     db: Database,
     items: Sequence[PostInput],
@@ -113,85 +144,155 @@ def ingest_posts(
     actor: Actor,
     network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None = None,
     screenings: Sequence[Screening] | None = None,
+    attempts: int = 4,
 ) -> list[IngestOutcome]:
     """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
 
+    Per item: the same content as the post's current version is a ``duplicate`` (nothing stored); content
+    never seen is a ``new-version`` (or ``accepted`` for a new post); content equal to an *older* version is a
+    ``reverted`` post: no version is added, the post's current version moves back, and it is re-assessed
+    (an ad edited to look harmless and then reverted is assessed on what is live again).
+
     ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
-    and hands the batch to one writer)."""
+    and hands the batch to one writer). A write conflict with a concurrent writer (two processes storing the
+    same new post on PostgreSQL) rolls the transaction back and retries it, up to ``attempts`` times."""
     if screenings is None:
         screenings = [screener.screen(p) for p in items]
+    if network_facts is None and _network_facts_providers:
+        network_facts = _network_facts_providers[-1]
+    for attempt in range(attempts):
+        try:
+            return _ingest_once(db, items, screener, screenings, actor, network_facts)
+        except WriteConflict:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
+    states: dict[str, _PostState] = {}
+    unique_ids = sorted(set(ids))
+    if not unique_ids:
+        return states
+    # Lock the rows of existing posts (in id order, so concurrent batches cannot deadlock on them).
+    rows = conn.execute(
+        select(posts.c.id, posts.c.latest_version, posts.c.current_version, posts.c.account_id)
+        .where(posts.c.id.in_(unique_ids)).order_by(posts.c.id).with_for_update()
+    ).all()
+    for r in rows:
+        states[r.id] = _PostState(True, r.latest_version, r.current_version, {}, r.account_id)
+    if states:
+        for r in conn.execute(select(post_versions.c.post_id, post_versions.c.content_hash, post_versions.c.version)
+                              .where(post_versions.c.post_id.in_(list(states)))):
+            states[r.post_id].hashes[r.content_hash] = r.version
+    return states
+
+
+def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime) -> None:
+    """Insert new accounts; on known ones fill in what the platform now sends, never erasing what it sent
+    before (a later post without an e-mail does not make the account's e-mail unknown)."""
+    wanted: dict[str, dict[str, Any]] = {}
+    for p in items:
+        if p.account is None:
+            continue
+        a = p.account
+        aid = f"{p.site}:{a.id}"
+        merged = wanted.setdefault(aid, {"id": aid, "site": p.site, "external_id": a.id, "email": None,
+                                         "phone": None, "ip": None, "device_id": None})
+        for key in ("email", "phone", "ip", "device_id"):
+            value = getattr(a, key)
+            if value:
+                merged[key] = value
+    if not wanted:
+        return
+    known = {r.id: r for r in conn.execute(select(accounts).where(accounts.c.id.in_(sorted(wanted)))
+                                           .order_by(accounts.c.id).with_for_update())}
+    fresh = []
+    for aid, row in sorted(wanted.items()):
+        old = known.get(aid)
+        if old is None:
+            fresh.append({**row, "created_at": now, "updated_at": now})
+            continue
+        changes = {k: row[k] for k in ("email", "phone", "ip", "device_id") if row[k] and row[k] != getattr(old, k)}
+        if changes:
+            conn.execute(update(accounts).where(accounts.c.id == aid).values(**changes, updated_at=now))
+    if fresh:
+        conn.execute(insert(accounts), fresh)
+
+
+def _ingest_once(
+    db: Database,
+    items: Sequence[PostInput],
+    screener: Screener,
+    screenings: Sequence[Screening],
+    actor: Actor,
+    network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None,
+) -> list[IngestOutcome]:
     now = datetime.now(UTC)
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []
     stored_outcomes: list[IngestOutcome] = []
     with db.transaction() as conn:
         ids = [post_id_for(p.site, p.external_id) for p in items]
-        unique_ids = list(dict.fromkeys(ids))
-        latest: dict[str, int] = {}
-        hashes: dict[tuple[str, str], int] = {}
-        if unique_ids:
-            for r in conn.execute(select(posts.c.id, posts.c.latest_version).where(posts.c.id.in_(unique_ids))):
-                latest[r.id] = r.latest_version
-            existing = [i for i in unique_ids if i in latest]
-            if existing:
-                for r in conn.execute(select(post_versions.c.post_id, post_versions.c.content_hash,
-                                             post_versions.c.version).where(post_versions.c.post_id.in_(existing))):
-                    hashes[(r.post_id, r.content_hash)] = r.version
-        account_ids = {f"{p.site}:{p.account.id}" for p in items if p.account is not None}
-        known_accounts: set[str] = set()
-        if account_ids:
-            known_accounts = set(conn.execute(select(accounts.c.id).where(accounts.c.id.in_(account_ids))).scalars())
+        states = _load_states(conn, ids)
+        _upsert_accounts(conn, items, now)
 
         new_posts: list[dict[str, Any]] = []
         version_rows: list[dict[str, Any]] = []
         ident_rows: list[dict[str, Any]] = []
         media_rows: list[dict[str, Any]] = []
-        stored: list[tuple[str, int, PostInput, Screening, bool]] = []
+        # (post id, version, post, screening, status) for every item that needs an assessment
+        stored: list[tuple[str, int, PostInput, Screening, str]] = []
         for post, pid, scr in zip(items, ids, screenings, strict=True):
             chash = content_hash(post)
-            if (pid, chash) in hashes:
-                slots.append(IngestOutcome(pid, hashes[(pid, chash)], "duplicate", None, None))
+            st = states.get(pid)
+            account_id = f"{post.site}:{post.account.id}" if post.account is not None else None
+            if st is not None and st.current_hash == chash:
+                slots.append(IngestOutcome(pid, st.current, "duplicate", None, None))
                 continue
-            account_id = None
-            if post.account is not None:
-                account_id = f"{post.site}:{post.account.id}"
-                a = post.account
-                values = {"email": a.email, "phone": a.phone, "ip": a.ip, "device_id": a.device_id, "updated_at": now}
-                if account_id in known_accounts:
-                    conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
-                else:
-                    conn.execute(insert(accounts).values(id=account_id, site=post.site, external_id=a.id,
-                                                         created_at=now, **values))
-                    known_accounts.add(account_id)
-            is_new = pid not in latest
-            version = 1 if is_new else latest[pid] + 1
-            if is_new:
-                new_posts.append({"id": pid, "site": post.site, "external_id": post.external_id,
-                                  "account_id": account_id, "latest_version": 1, "created_at": now,
-                                  "updated_at": now})
+            if st is not None and chash in st.hashes:
+                version, status = st.hashes[chash], "reverted"
             else:
-                conn.execute(update(posts).where(posts.c.id == pid).values(
-                    latest_version=version, updated_at=now, account_id=account_id))
-            latest[pid] = version
-            hashes[(pid, chash)] = version
-            version_rows.append({
-                "post_id": pid, "version": version, "content_hash": chash, "title": post.title, "body": post.body,
-                "category": post.category, "location": post.location, "url": post.url,
-                "posted_at": post.posted_at, "received_at": now, "account": account_to_json(post.account),
-                "media": media_to_json(post.media)})
-            for ident in scr.identifiers:
-                ident_rows.append({"post_id": pid, "version": version, "kind": ident.kind, "value": ident.value[:500],
-                                   "start": ident.start, "end": ident.end, "platform": ident.platform,
-                                   "source": ident.source})
-            for pos, m in enumerate(post.media):
-                media_rows.append({"post_id": pid, "version": version, "position": pos, "url": m.url,
-                                   "sha256": m.sha256, "md5": m.md5, "pdq": m.pdq, "pdq_quality": m.pdq_quality,
-                                   "error": m.error})
+                if st is None:
+                    st = _PostState(False, 0, 0, {}, account_id)
+                    st.row = {"id": pid, "site": post.site, "external_id": post.external_id,
+                              "account_id": account_id, "latest_version": 1, "current_version": 1,
+                              "created_at": now, "updated_at": now}
+                    states[pid] = st
+                    new_posts.append(st.row)
+                version = st.latest + 1
+                status = "accepted" if version == 1 else "new-version"
+                st.latest = version
+                st.hashes[chash] = version
+                version_rows.append({
+                    "post_id": pid, "version": version, "content_hash": chash, "title": post.title,
+                    "body": post.body, "category": post.category, "location": post.location, "url": post.url,
+                    "posted_at": post.posted_at, "received_at": now, "account": account_to_json(post.account),
+                    "media": media_to_json(post.media)})
+                for ident in scr.identifiers:
+                    ident_rows.append({"post_id": pid, "version": version, "kind": ident.kind,
+                                       "value": ident.value[:500], "start": ident.start, "end": ident.end,
+                                       "platform": ident.platform, "source": ident.source})
+                for pos, m in enumerate(post.media):
+                    media_rows.append({"post_id": pid, "version": version, "position": pos, "url": m.url,
+                                       "sha256": m.sha256, "md5": m.md5, "pdq": m.pdq,
+                                       "pdq_quality": m.pdq_quality, "error": m.error})
+            st.current = version
+            if account_id is not None:
+                st.account_id = account_id
+            if st.row is not None:  # new in this batch: its insert row carries the final pointers
+                st.row.update(latest_version=st.latest, current_version=st.current, account_id=st.account_id)
             slots.append(len(stored))
-            stored.append((pid, version, post, scr, is_new))
+            stored.append((pid, version, post, scr, status))
 
         if new_posts:
             conn.execute(insert(posts), new_posts)
+        touched = {s[0] for s in stored}
+        for pid, st in states.items():
+            if st.exists and pid in touched:
+                conn.execute(update(posts).where(posts.c.id == pid).values(
+                    latest_version=st.latest, current_version=st.current, account_id=st.account_id,
+                    updated_at=now))
         if version_rows:
             conn.execute(insert(post_versions), version_rows)
         if ident_rows:
@@ -200,25 +301,31 @@ def ingest_posts(
             conn.execute(insert(media), media_rows)
 
         assessment_rows: list[dict[str, Any]] = []
-        for pid, version, post, scr, is_new in stored:
-            append_event(conn, name="post-accepted" if version == 1 else "post-version-added", actor=actor.name,
-                         subject_type="post", subject_id=pid,
+        first_seen: set[str] = set()
+        for pid, version, post, scr, status in stored:
+            event = {"accepted": "post-accepted", "new-version": "post-version-added",
+                     "reverted": "post-reverted"}[status]
+            append_event(conn, name=event, actor=actor.name, subject_type="post", subject_id=pid,
                          payload={"site": post.site, "external_id": post.external_id, "version": version})
-            for hook in _post_stored_hooks:
-                hook(conn, pid, version, post, scr)
+            if status != "reverted":
+                for hook in _post_stored_hooks:
+                    hook(conn, pid, version, post, scr)
             if network_facts is not None:
                 facts = network_facts(conn, post, scr)
                 if facts:
-                    scr = screener.screen(post, network=facts)
-            row = _assess(conn, post_id=pid, version=version, screening=scr, trigger="ingest", actor=actor.name,
-                          known_new_post=is_new and version == 1, now=now)
+                    scr = screener.with_network(post, scr, facts)
+            known_new = status == "accepted" and pid not in first_seen
+            first_seen.add(pid)
+            row = _assess(conn, post_id=pid, version=version, screening=scr,
+                          trigger="revert" if status == "reverted" else "ingest", actor=actor.name,
+                          known_new_post=known_new, now=datetime.now(UTC))
             assessment_rows.append(row)
-            aid, case_id = row["id"], row["case_id"]
             stored_outcomes.append(IngestOutcome(
-                pid, version, "accepted" if version == 1 else "new-version",
-                Assessment(id=aid, post_id=pid, version=version, verdict=scr.verdict, versions=scr.versions,
-                           created_at=now, case_id=case_id, trigger="ingest"),
-                case_id))
+                pid, version, status,
+                Assessment(id=row["id"], post_id=pid, version=version, verdict=scr.verdict,
+                           versions=scr.versions, created_at=row["created_at"], case_id=row["case_id"],
+                           trigger=row["trigger"]),
+                row["case_id"]))
         if assessment_rows:
             conn.execute(insert(assessments), assessment_rows)
     return [slot if isinstance(slot, IngestOutcome) else stored_outcomes[slot] for slot in slots]

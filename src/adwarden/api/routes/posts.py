@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi import APIRouter, Request
 
 from adwarden.api.deps import ActorDep, RuntimeDep
@@ -16,13 +18,21 @@ from adwarden.storage.sql.queries import get_post, latest_assessment
 router = APIRouter(prefix="/v1/posts", tags=["posts"])
 
 
+_batcher_lock = threading.Lock()
+
+
 def get_batcher(runtime: Runtime) -> IngestBatcher:
-    """The process's single ingest writer (created on first use, bound to the runtime's screener)."""
-    batcher = runtime.extras.get("ingest_batcher")
-    if not isinstance(batcher, IngestBatcher) or batcher.screener is not runtime.screener:
+    """The process's single ingest writer (created on first use, bound to the runtime's screener; replaced,
+    and the old one closed, when a policy or bank change swaps the screener)."""
+    with _batcher_lock:
+        batcher = runtime.extras.get("ingest_batcher")
+        if isinstance(batcher, IngestBatcher) and batcher.screener is runtime.screener:
+            return batcher
+        if isinstance(batcher, IngestBatcher):
+            batcher.close()
         batcher = IngestBatcher(runtime.db, runtime.screener)
         runtime.extras["ingest_batcher"] = batcher
-    return batcher
+        return batcher
 
 
 @router.post("", response_model=VerdictOut, summary="Screen and store one post")

@@ -16,7 +16,7 @@ from adwarden.detect.banks.files import (
     export_pytx,
     parse_bank_file,
 )
-from adwarden.detect.banks.images import ImageHashes, hash_image
+from adwarden.detect.banks.images import ImageHashes, hash_image, media_ref_for
 from adwarden.detect.banks.index import BankIndex, BankMatch
 from adwarden.detect.banks.keys import identifier_digest, keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import ENTRY_KINDS, IDENTIFIER_KINDS, Bank, BankEntry
@@ -40,6 +40,7 @@ __all__ = [
     "hash_image",
     "identifier_digest",
     "keyed_hash",
+    "media_ref_for",
     "match_evidence",
     "normalize_identifier",
     "parse_bank_file",

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from adwarden.domain import MediaRef
+
 #: Largest image (in pixels) that is decoded for PDQ; larger ones are refused as possible decompression bombs.
 MAX_PIXELS = 40_000_000
 #: Largest encoded image accepted for decoding (bytes).
@@ -69,6 +71,13 @@ def hash_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ImageHashes:
     except Exception as exc:  # noqa: BLE001 - a hashing failure on one item must not stop screening
         return ImageHashes(md5, sha256, error=f"PDQ hashing failed: {type(exc).__name__}")
     return ImageHashes(md5, sha256, pdq, quality)
+
+
+def media_ref_for(data: bytes, *, url: str | None = None) -> MediaRef:
+    """A :class:`~adwarden.domain.MediaRef` for uploaded bytes: hashes, PDQ and quality, or the error that
+    explains why there is no PDQ (the item is kept and the post is still screened on its text)."""
+    h = hash_image(data)
+    return MediaRef(url=url, sha256=h.sha256, md5=h.md5, pdq=h.pdq, pdq_quality=h.pdq_quality, error=h.error)
 
 
 class _Refused(Exception):

@@ -26,6 +26,7 @@ automaton itself enforces word boundaries.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,9 +76,27 @@ class Tables:
     class_bytes: bytes  # ``classes`` as a bytes.translate table (a 256-entry lookup at memory speed)
 
 
-def _build_tables() -> Tables:
-    from adwarden.extract.normalize import fold
+def _char_fold() -> Callable[[str], str]:
+    """The shared normalizer's per-character fold (so both agree on look-alikes and digits); a plain NFKC +
+    case fold + accent strip if it is not available."""
+    try:
+        from adwarden.extract.normalize import _fold_char
 
+        return _fold_char.__wrapped__ if hasattr(_fold_char, "__wrapped__") else _fold_char
+    except ImportError:  # pragma: no cover - only if the extract module is reorganised
+        import unicodedata
+
+        def fallback(ch: str) -> str:
+            if unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cs", "Cn", "Co"):
+                return ""
+            out = unicodedata.normalize("NFKC", ch).casefold()
+            return "".join(c for c in unicodedata.normalize("NFD", out) if not unicodedata.combining(c))
+
+        return fallback
+
+
+def _build_tables() -> Tables:
+    fold_char = _char_fold()
     lut = np.full(0x110000, SPACE, dtype=np.uint8)
     for cp in range(128):
         ch = chr(cp)
@@ -90,7 +109,7 @@ def _build_tables() -> Tables:
             lut[cp] = DROP
             continue
         ch = chr(cp)
-        folded = fold(ch).text
+        folded = fold_char(ch)
         if folded == "":
             lut[cp] = DROP
         elif folded[0].isascii():

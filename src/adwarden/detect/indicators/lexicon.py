@@ -26,7 +26,9 @@ from adwarden.domain import PolicyError
 from adwarden.policy.lines import LineIndex
 
 DEFAULT_LEXICON_NAME = "lexicon.toml"
-_INDICATOR_KEYS = {"id", "category", "weight", "language", "sources", "description", "phrases", "patterns", "triggers"}
+_INDICATOR_KEYS = {
+    "id", "category", "weight", "language", "sources", "description", "phrases", "patterns", "triggers", "exclude",
+}
 _ID = re.compile(r"^[a-z0-9_]+\.[a-z0-9_]+$")
 
 
@@ -52,6 +54,7 @@ class Indicator:
     description: str = ""
     patterns: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # phrases that cancel a hit they contain ("high school diploma")
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def _indicator(
     phrases = _strings(raw, "phrases", path, err)
     patterns = _strings(raw, "patterns", path, err)
     triggers = _strings(raw, "triggers", path, err)
-    if phrases is None or patterns is None or triggers is None or srcs is None:
+    exclude = _strings(raw, "exclude", path, err)
+    if phrases is None or patterns is None or triggers is None or srcs is None or exclude is None:
         return None
     for j, pat in enumerate(patterns):
         try:
@@ -206,4 +210,5 @@ def _indicator(
     if not ok:
         return None
     assert isinstance(weight, (int, float)) and isinstance(cat, str) and isinstance(lang, str)
-    return Indicator(iid, cat, float(weight), lang, srcs, phrases, str(raw.get("description", "")), patterns, triggers)
+    return Indicator(iid, cat, float(weight), lang, srcs, phrases, str(raw.get("description", "")), patterns, triggers,
+                     exclude)

@@ -16,18 +16,20 @@ path free of regex scans.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
+import numpy.typing as npt
 
 from adwarden.detect.indicators.fastnorm import TOKEN_CHAR, normalize_batch, normalize_phrase
 from adwarden.detect.indicators.lexicon import Indicator, Lexicon
 
 _PHRASE = 0
 _TRIGGER = 1
+_EXCLUDE = 2
 _TOKENS = frozenset(TOKEN_CHAR.values())
+CHUNK_CHARS = 250_000  # characters of text per vectorised pass (see LexiconMatcher.find_many)
 _MAX_PAIR_LETTERS = 16  # two doubled letters are enumerated for phrases up to this many letters
 
 
@@ -80,33 +82,78 @@ class LexiconMatcher:
             for trig in ind.triggers:
                 for v in phrase_variants(trig):
                     entries.setdefault(v, set()).add((_TRIGGER, idx))
-        self._automaton = ahocorasick.Automaton()
-        for key, values in entries.items():
+            for ex in ind.exclude:
+                for v in phrase_variants(ex):
+                    entries.setdefault(v, set()).add((_EXCLUDE, idx))
+        # The automaton stores an int per key; per-key facts and the (kind, indicator) entries of each key
+        # live in numpy arrays, so the hits of a whole batch are decoded with vectorised operations.
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        key_len: list[int] = []
+        key_padded: list[bool] = []
+        key_first: list[int] = []
+        key_count: list[int] = []
+        ent_kind: list[int] = []
+        ent_idx: list[int] = []
+        for kid, (key, values) in enumerate(entries.items()):
             padded = not all(ch in _TOKENS for ch in key)
             stored = f" {key} " if padded else key
-            self._automaton.add_word(stored, (len(stored), padded, tuple(sorted(values))))
+            self._automaton.add_word(stored, kid)
+            key_len.append(len(stored))
+            key_padded.append(padded)
+            key_first.append(len(ent_kind))
+            key_count.append(len(values))
+            for kind, idx in sorted(values):
+                ent_kind.append(kind)
+                ent_idx.append(idx)
         self._automaton.make_automaton()
+        self._key_len = np.asarray(key_len, dtype=np.int64)
+        self._key_padded = np.asarray(key_padded, dtype=np.bool_)
+        self._key_first = np.asarray(key_first, dtype=np.int64)
+        self._key_count = np.asarray(key_count, dtype=np.int64)
+        self._ent_kind = np.asarray(ent_kind, dtype=np.int64)
+        self._ent_idx = np.asarray(ent_idx, dtype=np.int64)
         self._patterns = {
             idx: tuple(re.compile(p) for p in ind.patterns) for idx, ind in enumerate(self._indicators) if ind.patterns
         }
         self.size = len(entries)
 
-    def _raw_hits(self, norm_text: str) -> Iterator[tuple[int, int, int]]:
-        """(indicator index, start, end) over the normalized text, end exclusive, pads excluded."""
-        triggered: set[int] = set()
-        for end, (length, padded, values) in self._automaton.iter(norm_text):
-            start = end - length + 1
-            a, b = (start + 1, end) if padded else (start, end + 1)
-            for kind, idx in values:
-                if kind == _PHRASE:
-                    yield idx, a, b
-                else:
-                    triggered.add(idx)
-        for idx in sorted(triggered):
-            for pat in self._patterns.get(idx, ()):
-                for m in pat.finditer(norm_text):
-                    if m.end() > m.start():
-                        yield idx, m.start(), m.end()
+    def _raw_hits(self, norm_text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Arrays (indicator index, start, end) over the normalized text, end exclusive, pads excluded; hits
+        inside an exclusion phrase of the same indicator are dropped; duplicates are possible."""
+        found = self._automaton.iter(norm_text)
+        pairs = np.fromiter((x for pair in found for x in pair), dtype=np.int64).reshape(-1, 2)
+        ends, kid = pairs[:, 0], pairs[:, 1]
+        counts = self._key_count[kid]
+        total = int(counts.sum())
+        rep = np.repeat(np.arange(len(kid)), counts)
+        rows = np.repeat(self._key_first[kid] - np.cumsum(counts) + counts, counts) + np.arange(total)
+        e_end = ends[rep]
+        e_kid = kid[rep]
+        kind = self._ent_kind[rows]
+        idx = self._ent_idx[rows]
+        start = e_end - self._key_len[e_kid] + 1
+        padded = self._key_padded[e_kid]
+        a = np.where(padded, start + 1, start)
+        b = np.where(padded, e_end, e_end + 1)
+        phrase = kind == _PHRASE
+        p_idx, p_a, p_b = idx[phrase], a[phrase], b[phrase]
+        triggered = np.unique(idx[kind == _TRIGGER])
+        if len(triggered):
+            extra = [(i, m.start(), m.end()) for i in triggered.tolist() for pat in self._patterns.get(i, ())
+                     for m in pat.finditer(norm_text) if m.end() > m.start()]
+            if extra:
+                ex = np.asarray(extra, dtype=np.int64)
+                p_idx = np.concatenate([p_idx, ex[:, 0]])
+                p_a = np.concatenate([p_a, ex[:, 1]])
+                p_b = np.concatenate([p_b, ex[:, 2]])
+        excl = kind == _EXCLUDE
+        if excl.any():
+            drop = np.zeros(len(p_idx), dtype=np.bool_)
+            for xi, xa, xb in zip(idx[excl].tolist(), a[excl].tolist(), b[excl].tolist(), strict=True):
+                drop |= (p_idx == xi) & (p_a >= xa) & (p_b <= xb)
+            keep = ~drop
+            p_idx, p_a, p_b = p_idx[keep], p_a[keep], p_b[keep]
+        return p_idx, p_a, p_b
 
     def find(self, text: str) -> list[Hit]:
         """Every indicator hit in ``text``, ordered by position; a hit inside a longer hit of the same
@@ -114,34 +161,55 @@ class LexiconMatcher:
         return self.find_many([text])[0]
 
     def find_many(self, texts: list[str]) -> list[list[Hit]]:
-        """:meth:`find` for many texts in one vectorised pass (much faster per text for batches)."""
-        norm = normalize_batch(texts)
-        raw = sorted(set(self._raw_hits(norm.text)), key=lambda h: (h[1], -h[2]))
-        out: list[list[Hit]] = [[] for _ in texts]
-        if not raw:
+        """:meth:`find` for many texts in vectorised passes (much faster per text for batches).
+
+        Texts are processed in chunks of about :data:`CHUNK_CHARS` characters: large enough that numpy's
+        per-call overhead vanishes, small enough that the working arrays stay in the CPU cache (one pass
+        over 1 MB of ads was measured 30 % slower than passes over 250 kB)."""
+        if len(texts) > 1 and sum(len(t) for t in texts) > CHUNK_CHARS:
+            out: list[list[Hit]] = []
+            chunk: list[str] = []
+            size = 0
+            for t in texts:
+                chunk.append(t)
+                size += len(t)
+                if size >= CHUNK_CHARS:
+                    out.extend(self._find_chunk(chunk))
+                    chunk, size = [], 0
+            if chunk:
+                out.extend(self._find_chunk(chunk))
             return out
-        kept_idx: list[int] = []
-        kept_a: list[int] = []
-        kept_b: list[int] = []
-        reach: dict[int, int] = {}
-        for idx, a, b in raw:
-            if reach.get(idx, -1) >= b:
-                continue
-            reach[idx] = b
-            kept_idx.append(idx)
-            kept_a.append(a)
-            kept_b.append(b)
+        return self._find_chunk(texts)
+
+    def _find_chunk(self, texts: list[str]) -> list[list[Hit]]:
+        norm = normalize_batch(texts)
+        out: list[list[Hit]] = [[] for _ in texts]
+        idx, a, b = self._raw_hits(norm.text)
+        if not len(idx):
+            return out
+        # Per indicator, in order of position (longest first at one position), keep a hit only when it
+        # reaches past every earlier kept hit of the same indicator: "young" inside "so young" goes, and so
+        # do duplicates. Keys idx * M + b grow with idx, so one running maximum serves every indicator.
+        order = np.lexsort((-b, a, idx))
+        m = int(b.max()) + 1
+        key = idx[order] * m + b[order]
+        running = np.maximum.accumulate(key)
+        kept = order[np.concatenate(([True], key[1:] > running[:-1]))]
+        kept = kept[np.lexsort((-b[kept], a[kept]))]
+        k_idx, k_a, k_b = idx[kept], a[kept], b[kept]
         positions = norm.positions()
         total = int(norm.starts[-1] + norm.lengths[-1])
         # Normalized index k >= 1 (after the leading pad) came from joined-original index positions[k - 1].
-        first = positions[np.asarray(kept_a) - 1]
-        b_idx = np.asarray(kept_b) - 1
+        first = positions[k_a - 1]
+        b_idx = k_b - 1
         past_end = b_idx >= len(positions)
         stop = positions[np.minimum(b_idx, len(positions) - 1)]
         stop[past_end] = total
         which = np.searchsorted(norm.starts, first, side="right") - 1
         local_start = first - norm.starts[which]
         local_stop = np.minimum(stop - norm.starts[which], norm.lengths[which])
-        for idx, i, s0, s1 in zip(kept_idx, which.tolist(), local_start.tolist(), local_stop.tolist(), strict=True):
-            out[i].append(Hit(self._indicators[idx], s0, s1, texts[i][s0:s1]))
+        inds = self._indicators
+        for i_ind, i, s0, s1 in zip(k_idx.tolist(), which.tolist(), local_start.tolist(), local_stop.tolist(),
+                                    strict=True):
+            out[i].append(Hit(inds[i_ind], s0, s1, texts[i][s0:s1]))
         return out

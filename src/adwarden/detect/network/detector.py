@@ -54,7 +54,7 @@ def evidence_from_facts(facts: Mapping[str, Any], t: NetworkThresholds | None = 
         Evidence(
             _DETECTOR,
             "network_member",
-            weight=0.1 if size < t.large_network else 0.2,
+            weight=2.0 if size < t.large_network else 5.0,
             category="network",
             value=f"linked with {size - 1} other post(s)",
             attrs={**base, "size": size},
@@ -67,18 +67,19 @@ def evidence_from_facts(facts: Mapping[str, Any], t: NetworkThresholds | None = 
             Evidence(
                 _DETECTOR,
                 "circuit_movement",
-                weight=0.3,
-                category="movement",
+                weight=15.0,
+                category="network",
                 value=f"{cities} cities, {km:.0f} km: " + " -> ".join(list(facts.get("cities") or [])[:8]),
                 attrs={**base, "distinct_cities": cities, "km_travelled": km},
             )
         )
+    # weights are points on the policy's 0-100 scale (proposals: the policy scales and caps them)
     checks: Sequence[tuple[str, str, int, float, str]] = (
-        ("names_per_phone", "many_names_one_phone", t.names_per_phone, 0.3, "{v} names used with one phone"),
-        ("ages_per_phone", "many_ages_one_phone", t.ages_per_phone, 0.2, "{v} stated ages used with one phone"),
-        ("phones_per_name", "many_phones_one_name", t.phones_per_name, 0.2, "one name used with {v} phones"),
-        ("names_per_image", "same_photo_many_names", t.names_per_image, 0.3, "one photo used under {v} names"),
-        ("template_size", "shared_template", t.template_size, 0.2, "text template shared by {v} posts"),
+        ("names_per_phone", "many_names_one_phone", t.names_per_phone, 15.0, "{v} names used with one phone"),
+        ("ages_per_phone", "many_ages_one_phone", t.ages_per_phone, 10.0, "{v} stated ages used with one phone"),
+        ("phones_per_name", "many_phones_one_name", t.phones_per_name, 10.0, "one name used with {v} phones"),
+        ("names_per_image", "same_photo_many_names", t.names_per_image, 15.0, "one photo used under {v} names"),
+        ("template_size", "shared_template", t.template_size, 5.0, "text template shared by {v} posts"),
     )
     for key, label, limit, weight, text in checks:
         v = int(facts.get(key) or 0)

@@ -46,7 +46,8 @@ def pdq_words(hexes: Sequence[str]) -> U64:
 
 def hamming(a: U64, b: U64) -> npt.NDArray[np.int64]:
     """Row-wise Hamming distance of two ``(n, 4)`` word arrays."""
-    return np.bitwise_count(a ^ b).sum(axis=1).astype(np.int64)
+    out: npt.NDArray[np.int64] = np.bitwise_count(a ^ b).sum(axis=1).astype(np.int64)
+    return out
 
 
 def chunk_bits_for(n: int, chunk_bits: int | None) -> int:

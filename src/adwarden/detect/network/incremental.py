@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from adwarden.detect.network.hubs import IgnoredPost
 from adwarden.detect.network.images import MAX_BUCKET, chunks, pdq_words
 from adwarden.detect.network.linker import LinkConfig, _Graph, assemble
 from adwarden.detect.network.minhash import band_keys, text_signatures
 from adwarden.detect.network.model import LinkResult, Network, network_id
 from adwarden.detect.network.movement import network_facts
-from adwarden.detect.network.hubs import IgnoredPost
 from adwarden.detect.network.records import LinkRecord
 
 __all__ = ["IncrementalLinker"]

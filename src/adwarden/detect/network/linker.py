@@ -222,7 +222,8 @@ def _components(n_nodes: int, src: I64, dst: I64) -> npt.NDArray[np.int32]:
         return np.zeros(0, dtype=np.int32)
     g = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n_nodes, n_nodes))
     _, labels = connected_components(g, directed=False)
-    return labels.astype(np.int32)
+    out: npt.NDArray[np.int32] = np.asarray(labels, dtype=np.int32)
+    return out
 
 
 def _groups(labels: npt.NDArray[Any], members: I64) -> list[list[int]]:

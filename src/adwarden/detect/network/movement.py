@@ -173,12 +173,12 @@ def network_facts(records: Sequence[LinkRecord]) -> dict[str, Any]:
             names_by_image[h].update(r.names)
     states = {c.rsplit(", ", 1)[1] for c in cities if ", " in c}
     weeks = max(span_days / 7.0, 1.0)
-    accounts = len({v for r in recs for k, v in r.identifiers if k == "account"})
-    phones = len({v for r in recs for k, v in r.identifiers if k == "phone"})
+    n_accounts = len({v for r in recs for k, v in r.identifiers if k == "account"})
+    n_phones = len({v for r in recs for k, v in r.identifiers if k == "phone"})
     return {
         "size": len(recs),
-        "accounts": accounts,
-        "phones": phones,
+        "accounts": n_accounts,
+        "phones": n_phones,
         "distinct_states": len(states),
         "days_active": len({t.date() for t in times}),
         "cities_per_week": round(len(cities) / weeks, 3),
@@ -193,10 +193,10 @@ def network_facts(records: Sequence[LinkRecord]) -> dict[str, Any]:
         "moves": moves,
         "km_travelled": round(sum(hops), 1),
         "max_hop_km": round(max(hops), 1) if hops else 0.0,
-        "distinct_phones": phones,
+        "distinct_phones": n_phones,
         "distinct_names": len({n for r in recs for n in r.names}),
         "distinct_ages": len({a for r in recs for a in r.ages}),
-        "distinct_accounts": accounts,
+        "distinct_accounts": n_accounts,
         "distinct_sites": len({r.site for r in recs}),
         "names_per_phone": max((len(v) for v in names_by_phone.values()), default=0),
         "ages_per_phone": max((len(v) for v in ages_by_phone.values()), default=0),

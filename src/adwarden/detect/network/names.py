@@ -6,6 +6,8 @@ needed for that signal: ads introduce the persona with a handful of fixed phrase
 capitalised word after it, minus a stop list of words that follow those phrases, finds the names with few
 false hits and no model.
 
+>>> find_ages("I am 22, new in town. 23yo friend. 19 years young")
+(19, 22, 23)
 >>> find_names("Hi, my name is Kira and I'm new in town. Ask for KIRA. This is Jade.")
 ('Kira', 'Jade')
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["find_names"]
+__all__ = ["find_ages", "find_names"]
 
 _INTRO = re.compile(
     r"\b(?:my\s+name\s+is|my\s+names?|name'?s|i\s+am|i'?m|ask\s+for|this\s+is|call\s+me|it'?s|i'?ll\s+be)"
@@ -44,3 +46,20 @@ def find_names(text: str) -> tuple[str, ...]:
             continue
         seen.setdefault(word[0].upper() + word[1:].lower(), None)
     return tuple(seen)
+
+
+_AGE = re.compile(
+    r"\b(?:i\s*am|i'?m|age[ds]?:?|aged)\s*(\d{2})\b(?!\s*(?:min|\$|roses|dollars|%))"
+    r"|\b(\d{2})\s*(?:yo|y/o|yrs?\b|years?\s+(?:old|young))",
+    re.IGNORECASE,
+)
+
+
+def find_ages(text: str) -> tuple[int, ...]:
+    """Stated ages (13-79) in the common phrasings ("I am 22", "22yo", "22 years young"), sorted, distinct.
+
+    The extraction layer has a fuller age extractor; this one needs no extraction run, so a rebuild from
+    stored text gives the same ages as the linker saw at ingest.
+    """
+    found = {int(a or b) for a, b in _AGE.findall(text)}
+    return tuple(sorted(x for x in found if 13 <= x <= 79))

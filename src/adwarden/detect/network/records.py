@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from adwarden.detect.network.names import find_names
+from adwarden.detect.network.names import find_ages, find_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from adwarden.domain import PostInput
@@ -174,7 +174,7 @@ def record_from_post(
         lat=where[0] if where else None,
         lon=where[1] if where else None,
         names=find_names(text),
-        ages=ages,
+        ages=tuple(sorted(set(ages) | set(find_ages(text)))),
         category=str(post["category"]) if post.get("category") else None,
     )
 

@@ -178,7 +178,7 @@ def extract_template(
     for i in others:
         sm = SequenceMatcher(None, rkeys, keys[i], autojunk=False)
         mapping: dict[int, int] = {}
-        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        for tag, i1, i2, j1, _j2 in sm.get_opcodes():
             if tag == "equal":
                 for d in range(i2 - i1):
                     mapping[i1 + d] = j1 + d

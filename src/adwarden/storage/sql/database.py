@@ -1,8 +1,10 @@
 """The database handle: engine set-up per backend, transactions, migrations.
 
-SQLite is the embedded default: a file in the data directory, WAL journal, foreign keys on, and ``BEGIN
-IMMEDIATE`` transactions so that two writers queue on the lock instead of failing half-way (the audit chain
-needs one writer at a time). PostgreSQL is chosen by the URL; the audit head row is locked ``FOR UPDATE``.
+SQLite is the embedded default: a file in the data directory, WAL journal with ``synchronous=FULL`` (an
+acknowledged post survives a power cut, not only a killed process), foreign keys on, and ``BEGIN IMMEDIATE``
+write transactions so that two writers queue on the lock instead of failing half-way (the audit chain needs one
+writer at a time); reads use plain deferred transactions and never block writers. PostgreSQL is chosen by the
+URL; the audit head row is locked ``FOR UPDATE``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,26 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adwarden.domain import StorageError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 AUDIT_WRITER_KEY = "adwarden_audit_writer"
+READ_ONLY_OPTION = "adwarden_read_only"
+#: PostgreSQL SQLSTATEs of transient conflicts between concurrent writers.
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+class WriteConflict(StorageError):
+    """A concurrent writer got there first (unique key taken, deadlock, serialization failure). The whole
+    transaction was rolled back and may be retried as it is."""
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 def _make_engine(url: str) -> Engine:
@@ -35,14 +51,15 @@ def _make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=60000")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -80,14 +97,21 @@ class Database:
                         writer.flush()
                     finally:
                         conn.info.pop(AUDIT_WRITER_KEY, None)
-        except OperationalError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if _is_conflict(exc):
+                raise WriteConflict(f"write conflict: {exc.orig}") from exc
+            if isinstance(exc, OperationalError):
+                raise StorageError(f"database error: {exc.orig}") from exc
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only unit (no audit writer; SQLite still takes the write lock briefly on BEGIN)."""
-        with self.engine.connect() as conn:
-            yield conn
+        """A read-only unit: no audit writer, and on SQLite a deferred transaction that never blocks writers."""
+        try:
+            with self.engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StorageError(f"database error: {exc.orig}") from exc
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every migration branch (``alembic upgrade heads``)."""

@@ -30,9 +30,14 @@ def find_post_id(conn: Connection, site: str, external_id: str) -> str | None:
 
 
 def latest_assessment(conn: Connection, post_id: str) -> Assessment | None:
+    """The newest verdict on the post's *current* version (the one live on the platform).
+
+    After a revert the current version is an older one; its newest assessment (made at the revert or by a
+    later rescan) is the post's verdict, not the assessment of the edit it replaced."""
     row = conn.execute(
         select(assessments)
-        .where(assessments.c.post_id == post_id)
+        .join(posts, posts.c.id == assessments.c.post_id)
+        .where(assessments.c.post_id == post_id, assessments.c.version == posts.c.current_version)
         .order_by(assessments.c.created_at.desc(), assessments.c.id.desc())
         .limit(1)
     ).first()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from adwarden.storage.sql.types import UTCDateTime
@@ -35,7 +36,7 @@ metadata = MetaData(
 accounts = Table(
     "accounts",
     metadata,
-    Column("id", String(300), primary_key=True),  # site + ":" + platform account id
+    Column("id", String(500), primary_key=True),  # site + ":" + platform account id
     Column("site", String(200), nullable=False),
     Column("external_id", String(255), nullable=False),
     Column("email", String(320)),
@@ -52,8 +53,9 @@ posts = Table(
     Column("id", String(40), primary_key=True),
     Column("site", String(200), nullable=False),
     Column("external_id", String(500), nullable=False),
-    Column("account_id", String(300), ForeignKey("accounts.id")),
-    Column("latest_version", Integer, nullable=False),
+    Column("account_id", String(500), ForeignKey("accounts.id")),
+    Column("latest_version", Integer, nullable=False),  # highest version number stored
+    Column("current_version", Integer, nullable=False),  # the version live on the platform (a revert moves it back)
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("site", "external_id", name="uq_posts_site_external_id"),
@@ -76,7 +78,7 @@ post_versions = Table(
     Column("account", JSON),
     Column("media", JSON),
     UniqueConstraint("post_id", "version", name="uq_post_versions_post_id_version"),
-    UniqueConstraint("post_id", "content_hash", name="uq_post_versions_post_id_content_hash"),
+    Index("ix_post_versions_post_id_content_hash", "post_id", "content_hash"),
 )
 
 identifiers = Table(
@@ -149,6 +151,9 @@ cases = Table(
     Column("close_reason", Text),
     Index("ix_cases_status_queue", "status", "queue", "priority"),
     Index("ix_cases_post_id", "post_id"),
+    # At most one open case per post, even with concurrent writers.
+    Index("uq_cases_open_post", "post_id", unique=True, sqlite_where=text("status = 'open'"),
+          postgresql_where=text("status = 'open'")),
 )
 
 decisions = Table(

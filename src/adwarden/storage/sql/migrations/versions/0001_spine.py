@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('accounts',
-    sa.Column('id', sa.String(length=300), nullable=False),
+    sa.Column('id', sa.String(length=500), nullable=False),
     sa.Column('site', sa.String(length=200), nullable=False),
     sa.Column('external_id', sa.String(length=255), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=True),
@@ -48,12 +48,15 @@ def upgrade() -> None:
     sa.Column('last_hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
     )
+    # Seed the chain head so the first writers lock an existing row (no race to insert it).
+    op.execute("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + "0" * 64 + "')")
     op.create_table('posts',
     sa.Column('id', sa.String(length=40), nullable=False),
     sa.Column('site', sa.String(length=200), nullable=False),
     sa.Column('external_id', sa.String(length=500), nullable=False),
-    sa.Column('account_id', sa.String(length=300), nullable=True),
+    sa.Column('account_id', sa.String(length=500), nullable=True),
     sa.Column('latest_version', sa.Integer(), nullable=False),
+    sa.Column('current_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_posts_account_id_accounts')),
@@ -96,6 +99,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases'))
     )
     op.create_index('ix_cases_post_id', 'cases', ['post_id'], unique=False)
+    op.create_index('uq_cases_open_post', 'cases', ['post_id'], unique=True,
+                    sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
     op.create_index('ix_cases_status_queue', 'cases', ['status', 'queue', 'priority'], unique=False)
     op.create_table('identifiers',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -144,9 +149,10 @@ def upgrade() -> None:
     sa.Column('media', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_post_versions_post_id_posts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_post_versions')),
-    sa.UniqueConstraint('post_id', 'content_hash', name='uq_post_versions_post_id_content_hash'),
     sa.UniqueConstraint('post_id', 'version', name='uq_post_versions_post_id_version')
     )
+    op.create_index('ix_post_versions_post_id_content_hash', 'post_versions', ['post_id', 'content_hash'],
+                    unique=False)
     op.create_table('decisions',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('case_id', sa.String(length=40), nullable=False),

@@ -1,0 +1,109 @@
+"""``/v1/banks`` and ``/v1/rescans``: import bank files over HTTP and follow the background rescan.
+
+An import answers as soon as the entries are stored (one audited transaction); the rescan of the stored posts
+they affect runs in the background of the serving process, resumable, and ``GET /v1/rescans/{id}`` shows its
+progress. ``adwarden rescan`` finishes any job an interrupted server left behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Literal
+
+from fastapi import APIRouter, BackgroundTasks, Body, FastAPI
+from pydantic import BaseModel
+
+from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.domain import Actor
+from adwarden.permissions import ensure_permission
+from adwarden.retro import refresh_screener
+from adwarden.retro.banks import import_bank, list_banks
+from adwarden.retro.rescan import get_job, run_rescan
+from adwarden.runtime import Runtime
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the background rescan worker with the server (never under tests; 0 seconds disables it)."""
+    runtime: Runtime = app.state.runtime
+    s = runtime.settings
+    worker = None
+    if s.rescan_worker_seconds > 0 and s.environment != "test":
+        from adwarden.retro.worker import RescanWorker
+
+        worker = RescanWorker(runtime, s.rescan_worker_seconds)
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
+
+
+router = APIRouter(tags=["banks"], lifespan=_lifespan)
+
+
+class BankOut(BaseModel):
+    name: str
+    labels: list[str]
+    enabled: bool
+    entries: int
+    description: str
+
+
+class ImportOut(BaseModel):
+    bank: str
+    read: int
+    added: int
+    already_present: int
+    affected_posts: int
+    rescan_job: str | None
+
+
+class RescanOut(BaseModel):
+    id: str
+    trigger: str
+    reason: str
+    status: str
+    total: int
+    done: int
+    changed: int
+
+
+@router.get("/v1/banks", response_model=list[BankOut], summary="Banks with their entry counts")
+def get_banks(runtime: RuntimeDep, actor: ActorDep) -> list[BankOut]:
+    ensure_permission(actor, "bank:manage")
+    with runtime.db.read() as conn:
+        rows = list_banks(conn)
+    return [BankOut(name=b.name, labels=list(b.labels), enabled=b.enabled, entries=n, description=b.description)
+            for b, n in rows]
+
+
+def _background_rescan(runtime: Runtime, job_id: str, actor: Actor) -> None:
+    fn = runtime.extras.get("network_facts_for_post")
+    run_rescan(runtime.db, runtime.screener, job_id, actor=actor, network_facts=fn if callable(fn) else None)
+
+
+@router.post("/v1/banks/{name}/entries", response_model=ImportOut, status_code=201,
+             summary="Import a bank file (CSV kind,value,label; pytx; HMA JSON)")
+def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: BackgroundTasks,
+                 content: str = Body(..., media_type="text/plain"),
+                 format: Literal["csv", "pytx", "hma"] | None = None) -> ImportOut:
+    s = runtime.settings
+    res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"), actor=actor,
+                      fmt=format, source=f"api:{actor.name}", region=s.default_region)
+    refresh_screener(runtime)
+    if res.rescan_job:
+        background.add_task(_background_rescan, runtime, res.rescan_job, actor)
+    return ImportOut(bank=res.bank, read=res.read, added=res.added, already_present=res.already_present,
+                     affected_posts=res.affected_posts, rescan_job=res.rescan_job)
+
+
+@router.get("/v1/rescans/{job_id}", response_model=RescanOut, summary="Progress of a rescan job")
+def get_rescan(job_id: str, runtime: RuntimeDep, actor: ActorDep) -> RescanOut:
+    ensure_permission(actor, "rescan:run")
+    with runtime.db.read() as conn:
+        j = get_job(conn, job_id)
+    return RescanOut(id=j.id, trigger=j.trigger, reason=j.reason, status=j.status, total=j.total, done=j.done,
+                     changed=j.changed)

@@ -1,0 +1,53 @@
+"""``/v1/networks``: networks of linked posts, and the network of one post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from adwarden import network_service
+from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.domain import NotFound
+from adwarden.permissions import ensure_permission
+from adwarden.storage.sql.networks import get_network, list_networks, network_id_of_post
+from adwarden.storage.sql.queries import get_post
+
+router = APIRouter(tags=["networks"])
+
+
+@router.get("/v1/networks", summary="Networks, riskiest first")
+def get_networks(runtime: RuntimeDep, actor: ActorDep, limit: int = 100, offset: int = 0,
+                 min_size: int = 2) -> list[dict[str, Any]]:
+    """Each network with its posts (external ids), the links that joined them, ignored hub identifiers, cities,
+    first and last seen, risk (the highest latest risk of its posts, or its network evidence), facts and
+    templates. Networks are rebuilt first when posts were added since the last build."""
+    ensure_permission(actor, "network:view")
+    network_service.ensure_fresh(runtime.db)
+    with runtime.db.read() as conn:
+        return list_networks(conn, limit=max(1, min(limit, 1000)), offset=max(0, offset), min_size=min_size)
+
+
+@router.get("/v1/networks/{network_id}", summary="One network")
+def get_one(network_id: str, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    ensure_permission(actor, "network:view")
+    network_service.ensure_fresh(runtime.db)
+    with runtime.db.read() as conn:
+        row = get_network(conn, network_id)
+    if row is None:
+        raise NotFound(f"no network {network_id!r}")
+    return row
+
+
+@router.get("/v1/posts/{post_id}/network", summary="The network a post belongs to")
+def post_network(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    ensure_permission(actor, "network:view")
+    network_service.ensure_fresh(runtime.db)
+    with runtime.db.read() as conn:
+        if get_post(conn, post_id) is None:
+            raise NotFound(f"no post {post_id!r}")
+        nid = network_id_of_post(conn, post_id)
+        row = get_network(conn, nid) if nid else None
+    if row is None:
+        raise NotFound(f"post {post_id!r} is not linked to any other post")
+    return row

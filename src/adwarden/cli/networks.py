@@ -1,0 +1,115 @@
+"""``adwarden networks``: link posts into networks, list them, show one."""
+
+from __future__ import annotations
+
+import click
+
+# importing the service installs the ingest hook (posts join networks as they are stored)
+from adwarden import network_service
+from adwarden.cli.common import emit_json, get_state, handle_errors
+from adwarden.detect.network.records import LINK_KINDS
+from adwarden.domain import NotFound
+
+_LIST_KEYS = ("id", "size", "posts", "links", "ignored", "cities", "first_seen", "last_seen", "risk")
+
+
+def _config(no_link: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from adwarden.detect.network.linker import LinkConfig
+
+    return LinkConfig(disabled=frozenset(no_link))
+
+
+def _summary(rows: list[dict], limit: int) -> None:  # type: ignore[type-arg]
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("network", "size", "risk", "cities", "linked by", "ignored")
+    for r in rows[:limit]:
+        kinds = sorted({link["kind"] for link in r["links"]})
+        table.add_row(r["id"], str(r["size"]), f"{r['risk']:.0f}", ", ".join(r["cities"][:4]),
+                      ", ".join(kinds), str(len(r["ignored"])))
+    Console().print(table)
+    click.echo(f"{len(rows)} network(s) of {sum(r['size'] for r in rows)} posts")
+
+
+@click.group("networks")
+def networks_group() -> None:
+    """Networks of posts linked by shared phones, e-mails, handles, accounts, images and near-duplicate text."""
+
+
+@networks_group.command("build")
+@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
+              help="Link this JSONL corpus (ingest schema) directly, without storing it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the networks as a JSON array (as `list --json`).")
+@click.option("--spark", is_flag=True, help="Run the linking as an Apache Spark job (local mode).")
+@click.option("--no-link", "no_link", multiple=True, type=click.Choice(LINK_KINDS),
+              help="Switch a link kind off (repeatable), e.g. --no-link phone for an evaluation.")
+@click.option("--full", is_flag=True, help="With --json: include facts and templates.")
+@handle_errors
+def build_cmd(from_file: str | None, as_json: bool, spark: bool, no_link: tuple[str, ...], full: bool) -> None:
+    """Link stored posts (or a corpus file with --from) into networks."""
+    config = _config(no_link)
+    if from_file:
+        rows = network_service.build_from_file(from_file, config=config, spark=spark)
+    else:
+        state = get_state()
+        rows = network_service.build_from_storage(state.runtime.db, actor=state.actor, config=config, spark=spark)
+    if as_json:
+        emit_json([r if full else {k: r[k] for k in _LIST_KEYS} for r in rows])
+    else:
+        _summary(rows, 20)
+
+
+@networks_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option("--limit", type=int, default=100, show_default=True)
+@click.option("--min-size", type=int, default=2, show_default=True)
+@click.option("--full", is_flag=True, help="With --json: include facts and templates.")
+@handle_errors
+def list_cmd(as_json: bool, limit: int, min_size: int, full: bool) -> None:
+    """Stored networks, riskiest first (rebuilt first when posts were added since the last build)."""
+    from adwarden.storage.sql.networks import list_networks
+
+    rt = get_state().runtime
+    network_service.ensure_fresh(rt.db)
+    with rt.db.read() as conn:
+        rows = list_networks(conn, limit=limit, min_size=min_size)
+    if as_json:
+        emit_json([r if full else {k: r[k] for k in _LIST_KEYS} for r in rows])
+    else:
+        _summary(rows, limit)
+
+
+@networks_group.command("show")
+@click.argument("network_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@handle_errors
+def show_cmd(network_id: str, as_json: bool) -> None:
+    """One network: its posts, what links them, what was ignored, movement, templates."""
+    from adwarden.storage.sql.networks import get_network
+
+    rt = get_state().runtime
+    network_service.ensure_fresh(rt.db)
+    with rt.db.read() as conn:
+        row = get_network(conn, network_id)
+    if row is None:
+        raise NotFound(f"no network {network_id!r}")
+    if as_json:
+        emit_json(row)
+        return
+    f = row["facts"]
+    click.echo(f"{row['id']}: {row['size']} posts, risk {row['risk']:.0f}, {row['first_seen']} .. {row['last_seen']}")
+    click.echo(f"cities: {' -> '.join(row['cities']) or '-'} ({f.get('km_travelled', 0)} km)")
+    click.echo(f"phones {f.get('phones')}, names {f.get('distinct_names')}, names per phone {f.get('names_per_phone')}, "
+               f"ages per phone {f.get('ages_per_phone')}, accounts {f.get('accounts')}")
+    click.echo("posts: " + ", ".join(row["posts"]))
+    click.echo("linked by:")
+    for link in row["links"]:
+        click.echo(f"  {link['kind']:<13} {str(link['value'])[:48]:<48} {len(link['posts'])} posts")
+    for ig in row["ignored"]:
+        click.echo(f"  ignored {ig['kind']} {ig['value'][:40]}: {ig['reason']}")
+    for t in row["templates"]:
+        click.echo(f"template ({t['size']} posts, compression {t['compression']}): {t['skeleton'][:300]}")
+
+
+commands = [networks_group]

@@ -1,0 +1,274 @@
+"""Retroactive re-assessment: when a bank or the policy changes, stored posts get new verdicts.
+
+A rescan job lists its target posts (``rescan_items``) and keeps a cursor. :func:`run_rescan` screens a batch
+outside any transaction, then stores the changed verdicts (through the screening service's
+``record_assessment``, which opens, updates or closes cases and audits each step) and advances the cursor in
+one transaction. A crash loses at most the batch in flight, and running the job again resumes after the last
+committed batch. Posts whose verdict did not change get no new assessment, so a rescan is idempotent.
+
+Only posts a change can affect are targeted: for identifier entries, the stored identifiers whose keyed hash
+is in the new entries (through the identifier index); for MD5/SHA-256, the stored media hashes; for PDQ, the
+stored media PDQs within distance 31 of a new entry. Text templates and policy changes can affect any post,
+so they target every stored post.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from adwarden.audit.log import append_event, declare_event
+from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
+from adwarden.detect.banks.model import IDENTIFIER_KINDS, BankEntry
+from adwarden.detect.banks.pdq_index import MATCH_RADIUS, PdqIndex, hex_to_bytes
+from adwarden.domain import Actor, Assessment, InputError, NotFound
+from adwarden.permissions import ensure_permission
+from adwarden.pipeline import Screener, Screening
+from adwarden.storage.ids import new_id
+from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.queries import get_post, latest_assessment
+from adwarden.storage.sql.tables import identifiers, posts
+from adwarden.storage.sql.tables_banks import rescan_items, rescan_jobs
+
+declare_event("rescan-queued", "A rescan job was queued (trigger, reason, number of target posts).")
+declare_event("rescan-finished", "A rescan job finished (posts re-assessed, verdicts changed).")
+
+#: Optional provider of network facts for a stored post (the network linker registers one in
+#: ``runtime.extras["network_facts_for_post"]``); without it posts are re-screened without network facts.
+NetworkFactsForPost = Callable[[Connection, str], Mapping[str, Any]]
+
+def _ingest_facts_provider() -> Callable[[Connection, Any, Screening], Mapping[str, Any]] | None:
+    """The network-facts provider ingest uses (registered by the network service), if any."""
+    from adwarden.screening import service
+
+    providers = getattr(service, "_network_facts_providers", [])
+    return providers[-1] if providers else None
+
+
+#: One rescan at a time per process (the API's background tasks and worker share it).
+RUN_LOCK = threading.RLock()
+
+
+@dataclass(frozen=True)
+class RescanJob:
+    id: str
+    trigger: str
+    reason: str
+    status: str
+    total: int
+    done: int
+    changed: int
+    created_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "trigger": self.trigger, "reason": self.reason, "status": self.status,
+                "total": self.total, "done": self.done, "changed": self.changed, "created_by": self.created_by,
+                "created_at": self.created_at.isoformat(),
+                "finished_at": self.finished_at.isoformat() if self.finished_at else None, "error": self.error}
+
+
+def _job(row: Any) -> RescanJob:
+    return RescanJob(row.id, row.trigger, row.reason, row.status, row.total, row.done, row.changed, row.created_by,
+                     row.created_at, row.finished_at, row.error)
+
+
+def get_job(conn: Connection, job_id: str) -> RescanJob:
+    row = conn.execute(select(rescan_jobs).where(rescan_jobs.c.id == job_id)).first()
+    if row is None:
+        raise NotFound(f"rescan job {job_id} not found")
+    return _job(row)
+
+
+def list_jobs(conn: Connection, *, unfinished_only: bool = False) -> list[RescanJob]:
+    q = select(rescan_jobs).order_by(rescan_jobs.c.created_at, rescan_jobs.c.id)
+    if unfinished_only:
+        q = q.where(rescan_jobs.c.status.in_(["pending", "running"]))
+    return [_job(r) for r in conn.execute(q)]
+
+
+# -- which posts can a change affect ---------------------------------------------------------------------------
+
+def affected_posts_for_entries(conn: Connection, entries: Sequence[BankEntry], *, key: bytes,
+                               region: str = "US") -> list[str]:
+    """Stored posts that new bank ``entries`` can match, through the identifier index."""
+    kinds = {e.kind for e in entries}
+    if "text" in kinds:
+        return all_post_ids(conn)
+    matched: dict[str, set[str]] = {}
+    for kind in kinds & IDENTIFIER_KINDS:
+        digests = {e.value for e in entries if e.kind == kind}
+        hits = set()
+        for (value,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == kind).distinct()):
+            try:
+                if keyed_hash(kind, normalize_identifier(kind, value, region=region), key) in digests:
+                    hits.add(value)
+            except InputError:
+                continue
+        matched[kind] = hits
+    for kind in kinds & {"md5", "sha256"}:
+        wanted = {e.value for e in entries if e.kind == kind}
+        matched[kind] = {v for (v,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == kind)
+                                                    .distinct()) if v.lower() in wanted}
+    if "pdq" in kinds:
+        index = PdqIndex(hex_to_bytes([e.value for e in entries if e.kind == "pdq"]))
+        stored = [v for (v,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == "pdq").distinct())]
+        valid = []
+        for v in stored:
+            try:
+                valid.append((v, hex_to_bytes([v])[0]))
+            except ValueError:
+                continue
+        if valid:
+            import numpy as np
+
+            answers = index.query_many(np.stack([b for _, b in valid]), MATCH_RADIUS)
+            matched["pdq"] = {v for (v, _), ans in zip(valid, answers, strict=True) if ans}
+    out: set[str] = set()
+    for kind, values in matched.items():
+        vals = sorted(values)
+        for i in range(0, len(vals), 500):
+            out.update(conn.execute(select(identifiers.c.post_id).where(
+                identifiers.c.kind == kind, identifiers.c.value.in_(vals[i : i + 500]))).scalars())
+    return sorted(out)
+
+
+def all_post_ids(conn: Connection) -> list[str]:
+    return list(conn.execute(select(posts.c.id).order_by(posts.c.id)).scalars())
+
+
+# -- jobs -------------------------------------------------------------------------------------------------------
+
+def enqueue_rescan(conn: Connection, post_ids: Sequence[str], *, trigger: str, reason: str, actor: str) -> str:
+    """Queue a rescan of ``post_ids`` (in the caller's transaction) and audit it. Returns the job id."""
+    now = datetime.now(UTC)
+    job_id = new_id("r")
+    ids = list(dict.fromkeys(post_ids))
+    conn.execute(insert(rescan_jobs).values(id=job_id, trigger=trigger, reason=reason, status="pending",
+                                            total=len(ids), done=0, changed=0, cursor=0, created_by=actor,
+                                            created_at=now, updated_at=now))
+    for i in range(0, len(ids), 1000):
+        conn.execute(insert(rescan_items), [{"job_id": job_id, "seq": i + k + 1, "post_id": p}
+                                            for k, p in enumerate(ids[i : i + 1000])])
+    append_event(conn, name="rescan-queued", actor=actor, subject_type="rescan", subject_id=job_id,
+                 payload={"trigger": trigger, "reason": reason, "posts": len(ids)})
+    return job_id
+
+
+def queue_full_rescan(db: Database, *, actor: Actor, reason: str = "manual full rescan") -> str:
+    ensure_permission(actor, "rescan:run")
+    with db.transaction() as conn:
+        return enqueue_rescan(conn, all_post_ids(conn), trigger="manual", reason=reason, actor=actor.name)
+
+
+def _same(old: Assessment | None, new: Screening) -> bool:
+    if old is None:
+        return False
+    a, b = old.verdict, new.verdict
+    reasons_a = sorted((e.detector, e.label, e.start or -1) for e in a.reasons)
+    reasons_b = sorted((e.detector, e.label, e.start or -1) for e in b.reasons)
+    return (a.action, round(a.risk, 4), a.queue, a.open_case, a.preserve, tuple(a.rules_fired), reasons_a) == (
+        b.action, round(b.risk, 4), b.queue, b.open_case, b.preserve, tuple(b.rules_fired), reasons_b)
+
+
+ProgressFn = Callable[[RescanJob], None]
+
+
+def run_rescan(
+    db: Database, screener: Screener, job_id: str, *, actor: Actor, batch_size: int = 100,
+    network_facts: NetworkFactsForPost | None = None, progress: ProgressFn | None = None,
+    max_batches: int | None = None, lock: bool = True,
+) -> RescanJob:
+    """Work ``job_id`` from its cursor to the end (or ``max_batches`` batches); resumable. Returns the job."""
+    ensure_permission(actor, "rescan:run")
+    with RUN_LOCK if lock else nullcontext():
+        return _run(db, screener, job_id, actor=actor, batch_size=batch_size, network_facts=network_facts,
+                    progress=progress, max_batches=max_batches)
+
+
+def _run(
+    db: Database, screener: Screener, job_id: str, *, actor: Actor, batch_size: int,
+    network_facts: NetworkFactsForPost | None, progress: ProgressFn | None, max_batches: int | None,
+) -> RescanJob:
+    from adwarden.screening.service import record_assessment
+
+    with db.transaction() as conn:
+        job = get_job(conn, job_id)
+        if job.status == "done":
+            return job
+        conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
+            status="running", updated_at=datetime.now(UTC)))
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        with db.read() as conn:
+            cursor = conn.execute(select(rescan_jobs.c.cursor).where(rescan_jobs.c.id == job_id)).scalar_one()
+            rows = conn.execute(select(rescan_items.c.seq, rescan_items.c.post_id).where(
+                rescan_items.c.job_id == job_id, rescan_items.c.seq > cursor).order_by(rescan_items.c.seq)
+                .limit(batch_size)).all()
+            if not rows:
+                break
+            work: list[tuple[str, int, Screening]] = []
+            for row in rows:
+                try:
+                    post = get_post(conn, row.post_id)
+                except NotFound:
+                    continue
+                latest = post.latest
+                if network_facts is not None:
+                    facts = network_facts(conn, post.id)
+                    screening = screener.screen(latest.content, network=facts or None)
+                else:
+                    # Same as ingest: screen, then ask the network linker (when installed) for the facts of the
+                    # post's network and screen again with them.
+                    screening = screener.screen(latest.content)
+                    provider = _ingest_facts_provider()
+                    if provider is not None:
+                        facts = provider(conn, latest.content, screening)
+                        if facts:
+                            screening = screener.screen(latest.content, network=facts)
+                work.append((post.id, latest.version, screening))
+        changed = 0
+        with db.transaction() as conn:
+            for post_id, version, screening in work:
+                if _same(latest_assessment(conn, post_id), screening):
+                    continue
+                record_assessment(conn, post_id=post_id, version=version, screening=screening, trigger="rescan",
+                                  actor=actor.name)
+                changed += 1
+            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
+                cursor=rows[-1].seq, done=rescan_jobs.c.done + len(rows), changed=rescan_jobs.c.changed + changed,
+                updated_at=datetime.now(UTC)))
+        batches += 1
+        if progress is not None:
+            with db.read() as conn:
+                progress(get_job(conn, job_id))
+    with db.transaction() as conn:
+        job = get_job(conn, job_id)
+        remaining = conn.execute(select(func.count()).select_from(rescan_items).where(
+            rescan_items.c.job_id == job_id,
+            rescan_items.c.seq > select(rescan_jobs.c.cursor).where(rescan_jobs.c.id == job_id).scalar_subquery(),
+        )).scalar_one()
+        if remaining == 0 and job.status != "done":
+            now = datetime.now(UTC)
+            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
+                status="done", finished_at=now, updated_at=now))
+            append_event(conn, name="rescan-finished", actor=actor.name, subject_type="rescan", subject_id=job_id,
+                         payload={"trigger": job.trigger, "posts": job.done, "changed": job.changed})
+        return get_job(conn, job_id)
+
+
+def run_pending(db: Database, screener: Screener, *, actor: Actor, network_facts: NetworkFactsForPost | None = None,
+                progress: ProgressFn | None = None, lock: bool = True) -> list[RescanJob]:
+    """Run every pending or interrupted job, oldest first (``adwarden rescan``)."""
+    with db.read() as conn:
+        jobs = list_jobs(conn, unfinished_only=True)
+    return [run_rescan(db, screener, j.id, actor=actor, network_facts=network_facts, progress=progress, lock=lock)
+            for j in jobs]

@@ -1,0 +1,173 @@
+"""Networks in storage: link records from stored posts, write a build, read networks back as JSON-ready dicts.
+
+Records are rebuilt from what ingest stored (the latest version's text, its identifiers and media hashes), in
+ingestion order, so a rebuild from storage links exactly like the incremental linker fed at ingest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from adwarden.detect.network.names import find_ages, find_names
+from adwarden.detect.network.records import LinkRecord
+from adwarden.storage.sql.tables import assessments, identifiers, media, post_versions, posts
+from adwarden.storage.sql.tables_networks import network_builds, network_posts, networks
+
+__all__ = [
+    "get_network",
+    "last_build",
+    "list_networks",
+    "load_records",
+    "network_id_of_post",
+    "replace_networks",
+    "storage_marker",
+]
+
+#: Stored identifier kinds -> linker kinds (media hashes are stored as ``sha256``/``pdq``).
+_KIND_MAP = {"sha256": "image_sha256"}
+_SKIP_KINDS = frozenset({"md5"})
+
+
+def storage_marker(conn: Connection) -> dict[str, int]:
+    """What a build was made from: post count and the newest version row. A different marker means stale."""
+    n = conn.execute(select(func.count()).select_from(posts)).scalar_one()
+    last = conn.execute(select(func.max(post_versions.c.id))).scalar_one()
+    return {"posts": int(n), "last_version_row": int(last or 0)}
+
+
+def load_records(conn: Connection) -> list[LinkRecord]:
+    """One :class:`LinkRecord` per stored post (its latest version), in ingestion order."""
+    first_row = (
+        select(post_versions.c.post_id, func.min(post_versions.c.id).label("first_id"))
+        .group_by(post_versions.c.post_id)
+        .subquery()
+    )
+    q = (
+        select(
+            posts.c.id, posts.c.site, posts.c.external_id, post_versions.c.title, post_versions.c.body,
+            post_versions.c.category, post_versions.c.location, post_versions.c.posted_at, posts.c.latest_version,
+        )
+        .join(post_versions, (post_versions.c.post_id == posts.c.id)
+              & (post_versions.c.version == posts.c.latest_version))
+        .join(first_row, first_row.c.post_id == posts.c.id)
+        .order_by(first_row.c.first_id)
+    )
+    rows = conn.execute(q).all()
+    ids: dict[str, list[tuple[str, str]]] = {}
+    latest = {r.id: r.latest_version for r in rows}
+    iq = select(identifiers.c.post_id, identifiers.c.version, identifiers.c.kind, identifiers.c.value,
+                identifiers.c.platform).order_by(identifiers.c.id)
+    for r in conn.execute(iq):
+        if latest.get(r.post_id) != r.version or r.kind in _SKIP_KINDS or r.kind == "pdq":
+            continue
+        kind = _KIND_MAP.get(r.kind, r.kind)
+        value = f"{r.platform}:{r.value}" if kind == "handle" and r.platform else r.value
+        ids.setdefault(r.post_id, []).append((kind, value))
+    pdqs: dict[str, list[str]] = {}
+    mq = select(media.c.post_id, media.c.version, media.c.pdq).where(media.c.pdq.is_not(None)).order_by(
+        media.c.post_id, media.c.position)
+    for r in conn.execute(mq):
+        if latest.get(r.post_id) == r.version and r.pdq:
+            pdqs.setdefault(r.post_id, []).append(str(r.pdq).lower())
+    out: list[LinkRecord] = []
+    for r in rows:
+        text = "\n".join(p for p in (r.title, r.body) if p)
+        posted = r.posted_at
+        if posted is not None and posted.tzinfo is None:
+            posted = posted.replace(tzinfo=UTC)
+        out.append(LinkRecord(
+            post_id=r.id, external_id=r.external_id, site=r.site, text=text,
+            identifiers=tuple(dict.fromkeys(ids.get(r.id, ()))),
+            image_hashes=tuple(dict.fromkeys(h for h in pdqs.get(r.id, ()) if len(h) == 64)),
+            posted_at=posted, location=r.location, names=find_names(text), ages=find_ages(text),
+            category=r.category,
+        ))
+    return out
+
+
+def latest_risks(conn: Connection, post_ids: Iterable[str]) -> dict[str, float]:
+    """Each post's latest assessed risk."""
+    wanted = list(post_ids)
+    out: dict[str, float] = {}
+    for lo in range(0, len(wanted), 500):
+        chunk = wanted[lo : lo + 500]
+        q = (select(assessments.c.post_id, assessments.c.risk, assessments.c.created_at)
+             .where(assessments.c.post_id.in_(chunk)).order_by(assessments.c.created_at, assessments.c.id))
+        for r in conn.execute(q):
+            out[r.post_id] = float(r.risk)
+    return out
+
+
+def replace_networks(conn: Connection, rows: Sequence[Mapping[str, Any]], *, posts_total: int, seconds: float,
+                     options: Mapping[str, Any]) -> None:
+    """Replace every stored network with ``rows`` (dicts with ``id``, ``post_ids`` and the JSON fields)."""
+    now = datetime.now(UTC)
+    conn.execute(delete(network_posts))
+    conn.execute(delete(networks))
+    net_rows = [{
+        "id": r["id"], "size": r["size"], "links": r["links"], "ignored": r["ignored"], "cities": r["cities"],
+        "facts": r["facts"], "templates": r["templates"], "first_seen": r["first_seen"],
+        "last_seen": r["last_seen"], "risk": r["risk"], "built_at": now,
+    } for r in rows]
+    member_rows = [{"post_id": p, "network_id": r["id"], "position": i}
+                   for r in rows for i, p in enumerate(r["post_ids"])]
+    for lo in range(0, len(net_rows), 1000):
+        conn.execute(insert(networks), net_rows[lo : lo + 1000])
+    for lo in range(0, len(member_rows), 5000):
+        conn.execute(insert(network_posts), member_rows[lo : lo + 5000])
+    conn.execute(insert(network_builds).values(built_at=now, posts=posts_total, networks=len(rows),
+                                               seconds=seconds, options=dict(options)))
+
+
+def last_build(conn: Connection) -> dict[str, Any] | None:
+    r = conn.execute(select(network_builds).order_by(network_builds.c.id.desc()).limit(1)).first()
+    if r is None:
+        return None
+    return {"built_at": r.built_at, "posts": r.posts, "networks": r.networks, "seconds": r.seconds,
+            "options": r.options}
+
+
+def _members(conn: Connection, network_ids: Sequence[str]) -> dict[str, list[tuple[str, str, str]]]:
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for lo in range(0, len(network_ids), 500):
+        chunk = list(network_ids[lo : lo + 500])
+        q = (select(network_posts.c.network_id, posts.c.id, posts.c.external_id, posts.c.site)
+             .join(posts, posts.c.id == network_posts.c.post_id)
+             .where(network_posts.c.network_id.in_(chunk)).order_by(network_posts.c.network_id,
+                                                                    network_posts.c.position))
+        for r in conn.execute(q):
+            out.setdefault(r.network_id, []).append((r.id, r.external_id, r.site))
+    return out
+
+
+def _as_dict(r: Any, members: list[tuple[str, str, str]]) -> dict[str, Any]:
+    return {
+        "id": r.id, "size": r.size, "posts": [m[1] for m in members], "post_ids": [m[0] for m in members],
+        "sites": sorted({m[2] for m in members}), "links": r.links, "ignored": r.ignored, "cities": r.cities,
+        "first_seen": r.first_seen, "last_seen": r.last_seen, "risk": r.risk, "facts": r.facts,
+        "templates": r.templates,
+    }
+
+
+def list_networks(conn: Connection, *, limit: int = 100, offset: int = 0, min_size: int = 2) -> list[dict[str, Any]]:
+    """Stored networks, riskiest and largest first."""
+    q = (select(networks).where(networks.c.size >= min_size)
+         .order_by(networks.c.risk.desc(), networks.c.size.desc(), networks.c.id).limit(limit).offset(offset))
+    rows = conn.execute(q).all()
+    members = _members(conn, [r.id for r in rows])
+    return [_as_dict(r, members.get(r.id, [])) for r in rows]
+
+
+def get_network(conn: Connection, network_id: str) -> dict[str, Any] | None:
+    r = conn.execute(select(networks).where(networks.c.id == network_id)).first()
+    if r is None:
+        return None
+    return _as_dict(r, _members(conn, [r.id]).get(r.id, []))
+
+
+def network_id_of_post(conn: Connection, post_id: str) -> str | None:
+    return conn.execute(select(network_posts.c.network_id).where(network_posts.c.post_id == post_id)).scalar()

@@ -1,0 +1,93 @@
+"""Tables of banks, activated policies and resumable rescans.
+
+``bank_entries.value`` holds the stored form (keyed hash, digest or normalized text); ``value_key`` is the
+value itself for hashes and its SHA-256 for text, so the unique index stays short on every backend. Policies
+are stored whole when activated (text and digest), so the policy behind any verdict can be shown later.
+A rescan job lists its target posts in ``rescan_items`` and keeps a cursor, so an interrupted rescan resumes
+where it stopped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from adwarden.storage.sql.tables import metadata
+from adwarden.storage.sql.types import UTCDateTime
+
+banks = Table(
+    "banks",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("labels", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+bank_entries = Table(
+    "bank_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("bank", String(100), ForeignKey("banks.name", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("value_key", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UTCDateTime(), nullable=False),
+    Column("source", String(500), nullable=False),
+    UniqueConstraint("bank", "kind", "value_key", name="uq_bank_entries_bank_kind_value_key"),
+    Index("ix_bank_entries_kind_value_key", "kind", "value_key"),
+)
+
+policy_activations = Table(
+    "policy_activations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version", String(200), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("source", String(2000), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("activated_by", String(200), nullable=False),
+    Column("activated_at", UTCDateTime(), nullable=False),
+)
+
+rescan_jobs = Table(
+    "rescan_jobs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("trigger", String(64), nullable=False),  # bank-import | policy-activated | manual
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | running | done | failed
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("cursor", Integer, nullable=False),  # last rescan_items.seq processed
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime()),
+    Column("error", Text),
+    Index("ix_rescan_jobs_status", "status"),
+)
+
+rescan_items = Table(
+    "rescan_items",
+    metadata,
+    Column("job_id", String(40), ForeignKey("rescan_jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("post_id", String(40), nullable=False),
+)

@@ -1,0 +1,50 @@
+"""Networks of linked posts, as last built (``adwarden networks build``) or refreshed after ingest.
+
+A network row holds its explanation (links, ignored hub identifiers, templates) and its facts as JSON, so the
+console, the API and an evidence package show exactly what the linker saw when it was built. Membership is
+one row per post, so "the network of this post" is one indexed look-up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table
+
+from adwarden.storage.sql.tables import metadata
+from adwarden.storage.sql.types import UTCDateTime
+
+networks = Table(
+    "networks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("links", JSON, nullable=False),
+    Column("ignored", JSON, nullable=False),
+    Column("cities", JSON, nullable=False),
+    Column("facts", JSON, nullable=False),
+    Column("templates", JSON, nullable=False),
+    Column("first_seen", String(40)),
+    Column("last_seen", String(40)),
+    Column("risk", Float, nullable=False),
+    Column("built_at", UTCDateTime(), nullable=False),
+    Index("ix_networks_size", "size"),
+)
+
+network_posts = Table(
+    "network_posts",
+    metadata,
+    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("network_id", String(40), ForeignKey("networks.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Index("ix_network_posts_network_id", "network_id", "position"),
+)
+
+network_builds = Table(
+    "network_builds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("built_at", UTCDateTime(), nullable=False),
+    Column("posts", Integer, nullable=False),
+    Column("networks", Integer, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("options", JSON, nullable=False),
+)
