@@ -8,7 +8,10 @@ echo "== ruff"; "$V/ruff" check src tests bench
 echo "== mypy"; "$V/mypy"
 [ -x scripts/ensure-java.sh ] && bash scripts/ensure-java.sh >&2 || true
 pg_dir=""
-cleanup() { [ -n "$pg_dir" ] && bash scripts/postgres.sh stop "$pg_dir"; }
+# An if, not `[ ... ] && ...`: the trap's status becomes the script's, so a false test would fail a good run.
+cleanup() {
+  if [ -n "$pg_dir" ]; then bash scripts/postgres.sh stop "$pg_dir"; fi
+}
 trap cleanup EXIT
 if [ -z "${ADWARDEN_TEST_POSTGRES_URL:-}" ]; then
   out=$(bash scripts/postgres.sh start)

@@ -200,10 +200,15 @@ def _linker_for(conn: Connection) -> tuple[IncrementalLinker, threading.Lock]:
 
 
 def _on_post_stored(conn: Connection, post_id: str, version: int, post: PostInput, screening: Any) -> None:
+    _on_batch_stored(conn, [(post_id, version, post, screening)])
+
+
+def _on_batch_stored(conn: Connection, batch: Sequence[tuple[str, int, PostInput, Any]]) -> None:
+    """Join a stored batch to the in-process linker at once (text signatures are computed for the batch)."""
     linker, lock = _linker_for(conn)
-    record = record_from_input(post, post_id=post_id, extraction=screening.extraction)
+    records = [record_from_input(post, post_id=pid, extraction=scr.extraction) for pid, _, post, scr in batch]
     with lock:
-        linker.add_many([record])
+        linker.add_many(records)
 
 
 def _facts(conn: Connection, post: PostInput, screening: Any) -> Mapping[str, Any]:
@@ -214,10 +219,13 @@ def _facts(conn: Connection, post: PostInput, screening: Any) -> Mapping[str, An
 
 def install() -> None:
     """Join posts to networks at ingest and give screening their network facts."""
-    from adwarden.screening.service import register_network_facts_provider, register_post_stored_hook
+    from adwarden.screening import service
 
-    register_post_stored_hook(_on_post_stored)
-    register_network_facts_provider(_facts)
+    if hasattr(service, "register_batch_stored_hook"):
+        service.register_batch_stored_hook(_on_batch_stored)
+    else:  # pragma: no cover - older ingest service: one post at a time
+        service.register_post_stored_hook(_on_post_stored)
+    service.register_network_facts_provider(_facts)
 
 
 def add_network_detector(runtime: Any) -> None:

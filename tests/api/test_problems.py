@@ -139,11 +139,13 @@ def test_unknown_route_is_a_problem_404(client: Any) -> None:
 
 
 def test_malformed_json_names_the_body_not_a_position(client: Any) -> None:
-    r = client.post("/v1/posts", content=b'{"external_id": "x", "body": ', headers={"content-type": "application/json"})
+    payload = b'{"external_id": "x", "body": '
+    r = client.post("/v1/posts", content=payload, headers={"content-type": "application/json"})
     body = _problem(r, 422)
     (err,) = body["errors"]
     assert err["field"] == "(body)"
-    assert "position 30" in err["message"] and "JSON" in err["message"]
+    assert f"position {len(payload)}" in err["message"] and "JSON" in err["message"]
+    assert body["detail"].startswith("(body): malformed JSON")
 
 
 @pytest.mark.parametrize("payload", [

@@ -45,6 +45,8 @@ def phones(text: str, **kw: str) -> list[str]:
         ("2ONE6-FIVE5five-0ONE4SEVEN", ["+12165550147"]),
         ("two oh six fifty five five oh one forty seven", ["+12065550147"]),
         ("2twentysix-5fivefive-0onefourseven", ["+12265550147"]),
+        ("{2one6}..{5five5}..{0one4seven}", ["+12165550147"]),
+        ("2o6 five5five o1 4 seven", ["+12065550147"]),
         # several numbers in one text
         ("call 206-555-0147 or text (425) 555-0199", ["+12065550147", "+14255550199"]),
     ],

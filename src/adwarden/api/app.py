@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import import_module
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adwarden import __version__
 from adwarden.api.problems import install_problem_handlers, problem
@@ -26,6 +28,64 @@ OPTIONAL_ROUTE_MODULES = [
     "adwarden.api.routes.legal",
     "adwarden.api.routes.banks",
 ]
+
+
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised from ``receive()`` once the body passes the limit. An HTTPException, so FastAPI's body reader
+    re-raises it (instead of turning it into a 400) and the problem handler answers 413."""
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``limit`` bytes with a 413 problem, whatever the framing.
+
+    A declared Content-Length over the limit is refused before the app runs. Otherwise the bytes actually
+    received are counted, so a chunked body (no Content-Length) cannot make the server buffer an unbounded
+    request: the first ``receive()`` that passes the limit raises instead of handing the app more data.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    def _refusal(self, scope: Scope) -> ASGIApp:
+        return problem(413, "Request too large", f"request body is over {self.limit} bytes",
+                       instance=scope.get("path"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await self._refusal(scope)(scope, receive, send)
+                return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            if received > self.limit:
+                raise _BodyTooLarge(413, f"request body is over {self.limit} bytes")
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge(413, f"request body is over {self.limit} bytes")
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            # Normally the app's problem handler has answered already; this covers apps that let it escape.
+            if started:
+                raise
+            await self._refusal(scope)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
@@ -49,14 +109,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     install_problem_handlers(app)
     limit = runtime.settings.max_body_bytes * 2 + 64 * 1024  # JSON escaping can double the body's size
-
-    @app.middleware("http")
-    async def _size_limit(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            return problem(413, "Request too large", f"request body is over {limit} bytes",
-                           instance=request.url.path)
-        return await call_next(request)
+    app.add_middleware(BodySizeLimit, limit=limit)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

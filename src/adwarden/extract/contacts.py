@@ -44,8 +44,6 @@ _AFTER_AT = re.compile(
 )
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._+-")
 _SPELLED_DOT = re.compile(_DOT)
-_MAIL_HOST_HINTS = ("gmail", "yahoo", "hotmail", "outlook", "icloud", "aol.", "msn.", "live.", "mail.", "me.com",
-                    "proton", "gmx", "yandex", "zoho", "comcast")
 _WELL_KNOWN_MAIL = frozenset(
     "gmail yahoo hotmail outlook aol icloud live msn protonmail proton gmx mail yandex zoho comcast me".split()
 )
@@ -64,11 +62,6 @@ def _email_facts(folded: Folded) -> Iterator[tuple[str, int, int]]:
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield f"{m.group(1)}@{m.group(2)}".rstrip("."), m.start(), m.end()
-    # A spelled-out address needs "@", a bracketed "(at)", a spelled "dot" or a known mail host
-    # (see the check below); most ads have none of these and skip the scan.
-    if not ("@" in text or "dot" in text or "(at" in text or "[at" in text or "{at" in text or "<at" in text
-            or any(host in text for host in _MAIL_HOST_HINTS)):
-        return
     for m in _AT_HIT.finditer(text):
         after = _AFTER_AT.match(text, m.end())
         if after is None:
@@ -334,7 +327,8 @@ _PAY_WORDS = ("venmo", "paypal", "zelle", "chime", "apple", "cash")
 def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     text = ctx.folded.text
     taken: set[int] = set()
-    if not any(w in text for w in _PAY_WORDS):
+    named = any(w in text for w in _PAY_WORDS)
+    if not named:
         pass  # no payment service named: only cash tags and gift cards below
     elif "/" in text:
         for m in _PAY_URL.finditer(text):
@@ -343,7 +337,7 @@ def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, di
             value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
             taken.add(m.start(2))
             yield platform, value, m.start(), m.start(2) + len(m.group(2)), {}
-    for m in (_PAY_HANDLE.finditer(text) if any(w in text for w in _PAY_WORDS) else ()):
+    for m in _PAY_HANDLE.finditer(text) if named else ():
         platform = _PAY_PLATFORM.get(re.sub(r"\s", "", m.group(1)), "unknown")
         tag = m.group(2).rstrip("._-")
         if tag in _NOT_HANDLE or m.start(2) in taken or (tag.isdigit() and len(tag) < 7):

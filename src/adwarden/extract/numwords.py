@@ -20,22 +20,25 @@ from adwarden.extract.retrie import trie_pattern
 __all__ = ["Group", "Sequence", "digit_runs", "digit_sequences"]
 
 _UNITS: dict[str, int] = {}
+_CANONICAL: set[str] = set()  # the correctly spelled words; only these get leetspeak variants
 for _digit, _words in enumerate(
     [
-        "zero zer0 zro zeero zeroh",
-        "one 0ne uno",
-        "two tw0 twoo",
-        "three thre thr33 thr3e threee",
-        "four fuor foor fourr f0ur foure",
-        "five fiv fyve f1ve fivee",
-        "six sixx siks s1x sicks",
+        "zero zro zeroh",
+        "one uno",
+        "two",
+        "three thre",
+        "four fuor foor",
+        "five fiv fyve",
+        "six siks sicks",
         "seven sevn sven sevin sevan sevon svn seve 7even",
-        "eight eigth eigt eght eiqht eiight 8ight ate8",
-        "nine nien nyne n1ne niner nin9",
+        "eight eigth eigt eght eiqht 8ight",
+        "nine nien nyne niner",
     ]
 ):
-    for _w in _words.split():
+    for _i, _w in enumerate(_words.split()):
         _UNITS[_w] = _digit
+        if _i == 0:
+            _CANONICAL.add(_w)
 _TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -64,7 +67,7 @@ def _leet_variants(word: str) -> set[str]:
 
 _VALUE: dict[str, tuple[str, int, bool]] = {}  # word -> (digits, fillable trailing zeros, multiplier)
 for _w, _u in _UNITS.items():
-    for _v in _leet_variants(_w):
+    for _v in _leet_variants(_w) if _w in _CANONICAL else (_w,):
         _VALUE.setdefault(_v, (str(_u), 0, False))
 for _w, _t in _TEENS.items():
     for _v in _leet_variants(_w):
@@ -149,7 +152,11 @@ def _combine(acc: str, fill: int, digits: str, dfill: int, mult: bool, words: bo
 
 
 def _segment(run: str) -> list[str]:
-    """Split concatenated number words, trying every split ("fourfoureight" -> four four eight)."""
+    """Split concatenated number words, trying every split ("fourfoureight" -> four four eight).
+
+    A digit may stand on its own between words: the word pattern can run into a digit that
+    looks like a leet letter ("three3" -> three, 3).
+    """
     n = len(run)
     best: list[list[str] | None] = [None] * (n + 1)
     best[n] = []
@@ -159,6 +166,8 @@ def _segment(run: str) -> list[str]:
             if tail is not None and run[i:j] in _VALUE:
                 best[i] = [run[i:j], *tail]
                 break
+        if best[i] is None and run[i].isdigit() and best[i + 1] is not None:
+            best[i] = [run[i], *(best[i + 1] or [])]
     return best[0] or []
 
 
@@ -173,6 +182,9 @@ def _word_value(run: str) -> tuple[str, int, bool]:
         return digits, fill, True
     acc, fill = "", 0
     for w in words:
+        if w.isdigit():
+            acc, fill = acc + w, 0
+            continue
         digits, dfill, mult = _VALUE[w]
         acc, fill = _combine(acc, fill, digits, dfill, mult, True)
     return acc, fill, False

@@ -58,6 +58,18 @@ _ID_BEFORE = re.compile(
 )
 
 
+_ID_HINTS = ("id", "post", "ref", "order", "invoice", "case", "item", "sku", "track", "listing", "conf",
+             "ticket", "acc", "acct", "ad", "report", "serial", "isbn", "zip", "code")
+
+
+def _id_before(text: str, start: int) -> bool:
+    """Is the number at ``start`` labelled as an ID ("post id:", "ref #", "order no")?"""
+    window = text[max(0, start - 24) : start]
+    if not any(h in window for h in _ID_HINTS):
+        return False  # cheap test first: most numbers have no ID word before them
+    return _ID_BEFORE.search(window) is not None
+
+
 @lru_cache(maxsize=65536)
 def _validate(digits: str, region: str, international: bool) -> str | None:
     """E.164 of ``digits`` read in ``region`` (or as ``+digits``), or ``None`` if not a valid number."""
@@ -135,7 +147,7 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
         found_all = _candidate("".join(g.digits for g in groups), lengths_all, region, seq.plus, True)
         if found_all is not None:
             start = groups[0].start
-            if not _ID_BEFORE.search(text, max(0, start - 24), start):
+            if not _id_before(text, start):
                 if seq.plus:
                     start = text.rindex("+", max(0, start - 4), start)
                 elif start > 0 and text[start - 1] == "(" and ")" in text[start : groups[-1].end]:
@@ -181,7 +193,7 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
         if any(taken[i : j + 1]):
             continue
         start = groups[i].start
-        if _ID_BEFORE.search(text, max(0, start - 24), start):
+        if _id_before(text, start):
             continue
         for k in range(i, j + 1):
             taken[k] = True

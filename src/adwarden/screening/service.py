@@ -53,6 +53,17 @@ def register_post_stored_hook(hook: PostStoredHook) -> None:
         _post_stored_hooks.append(hook)
 
 
+#: Called once per batch inside the transaction, after the batch's versions are stored and before they are
+#: assessed, with ``[(post_id, version, post, screening)]`` (the network linker joins the whole batch at once).
+BatchStoredHook = Callable[[Connection, list[tuple[str, int, PostInput, Screening]]], None]
+_batch_stored_hooks: list[BatchStoredHook] = []
+
+
+def register_batch_stored_hook(hook: BatchStoredHook) -> None:
+    if hook not in _batch_stored_hooks:
+        _batch_stored_hooks.append(hook)
+
+
 #: Default ``network_facts`` for every ingest (the network linker registers one); an explicit argument wins.
 NetworkFactsProvider = Callable[[Connection, PostInput, Screening], Mapping[str, Any]]
 _network_facts_providers: list[NetworkFactsProvider] = []
@@ -302,6 +313,10 @@ def _ingest_once(
 
         assessment_rows: list[dict[str, Any]] = []
         first_seen: set[str] = set()
+        if _batch_stored_hooks:
+            batch = [(pid, version, post, scr) for pid, version, post, scr, status in stored if status != "reverted"]
+            for batch_hook in _batch_stored_hooks:
+                batch_hook(conn, batch)
         for pid, version, post, scr, status in stored:
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]

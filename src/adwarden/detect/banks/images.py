@@ -97,7 +97,6 @@ def _decode(data: bytes, max_pixels: int) -> np.ndarray:
                     raise _Refused("image has no pixels")
                 if w * h > max_pixels:
                     raise _Refused(f"image too large to decode ({w}x{h} pixels; possible decompression bomb)")
-                im.draft("RGB", (1024, 1024))  # JPEG: decode at reduced size, PDQ downsamples anyway
                 rgb = im.convert("RGB")
                 return np.asarray(rgb)
         except _Refused:

@@ -29,6 +29,7 @@ _PHRASE = 0
 _TRIGGER = 1
 _EXCLUDE = 2
 _TOKENS = frozenset(TOKEN_CHAR.values())
+SCALAR_MAX_CHARS = 20_000  # longer single texts take the vectorised path
 CHUNK_CHARS = 250_000  # characters of text per vectorised pass (see LexiconMatcher.find_many)
 _MAX_PAIR_LETTERS = 16  # two doubled letters are enumerated for phrases up to this many letters
 
@@ -112,6 +113,13 @@ class LexiconMatcher:
         self._key_count = np.asarray(key_count, dtype=np.int64)
         self._ent_kind = np.asarray(ent_kind, dtype=np.int64)
         self._ent_idx = np.asarray(ent_idx, dtype=np.int64)
+        # The same per-key facts as tuples, for the scalar path (one short text: numpy's per-call overhead
+        # would dominate there).
+        self._keys = tuple(
+            (key_len[k], key_padded[k], tuple(zip(ent_kind[key_first[k] : key_first[k] + key_count[k]],
+                                                  ent_idx[key_first[k] : key_first[k] + key_count[k]], strict=True)))
+            for k in range(len(key_len))
+        )
         self._patterns = {
             idx: tuple(re.compile(p) for p in ind.patterns) for idx, ind in enumerate(self._indicators) if ind.patterns
         }
@@ -158,7 +166,46 @@ class LexiconMatcher:
     def find(self, text: str) -> list[Hit]:
         """Every indicator hit in ``text``, ordered by position; a hit inside a longer hit of the same
         indicator is dropped (``young`` inside ``so young``)."""
-        return self.find_many([text])[0]
+        if len(text) > SCALAR_MAX_CHARS:
+            return self.find_many([text])[0]
+        norm = normalize_batch([text])
+        raw: set[tuple[int, int, int]] = set()
+        triggered: set[int] = set()
+        excluded: list[tuple[int, int, int]] = []
+        keys = self._keys
+        for end, kid in self._automaton.iter(norm.text):
+            length, padded, values = keys[kid]
+            start = end - length + 1
+            a, b = (start + 1, end) if padded else (start, end + 1)
+            for kind, idx in values:
+                if kind == _PHRASE:
+                    raw.add((idx, a, b))
+                elif kind == _TRIGGER:
+                    triggered.add(idx)
+                else:
+                    excluded.append((idx, a, b))
+        for idx in triggered:
+            for pat in self._patterns.get(idx, ()):
+                for m in pat.finditer(norm.text):
+                    if m.end() > m.start():
+                        raw.add((idx, m.start(), m.end()))
+        if not raw:
+            return []
+        if excluded:
+            raw = {h for h in raw if not any(x[0] == h[0] and x[1] <= h[1] and h[2] <= x[2] for x in excluded)}
+        out: list[Hit] = []
+        reach: dict[int, int] = {}
+        positions = norm.positions()
+        n_pos = len(positions)
+        for idx, a, b in sorted(raw, key=lambda h: (h[1], -h[2])):
+            if reach.get(idx, -1) >= b:
+                continue
+            reach[idx] = b
+            s0 = int(positions[a - 1])
+            s1 = int(positions[b - 1]) if b - 1 < n_pos else len(text)
+            s1 = min(s1, len(text))
+            out.append(Hit(self._indicators[idx], s0, s1, text[s0:s1]))
+        return out
 
     def find_many(self, texts: list[str]) -> list[list[Hit]]:
         """:meth:`find` for many texts in vectorised passes (much faster per text for batches).

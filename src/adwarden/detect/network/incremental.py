@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from adwarden.detect.network.hubs import IgnoredPost
-from adwarden.detect.network.images import MAX_BUCKET, chunks, pdq_words
+from adwarden.detect.network.images import MAX_BUCKET
 from adwarden.detect.network.linker import LinkConfig, _Graph, assemble
 from adwarden.detect.network.minhash import band_keys, text_signatures
 from adwarden.detect.network.model import LinkResult, Network, network_id
@@ -109,10 +109,14 @@ class IncrementalLinker:
         self._buckets: dict[tuple[int, int], int] = {}
         self._sigs: list[npt.NDArray[np.uint32] | None] = []
         self._img_buckets: dict[tuple[int, int], list[int]] = {}
-        self._img_words: dict[int, npt.NDArray[np.uint64]] = {}
+        self._img_values: dict[int, int] = {}
         self._img_edges: list[tuple[int, int, int]] = []
         self._dirty = False
         self.rebuilds = 0
+        rules = self.config.hubs
+        self._floor = min(rules.context_min_posts, min(list(rules.max_posts.values()) + [rules.default_max_posts]) + 1)
+        self._img_adj: dict[int, list[int]] = {}
+        self._facts_cache: dict[int, tuple[int, dict[str, Any]]] = {}
 
     # -- adding -------------------------------------------------------------------------------------------------
     def add(self, record: LinkRecord) -> Network | None:
@@ -210,6 +214,11 @@ class IncrementalLinker:
         )
 
     def _update_hub(self, k: int) -> None:
+        n_posts = len(self._postings[k])
+        if k not in self._hub and n_posts < self._floor and (
+            len(self.records) < self.config.hubs.share_min_corpus or n_posts <= self.config.hubs.max_share * len(self.records)
+        ):
+            return  # too few posts for any hub rule: skip the full check (the common case)
         reason = self._status(k)
         was = k in self._hub
         if reason is None:
@@ -239,24 +248,30 @@ class IncrementalLinker:
             self._update_hub(k)
 
     def _link_image(self, k: int, pdq: str) -> None:
-        words = pdq_words([pdq])
-        ch = chunks(words, self._bits)[0]
+        """Compare a new PDQ hash with those sharing a chunk (plain integers: one hash at a time is faster
+        without NumPy); chunk ``c`` is the same bit range as in :func:`~adwarden.detect.network.images.chunks`."""
+        value = int(pdq, 16)
+        bits = self._bits
+        mask = (1 << bits) - 1
+        per_word = 64 // bits
         seen: set[int] = set()
-        for c, value in enumerate(ch.tolist()):
-            bucket = self._img_buckets.setdefault((c, value), [])
-            if len(bucket) < MAX_BUCKET:
-                seen.update(bucket)
-            bucket.append(k)
-        self._img_words[k] = words[0]
-        if not seen:
-            return
-        others = sorted(seen)
-        mat = np.stack([self._img_words[o] for o in others])
-        dist = np.bitwise_count(mat ^ words[0]).sum(axis=1)
+        c = 0
+        for w in range(4):
+            word = value >> (64 * (3 - w))
+            for j in range(per_word):
+                bucket = self._img_buckets.setdefault((c, (word >> (j * bits)) & mask), [])
+                if len(bucket) < MAX_BUCKET:
+                    seen.update(bucket)
+                bucket.append(k)
+                c += 1
+        self._img_values[k] = value
         limit = self.config.pdq_max_distance
-        for o, d in zip(others, dist.tolist(), strict=True):
+        for o in sorted(seen):
+            d = (self._img_values[o] ^ value).bit_count()
             if 0 < d <= limit:
-                self._img_edges.append((min(o, k), max(o, k), int(d)))
+                self._img_edges.append((min(o, k), max(o, k), d))
+                self._img_adj.setdefault(o, []).append(k)
+                self._img_adj.setdefault(k, []).append(o)
                 if o not in self._hub and k not in self._hub:
                     self._uf.union(self._key_node[o], self._key_node[k])
 
@@ -293,6 +308,7 @@ class IncrementalLinker:
         for a, b in self._text_edges:
             uf.union(self._post_node[a], self._post_node[b])
         self._dirty = False
+        self._facts_cache.clear()
         self.rebuilds += 1
 
     # -- reading ------------------------------------------------------------------------------------------------
@@ -320,9 +336,16 @@ class IncrementalLinker:
         net = self.network_of(post_id)
         if net is None:
             return {}
-        facts = network_facts([self.records[self._index[p]] for p in net.posts])
-        facts["network_id"] = net.id
+        # network-level facts change only when the network grows: cache them per (root, size)
         i = self._index[post_id]
+        root = self._uf.find(self._post_node[i])
+        cached = self._facts_cache.get(root)
+        if cached is not None and cached[0] == net.size and cached[1].get("network_id") == net.id:
+            facts = dict(cached[1])
+        else:
+            facts = network_facts([self.records[self._index[p]] for p in net.posts])
+            facts["network_id"] = net.id
+            self._facts_cache[root] = (net.size, dict(facts))
         facts["template_size"] = self._text_cluster_size(i)
         facts["image_reuse"] = self._image_reuse(i)
         return facts
@@ -348,11 +371,8 @@ class IncrementalLinker:
         keys += [self._keys.get(("image", h)) for h in r.image_hashes]
         mine = {k for k in keys if k is not None and k not in self._hub}
         near = set(mine)
-        for a, b, _ in self._img_edges:
-            if a in mine and b not in self._hub:
-                near.add(b)
-            elif b in mine and a not in self._hub:
-                near.add(a)
+        for k in mine:
+            near.update(o for o in self._img_adj.get(k, ()) if o not in self._hub)
         posts = {p for k in near for p in self._postings[k]}
         posts.discard(i)
         return len(posts)
