@@ -81,7 +81,7 @@ def eval_backpage(path: Path) -> dict[str, Any]:
         text = "\n".join(x for x in (r.get("title"), r.get("body")) if x)
         post = {"external_id": str(r.get("sid")), "site": r.get("source") or "backpage", "title": r.get("title"),
                 "body": r.get("body"), "location": r.get("location"), "posted_at": r.get("created"),
-                "url": None, "category": r.get("sitekey")}
+                "url": None}  # sitekey is the city sub-site, not an ad category: left out
         ex = extract_all(text)
         rec = record_from_post(post, extraction=ex)
         images = tuple(("image_sha256", "url:" + u) for u in r.get("image_urls") or [] if isinstance(u, str))

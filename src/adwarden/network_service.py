@@ -84,7 +84,9 @@ def network_rows(
             "posts": [by_id[p].external_id for p in net.posts],
             "post_ids": list(net.posts),
             "sites": sorted({by_id[p].site for p in net.posts}),
-            "links": [{"kind": link.kind, "value": link.value, "posts": [by_id[p].external_id for p in link.posts],
+            "links": [{"kind": link.kind,
+                       "value": by_id[link.value].external_id if link.kind == "text" else link.value,
+                       "posts": [by_id[p].external_id for p in link.posts],
                        **({"detail": dict(link.detail)} if link.detail else {})} for link in net.links],
             "ignored": [i.to_json() for i in net.ignored],
             "cities": facts["cities"],
@@ -152,7 +154,7 @@ def build_from_storage(
                          options=options)
         append_event(conn, name="networks-built", actor=actor.name, subject_type="networks", subject_id="all",
                      payload={"posts": len(records), "networks": len(rows), "options": options})
-    _forget_linker(db.url)
+    _forget_linker(db.engine.url.render_as_string(hide_password=False))
     return rows
 
 

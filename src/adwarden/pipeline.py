@@ -48,7 +48,11 @@ def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier
 
     for fact in extraction.identifiers():
         platform = fact.attrs.get("platform") if fact.attrs else None
-        add(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
+        if fact.attrs and fact.attrs.get("source") == "url":
+            # Found in the post's URL, not its text: there is no span in the text to highlight.
+            add(Identifier(fact.kind, fact.value, None, None, platform=platform, source="url"))
+        else:
+            add(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
     if post.account is not None:
         a = post.account
         add(Identifier("account", f"{post.site}:{a.id}", source="account"))

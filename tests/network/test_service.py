@@ -150,3 +150,23 @@ def test_api_networks(keyed: TestClient, runtime: Runtime) -> None:
 def test_rebuild_with_spark_option_off_by_default_config() -> None:
     with pytest.raises(ValueError):
         LinkConfig(disabled=frozenset({"nope"}))
+
+
+def test_networks_storage_on_every_backend(backend_runtime: Runtime) -> None:
+    """Build, list, get and per-post look-up on SQLite and PostgreSQL (when ADWARDEN_TEST_POSTGRES_URL is set)."""
+    from adwarden.storage.sql.networks import get_network, network_id_of_post
+
+    posts, truth = corpus(120, seed=6)
+    ingest(backend_runtime, posts)
+    rows = network_service.build_from_storage(backend_runtime.db, actor=Actor.system("test"))
+    assert rows
+    with backend_runtime.db.read() as conn:
+        listed = list_networks(conn, limit=500)
+        first = get_network(conn, listed[0]["id"])
+        assert first is not None and first["posts"] == listed[0]["posts"]
+        assert network_id_of_post(conn, first["post_ids"][0]) == first["id"]
+    assert sum(r["size"] for r in listed) == sum(r["size"] for r in rows)
+    # a second build replaces, never duplicates
+    network_service.build_from_storage(backend_runtime.db, actor=Actor.system("test"))
+    with backend_runtime.db.read() as conn:
+        assert len(list_networks(conn, limit=500)) == len(listed)

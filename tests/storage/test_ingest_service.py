@@ -94,3 +94,13 @@ def test_every_state_change_is_audited_and_chained(backend_runtime: Runtime) -> 
     assert names.count("post-assessed") == 3
     assert names.count("case-opened") == 1
     assert report.ok and report.events == len(names)
+
+
+def test_identifier_found_in_the_url_has_no_text_span(runtime: Runtime) -> None:
+    rt = runtime
+    p = post("u-1", body="Garden chairs, two of them.", url="https://example.com/call-206-555-0147")
+    ingest_posts(rt.db, [p], rt.screener, actor=ACTOR)
+    with rt.db.read() as conn:
+        rows = conn.execute(select(identifiers.c.kind, identifiers.c.value, identifiers.c.source,
+                                   identifiers.c.start)).all()
+    assert [(r.kind, r.value, r.source, r.start) for r in rows] == [("phone", "+12065550147", "url", None)]

@@ -173,12 +173,13 @@ def link_with_spark(
         return kv, len(plist), reason
 
     key_stats = postings.groupByKey().map(stats).collect()
-    # key numbering in order of first appearance, as the in-process linker numbers them
-    first_post = dict(postings.map(lambda x: (x[0], x[1])).reduceByKey(min).collect())
-    order_in_post = {
-        kv: pos for i, r in enumerate(recs) for pos, (kv, _) in enumerate(_postings((r, i), cfg))
-    }
-    ordered = sorted(key_stats, key=lambda s: (first_post[s[0]], order_in_post[s[0]]))
+    # key numbering in order of first appearance, as the in-process linker numbers them (the driver holds the
+    # records anyway; a cluster-scale variant would number keys with zipWithIndex over a sorted RDD)
+    first_seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(recs):
+        for kv, _ in _postings((r, i), cfg):
+            first_seen.setdefault(kv, len(first_seen))
+    ordered = sorted(key_stats, key=lambda s: first_seen[s[0]])
     key_index = {s[0]: k for k, s in enumerate(ordered)}
     hubs = {key_index[s[0]]: s[2] for s in ordered if s[2] is not None}
     bkey = sc.broadcast(key_index)

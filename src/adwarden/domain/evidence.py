@@ -28,7 +28,8 @@ ACTION_SEVERITY: Mapping[Action, int] = {Action.ALLOW: 0, Action.HOLD: 1, Action
 class Identifier:
     """A linkable identifier found in or attached to a post (phone in E.164, lower-cased e-mail, handle...).
 
-    ``source`` says where it came from: ``text`` (extracted, with a span), ``account`` or ``media``.
+    ``source`` says where it came from: ``text`` (extracted, with a span), ``url`` (found in the post's URL, no
+    span), ``account`` or ``media``.
     """
 
     kind: str

@@ -28,6 +28,7 @@ Two levels:
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -184,6 +185,9 @@ def _char_class(chars: set[str], negate_ascii: bool = False) -> re.Pattern[str]:
     return re.compile("[" + body + "]") if body else re.compile(r"(?!)")
 
 
+_LEARN_LOCK = threading.Lock()
+
+
 class _FoldTable(dict[int, str]):
     """``str.translate`` table that folds each code point on first sight and remembers it.
 
@@ -217,6 +221,10 @@ class _FoldTable(dict[int, str]):
         new characters one text at a time (or the whole of Unicode one character at a time) costs
         amortized O(n log n), not O(n^2). Until then :func:`fold` takes its general path.
         """
+        with _LEARN_LOCK:  # the API serves requests from several threads
+            return self._learn(text)
+
+    def _learn(self, text: str) -> bool:
         new = {c for c in set(text) if ord(c) > 127 and c not in self.seen}
         if not new:
             if self.pending == 0:

@@ -8,7 +8,7 @@ its reason) when it
 * is carried by more than ``max_posts[kind]`` posts,
 * is carried by more than ``max_share`` of all posts once the corpus has ``share_min_corpus`` posts,
 * spans more than ``max_categories`` ad categories or ``max_sites`` sites once it has ``context_min_posts``
-  posts (a real operation posts in one or two categories; a footer or a stock photo appears everywhere).
+  (5) posts (a real operation posts in one or two categories; a footer or a stock photo appears everywhere).
 
 Every rule is a function of the identifier's final counts, so a batch run and an incremental run that has seen
 the same posts ignore the same identifiers.
@@ -59,7 +59,7 @@ class HubRules:
     share_min_corpus: int = 100
     max_categories: int = 4
     max_sites: int = 5
-    context_min_posts: int = 10
+    context_min_posts: int = 5
     max_identifiers_per_post: int = 60
 
     def limit(self, kind: str) -> int:
