@@ -29,7 +29,7 @@ from adwarden.detect.network.incremental import IncrementalLinker
 from adwarden.detect.network.linker import LinkConfig, link_records
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.movement import network_facts
-from adwarden.detect.network.records import LinkRecord, record_from_input, record_from_post
+from adwarden.detect.network.records import LinkRecord, record_from_identifiers, record_from_post
 from adwarden.detect.network.templates import network_templates
 from adwarden.domain import Actor, InputError, PostInput
 from adwarden.ingest.identity import post_id_for
@@ -208,7 +208,7 @@ def _on_post_stored(conn: Connection, post_id: str, version: int, post: PostInpu
 def _on_batch_stored(conn: Connection, batch: Sequence[tuple[str, int, PostInput, Any]]) -> None:
     """Join a stored batch to the in-process linker at once (text signatures are computed for the batch)."""
     linker, lock = _linker_for(conn)
-    records = [record_from_input(post, post_id=pid, extraction=scr.extraction) for pid, _, post, scr in batch]
+    records = [record_from_identifiers(post, post_id=pid, identifiers=scr.identifiers) for pid, _, post, scr in batch]
     with lock:
         linker.add_many(records)
 

@@ -49,8 +49,11 @@ def test_ingest_joins_networks_and_screening_sees_them(runtime: Runtime) -> None
         reasons = [str(r[0]) for r in conn.exec_driver_sql("SELECT reasons FROM assessments")]
     assert [r.external_id for r in records] == [p["external_id"] for p in posts]
     assert any('"detector": "network"' in r for r in reasons)
-    # the ingest-time linker and a rebuild from storage agree
+    # the linker fed at ingest and a full rebuild from storage give the same networks
     rebuilt = link_records(records)
+    with runtime.db.read() as conn:
+        at_ingest, _ = network_service._linker_for(conn)
+    assert at_ingest.result().networks == rebuilt.networks
     fresh = IncrementalLinker()
     fresh.add_many(records)
     assert fresh.result().partition() == rebuilt.partition()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import IO, Any
 
 import click
@@ -12,6 +14,7 @@ import click
 from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
 from adwarden.ingest.files import detect_format, parse_mapping, read_records
+from adwarden.screening.parallel import ScreeningPipeline
 from adwarden.screening.service import ingest_posts
 
 
@@ -27,9 +30,12 @@ from adwarden.screening.service import ingest_posts
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--ack", is_flag=True,
               help="After each committed batch print 'ack LINE' on stderr: every record up to LINE is stored.")
+@click.option("--workers", type=click.IntRange(0, 64), default=None,
+              help="Processes that screen ahead of the writer (default: 1 on a multi-core machine; 0 screens "
+                   "in-process).")
 @handle_errors
 def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bool, batch_size: int | None,
-               progress: bool | None, ack: bool = False) -> None:
+               progress: bool | None, ack: bool = False, workers: int | None = None) -> None:
     """Screen and store every post in FILE (JSONL or CSV; '-' reads stdin).
 
     Bad records are reported by line and skipped; the rest go on. Each batch is committed before it is counted
@@ -44,67 +50,68 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     stream: IO[bytes] = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
     show = sys.stderr.isatty() if progress is None else progress
     started = time.perf_counter()
-    read = accepted = versions = duplicates = 0
+    read = 0
     rejected: list[dict[str, Any]] = []
+    statuses: Counter[str] = Counter()
     actions: Counter[str] = Counter()
     cases = 0
-    batch: list[PostInput] = []
-    last_line = 0
 
-    def flush() -> None:
-        nonlocal accepted, versions, duplicates, cases
-        if not batch:
-            if ack and last_line:
-                click.echo(f"ack {last_line}", err=True)
-            return
-        for o in ingest_posts(rt.db, batch, rt.screener, actor=actor):
-            if o.status == "duplicate":
-                duplicates += 1
-                continue
-            accepted += o.status == "accepted"
-            versions += o.status == "new-version"
-            if o.assessment is not None:
-                actions[o.assessment.verdict.action.value] += 1
-            if o.case_id:
-                cases += 1
-        batch.clear()
-        if ack:
-            click.echo(f"ack {last_line}", err=True)
+    def batches() -> Iterator[tuple[list[PostInput], int]]:
+        """Read records, report bad ones, and yield ``(batch, last line read)``."""
+        nonlocal read
+        batch: list[PostInput] = []
+        last_line = 0
+        for rec in read_records(stream, kind, mapping=maps, max_body_chars=rt.settings.max_body_bytes,
+                                max_field_chars=rt.settings.max_field_chars):
+            read += 1
+            last_line = rec.line
+            if rec.error is not None:
+                rejected.append({"line": rec.line, "error": str(rec.error)})
+            elif rec.post is not None:
+                batch.append(rec.post)
+                if len(batch) >= size:
+                    yield batch, last_line
+                    batch = []
+        if batch or last_line:
+            yield batch, last_line
 
     try:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} records"),
-                      TimeElapsedColumn(), disable=not show, transient=True) as bar:
+        # The pool is forked before the progress bar starts its refresh thread.
+        with ScreeningPipeline[int](rt.screener, workers=_screening_workers(workers)) as pipeline, \
+                Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} records"),
+                         TimeElapsedColumn(), disable=not show, transient=True) as bar:
             task = bar.add_task("ingest", total=None)
-            records = read_records(stream, kind, mapping=maps, max_body_chars=rt.settings.max_body_bytes,
-                                   max_field_chars=rt.settings.max_field_chars)
-            for rec in records:
-                read += 1
-                last_line = rec.line
-                if rec.error is not None:
-                    rejected.append({"line": rec.line, "error": str(rec.error)})
-                elif rec.post is not None:
-                    batch.append(rec.post)
-                    if len(batch) >= size:
-                        flush()
+            for posts, screenings, last_line in pipeline.run(batches()):
+                if posts:
+                    for o in ingest_posts(rt.db, posts, rt.screener, actor=actor, screenings=screenings):
+                        statuses[o.status] += 1
+                        if o.assessment is not None:
+                            actions[o.assessment.verdict.action.value] += 1
+                        if o.case_id and o.status != "duplicate":
+                            cases += 1
+                if ack:  # everything up to last_line is committed (or was rejected)
+                    click.echo(f"ack {last_line}", err=True)
                 bar.update(task, completed=read)
-            flush()
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+    accepted, versions = statuses["accepted"], statuses["new-version"]
+    duplicates, reverted = statuses["duplicate"], statuses["reverted"]
     seconds = round(time.perf_counter() - started, 3)
     action_counts = {a: actions.get(a, 0) for a in ("allow", "hold", "block")}
     summary: dict[str, Any] = {
         "read": read,
         "accepted": accepted,
         "new_versions": versions,
+        "reverted": reverted,
         "duplicates": duplicates,
         "rejected": rejected,
         "actions": action_counts,
         "cases_opened_or_updated": cases,
         "seconds": seconds,
-        "posts_per_second": round((accepted + versions + duplicates) / seconds, 1) if seconds else None,
+        "posts_per_second": round((accepted + versions + reverted + duplicates) / seconds, 1) if seconds else None,
     }
     if as_json:
         emit_json(summary)
@@ -114,7 +121,7 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     from rich.text import Text
 
     table = Table(title=f"ingest {file}", show_header=False)
-    for key in ("read", "accepted", "new_versions", "duplicates"):
+    for key in ("read", "accepted", "new_versions", "reverted", "duplicates"):
         table.add_row(key.replace("_", " "), str(summary[key]))
     table.add_row("rejected", str(len(rejected)))
     for a, n in action_counts.items():
@@ -127,6 +134,12 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
         console.print(Text.assemble(("rejected ", "red"), str(r["error"])))
     if len(rejected) > 20:
         console.print(f"... and {len(rejected) - 20} more rejected records (use --json for all)")
+
+
+def _screening_workers(requested: int | None) -> int:
+    if requested is not None:
+        return requested
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
 
 
 commands = [ingest_cmd]

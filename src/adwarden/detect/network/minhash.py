@@ -240,12 +240,16 @@ def band_keys(sigs: U32, params: MinHashParams) -> U64:
     operations per row of a band), which matters when one post is linked at ingest."""
     r = params.rows
     n = sigs.shape[0]
-    grid = sigs.reshape(n, params.bands, r).astype(np.uint64)
     start = np.asarray([(b * int(_K1)) & 0xFFFFFFFFFFFFFFFF for b in range(params.bands)], dtype=np.uint64)
-    keys = np.broadcast_to(start, (n, params.bands)).copy()
-    for j in range(r):
-        keys = _mix(keys * _K2 + grid[:, :, j])
-    return keys
+    out = np.empty((n, params.bands), dtype=np.uint64)
+    step = 1 << 16  # bounded temporaries for large batches
+    for lo in range(0, n, step):
+        grid = sigs[lo : lo + step].reshape(-1, params.bands, r).astype(np.uint64)
+        keys = np.broadcast_to(start, (grid.shape[0], params.bands)).copy()
+        for j in range(r):
+            keys = _mix(keys * _K2 + grid[:, :, j])
+        out[lo : lo + step] = keys
+    return out
 
 
 def lsh_edges(sigs: U32, valid: npt.NDArray[np.bool_], params: MinHashParams) -> tuple[I64, I64]:

@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 from adwarden.detect.network.names import find_ages, find_names
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from adwarden.domain import PostInput
+    from adwarden.domain import Identifier, PostInput
     from adwarden.extract.facts import Extraction
 
-__all__ = ["LINK_KINDS", "LinkRecord", "record_from_input", "record_from_post"]
+__all__ = ["LINK_KINDS", "LinkRecord", "link_identifier", "record_from_identifiers", "record_from_input",
+           "record_from_post"]
 
 #: Every kind of link the linker knows. ``text`` and ``image`` (near-duplicate PDQ) are computed, the rest are
 #: identifiers carried by the record. ``--no-link KIND`` names one of these.
@@ -196,3 +197,41 @@ def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction |
         as_dict["account"] = {"id": a.id, "email": a.email, "phone": a.phone, "ip": a.ip, "device_id": a.device_id}
     as_dict["media"] = [{"sha256": m.sha256, "pdq": m.pdq} for m in post.media]
     return record_from_post(as_dict, post_id=post_id, extraction=extraction)
+
+
+def link_identifier(kind: str, value: str, platform: str | None = None) -> tuple[str, str] | None:
+    """A stored identifier (:func:`adwarden.pipeline.identifiers_for`, the ``identifiers`` table) as a linker
+    ``(kind, value)``; ``None`` for kinds the linker does not use (``md5``) and for ``pdq`` (an image hash)."""
+    if kind in ("md5", "pdq"):
+        return None
+    if kind == "sha256":
+        return ("image_sha256", value.lower())
+    if kind == "handle" and platform:
+        return ("handle", f"{platform}:{value}")
+    return (kind, value)
+
+
+def record_from_identifiers(
+    post: PostInput, *, post_id: str, identifiers: Sequence[Identifier], pdqs: Sequence[str] | None = None
+) -> LinkRecord:
+    """The record of a stored post version from the identifiers screening stored for it, so that the ingest-time
+    linker and a rebuild from storage see exactly the same identifiers in the same order."""
+    text = post.text
+    pairs = [p for i in identifiers if (p := link_identifier(i.kind, i.value, i.platform)) is not None]
+    hashes = pdqs if pdqs is not None else [i.value.lower() for i in identifiers if i.kind == "pdq"]
+    posted = post.posted_at
+    if posted is not None and posted.tzinfo is None:
+        posted = posted.replace(tzinfo=UTC)
+    return LinkRecord(
+        post_id=post_id,
+        external_id=post.external_id,
+        site=post.site,
+        text=text,
+        identifiers=_dedupe(pairs),
+        image_hashes=tuple(dict.fromkeys(h for h in hashes if _PDQ_RE.match(h))),
+        posted_at=posted,
+        location=post.location,
+        names=find_names(text),
+        ages=find_ages(text),
+        category=post.category,
+    )

@@ -6,6 +6,7 @@ ingestion order, so a rebuild from storage links exactly like the incremental li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from adwarden.detect.network.names import find_ages, find_names
-from adwarden.detect.network.records import LinkRecord
-from adwarden.storage.sql.tables import assessments, identifiers, media, post_versions, posts
+from adwarden.detect.network.records import LinkRecord, link_identifier
+from adwarden.storage.sql.tables import assessments, identifiers, post_versions, posts
 from adwarden.storage.sql.tables_networks import network_builds, network_posts, networks
+
+_PDQ_RE = re.compile(r"^[0-9a-f]{64}$")
 
 __all__ = [
     "get_network",
@@ -26,11 +29,6 @@ __all__ = [
     "replace_networks",
     "storage_marker",
 ]
-
-#: Stored identifier kinds -> linker kinds (media hashes are stored as ``sha256``/``pdq``).
-_KIND_MAP = {"sha256": "image_sha256"}
-_SKIP_KINDS = frozenset({"md5"})
-
 
 def storage_marker(conn: Connection) -> dict[str, int]:
     """What a build was made from: post count and the newest version row. A different marker means stale."""
@@ -61,18 +59,16 @@ def load_records(conn: Connection) -> list[LinkRecord]:
     latest = {r.id: r.latest_version for r in rows}
     iq = select(identifiers.c.post_id, identifiers.c.version, identifiers.c.kind, identifiers.c.value,
                 identifiers.c.platform).order_by(identifiers.c.id)
-    for r in conn.execute(iq):
-        if latest.get(r.post_id) != r.version or r.kind in _SKIP_KINDS or r.kind == "pdq":
-            continue
-        kind = _KIND_MAP.get(r.kind, r.kind)
-        value = f"{r.platform}:{r.value}" if kind == "handle" and r.platform else r.value
-        ids.setdefault(r.post_id, []).append((kind, value))
     pdqs: dict[str, list[str]] = {}
-    mq = select(media.c.post_id, media.c.version, media.c.pdq).where(media.c.pdq.is_not(None)).order_by(
-        media.c.post_id, media.c.position)
-    for r in conn.execute(mq):
-        if latest.get(r.post_id) == r.version and r.pdq:
-            pdqs.setdefault(r.post_id, []).append(str(r.pdq).lower())
+    for r in conn.execute(iq):
+        if latest.get(r.post_id) != r.version:
+            continue
+        if r.kind == "pdq":
+            pdqs.setdefault(r.post_id, []).append(str(r.value).lower())
+            continue
+        pair = link_identifier(r.kind, r.value, r.platform)
+        if pair is not None:
+            ids.setdefault(r.post_id, []).append(pair)
     out: list[LinkRecord] = []
     for r in rows:
         text = "\n".join(p for p in (r.title, r.body) if p)
@@ -82,7 +78,7 @@ def load_records(conn: Connection) -> list[LinkRecord]:
         out.append(LinkRecord(
             post_id=r.id, external_id=r.external_id, site=r.site, text=text,
             identifiers=tuple(dict.fromkeys(ids.get(r.id, ()))),
-            image_hashes=tuple(dict.fromkeys(h for h in pdqs.get(r.id, ()) if len(h) == 64)),
+            image_hashes=tuple(dict.fromkeys(h for h in pdqs.get(r.id, ()) if _PDQ_RE.match(h))),
             posted_at=posted, location=r.location, names=find_names(text), ages=find_ages(text),
             category=r.category,
         ))
