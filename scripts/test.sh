@@ -6,7 +6,7 @@ bash scripts/ensure-venv.sh
 V=.venv/bin
 echo "== ruff"; "$V/ruff" check src tests bench
 echo "== mypy"; "$V/mypy"
-[ -x scripts/ensure-java.sh ] && bash scripts/ensure-java.sh >&2 || true
+echo "== java (for the Spark tests)"; bash scripts/ensure-java.sh >&2
 pg_dir=""
 # An if, not `[ ... ] && ...`: the trap's status becomes the script's, so a false test would fail a good run.
 cleanup() {

@@ -146,18 +146,19 @@ _LANDMARKS = (
 )
 
 # Free-text vocabulary: each benign ad also gets a sentence or two of random words, because real benign ads
-# are written by thousands of different people and rarely share long word sequences.
+# are written by thousands of different people and rarely share long word sequences. Words that read as
+# youth or trafficking indicators ("tiny", "fresh", "minor") are left out so benign ads stay benign.
 _WORDS = tuple(
     """
     able about above across after again almost along also always another around asked away back bright
     busy calm careful carry clean clear close color comfortable corner cozy daily deep detail easy edge
-    enough even every extra fair family fast few fine finish first fresh friendly front full garden gentle
+    enough even every extra fair family fast few fine finish first friendly front full garden gentle
     good great green handy happy heavy help high home honest house ideal inside kitchen large last light
-    little local long lovely low main many middle mostly neat nearby neighbor never next nice night noise
+    local long lovely low main many middle mostly neat nearby neighbor never next nice night noise
     often older open order other outside owner paint paper people perfect piece plain plenty porch pretty
     quick quiet rain ready reason recent regular rest right room rough round safe same season second shade
     sharp shelf short simple single small smooth soft solid space spare spring square stairs steady still
-    storage street strong sturdy summer sunny sure table tall thanks thick thin tidy tiny today together
+    storage street strong sturdy summer sunny sure table tall thanks thick thin tidy today together
     top town trail tree truck useful usual valley village wall warm washed water weekend weekday wide
     window winter wood work yard year yellow anyway basically honestly probably actually
     bring check drop fit grab hold keep leave look meet move need pick reach send show stop swap take
@@ -212,7 +213,7 @@ _BENIGN: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "New tires and brakes done last {month}.",
             "Runs and drives great, no check engine light.",
             "Oil changed every {oil} thousand miles, records available.",
-            "Minor dent on the {side} door.",
+            "Small dent on the {side} door.",
             "Test drives welcome near {hood} on weekends.",
             "Only serious buyers please, price is firm.",
             "Has a roof rack and a {accessory}.",

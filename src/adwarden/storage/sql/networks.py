@@ -1,6 +1,6 @@
 """Networks in storage: link records from stored posts, write a build, read networks back as JSON-ready dicts.
 
-Records are rebuilt from what ingest stored (the latest version's text, its identifiers and media hashes), in
+Records are rebuilt from what ingest stored (the current (live) version's text, its identifiers and media hashes), in
 ingestion order, so a rebuild from storage links exactly like the incremental linker fed at ingest.
 """
 
@@ -38,7 +38,7 @@ def storage_marker(conn: Connection) -> dict[str, int]:
 
 
 def load_records(conn: Connection) -> list[LinkRecord]:
-    """One :class:`LinkRecord` per stored post (its latest version), in ingestion order."""
+    """One :class:`LinkRecord` per stored post (its current, live version), in ingestion order."""
     first_row = (
         select(post_versions.c.post_id, func.min(post_versions.c.id).label("first_id"))
         .group_by(post_versions.c.post_id)
@@ -47,16 +47,16 @@ def load_records(conn: Connection) -> list[LinkRecord]:
     q = (
         select(
             posts.c.id, posts.c.site, posts.c.external_id, post_versions.c.title, post_versions.c.body,
-            post_versions.c.category, post_versions.c.location, post_versions.c.posted_at, posts.c.latest_version,
+            post_versions.c.category, post_versions.c.location, post_versions.c.posted_at, posts.c.current_version,
         )
         .join(post_versions, (post_versions.c.post_id == posts.c.id)
-              & (post_versions.c.version == posts.c.latest_version))
+              & (post_versions.c.version == posts.c.current_version))
         .join(first_row, first_row.c.post_id == posts.c.id)
         .order_by(first_row.c.first_id)
     )
     rows = conn.execute(q).all()
     ids: dict[str, list[tuple[str, str]]] = {}
-    latest = {r.id: r.latest_version for r in rows}
+    latest = {r.id: r.current_version for r in rows}
     iq = select(identifiers.c.post_id, identifiers.c.version, identifiers.c.kind, identifiers.c.value,
                 identifiers.c.platform).order_by(identifiers.c.id)
     pdqs: dict[str, list[str]] = {}
