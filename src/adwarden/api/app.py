@@ -20,13 +20,10 @@ ROUTE_MODULES = [
     "adwarden.api.routes.posts",
     "adwarden.api.routes.cases",
     "adwarden.api.routes.extract",
-]
-
-OPTIONAL_ROUTE_MODULES = [
     "adwarden.api.routes.networks",
+    "adwarden.api.routes.banks",
     "adwarden.api.routes.reports",
     "adwarden.api.routes.legal",
-    "adwarden.api.routes.banks",
 ]
 
 
@@ -117,12 +114,4 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     for name in ROUTE_MODULES:
         app.include_router(import_module(name).router)
-    for name in OPTIONAL_ROUTE_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)
     return app

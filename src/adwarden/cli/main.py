@@ -17,8 +17,6 @@ COMMAND_MODULES = [
     "adwarden.cli.audit",
     "adwarden.cli.demo",
     "adwarden.cli.extract",
-]
-OPTIONAL_COMMAND_MODULES = [
     "adwarden.cli.banks",
     "adwarden.cli.policy",
     "adwarden.cli.networks",
@@ -46,15 +44,6 @@ def cli(ctx: click.Context, database_url: str | None, data_dir: str | None) -> N
 def _load_commands() -> None:
     for name in COMMAND_MODULES:
         for command in import_module(name).commands:
-            cli.add_command(command)
-    for name in OPTIONAL_COMMAND_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        for command in module.commands:
             cli.add_command(command)
 
 
