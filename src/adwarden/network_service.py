@@ -33,7 +33,7 @@ from adwarden.detect.network.records import LinkRecord, record_from_identifiers,
 from adwarden.detect.network.templates import network_templates
 from adwarden.domain import Actor, InputError, PostInput
 from adwarden.ingest.identity import post_id_for
-from adwarden.runtime import register_runtime_hook
+from adwarden.runtime import register_runtime_hook, register_warm_up_hook
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.networks import (
     last_build,
@@ -219,8 +219,14 @@ def _facts(conn: Connection, post: PostInput, screening: Any) -> Mapping[str, An
         return linker.facts_of(post_id_for(post.site, post.external_id))
 
 
+def _warm_linker(runtime: Any) -> None:
+    with runtime.db.read() as conn:
+        _linker_for(conn)
+
+
 def install() -> None:
     """Join posts to networks at ingest and give screening their network facts."""
+    register_warm_up_hook(_warm_linker)
     from adwarden.screening import service
 
     if hasattr(service, "register_batch_stored_hook"):

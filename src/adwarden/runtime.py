@@ -5,10 +5,12 @@ Edges (CLI, API, jobs) call :func:`build_runtime`; the core never reads settings
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from adwarden.config import Settings
+from adwarden.domain import PostInput
 from adwarden.pipeline import Screener
 from adwarden.storage.sql.database import Database
 
@@ -16,6 +18,20 @@ from adwarden.storage.sql.database import Database
 #: register ingest hooks...). Each receives the runtime and may replace ``runtime.screener``.
 RuntimeHook = Callable[["Runtime"], None]
 _runtime_hooks: list[RuntimeHook] = []
+
+
+#: A synthetic, non-explicit post that exercises every extractor once.
+WARM_UP_POST = PostInput(external_id="warm-up", title="Warm-up in Seattle, WA",
+                         body="New in town, 24/7, 100 roses per hour, call 206-555-0100, ig: example")
+
+#: Hooks run by :func:`warm_up` (areas register what they would otherwise build on first use, e.g. the
+#: network linker's state from storage).
+_warm_up_hooks: list[RuntimeHook] = []
+
+
+def register_warm_up_hook(hook: RuntimeHook) -> None:
+    if hook not in _warm_up_hooks:
+        _warm_up_hooks.append(hook)
 
 
 def register_runtime_hook(hook: RuntimeHook) -> None:
@@ -51,3 +67,23 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     for hook in list(_runtime_hooks):
         hook(runtime)
     return runtime
+
+
+def warm_up(runtime: Runtime) -> None:
+    """Build everything that is otherwise built on first use (the gazetteer, normalizer tables, the network
+    linker's state), so a server's first requests do not pay for it. The API calls this before it serves."""
+    runtime.screener.screen(WARM_UP_POST)
+    for hook in list(_warm_up_hooks):
+        hook(runtime)
+    freeze_long_lived()
+
+
+def freeze_long_lived() -> None:
+    """Move the objects that survived a young collection into the permanent generation.
+
+    Why: the in-process state AdWarden keeps (network linker, detector tables) grows into millions of
+    objects; Python's full (generation 2) collections scan them all and stalled the API writer for 200-300 ms
+    at a time. Frozen objects are never scanned; garbage made by requests dies young and is still collected.
+    """
+    gc.collect(1)
+    gc.freeze()

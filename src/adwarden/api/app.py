@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adwarden import __version__
 from adwarden.api.problems import install_problem_handlers, problem
 from adwarden.config import Settings
-from adwarden.runtime import Runtime, build_runtime
+from adwarden.runtime import Runtime, build_runtime, warm_up
 
 #: Route modules included by the factory (each exposes ``router``). Areas append theirs here.
 ROUTE_MODULES = [
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         runtime = build_runtime(settings or Settings())
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_up(runtime)  # before the first request, not during it
         yield
         batcher = runtime.extras.pop("ingest_batcher", None)
         close = getattr(batcher, "close", None)

@@ -11,7 +11,8 @@ from adwarden.domain.errors import Unauthenticated
 from adwarden.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    """Async (no I/O): FastAPI would otherwise run this trivial lookup in its thread pool."""
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -22,7 +23,7 @@ def parse_actor_spec(spec: str) -> Actor:
     return Actor(name=name, roles=frozenset(r.strip() for r in roles.split(",") if r.strip()))
 
 
-def get_actor(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Actor:
+async def get_actor(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Actor:
     """The caller, from ``Authorization: Bearer KEY`` (or ``X-API-Key``) looked up in ``ADWARDEN_API_KEYS``.
 
     With no keys configured in development, callers act as ``dev-platform`` with the platform role only.

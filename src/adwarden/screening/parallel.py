@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from adwarden.domain import PostInput
 from adwarden.pipeline import Screener, Screening
+from adwarden.runtime import WARM_UP_POST
 
 T = TypeVar("T")
 
@@ -36,6 +37,7 @@ def _reduce_mappingproxy(m: types.MappingProxyType[Any, Any]) -> tuple[Any, tupl
 copyreg.pickle(types.MappingProxyType, _reduce_mappingproxy)
 
 _WORKER_SCREENER: Screener | None = None
+
 
 
 def _screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
@@ -57,6 +59,9 @@ class ScreeningPipeline(Generic[T]):
 
     def __enter__(self) -> ScreeningPipeline[T]:
         if self.workers > 0 and "fork" in multiprocessing.get_all_start_methods():
+            # Build lazy tables (gazetteer, normalizer tables) once here so the worker inherits them instead of
+            # building them again on its first batch.
+            self.screener.screen(WARM_UP_POST)
             global _WORKER_SCREENER
             _WORKER_SCREENER = self.screener
             self._pool = multiprocessing.get_context("fork").Pool(self.workers)

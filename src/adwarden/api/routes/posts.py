@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
@@ -36,7 +36,7 @@ def get_batcher(runtime: Runtime) -> IngestBatcher:
 
 
 @router.post("", response_model=VerdictOut, summary="Screen and store one post")
-def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep, request: Request) -> VerdictOut:
+async def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep) -> VerdictOut:
     """Validate, store (idempotently) and screen one post; answer with the verdict and its reasons.
 
     The same post sent twice is stored once (``duplicate: true`` with the stored verdict); changed content is
@@ -46,14 +46,12 @@ def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep, request: Req
     s = runtime.settings
     if post.body is not None and len(post.body) > s.max_body_bytes:
         raise InputError(f"over the size limit of {s.max_body_bytes} characters", record="post", field="body")
-    outcome = get_batcher(runtime).submit(post.to_domain(), actor=actor)
+    # Async: the request waits on the writer's future without holding a thread; screening and storing run in
+    # the one writer thread (see adwarden.screening.batcher for why).
+    outcome = await get_batcher(runtime).submit_async(post.to_domain(), actor=actor)
     if outcome.assessment is None:
-        with runtime.db.read() as conn:
-            latest = latest_assessment(conn, outcome.post_id)
-        if latest is None:
-            raise NotFound(f"post {outcome.post_id} has no verdict")
-        return verdict_out(latest, duplicate=True)
-    return verdict_out(outcome.assessment)
+        raise NotFound(f"post {outcome.post_id} has no verdict")
+    return verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
 
 
 @router.get("/{post_id}", response_model=PostOut, summary="A post, all its versions and its latest verdict")
