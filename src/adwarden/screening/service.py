@@ -23,7 +23,6 @@ from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
 from adwarden.storage.sql.database import Database, WriteConflict
-from adwarden.storage.sql.queries import latest_assessment
 from adwarden.storage.sql.tables import accounts, assessments, identifiers, media, post_versions, posts
 
 
@@ -73,11 +72,6 @@ def register_network_facts_provider(provider: NetworkFactsProvider) -> None:
     """Register the function that gives a stored post's network facts to screening (the last one wins)."""
     if provider not in _network_facts_providers:
         _network_facts_providers.append(provider)
-
-
-def unregister_post_stored_hook(hook: PostStoredHook) -> None:
-    if hook in _post_stored_hooks:
-        _post_stored_hooks.remove(hook)
 
 
 def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now: datetime) -> dict[str, Any]:
@@ -344,8 +338,3 @@ def _ingest_once(
         if assessment_rows:
             conn.execute(insert(assessments), assessment_rows)
     return [slot if isinstance(slot, IngestOutcome) else stored_outcomes[slot] for slot in slots]
-
-
-def verdict_for_duplicate(db: Database, post_id: str) -> Assessment | None:
-    with db.read() as conn:
-        return latest_assessment(conn, post_id)
