@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import adwarden.cli.main  # noqa: F401 - imports every area, so every audit event is declared
-from adwarden.audit.log import AUDIT_EVENTS
+from adwarden.audit.events import AUDIT_EVENTS
 from adwarden.config import Settings
 from adwarden.permissions import PERMISSIONS, ROLES
 

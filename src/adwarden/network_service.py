@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.detect.base import DetectorRegistry
 from adwarden.detect.network.detector import NetworkDetector, evidence_from_facts
 from adwarden.detect.network.incremental import IncrementalLinker
@@ -45,7 +45,6 @@ from adwarden.storage.sql.networks import (
 
 __all__ = ["build_from_file", "build_from_storage", "ensure_fresh", "network_rows", "records_from_file"]
 
-declare_event("networks-built", "Networks of linked posts were rebuilt from storage (payload: posts, networks, options).")
 
 
 def network_risk_from_evidence(facts: Mapping[str, Any]) -> float:

@@ -211,7 +211,8 @@ def test_transparency_from_storage(runtime: Runtime, tmp_path: Path) -> None:
 
 def test_transparency_counts_production_cybertips_only(runtime: Runtime) -> None:
     import adwarden.reporting.service  # noqa: F401 - declares the reporting audit events
-    from adwarden.audit.log import AUDIT_EVENTS, append_event
+    from adwarden.audit.events import AUDIT_EVENTS
+    from adwarden.audit.log import append_event
 
     assert "report-filed" in AUDIT_EVENTS
     with runtime.db.transaction() as conn:

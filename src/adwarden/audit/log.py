@@ -13,27 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.chain import GENESIS_HASH, canonical_json, event_hash
+from adwarden.audit.events import AUDIT_EVENTS
 from adwarden.storage.sql.database import AUDIT_WRITER_KEY
 from adwarden.storage.sql.tables import audit_events, audit_head
-
-#: Declared audit events (name -> help). ``docs/audit.md`` is tested against this list; add yours here.
-AUDIT_EVENTS: dict[str, str] = {
-    "post-accepted": "A new post was stored (its first version).",
-    "post-version-added": "An existing post changed: a new version was stored, the old ones kept.",
-    "post-reverted": "A post's content went back to an earlier version's: the current version moved back.",
-    "post-assessed": "A post version was screened and a verdict stored.",
-    "case-opened": "A case was opened for a post at or above the review threshold.",
-    "case-updated": "An open case's risk, queue or priority changed after re-assessment.",
-    "case-closed": "A case was closed.",
-    "decision-recorded": "A reviewer recorded a decision on a case.",
-}
-
-
-def declare_event(name: str, help_text: str) -> None:
-    """Declare an audit event name (areas call this at import time); refuses re-declaring with other help."""
-    if name in AUDIT_EVENTS and AUDIT_EVENTS[name] != help_text:
-        raise ValueError(f"audit event {name!r} is already declared with different help text")
-    AUDIT_EVENTS[name] = help_text
 
 
 class AuditWriter:
@@ -57,7 +39,7 @@ class AuditWriter:
         self, *, name: str, actor: str, subject_type: str, subject_id: str, payload: dict[str, Any] | None = None
     ) -> None:
         if name not in AUDIT_EVENTS:
-            raise KeyError(f"undeclared audit event {name!r}; declare it with adwarden.audit.log.declare_event")
+            raise KeyError(f"undeclared audit event {name!r}; add it to adwarden.audit.events.AUDIT_EVENTS")
         if self._head is None:
             self._head = self._load_head()
         seq, prev = self._head

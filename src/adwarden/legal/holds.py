@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
 from adwarden.legal.model import DateRange, Target, parse_target
 from adwarden.permissions import ensure_permission
@@ -37,10 +37,6 @@ from adwarden.storage.sql.tables import (
     posts,
 )
 from adwarden.storage.sql.tables_legal import hold_items, holds
-
-declare_event("hold-placed", "A preservation hold was placed; its payload counts the frozen items by type.")
-declare_event("hold-released", "A preservation hold was released explicitly, with the reason.")
-declare_event("hold-extended", "A preservation hold's expiry was extended (e.g. a renewed §2703(f) request).")
 
 #: What a hold freezes, in the order the counts are reported.
 ITEM_TYPES = ("post", "post_version", "account", "identifier", "media", "assessment", "case", "decision")

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError
 from adwarden.legal.holds import held_ids
 from adwarden.permissions import ensure_permission
@@ -27,8 +27,6 @@ from adwarden.storage.sql.tables import (
     post_versions,
     posts,
 )
-
-declare_event("retention-purged", "Posts past retention were deleted (ids listed; held posts are never purged).")
 
 #: Post ids per audit event and per delete statement.
 BATCH = 500

@@ -23,7 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.config import Settings
 from adwarden.domain import Actor, Conflict, InputError, NotFound, Post
 from adwarden.legal.deadlines import DeadlinePolicy, due_at, renew_preservation
@@ -68,13 +68,6 @@ from adwarden.storage.sql.tables_legal import (
     legal_targets,
     productions,
 )
-
-declare_event("legal-request-received", "A legal process request was recorded, with its targets and matches.")
-declare_event("legal-request-transitioned", "A legal request moved to another workflow status.")
-declare_event("legal-emergency-verified", "One emergency-request check (domain, call-back, supervisor) was recorded.")
-declare_event("legal-document-attached", "A document (the served process, correspondence) was attached to a request.")
-declare_event("legal-preservation-renewed", "A §2703(f) preservation was renewed for another 90 days.")
-declare_event("legal-production-sent", "An evidence package was produced: recipient, authority, manifest hash.")
 
 #: Identifier kinds followed when summarising the network around the posts in scope.
 NETWORK_KINDS = ("phone", "email", "handle", "payment", "url")

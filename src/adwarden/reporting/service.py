@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.config import Settings
 from adwarden.domain import (
     Actor,
@@ -67,13 +67,6 @@ from adwarden.storage.sql.tables_reporting import ncmec_exchanges, ncmec_reports
 
 log = logging.getLogger(__name__)
 
-declare_event("report-drafted", "A CyberTipline report was drafted from a case (payload: fingerprint, missing, warnings).")
-declare_event("report-approved", "A second reviewer approved a CyberTipline draft for submission.")
-declare_event("report-submission-started", "Submission of a CyberTipline report to NCMEC started (or resumed).")
-declare_event("report-submission-failed", "A CyberTipline submission stopped with NCMEC's code and description; the draft is kept.")
-declare_event("report-filed", "NCMEC finished a CyberTipline report: it is a CyberTip; a 1-year preservation hold was placed.")
-declare_event("report-retracted", "An unfinished CyberTipline report was retracted at NCMEC.")
-declare_event("ic3-package-built", "An IC3 complaint package was built for a case (payload: SHA-256 of the ZIP).")
 
 #: How long a filed CyberTip's contents are preserved (18 U.S.C. §2258A(h) as amended by the REPORT Act).
 CYBERTIP_PRESERVATION = timedelta(days=365)

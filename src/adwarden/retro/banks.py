@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.detect.banks import Bank, BankEntry, BankIndex, parse_bank_file
 from adwarden.detect.banks.files import Format, export_csv, export_hma, export_pytx
 from adwarden.domain import Actor, InputError, NotFound
@@ -22,10 +22,6 @@ from adwarden.permissions import ensure_permission
 from adwarden.retro.rescan import affected_posts_for_entries, enqueue_rescan
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.tables_banks import bank_entries, banks
-
-declare_event("bank-created", "A bank of known-bad signals was created (name, labels).")
-declare_event("bank-entries-imported", "Entries were imported into a bank (file digest, format, counts, rescan job).")
-declare_event("bank-updated", "A bank was enabled, disabled or relabelled.")
 
 _NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 

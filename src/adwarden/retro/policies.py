@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.domain import Actor, PolicyError
 from adwarden.permissions import ensure_permission
 from adwarden.pipeline import Screener
@@ -25,8 +25,6 @@ from adwarden.retro.rescan import all_post_ids, enqueue_rescan
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_post
 from adwarden.storage.sql.tables_banks import policy_activations
-
-declare_event("policy-activated", "A policy file was activated (version, digest, source, rescan job).")
 
 
 def active_policy(conn: Connection, *, vocabulary: Vocabulary | None = None) -> Policy | None:

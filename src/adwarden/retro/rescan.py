@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from adwarden.audit.log import append_event, declare_event
+from adwarden.audit.log import append_event
 from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import IDENTIFIER_KINDS, BankEntry
 from adwarden.detect.banks.pdq_index import MATCH_RADIUS, PdqIndex, hex_to_bytes
@@ -35,9 +35,6 @@ from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_post, latest_assessment
 from adwarden.storage.sql.tables import identifiers, posts
 from adwarden.storage.sql.tables_banks import rescan_items, rescan_jobs
-
-declare_event("rescan-queued", "A rescan job was queued (trigger, reason, number of target posts).")
-declare_event("rescan-finished", "A rescan job finished (posts re-assessed, verdicts changed).")
 
 #: Optional provider of network facts for a stored post (the network linker registers one in
 #: ``runtime.extras["network_facts_for_post"]``); without it posts are re-screened without network facts.
