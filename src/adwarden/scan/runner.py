@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adwarden.detect.network.linker import LinkConfig
-from adwarden.detect.network.minhash import MinHashParams
 from adwarden.domain import InputError, PostInput
 from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS

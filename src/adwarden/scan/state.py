@@ -67,7 +67,7 @@ class ScanState:
 
     def add(self, chunk: ChunkResult) -> None:
         """Fold one chunk in (chunks must come in corpus order)."""
-        base = self._lines_before.get(chunk.source, 0)
+        base = self._lines_before.get(chunk.source, chunk.header_lines)
         path = self.sources[chunk.source].path
         self.read += len(chunk.records) + len(chunk.rejected)
         self.bytes_done += chunk.nbytes

@@ -75,6 +75,7 @@ class ChunkResult:
     source: int
     lines: int
     nbytes: int
+    header_lines: int = 0
     records: list[LinkRecord] = field(default_factory=list)
     line_of: list[int] = field(default_factory=list)
     sigs: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))
@@ -163,10 +164,34 @@ def _evidence(screener: Screener, posts: Sequence[PostInput], texts: list[str],
     return out
 
 
+_DECISIONS: dict[tuple[Any, ...], tuple[float, int]] = {}
+_MAX_DECISIONS = 50_000
+
+
+def _decide(screener: Screener, evidence: Sequence[Evidence]) -> tuple[float, int]:
+    """Risk and action code of the policy's verdict, memoised on what the policy reads of the evidence.
+
+    Why memoise: most ads carry no evidence or the same few labels, and the policy is a pure function of each
+    evidence's detector, label, category, weight and bank/kind attributes (never of the matched text or its
+    span), so equal keys give equal verdicts; the full verdict (reasons, spans) is not needed for a scan."""
+    key = (id(screener.policy), *sorted(
+        (e.detector, e.label, e.category or "", e.weight, str(e.attrs.get("bank", "")), str(e.attrs.get("kind", "")))
+        for e in evidence))
+    hit = _DECISIONS.get(key)
+    if hit is None:
+        verdict = evaluate(screener.policy, evidence)
+        hit = (float(verdict.risk), ACTIONS.index(verdict.action.value))
+        if len(_DECISIONS) >= _MAX_DECISIONS:
+            _DECISIONS.clear()
+        _DECISIONS[key] = hit
+    return hit
+
+
 def scan_chunk(job: ScanJob, chunk: Chunk) -> ChunkResult:
     """Screen one chunk into its compact state (pure apart from reading the chunk's bytes)."""
     records_iter, lines = chunk_records(chunk, job.mapping, job.max_body_chars, job.max_field_chars)
-    res = ChunkResult(seq=chunk.seq, source=chunk.source.index, lines=lines, nbytes=chunk.nbytes)
+    res = ChunkResult(seq=chunk.seq, source=chunk.source.index, lines=lines, nbytes=chunk.nbytes,
+                      header_lines=chunk.header.count(b"\n"))
     posts: list[PostInput] = []
     for line, post, error in records_iter:
         if error is not None:
@@ -182,9 +207,7 @@ def scan_chunk(job: ScanJob, chunk: Chunk) -> ChunkResult:
     risk = np.zeros(len(posts), dtype=np.float32)
     action = np.zeros(len(posts), dtype=np.int8)
     for i, (p, ex, ev) in enumerate(zip(posts, extractions, evidence, strict=True)):
-        verdict = evaluate(scr.policy, ev)
-        risk[i] = verdict.risk
-        action[i] = ACTIONS.index(verdict.action.value)
+        risk[i], action[i] = _decide(scr, ev)
         rec = record_from_input(p, post_id=f"{p.site}:{p.external_id}", extraction=ex)
         res.records.append(_without_text(rec))
         res.labels.append(tuple(dict.fromkeys(e.label for e in ev)))
