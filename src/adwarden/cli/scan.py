@@ -150,7 +150,6 @@ def _store(sources: Sequence[Any], mapping: dict[str, str], max_body: int, max_f
     from adwarden.scan.sources import plan_chunks
     from adwarden.scan.worker import chunk_records
     from adwarden.screening.parallel import ScreeningPipeline
-    from adwarden.screening.service import ingest_posts
 
     state = get_state()
     rt = state.runtime
@@ -171,7 +170,7 @@ def _store(sources: Sequence[Any], mapping: dict[str, str], max_body: int, max_f
 
     with ScreeningPipeline[int](rt.screener, workers=1) as pipeline:
         for posts, screenings, _ in pipeline.run(batches()):
-            for o in ingest_posts(rt.db, posts, rt.screener, actor=state.actor, screenings=screenings):
+            for o in rt.ingest(posts, actor=state.actor, screenings=screenings):
                 statuses[o.status] += 1
     return dict(statuses)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adwarden.detect.network.linker import LinkConfig
-from adwarden.domain import InputError, PostInput
+from adwarden.domain import InputError
 from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
-from adwarden.pipeline import Screener
+from adwarden.pipeline import WARM_UP_POST, Screener
 from adwarden.scan.linking import link_state
 from adwarden.scan.outputs import write_outputs
 from adwarden.scan.report.render import render_report
@@ -37,8 +37,6 @@ Progress = Callable[[int, int, int], None]
 
 _ID_GUESSES = ("id", "ad_id", "post_id", "url", "uuid", "_id", "sid", "key")
 _PREFLIGHT_RECORDS = 1000
-_WARM_UP = PostInput(external_id="warm-up", title="Warm-up in Seattle, WA",
-                     body="New in town, 24/7, 100 roses per hour, call 206-555-0100, ig: example")
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,7 @@ def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int) -> Iterator[Ch
         for c in chunks:
             yield scan_chunk(job, c)
         return
-    job.screener.screen(_WARM_UP)  # build lazy tables once, before the fork, so workers inherit them
+    job.screener.screen(WARM_UP_POST)  # build lazy tables once, before the fork, so workers inherit them
     _JOB = job
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:

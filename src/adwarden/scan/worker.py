@@ -32,7 +32,7 @@ from adwarden.domain import Evidence, InputError, PostInput
 from adwarden.extract import extract_all
 from adwarden.ingest.files import apply_mapping, read_csv, read_jsonl
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS, validate_post
-from adwarden.pipeline import Screener, identifiers_for
+from adwarden.pipeline import NETWORK_DETECTORS, Screener, identifiers_for
 from adwarden.policy import evaluate
 from adwarden.scan.sources import Chunk
 
@@ -147,13 +147,15 @@ def _evidence(screener: Screener, posts: Sequence[PostInput], texts: list[str],
               extractions: Sequence[Any]) -> list[list[Evidence]]:
     """Evidence per post from every detector, batch paths first (same evidence as ``Screener.screen``)."""
     out: list[list[Evidence]] = [[] for _ in posts]
-    needs_ids = any(d.name not in _TEXT_ONLY for d in screener.registry)
+    needs_ids = any(d.name not in _TEXT_ONLY | NETWORK_DETECTORS for d in screener.registry)
     ctxs = [
         ScreenContext(post=p, text=t, extraction=ex,
                       identifiers=identifiers_for(p, ex) if needs_ids else ())
         for p, t, ex in zip(posts, texts, extractions, strict=True)
     ]
     for det in screener.registry:
+        if det.name in NETWORK_DETECTORS:
+            continue  # network facts are known only once the whole corpus is linked (the scan's network risk)
         many = getattr(det, "evidence_many", None)
         if many is not None:
             for acc, ev in zip(out, many(texts), strict=True):
