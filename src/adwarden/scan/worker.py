@@ -36,10 +36,14 @@ from adwarden.pipeline import NETWORK_DETECTORS, Screener, identifiers_for
 from adwarden.policy import evaluate
 from adwarden.scan.sources import Chunk
 
-__all__ = ["ACTIONS", "ChunkResult", "Minor", "Rejected", "ScanJob", "chunk_records", "chunk_texts", "scan_chunk"]
+__all__ = ["ACTIONS", "ChunkResult", "Minor", "Rejected", "ScanJob", "chunk_records", "chunk_texts", "scan_chunk",
+           "screen_rows"]
 
 #: Verdict actions as small integer codes (index into this tuple).
 ACTIONS = ("allow", "hold", "block")
+
+#: Evidence labels that mean a stated minor (listed in the report with their span).
+MINOR_LABELS = frozenset({"stated_age_under_18", "youth_language_underage"})
 
 #: Detectors that only read the text and the extraction; any other detector (banks) needs identifiers.
 _TEXT_ONLY = frozenset({"indicator", "facts"})
@@ -194,8 +198,13 @@ def scan_chunk(job: ScanJob, chunk: Chunk) -> ChunkResult:
     records_iter, lines = chunk_records(chunk, job.mapping, job.max_body_chars, job.max_field_chars)
     res = ChunkResult(seq=chunk.seq, source=chunk.source.index, lines=lines, nbytes=chunk.nbytes,
                       header_lines=chunk.header.count(b"\n"))
+    return screen_rows(job, records_iter, res)
+
+
+def screen_rows(job: ScanJob, rows: Rows, res: ChunkResult) -> ChunkResult:
+    """Screen ``(line, post, error)`` rows into ``res`` (the chunk-independent part, shared with Spark)."""
     posts: list[PostInput] = []
-    for line, post, error in records_iter:
+    for line, post, error in rows:
         if error is not None:
             res.rejected.append(Rejected(line, error.field, error.message))
         elif post is not None:
@@ -214,7 +223,7 @@ def scan_chunk(job: ScanJob, chunk: Chunk) -> ChunkResult:
         res.records.append(_without_text(rec))
         res.labels.append(tuple(dict.fromkeys(e.label for e in ev)))
         for e in ev:
-            if e.label in ("stated_age_under_18", "youth_language_underage"):
+            if e.label in MINOR_LABELS:
                 res.minors.append(Minor(i, e.label, e.value or "", e.start, e.end))
     res.risk, res.action = risk, action
     res.sigs, res.valid = text_signatures(texts, job.minhash)
