@@ -12,8 +12,8 @@ O(log n) rounds in practice, every round a few joins and aggregations over the e
   ``N(u)``, ``m = min(N(u) + {u})``; replace them by ``(v, m)`` for ``v`` in ``N(u) + {u}``, ``v != m``.
 
 It stops when a round leaves the edge set unchanged; every edge is then ``(node, smallest node of its
-component)``. Node ids are non-negative longs; the caller maps its own ids onto them. Lineage is cut every
-round (``localCheckpoint``) so the plan does not grow with the number of rounds.
+component)``. Node ids are non-negative longs; the caller maps its own ids onto them. Each
+round is persisted and the previous one released, and convergence is checked with one job per round.
 """
 
 from __future__ import annotations
@@ -49,12 +49,15 @@ def connected_components(edges: Any, *, max_rounds: int = 100) -> Any:
     loops = cur.where(F.col("u") == F.col("v")).select(F.col("u").alias("node"))
     cur = cur.where(F.col("u") != F.col("v"))
     for _ in range(max_rounds):
-        nxt = _small_star(_large_star(cur, F), F).localCheckpoint()
-        # unchanged edge sets end the loop (both differences empty)
-        if nxt.exceptAll(cur).isEmpty() and cur.exceptAll(nxt).isEmpty():
-            cur = nxt
-            break
+        nxt = _small_star(_large_star(cur, F), F).persist()
+        # an unchanged edge set ends the loop: one job, a full outer join that keeps edges on one side only
+        changed = (cur.withColumn("a", F.lit(1)).join(nxt.withColumn("b", F.lit(1)), ["u", "v"], "full_outer")
+                   .where(F.col("a").isNull() | F.col("b").isNull()))
+        done = changed.isEmpty()
+        cur.unpersist()
         cur = nxt
+        if done:
+            break
     else:  # pragma: no cover - the algorithm converges in O(log n) rounds
         raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
     labelled = cur.select(F.col("u").alias("node"), F.col("v").alias("component"))

@@ -261,7 +261,7 @@ def _records_frame(spark: Any, recs: Sequence[LinkRecord], config: LinkConfig) -
 
     sigs, valid = text_signatures([r.text for r in recs], config.text)
     bands = band_keys(sigs, config.text).view(np.int64) if recs else np.zeros((0, 0), dtype=np.int64)
-    rows = [(i, "", i + 1, None, None, r.post_id, r.external_id, r.site, r.category, r.location, r.posted_at,
+    rows: list[tuple[Any, ...]] = [(i, "", i + 1, None, None, r.post_id, r.external_id, r.site, r.category, r.location, r.posted_at,
              r.lat, r.lon, list(r.names), list(r.ages), [k for k, _ in r.identifiers], [v for _, v in r.identifiers],
              list(r.image_hashes), 0.0, "allow", [], None, sigs[i].tobytes(), bool(valid[i]), bands[i].tolist(), "")
             for i, r in enumerate(recs)]

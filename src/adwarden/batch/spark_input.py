@@ -138,8 +138,8 @@ def _parse(job: Any, batch: list[Any]) -> Iterator[tuple[int, Any, Any]]:
             except InputError as exc:
                 yield i, None, exc
         return
-    data = b"\n".join(b[3] for b in batch) + b"\n"
-    for r in read_jsonl(io.BytesIO(data), mapping=job.mapping, max_body_chars=job.max_body_chars,
+    raw_lines = b"\n".join(b[3] for b in batch) + b"\n"
+    for r in read_jsonl(io.BytesIO(raw_lines), mapping=job.mapping, max_body_chars=job.max_body_chars,
                         max_field_chars=job.max_field_chars):
         yield r.line, r.post, r.error
 

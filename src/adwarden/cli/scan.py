@@ -70,7 +70,8 @@ def scan_cmd(corpus: tuple[str, ...], out_dir: str | None, mapping: tuple[str, .
     if spark:
         from adwarden.batch.scan_job import spark_scan
 
-        summary = spark_scan(list(corpus), out, mapping=maps, fmt=fmt, config=link, master=master)
+        summary = spark_scan(list(corpus), out, settings=settings, mapping=maps,
+                             fmt=fmt if fmt != "csv" else _no_csv(), config=link, master=master)
         _finish(summary, {"dir": out}, as_json)
         return
     screener = state.runtime.screener if store else build_screener(settings)
@@ -84,6 +85,13 @@ def scan_cmd(corpus: tuple[str, ...], out_dir: str | None, mapping: tuple[str, .
         stored = _store(outcome.sources, maps, settings.max_body_bytes, settings.max_field_chars, show)
         outcome.summary["stored"] = stored
     _finish(outcome.summary, outcome.files, as_json, stored)
+
+
+def _no_csv() -> str:
+    from adwarden.domain import InputError
+
+    raise InputError("the Spark job reads JSONL or Parquet; convert CSV first (or scan it without --spark)",
+                     field="--format")
 
 
 def _finish(summary: dict[str, Any], files: dict[str, str], as_json: bool,

@@ -99,20 +99,29 @@ def _first_records(src: Source, limit: int) -> Iterator[dict[str, Any]]:
                 yield obj
 
 
-def check_id_field(sources: Sequence[Source], mapping: Mapping[str, str]) -> None:
+_DATE_HINTS = ("date", "time", "created", "posted", "published")
+
+
+def check_id_field(sources: Sequence[Source], mapping: Mapping[str, str]) -> list[str]:
     """Refuse the whole corpus at once when none of the first records of its first file has ``external_id``
-    (after ``--map``): one clear error naming the field and the fields seen, instead of every line rejected."""
+    (after ``--map``): one clear error naming the field and the fields seen, instead of every line rejected.
+
+    Returns the unmapped fields of those records that look like dates when none has ``posted_at`` (the
+    report suggests mapping one)."""
     for src in sources:
         seen: dict[str, None] = {}
         count = 0
+        has_id = has_date = False
         for raw in _first_records(src, _PREFLIGHT_RECORDS):
             count += 1
             data = apply_mapping(raw, mapping)
-            if data.get("external_id") not in (None, ""):
-                return
+            has_id = has_id or data.get("external_id") not in (None, "")
+            has_date = has_date or data.get("posted_at") not in (None, "")
             seen.update(dict.fromkeys(raw))
         if not count:
             continue
+        if has_id:
+            return [] if has_date else [f for f in seen if any(h in f.lower() for h in _DATE_HINTS)]
         guess = next((g for g in _ID_GUESSES if g in seen), None)
         hint = f"--map external_id={guess}" if guess else "--map external_id=FIELD"
         fields = ", ".join(list(seen)[:15]) or "(none)"
@@ -121,7 +130,7 @@ def check_id_field(sources: Sequence[Source], mapping: Mapping[str, str]) -> Non
             f"Name the field that identifies a post with {hint}",
             record=src.path, field="external_id",
         )
-        return
+    return []
 
 
 _JOB: ScanJob | None = None
@@ -164,7 +173,7 @@ def run_scan(
     for item in inputs:
         for s in resolve_corpus(item, opts.fmt):
             sources.append(Source(len(sources), s.path, s.fmt, s.size))
-    check_id_field(sources, opts.mapping)
+    date_fields = check_id_field(sources, opts.mapping)
     job = ScanJob(screener=screener, mapping=dict(opts.mapping), minhash=opts.link.text,
                   max_body_chars=opts.max_body_chars, max_field_chars=opts.max_field_chars)
     workers = opts.workers if opts.workers is not None else (os.cpu_count() or 1)
@@ -185,6 +194,7 @@ def run_scan(
     versions = {"policy": screener.policy.version, **{k: v for k, v in screener.versions.items()
                                                         if k.startswith("detector:")}}
     summary = build_summary(state, result, inputs=inputs, seconds=timings, versions=versions)
+    summary["corpus"]["date_fields"] = date_fields
     timings["summarise"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     html = render_report(summary)

@@ -43,11 +43,18 @@ def slots(skeleton: str) -> Markup:
     return out + escape(skeleton[pos:])
 
 
+def short(value: object, keep: int = 56) -> str:
+    """A long id (often a URL) cut to its distinctive end: ``...olympia/huge-dds-38/15115395``."""
+    text = str(value)
+    return text if len(text) <= keep else "\u2026" + text[-(keep - 1):]
+
+
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["highlight"] = highlight
     env.filters["slots"] = slots
+    env.filters["short"] = short
     env.filters["num"] = lambda v: f"{v:,}" if isinstance(v, int) else v
     return env
 
