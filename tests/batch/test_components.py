@@ -27,6 +27,7 @@ def _expected(edges: list[tuple[int, int]]) -> dict[int, int]:
     return {n: smallest[int(lab)] for n, lab in zip(nodes, labels, strict=True)}
 
 
+@pytest.mark.timeout(900)  # ~80 s on an idle 2-core box; many small Spark jobs
 def test_components_equal_scipy(spark: Any) -> None:
     rng = np.random.default_rng(3)
     chain = [(i, i + 1) for i in range(1000, 1300)]  # a long chain: many rounds of label propagation
