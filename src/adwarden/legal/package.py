@@ -46,6 +46,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from adwarden.documents.filenames import safe_component
+from adwarden.documents.pdf import SummaryPdf
+from adwarden.documents.xmltext import utf8
 from adwarden.domain.errors import InputError
 from adwarden.domain.posts import Post, PostVersion
 from adwarden.legal.model import LegalRequest, may_notify_user
@@ -61,33 +64,10 @@ UNLISTED = frozenset({MANIFEST, SIGNATURE, PUBLIC_KEY})
 #: A member larger than this is not read during verification (guards against ZIP bombs).
 MAX_MEMBER_BYTES = 2 * 1024**3
 
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
-_UNSAFE_CHARS = re.compile(r'[/\\:<>"|?*]')
-_MAX_COMPONENT = 120
+__all__ = ["safe_component", "member_name_problem", "build_package", "verify_package"]
 
 
 # -------------------------------------------------------------------------------------------- names
-
-
-def safe_component(text: str) -> str:
-    """One path component that is safe on every file system: no separators, no control or bidi-format
-    characters, no leading dots (so never ``.`` or ``..``), no Windows device names, at most 120 characters.
-
-    >>> safe_component("../../etc/passwd")
-    '__.._etc_passwd'
-    """
-    name = unicodedata.normalize("NFC", text)
-    name = "".join("_" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch for ch in name)
-    name = _UNSAFE_CHARS.sub("_", name).strip(" ")
-    if name.startswith("."):
-        name = "_" + name.lstrip(".")
-    name = name.rstrip(". ")
-    if _WINDOWS_RESERVED.match(name):
-        name = "_" + name
-    if len(name) > _MAX_COMPONENT:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-        name = name[: _MAX_COMPONENT - 13] + "~" + digest
-    return name or "_"
 
 
 def member_name_problem(name: str) -> str | None:
@@ -211,7 +191,7 @@ def build_package(out_path: str | Path, data: PackageInput, *, signing_key: Ed25
             for name, body in sorted(files.items())
         ],
     }
-    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    manifest_bytes = utf8(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     signature = signing_key.sign(manifest_bytes)
     members = dict(files)
     members[MANIFEST] = manifest_bytes
@@ -253,7 +233,7 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
         return candidate
 
     req = data.request
-    files["README.txt"] = _readme(data).encode()
+    files["README.txt"] = utf8(_readme(data))
     files["request.json"] = _json_bytes(req.to_json())
 
     post_docs: list[dict[str, Any]] = []
@@ -278,10 +258,10 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
     files["assessments.json"] = _json_bytes(list(data.assessments))
     files["decisions.json"] = _json_bytes(list(data.decisions))
     files["audit.jsonl"] = b"".join(
-        (json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode() for e in data.audit
+        utf8(json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) + "\n") for e in data.audit
     )
     context = _summary_context(data, post_docs, post_dirs, media_refs)
-    files["summary.html"] = render_summary_html(context).encode()
+    files["summary.html"] = utf8(render_summary_html(context))
     files["summary.pdf"] = render_summary_pdf(context)
     for name in files:
         problem = member_name_problem(name)
@@ -291,7 +271,7 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode()
+    return utf8(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
 def _identifiers_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
@@ -301,7 +281,7 @@ def _identifiers_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     writer.writeheader()
     for row in rows:
         writer.writerow({c: _csv_cell(row.get(c)) for c in columns})
-    return buf.getvalue().encode()
+    return utf8(buf.getvalue())
 
 
 def _csv_cell(value: Any) -> str:
@@ -383,37 +363,17 @@ def render_summary_html(context: Mapping[str, Any]) -> str:
     return env.get_template("summary.html").render(**context)
 
 
-def _latin1(text: Any) -> str:
-    """The PDF uses core fonts (latin-1 only, no font files to ship); other characters are written as
-    ``<U+XXXX>`` so nothing is silently lost. The JSON files hold the exact text."""
-    out = []
-    for ch in str(text):
-        if ch in "\r\n\t":
-            out.append(ch if ch != "\r" else "")
-        elif ord(ch) < 32 or 127 <= ord(ch) < 160:
-            out.append(f"<U+{ord(ch):04X}>")
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            out.append(f"<U+{ord(ch):04X}>")
-    return "".join(out)
-
-
 def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
-    """The same summary as a PDF (fpdf2), deterministic for the same input."""
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.fromisoformat(context["created_at"]))
-    pdf.set_title(_latin1(f"Evidence package {context['request']['id']}"))
-    pdf.set_author(_latin1(context["platform"]))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    """The same summary as a PDF, deterministic for the same input. Names and ad text in any script are
+    written as they are (:class:`~adwarden.documents.pdf.SummaryPdf`); what no font can draw is marked."""
+    pdf = SummaryPdf(
+        title=f"Evidence package {context['request']['id']}",
+        author=str(context["platform"]),
+        created_at=datetime.fromisoformat(context["created_at"]),
+    )
 
     def line(text: Any, *, size: int = 10, style: str = "") -> None:
-        pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(0, size * 0.5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+        pdf.line(text, size=size, bold=style == "B")
 
     req = context["request"]
     line(f"Evidence package - request {req['id']}", size=15, style="B")
@@ -421,7 +381,7 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
     if context["nondisclosure"]:
         nd = context["nondisclosure"]
         line(f"NON-DISCLOSURE ORDER until {nd['until']}: the user must not be notified.", style="B")
-    pdf.ln(2)
+    pdf.gap(2)
     line("Request", size=12, style="B")
     for key in ("type_label", "agency", "authority", "officer", "case_number", "received_at", "status"):
         line(f"{key.replace('_', ' ')}: {req.get(key) or '-'}")
@@ -430,14 +390,14 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
         line(f"date range: {req['date_range']}")
     if context["flags"]:
         line(f"flags: {', '.join(context['flags'])}", style="B")
-    pdf.ln(2)
+    pdf.gap(2)
     line(
         f"Contents: {len(context['posts'])} post(s), {context['media_count']} media reference(s), "
         f"{len(context['identifiers'])} identifier(s), {context['assessment_count']} assessment(s), "
         f"{context['decision_count']} decision(s), {context['audit_count']} audit event(s).",
     )
     for post in context["posts"]:
-        pdf.ln(2)
+        pdf.gap(2)
         line(f"Post {post['label']} ({post['dir']})", size=12, style="B")
         for v in post["versions"]:
             line(f"Version {v['version']} received {v['received_at']} sha256 {v['content_hash']}", style="B")
@@ -448,17 +408,17 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
             if v["body"]:
                 line(v["body"])
     if context["identifiers"]:
-        pdf.ln(2)
+        pdf.gap(2)
         line("Identifiers", size=12, style="B")
         for ident in context["identifiers"]:
             line(f"{ident.get('kind')}: {ident.get('value')} (post {ident.get('post_id')})")
     linked = context["network"].get("linked_posts") or []
-    pdf.ln(2)
+    pdf.gap(2)
     line("Network", size=12, style="B")
     line(f"{len(linked)} other post(s) share an identifier with the posts in scope (see network.json).")
-    pdf.ln(2)
+    pdf.gap(2)
     line("Integrity: every file is listed in manifest.json with its SHA-256; the manifest is signed with Ed25519.")
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 # ------------------------------------------------------------------------------------------ verify

@@ -25,17 +25,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
-import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 import jinja2
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
+from adwarden.documents.filenames import safe_file_name
+from adwarden.documents.pdf import SummaryPdf
+from adwarden.documents.xmltext import utf8
 from adwarden.reporting.ncmec.build import format_datetime
 from adwarden.reporting.ncmec.model import ReportCase, ReportedPerson, Reporter, Victim
 
@@ -203,33 +202,6 @@ def complaint_from_case(
     )
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_file_name(name: str, *, taken: Iterable[str] = ()) -> str:
-    """A file name that cannot escape its folder or clash with ``taken``.
-
-    >>> safe_file_name("../../etc/passwd")
-    'passwd'
-    >>> safe_file_name("photo 1.jpg", taken={"photo_1.jpg"})
-    'photo_1-2.jpg'
-    """
-    base = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    base = base.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE.sub("_", base).strip("._-") or "file"
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem, ext = stem[:80] or "file", ext[:10]
-    candidate = f"{stem}.{ext}" if ext else stem
-    used = set(taken)
-    n = 2
-    while candidate in used:
-        candidate = f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
-        n += 1
-    return candidate
-
-
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("adwarden.reporting", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
@@ -241,35 +213,27 @@ def render_summary_html(complaint: IC3Complaint) -> str:
     return _TEMPLATES.get_template("ic3_summary.html").render(c=complaint)
 
 
-def _latin1(text: str) -> str:
-    """The PDF core fonts are Latin-1 only; anything else is replaced, never dropped silently."""
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def render_summary_pdf(complaint: IC3Complaint) -> bytes:
-    pdf = FPDF(format="Letter")
-    pdf.set_creation_date(datetime.fromisoformat(complaint.prepared_at.replace("Z", "+00:00")))
-    pdf.set_title(_latin1(f"IC3 complaint package {complaint.complaint_id}"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    """The printable summary in the form's order; names in any script are written as they are."""
+    pdf = SummaryPdf(
+        title=f"IC3 complaint package {complaint.complaint_id}",
+        created_at=datetime.fromisoformat(complaint.prepared_at.replace("Z", "+00:00")),
+        page_format="Letter",
+    )
 
     def heading(text: str) -> None:
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 10)
+        pdf.line(text, size=12, bold=True)
 
     def line(text: str) -> None:
-        pdf.multi_cell(0, 5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.line(text, size=10)
 
     def person(p: IC3Person) -> None:
         for label, value in p.rows():
             line(f"{label}: {value}")
-        pdf.ln(2)
+        pdf.gap(2)
 
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, _latin1(f"IC3 complaint package - {complaint.complaint_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 9)
-    line(f"Prepared {complaint.prepared_at} by AdWarden for manual entry at https://www.ic3.gov/ (IC3 has no API).")
+    pdf.line(f"IC3 complaint package - {complaint.complaint_id}", size=14, bold=True)
+    pdf.line(f"Prepared {complaint.prepared_at} by AdWarden for manual entry at https://www.ic3.gov/ (IC3 has no API).", size=9)
     heading("Complainant")
     person(complaint.complainant)
     heading("Victim information")
@@ -305,7 +269,7 @@ def render_summary_pdf(complaint: IC3Complaint) -> bytes:
         line(f"{e.file_name} ({e.size} bytes) sha256 {e.sha256} {e.description}")
     if not complaint.evidence:
         line("No files attached.")
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 def build_ic3_package(complaint: IC3Complaint, evidence: Sequence[EvidenceFile] = ()) -> bytes:
@@ -324,8 +288,8 @@ def build_ic3_package(complaint: IC3Complaint, evidence: Sequence[EvidenceFile] 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         files = [
-            ("complaint.json", full.to_json().encode("utf-8")),
-            ("summary.html", render_summary_html(full).encode("utf-8")),
+            ("complaint.json", utf8(full.to_json())),
+            ("summary.html", utf8(render_summary_html(full))),
             ("summary.pdf", render_summary_pdf(full)),
             *stored,
         ]
