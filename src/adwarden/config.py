@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         None, description="Ed25519 private key as PEM or 64 hex chars. Unset: a public development key, refused "
         "outside development/test."
     )
+    evidence_trusted_keys: str = Field(
+        "", description="Comma-separated Ed25519 key fingerprints (sha256:...) that `adwarden evidence verify` "
+        "trusts as signers; the public development key is never trusted."
+    )
     legal_emergency_hours: int = Field(4, description="Hours within which an emergency disclosure request is due.")
     legal_default_days: int = Field(14, description="Days within which other legal process is due by default.")
     legal_preservation_days: int = Field(90, description="Days a §2703(f) preservation lasts (at least 90).")
@@ -99,6 +103,9 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.bank_hmac_key == DEV_BANK_KEY:
             raise ValueError("ADWARDEN_BANK_HMAC_KEY must be set to a secret in production")
         return self
+
+    def trusted_evidence_keys(self) -> list[str]:
+        return [k.strip() for k in self.evidence_trusted_keys.split(",") if k.strip()]
 
     @property
     def resolved_database_url(self) -> str:

@@ -52,7 +52,13 @@ from adwarden.documents.xmltext import utf8
 from adwarden.domain.errors import InputError
 from adwarden.domain.posts import Post, PostVersion
 from adwarden.legal.model import LegalRequest, may_notify_user
-from adwarden.legal.signing import fingerprint, parse_public_key, public_key_pem, verify_signature
+from adwarden.legal.signing import (
+    development_fingerprint,
+    fingerprint,
+    parse_public_key,
+    public_key_pem,
+    verify_signature,
+)
 
 FORMAT = "adwarden-evidence-package"
 FORMAT_VERSION = 1
@@ -426,8 +432,14 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of :func:`verify_package`. ``ok`` only when every listed file is present and unchanged,
-    nothing was added, no name is unsafe, and the signature verifies with the key the manifest names."""
+    """The outcome of :func:`verify_package`.
+
+    ``intact``: every listed file is present and unchanged, nothing was added, no name is unsafe, and the
+    signature verifies with the key inside the package. That proves only that nobody changed the package
+    *after* it was signed by whoever holds that key: an attacker who alters files re-signs with their own
+    key. So ``ok`` also needs ``key_trusted``: the signing key is one the verifier was told to trust
+    (``--trusted-key`` or ``ADWARDEN_EVIDENCE_TRUSTED_KEYS``), and never the public development key.
+    """
 
     path: str
     altered: tuple[str, ...] = ()
@@ -436,34 +448,53 @@ class VerifyResult:
     unsafe: tuple[str, ...] = ()
     signature_valid: bool = False
     key_fingerprint: str | None = None
-    key_trusted: bool | None = None
+    key_trusted: bool = False
+    development_key: bool = False
+    trusted_given: bool = False
     request_id: str | None = None
     files_checked: int = 0
     errors: tuple[str, ...] = ()
 
     @property
+    def intact(self) -> bool:
+        return self.signature_valid and not (self.altered or self.missing or self.added or self.unsafe or self.errors)
+
+    @property
     def ok(self) -> bool:
-        return (
-            self.signature_valid
-            and not (self.altered or self.missing or self.added or self.unsafe or self.errors)
-            and self.key_trusted is not False
-        )
+        return self.intact and self.key_trusted
+
+    def signer_problem(self) -> str | None:
+        """Why the signer is not verified, or None when it is."""
+        if self.development_key:
+            return (f"signed with the public development key {self.key_fingerprint}: anyone can sign with it, "
+                    "so the signer is unverified")
+        if self.key_trusted:
+            return None
+        if not self.trusted_given:
+            return (f"signer unverified: key {self.key_fingerprint} was not checked against a trusted key "
+                    "(pass --trusted-key sha256:... with the fingerprint the platform publishes, or set "
+                    "ADWARDEN_EVIDENCE_TRUSTED_KEYS)")
+        return f"signer unverified: key {self.key_fingerprint} is not one of the trusted keys"
 
     def problems(self) -> list[str]:
-        """One line per problem, naming the file."""
+        """One line per problem, naming the file; for an intact package, why its signer is unverified."""
         out = [f"altered: {n}" for n in self.altered]
         out += [f"missing: {n}" for n in self.missing]
         out += [f"added: {n}" for n in self.added]
         out += [f"unsafe name: {n}" for n in self.unsafe]
         out += list(self.errors)
-        if self.key_trusted is False:
-            out.append(f"signing key {self.key_fingerprint} is not one of the trusted keys")
+        signer = self.signer_problem()
+        if signer and self.intact:  # a tampered package has worse problems than who signed it
+            out.append(signer)
         return out
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "ok": self.ok,
+            "intact": self.intact,
+            "signer_verified": self.key_trusted,
+            "development_key": self.development_key,
             "request_id": self.request_id,
             "files_checked": self.files_checked,
             "signature_valid": self.signature_valid,
@@ -478,7 +509,8 @@ class VerifyResult:
 
 
 def verify_package(path: str | Path, *, trusted_fingerprints: Sequence[str] | None = None) -> VerifyResult:
-    """Check every hash in the manifest, the signature, and that no file was added or removed.
+    """Check every hash in the manifest, the signature, that no file was added or removed, and that the
+    signing key is one of ``trusted_fingerprints`` (without any, the signer is unverified and ``ok`` False).
 
     Never extracts anything to disk and reads members by name only, so a hostile archive (traversal names,
     duplicate entries, huge members) is reported rather than acted upon.
@@ -588,7 +620,8 @@ def _verify_open(zf: zipfile.ZipFile, path: str, trusted: Sequence[str] | None) 
         if hashlib.sha256(body).hexdigest() != entry.get("sha256") or len(body) != entry.get("size", len(body)):
             altered.append(name)
     added = sorted(n for n in present if n not in listed and n not in UNLISTED)
-    key_trusted = None if trusted is None else (key_fp in set(trusted))
+    development = key_fp is not None and key_fp == development_fingerprint()
+    key_trusted = bool(trusted) and key_fp in set(trusted or ()) and not development
     return VerifyResult(
         path=path,
         altered=tuple(altered),
@@ -598,6 +631,8 @@ def _verify_open(zf: zipfile.ZipFile, path: str, trusted: Sequence[str] | None) 
         signature_valid=signature_valid,
         key_fingerprint=key_fp,
         key_trusted=key_trusted,
+        development_key=development,
+        trusted_given=bool(trusted),
         request_id=manifest.get("request_id") if manifest else None,
         files_checked=checked,
         errors=tuple(errors),
