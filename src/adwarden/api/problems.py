@@ -9,7 +9,8 @@ leak the exception's text (the traceback goes to the server log).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -44,6 +45,30 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
 
 
+_LINE_PROBLEM = re.compile(r"^(?P<source>.*?):(?P<line>\d+): (?P<message>.*)$", re.DOTALL)
+
+
+def file_problems(problems: Sequence[str], *, field: str) -> list[dict[str, str]]:
+    """``FILE:LINE: message`` strings (how file parsers report every problem at once) as the API's
+    ``{field, message}`` entries, the line kept in the field: ``{"field": "content line 3", ...}``."""
+    out = []
+    for text in problems:
+        m = _LINE_PROBLEM.match(text)
+        if m:
+            out.append({"field": f"{field} line {m.group('line')}", "message": m.group("message")})
+        else:
+            out.append({"field": field, "message": text})
+    return out
+
+
+def invalid_input(errors: Sequence[Mapping[str, str]], *, instance: str | None = None) -> JSONResponse:
+    """The documented 422 answer for invalid input, ``errors: [{field, message}]``."""
+    first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return problem(422, "Invalid input", f"{first['field']}: {first['message']}{more}", instance=instance,
+                   errors=[dict(e) for e in errors])
+
+
 def _title(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -67,10 +92,7 @@ def _validation_entry(err: Mapping[str, Any]) -> dict[str, str]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_validation_entry(err) for err in exc.errors()]
-        first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
-        return problem(422, "Invalid input", f"{first['field']}: {first['message']}", instance=request.url.path,
-                       errors=errors)
+        return invalid_input([_validation_entry(err) for err in exc.errors()], instance=request.url.path)
 
     @app.exception_handler(AdWardenError)
     async def _domain(request: Request, exc: AdWardenError) -> JSONResponse:
