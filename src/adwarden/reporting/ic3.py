@@ -26,7 +26,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -172,6 +172,43 @@ def _subject(who: ReportedPerson) -> IC3Person:
     )
 
 
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a + tuple(x for x in b if x not in a)
+
+
+def _account(subject: IC3Person) -> str | None:
+    return next((i for i in subject.account_identifiers if i.startswith("account ")), None)
+
+
+def merge_subjects(subjects: Iterable[IC3Person]) -> tuple[IC3Person, ...]:
+    """One subject per person: exact repeats dropped, and subjects sharing a phone or e-mail folded together
+    unless they are two different platform accounts (IC3 should see each account the platform knows)."""
+    out: list[IC3Person] = []
+    for s in subjects:
+        if s in out:
+            continue
+        mine = set(s.phones) | set(s.emails)
+        account = _account(s)
+        index = next((i for i, o in enumerate(out) if mine & (set(o.phones) | set(o.emails))
+                      and (account is None or _account(o) in (None, account))), None)
+        if index is None:
+            out.append(s)
+            continue
+        o = out[index]
+        out[index] = replace(
+            o,
+            name=o.name or s.name,
+            address=o.address or s.address,
+            phones=_union(o.phones, s.phones),
+            emails=_union(o.emails, s.emails),
+            websites=_union(o.websites, s.websites),
+            ip_addresses=_union(o.ip_addresses, s.ip_addresses),
+            account_identifiers=_union(o.account_identifiers, s.account_identifiers),
+            notes="\n".join(n for n in dict.fromkeys((o.notes, s.notes)) if n) or None,
+        )
+    return tuple(out)
+
+
 def complaint_from_case(
     case: ReportCase,
     *,
@@ -191,7 +228,7 @@ def complaint_from_case(
         prepared_at=format_datetime(when),
         complainant=_complainant(case.reporter),
         victims=tuple(_victim(v) for v in case.victims),
-        subjects=tuple(_subject(p) for p in case.reported_people),
+        subjects=merge_subjects(_subject(p) for p in case.reported_people),
         financial_transactions=tuple(financial_transactions),
         incident_start=format_datetime(case.incident_datetime),
         incident_end=format_datetime(incident_end) if incident_end else None,
