@@ -17,11 +17,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adwarden.domain import AdWardenError, InputError, PolicyError
-from adwarden.domain.errors import Unauthenticated
+from adwarden.domain.errors import ConfigError, Unauthenticated
 from adwarden.ingest.schema import _field_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -112,6 +112,26 @@ def install_problem_handlers(app: FastAPI) -> None:
         # Keep the exception's headers: Allow on 405, WWW-Authenticate on 401, Retry-After on 503.
         return problem(exc.status_code, _title(exc.status_code), str(exc.detail), instance=request.url.path,
                        headers=exc.headers)
+
+    @app.exception_handler(ConfigError)
+    async def _config(request: Request, exc: ConfigError) -> JSONResponse:
+        # The server is not set up for this (e.g. no NCMEC credentials): the client did nothing wrong.
+        return problem(503, "Service not configured", str(exc), instance=request.url.path)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # A number or date too large for the database or for date arithmetic: bad input, never a 500.
+        log.warning("overflow serving %s %s: %s", request.method, request.url.path, exc)
+        return invalid_input([{"field": "(request)", "message": "a number or date is out of range"}],
+                             instance=request.url.path)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (NUL in text on PostgreSQL, out-of-range number): the route's
+        # validation should have caught it, so it is logged, but the client still gets a 422, not a 500.
+        log.warning("data error serving %s %s: %s", request.method, request.url.path, exc.orig)
+        return invalid_input([{"field": "(request)", "message": "a value cannot be stored (NUL character or out "
+                                                                 "of range)"}], instance=request.url.path)
 
     @app.exception_handler(TimeoutError)
     async def _timeout(request: Request, exc: TimeoutError) -> JSONResponse:

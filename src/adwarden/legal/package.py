@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adwarden.documents.filenames import safe_component
 from adwarden.documents.pdf import SummaryPdf
+from adwarden.documents.spreadsheet import spreadsheet_row
 from adwarden.documents.xmltext import utf8
 from adwarden.domain.errors import InputError
 from adwarden.domain.posts import Post, PostVersion
@@ -286,14 +287,8 @@ def _identifiers_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: _csv_cell(row.get(c)) for c in columns})
+        writer.writerow(dict(zip(columns, spreadsheet_row(row.get(c) for c in columns), strict=True)))
     return utf8(buf.getvalue())
-
-
-def _csv_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas: identifiers come from ad text an adversary wrote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} and not re.fullmatch(r"\+\d+", text) else text
 
 
 def _readme(data: PackageInput) -> str:
