@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from types import MappingProxyType
 
 import phonenumbers
@@ -29,10 +28,10 @@ import phonenumbers
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
+from adwarden.extract.phone_validate import validate
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
-_E164 = phonenumbers.PhoneNumberFormat.E164
 _NO_ATTRS: MappingProxyType[str, object] = MappingProxyType({})
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO"})
 
@@ -70,21 +69,6 @@ def _id_before(text: str, start: int) -> bool:
     return _ID_BEFORE.search(window) is not None
 
 
-@lru_cache(maxsize=65536)
-def _validate(digits: str, region: str, international: bool) -> str | None:
-    """E.164 of ``digits`` read in ``region`` (or as ``+digits``), or ``None`` if not a valid number."""
-    try:
-        if international:
-            num = phonenumbers.parse("+" + digits, None)
-        else:
-            num = phonenumbers.parse(digits, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(num):
-        return None
-    return phonenumbers.format_number(num, _E164)
-
-
 def _is_shape(lengths: tuple[int, ...], nanp: bool) -> bool:
     if lengths in _NANP_SHAPES or (not nanp and lengths in _OTHER_SHAPES):
         return True
@@ -109,26 +93,26 @@ def _candidate(digits: str, lengths: tuple[int, ...], region: str, plus: bool, w
     if len(digits) > 15 or len(digits) < 7:
         return None
     if plus:
-        return _validate(digits, region, True)
+        return validate(digits, region, True)
     intl = _strip_intl_prefix(digits, region)
     if intl is not None and len(intl) >= 7:
-        return _validate(intl, region, True)
+        return validate(intl, region, True)
     if region in _NANP_REGIONS:
         if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
-            found = _validate(digits, region, False)
+            found = validate(digits, region, False)
             if found is not None:
                 return found
     else:
-        found = _validate(digits, region, False)
+        found = validate(digits, region, False)
         if found is not None:
             return found
         if len(digits) == 10 and lengths in ((3, 3, 4), (10,), (1, 3, 3, 4)):
-            found = _validate(digits, "US", False)
+            found = validate(digits, "US", False)
             if found is not None:
                 return found
     # A country code written as its own first group ("91-9643094927", "44 7700 900123").
     if (whole or len(lengths) > 1) and lengths[0] <= 3 and len(digits) >= 10 and digits[0] not in "01":
-        found = _validate(digits, region, True)
+        found = validate(digits, region, True)
         if found is not None:
             return found
     return None
