@@ -29,6 +29,7 @@ from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
 from adwarden.extract.phone_validate import validate
+from adwarden.extract.region_hints import fallback_regions
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
@@ -82,9 +83,12 @@ def _too_long(digits: str, cc: str) -> bool:
 
 
 def _strip_intl_prefix(digits: str, region: str) -> str | None:
-    """Digits after an international dialling prefix (00, or 011 in NANP), if present."""
-    if region in _NANP_REGIONS:
-        return digits[3:] if digits.startswith("011") else None
+    """Digits after an international dialling prefix (00, or 011 in NANP), if present.
+
+    ``00`` counts in NANP too: no NANP number starts with 0, and ads written from abroad use it.
+    """
+    if region in _NANP_REGIONS and digits.startswith("011"):
+        return digits[3:]
     return digits[2:] if digits.startswith("00") else None
 
 
@@ -189,6 +193,29 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
     return out
 
 
+def _covered(found: list[tuple[str, int, int]]) -> int:
+    return sum(b - a for _e, a, b in found)
+
+
+def _uncovered(seq: Sequence, found: list[tuple[str, int, int]]) -> bool:
+    """Does ``seq`` hold digits that no phone found in it covers (worth another region's reading)?"""
+    if not found:
+        return True
+    return found[0][1] > seq.groups[0].start or max(b for _e, _a, b in found) < seq.groups[-1].end
+
+
+def _worth_another_region(seq: Sequence) -> bool:
+    """Enough digits for a national number elsewhere (9-13), and not a date or a clock time."""
+    n = sum(len(g.digits) for g in seq.groups)
+    if not 9 <= n <= 13:
+        return False
+    # A group of four starting 19/20 next to groups of one or two digits is a date ("12.03.2015").
+    lengths = [len(g.digits) for g in seq.groups]
+    if any(ln == 4 and g.digits[:2] in ("19", "20") for ln, g in zip(lengths, seq.groups, strict=True)):
+        return max(lengths) > 4 or sum(1 for ln in lengths if ln <= 2) < 2
+    return True
+
+
 def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     """Phone facts in ``ctx.text`` read in ``region``; spans index the original text."""
     folded = ctx.folded
@@ -198,8 +225,21 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     if runs is None:
         runs = ctx.memo["digit_runs"] = digit_runs(text)
     spans: list[tuple[int, int]] = ctx.memo.setdefault("phone_spans", [])
+    fallback: tuple[str, ...] | None = None
     for seq in digit_sequences(text, runs=runs):
-        for e164, a, b in _phones_in_sequence(text, seq, region):
+        found = _phones_in_sequence(text, seq, region)
+        if _uncovered(seq, found) and _worth_another_region(seq):
+            # Not (all) read in the post's region: try the regions the text itself points to.
+            if fallback is None:
+                fallback = ctx.memo.get("fallback_regions")
+                if fallback is None:
+                    fallback = ctx.memo["fallback_regions"] = fallback_regions(ctx.text, region)
+            for other in fallback:
+                alt = _phones_in_sequence(text, seq, other)
+                if _covered(alt) > _covered(found):
+                    found = alt
+                    break
+        for e164, a, b in found:
             spans.append((a, b))
             start, end = folded.span(a, b)
             if (e164, start) in seen:

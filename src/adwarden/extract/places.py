@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 
-__all__ = ["LocationExtractor", "Place", "country_from_text", "country_from_url", "resolve_region"]
+__all__ = [
+    "LocationExtractor", "Place", "countries_in_text", "country_from_text", "country_from_url", "resolve_region",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ class _Gazetteer:
             alias = alias_src[: -len(" city")]
             self.cities.setdefault(alias, self.cities[alias_src])  # "new york" for "New York City"
 
+        self._gc = gc  # alternate names are indexed on first use (see alt_names)
         self.regions = {name: iso for iso, names in _REGIONS.items() for name in names.split(",")}
         self.states: dict[str, str] = {}
         self.state_codes: set[str] = set()
@@ -169,11 +174,70 @@ class _Gazetteer:
             self.states[str(s["name"]).lower()] = str(code)
             self.state_codes.add(str(code))
 
+    @cached_property
+    def alt_names(self) -> dict[str, Place]:
+        """Lower-case local and foreign names of large cities, in any script (see :meth:`_alternates`)."""
+        return self._alternates[0]
+
+    @cached_property
+    def alt_hosts(self) -> dict[str, Place]:
+        """The same names as ASCII letters without spaces, as in a host name (``saopaulo``)."""
+        return self._alternates[1]
+
+    @cached_property
+    def _alternates(self) -> tuple[dict[str, Place], dict[str, Place]]:
+        """Local and foreign names of large cities: ``moskva``/``москва`` (Moscow), ``milano`` (Milan).
+
+        Sites name their city pages in the local language (``moskva.``, ``milano.``, ``roma.``), and
+        location fields are written in the local script. Only cities of 100,000 or more count, names
+        shorter than five letters (airport codes, abbreviations) are left out, and a name that is
+        also a primary city name, a common word or a stop-listed name keeps its primary meaning.
+        ``alt_names`` keys are lower case in any script; ``alt_hosts`` keys are the same names folded
+        to ASCII letters without spaces or hyphens, as they appear in a host name.
+        """
+        names: dict[str, Place] = {}
+        hosts: dict[str, Place] = {}
+        for c in self._gc.get_cities().values():
+            pop = int(c["population"])
+            if pop < _ALT_MIN_POP:
+                continue
+            place = self.cities.get(str(c["name"]).lower())
+            if place is None or place.country != c["countrycode"] or place.population != pop:
+                continue
+            shortest = 4 if pop >= 1_000_000 else 5  # "roma", "kiev", "київ" name very large cities only
+            for alt in (place.name, *(c.get("alternatenames") or ())):
+                key = str(alt).strip().lower()
+                if len(key) < shortest or key in _COMMON_WORDS or key in _CITY_STOP:
+                    continue
+                if key in self.cities and key != place.name.lower():
+                    continue
+                old = names.get(key)
+                if old is None or old.population < pop:
+                    names[key] = place
+                host = _ascii_letters(key)
+                if len(host) >= shortest and (host not in self.cities or host == key == place.name.lower()):
+                    old = hosts.get(host)
+                    if old is None or old.population < pop:
+                        hosts[host] = place
+        for key, place in self.cities.items():  # "newyork", "losangeles"
+            if " " in key and place.population >= _ALT_MIN_POP:
+                hosts.setdefault(_ascii_letters(key), place)
+        return names, hosts
+
     def city(self, name: str, state: str | None = None) -> Place | None:
         key = name.lower()
         if state is not None:
             return self.us_cities.get((key, state))
         return self.cities.get(key)
+
+
+_ALT_MIN_POP = 100_000
+
+
+def _ascii_letters(name: str) -> str:
+    """``"São Paulo"`` -> ``"saopaulo"``: accents dropped, only ASCII letters kept."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
 _GAZ: list[_Gazetteer] = []
@@ -236,7 +300,14 @@ def country_from_url(url: str) -> str | None:
         if iso is not None:
             return iso
     tokens = [t for t in _HOST_SPLIT.split(host) if t] + _WORDS.findall(unquote(parts.path).lower())
-    return _token_country(tokens, 50000)
+    found = _token_country(tokens, 50000)
+    if found is not None:
+        return found
+    for label in labels[:-1]:  # a city page named in the local language: moskva., milano., quito.
+        place = gaz.alt_hosts.get(label.replace("-", ""))
+        if place is not None:
+            return place.country
+    return None
 
 
 def country_from_text(location: str) -> str | None:
@@ -250,7 +321,68 @@ def country_from_text(location: str) -> str | None:
             return iso
         if p in gaz.states or p.upper() in gaz.state_codes:
             return "US"
-    return _token_country(_WORDS.findall(low), 15000)
+    found = _token_country(_WORDS.findall(low), 15000)
+    if found is not None:
+        return found
+    for p in reversed(parts):  # a city in the local language or script: "Roma", "Москва"
+        place = gaz.alt_names.get(p)
+        if place is not None:
+            return place.country
+    return None
+
+
+# Capitalized words (Latin or Cyrillic), up to three in a row: country and city name candidates.
+_NAME_RUN = re.compile(r"(?:[A-Z][A-Za-z]+|[А-ЯЁІЇЄ][а-яёіїє]+|[A-Z]{2,3})(?:[ \-](?:[A-Z][A-Za-z]+|[А-ЯЁІЇЄ][а-яёіїє]+)){0,2}")
+# Names that are also words or first names in ads, never taken as a country on their own.
+_COUNTRY_STOP = frozenset({"chad", "jordan", "georgia", "israel", "china", "india", "asia", "us", "man", "niger"})
+_MENTION_MIN_POP = 1_000_000
+
+
+_MENTION_CUE = re.compile(
+    r"(?:\b(?:in|at|near|visiting|visit|located|based|around|across|touring|arrived|arriving|welcome to|"
+    r"back in|new in|all over|outside|downtown|across)(?:\s+the)?\s*[:\-]?\s*)$",
+    re.IGNORECASE,
+)
+
+
+def countries_in_text(text: str) -> tuple[str, ...]:
+    """Countries the text says the ad is in, in order of mention.
+
+    A country name (``Italy``, ``UK``) or a city of a million or more in any of its names (``London``,
+    ``Milano``) counts after a location word (``in``, ``visiting``, ``based in``): ads name countries
+    for other reasons too (``girl from Japan`` is an ethnicity, ``Sofia`` and ``London`` are first
+    names). A name in a non-Latin script (``Москва``) counts on its own.
+
+    >>> countries_in_text("New in London! Then visiting Italy, from Japan")
+    ('GB', 'IT')
+    """
+    gaz = gazetteer()
+    out: list[str] = []
+    for m in _NAME_RUN.finditer(text[:20000]):
+        name = m.group()
+        latin = name.isascii()
+        if latin and _MENTION_CUE.search(text, max(0, m.start() - 24), m.start()) is None:
+            continue
+        words = name.replace("-", " ").lower().split()
+        hit = None
+        for size in range(len(words), 0, -1):
+            for i in range(len(words) - size + 1):
+                phrase = " ".join(words[i : i + size])
+                if phrase in _COUNTRY_STOP:
+                    continue
+                iso = gaz.countries.get(phrase)
+                if iso is None:
+                    place = gaz.cities.get(phrase) or gaz.alt_names.get(phrase)
+                    if place is not None and place.population >= _MENTION_MIN_POP:
+                        iso = place.country
+                if iso is not None:
+                    hit = iso
+                    break
+            if hit is not None:
+                break
+        if hit is not None and hit not in out:
+            out.append(hit)
+    return tuple(out)
 
 
 def resolve_region(default: str, url: str | None, location: str | None) -> str:
