@@ -220,8 +220,9 @@ class _Gazetteer:
                     if old is None or old.population < pop:
                         hosts[host] = place
         for key, place in self.cities.items():  # "newyork", "losangeles"
-            if " " in key and place.population >= _ALT_MIN_POP:
-                hosts.setdefault(_ascii_letters(key), place)
+            compact = _ascii_letters(key)
+            if " " in key and place.population >= _ALT_MIN_POP and len(compact) >= 5:
+                hosts.setdefault(compact, place)
         return names, hosts
 
     def city(self, name: str, state: str | None = None) -> Place | None:
@@ -234,8 +235,15 @@ class _Gazetteer:
 _ALT_MIN_POP = 100_000
 
 
+_NON_LETTERS = re.compile(r"[^a-z]+")
+
+
 def _ascii_letters(name: str) -> str:
-    """``"São Paulo"`` -> ``"saopaulo"``: accents dropped, only ASCII letters kept."""
+    """``"São Paulo"`` -> ``"saopaulo"``: accents dropped, only ASCII letters kept (``""`` for other scripts)."""
+    if name.isascii():
+        return _NON_LETTERS.sub("", name)
+    if ord(max(name)) > 0x24F:
+        return ""  # Cyrillic, CJK, ...: never in a host name
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
