@@ -51,7 +51,7 @@ _UNITS = (
 # Tokens that start with a digit or a currency sign. Each starts with a literal class and checks
 # its left context after the first character, so ``re`` skips letters and spaces without work.
 _NUM_TOKENS = re.compile(
-    rf"(?P<pre>[$£€]|(?:usd|eur|gbp|cad|aud)(?<![a-z]...)\s?)\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
+    rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
     r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)"
     r"(?:"
     # a range with a currency word after it: "100-200 roses"
@@ -163,8 +163,9 @@ def _tokens(
 def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
     for m in _NUM_TOKENS.finditer(text, wa, wb):
         if m.group("pre") is not None:
-            pre = m.group("pre").strip()
-            toks.append(_Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[pre]))
+            toks.append(
+                _Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[m.group("pre")])
+            )
             continue
         num = m.group("num")
         if m.group("rcur") is not None:
@@ -190,7 +191,14 @@ def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
             if 5 <= minutes <= 1440:
                 toks.append(_Tok("dur", m.start(), m.end(), minutes=minutes))
         elif m.group("bare") is not None and len(num) >= 2 and "." not in num:
-            toks.append(_Tok("bare", m.start(), m.end(), float(num)))
+            code = _CODE_BEFORE.search(text, max(0, m.start() - 5), m.start())
+            if code is not None:  # "USD 200": a currency code before the amount
+                toks.append(_Tok("amt", code.start(), m.end(), float(num), _CURRENCY_WORDS[code.group(1)]))
+            else:
+                toks.append(_Tok("bare", m.start(), m.end(), float(num)))
+
+
+_CODE_BEFORE = re.compile(r"(?<![a-z])(usd|eur|gbp|cad|aud)\s?\Z")
 
 
 def _word_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
