@@ -77,3 +77,18 @@ def test_region_signals(text: str, kw: dict[str, str], expected: list[str]) -> N
 )
 def test_no_number_from_ids_dates_prices(text: str, kw: dict[str, str]) -> None:
     assert phones(text, **kw) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # an age at the end of the slug, then the post ID: never one number
+        ("https://seattle.example.com/FemaleEscorts/new-in-town-sweet-25/13538952", []),
+        # a date directory, then an ID
+        ("https://archive.example.com/arch/20140101/ads/2514/13538952", []),
+        ("https://seattle.example.com/ads/call-206-555-0147-now-25/13538952", ["+12065550147"]),
+        ("https://example.com/ad/longisland/206-555-0148/1/123456", ["+12065550148"]),
+    ],
+)
+def test_numbers_in_urls_stay_inside_one_segment(url: str, expected: list[str]) -> None:
+    assert phones("sweet and new", url=url) == expected

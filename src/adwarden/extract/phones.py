@@ -255,4 +255,21 @@ class PhoneExtractor(Extractor):
     kind = "phone"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        if ctx.url is not None and ctx.text == ctx.url:
+            return find_phones(_url_context(ctx), ctx.region)
         return find_phones(ctx, ctx.region)
+
+
+# Path, query and fragment delimiters of a URL, replaced by a letter of the same length.
+_URL_BOUNDARIES = str.maketrans({c: "x" for c in "/?&=#"})
+
+
+def _url_context(ctx: ExtractContext) -> ExtractContext:
+    """The URL with its path and query delimiters masked, so no number spans two segments.
+
+    A phone written in a URL sits inside one segment (``/call-206-555-0147/``); digits across a
+    ``/`` are an age at the end of a slug followed by the post ID (``...-25/13538952``), or a date
+    directory next to an ID, and thousands of unrelated ads would share such a "number". Spans are
+    unchanged: the replacement keeps every character in place.
+    """
+    return ExtractContext(ctx.text.translate(_URL_BOUNDARIES), region=ctx.region, url=ctx.url, location=ctx.location)
