@@ -293,6 +293,11 @@ def _token_country(tokens: list[str], min_city_pop: int) -> str | None:
 def country_from_url(url: str) -> str | None:
     """ISO country of an ad URL: its country-code domain, else a country, state or city in the URL.
 
+    The host counts first, then a host written as a path segment (an archived copy:
+    ``.../olympia.example.com/...``), then the words of short path segments (``/escorts/london/``).
+    An ad's title slug (``/new-girl-from-mongolia-22/``) says nothing about where the ad is, so
+    segments with digits, more than two hyphens or more than 30 characters are left out.
+
     >>> country_from_url("https://london.example.co.uk/ads/1")
     'GB'
     """
@@ -301,14 +306,29 @@ def country_from_url(url: str) -> str | None:
         host = (parts.hostname or "").lower()
     except ValueError:
         return None
+    segments = [seg for seg in unquote(parts.path).lower().split("/") if seg]
+    hosts = [host] + [seg for seg in segments if _HOST_LIKE.fullmatch(seg)]
+    for h in hosts:
+        iso = _host_country(h)
+        if iso is not None:
+            return iso
+    words = [w for seg in segments if _PAGE_WORDS.fullmatch(seg) for w in _WORDS.findall(seg)]
+    return _token_country(words, 50000) if words else None
+
+
+_HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+_PAGE_WORDS = re.compile(r"(?=.{1,30}$)[a-z]+(?:[-_+ ][a-z]+){0,2}")
+
+
+def _host_country(host: str) -> str | None:
+    """Country of a host name: its country-code TLD, a place named in its labels, or a local city name."""
     gaz = gazetteer()
     labels = host.split(".")
     if len(labels) >= 2:
         iso = gaz.tlds.get(labels[-1])
         if iso is not None:
             return iso
-    tokens = [t for t in _HOST_SPLIT.split(host) if t] + _WORDS.findall(unquote(parts.path).lower())
-    found = _token_country(tokens, 50000)
+    found = _token_country([t for t in _HOST_SPLIT.split(host) if t], 50000)
     if found is not None:
         return found
     for label in labels[:-1]:  # a city page named in the local language: moskva., milano., quito.
@@ -319,7 +339,11 @@ def country_from_url(url: str) -> str | None:
 
 
 def country_from_text(location: str) -> str | None:
-    """ISO country of a free-text location field (``"Olympia, Washington"``, ``"London, UK"``)."""
+    """ISO country of a free-text location field (``"Olympia, Washington"``, ``"London, UK"``).
+
+    >>> country_from_text("Bellingham, Mt Vernon Burlington")
+    'US'
+    """
     low = location.lower()
     parts = [p.strip() for p in re.split(r"[,/|(]", low) if p.strip()]
     gaz = gazetteer()
@@ -329,7 +353,11 @@ def country_from_text(location: str) -> str | None:
             return iso
         if p in gaz.states or p.upper() in gaz.state_codes:
             return "US"
-    found = _token_country(_WORDS.findall(low), 15000)
+    # The first part names the place; later parts are neighbourhoods and notes ("Olympia, Olympia/Aberdeen",
+    # "Bellingham, Mt Vernon Burlington"), whose bigger namesakes abroad must not win.
+    found = _token_country(_WORDS.findall(parts[0]), 15000) if parts else None
+    if found is None:
+        found = _token_country(_WORDS.findall(low), 15000)
     if found is not None:
         return found
     for p in reversed(parts):  # a city in the local language or script: "Roma", "Москва"
