@@ -29,7 +29,7 @@ from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
 from adwarden.extract.phone_validate import validate
-from adwarden.extract.region_hints import fallback_regions
+from adwarden.extract.region_hints import fallback_regions, has_foreign_letters
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
@@ -197,11 +197,18 @@ def _covered(found: list[tuple[str, int, int]]) -> int:
     return sum(b - a for _e, a, b in found)
 
 
-def _uncovered(seq: Sequence, found: list[tuple[str, int, int]]) -> bool:
-    """Does ``seq`` hold digits that no phone found in it covers (worth another region's reading)?"""
+def _uncovered(seq: Sequence, found: list[tuple[str, int, int]], text: str) -> bool:
+    """Is ``seq`` worth reading in another region?
+
+    Yes when nothing in it is a number here. When part of it is, only if the rest could be a number
+    of its own (7+ digits), or the ad is written in accents or another script (``8 916 223 45 67``:
+    a valid US number inside a Russian one).
+    """
     if not found:
         return True
-    return found[0][1] > seq.groups[0].start or max(b for _e, _a, b in found) < seq.groups[-1].end
+    first, last = found[0][1], max(b for _e, _a, b in found)
+    rest = sum(len(g.digits) for g in seq.groups if g.end <= first or g.start >= last)
+    return rest >= 7 or (rest > 0 and has_foreign_letters(text))
 
 
 def _worth_another_region(seq: Sequence) -> bool:
@@ -228,7 +235,7 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     fallback: tuple[str, ...] | None = None
     for seq in digit_sequences(text, runs=runs):
         found = _phones_in_sequence(text, seq, region)
-        if _uncovered(seq, found) and _worth_another_region(seq):
+        if _uncovered(seq, found, ctx.text) and _worth_another_region(seq):
             # Not (all) read in the post's region: try the regions the text itself points to.
             if fallback is None:
                 fallback = ctx.memo.get("fallback_regions")

@@ -367,18 +367,19 @@ def country_from_text(location: str) -> str | None:
     return None
 
 
-# Capitalized words (Latin or Cyrillic), up to three in a row: country and city name candidates.
-_NAME_RUN = re.compile(r"(?:[A-Z][A-Za-z]+|[А-ЯЁІЇЄ][а-яёіїє]+|[A-Z]{2,3})(?:[ \-](?:[A-Z][A-Za-z]+|[А-ЯЁІЇЄ][а-яёіїє]+)){0,2}")
 # Names that are also words or first names in ads, never taken as a country on their own.
 _COUNTRY_STOP = frozenset({"chad", "jordan", "georgia", "israel", "china", "india", "asia", "us", "man", "niger"})
 _MENTION_MIN_POP = 1_000_000
 
 
-_MENTION_CUE = re.compile(
-    r"(?:\b(?:in|at|near|visiting|visit|located|based|around|across|touring|arrived|arriving|welcome to|"
-    r"back in|new in|all over|outside|downtown|across)(?:\s+the)?\s*[:\-]?\s*)$",
-    re.IGNORECASE,
+# A location word, then up to three capitalized words: "in London", "visiting the UK", "based in New York".
+_MENTION = re.compile(
+    r"(?<![A-Za-z])(?i:in|at|near|visiting|visit|located|based in|around|across|touring|arrived in|arriving in|"
+    r"welcome to|back in|new in|all over|outside|downtown)(?i:\s+the)?\s{0,2}[:\-]?\s{0,2}"
+    r"((?:[A-Z][A-Za-z]+|[A-Z]{2,3})(?:[ \-][A-Z][A-Za-z]+){0,2})"
 )
+# Names in Cyrillic (capitalized), which count without a location word: "Москва", "Київ".
+_CYRILLIC_NAME = re.compile(r"[А-ЯЁІЇЄ][а-яёіїє]{3,}(?:[ \-][А-ЯЁІЇЄ][а-яёіїє]+){0,2}")
 
 
 def countries_in_text(text: str) -> tuple[str, ...]:
@@ -387,38 +388,40 @@ def countries_in_text(text: str) -> tuple[str, ...]:
     A country name (``Italy``, ``UK``) or a city of a million or more in any of its names (``London``,
     ``Milano``) counts after a location word (``in``, ``visiting``, ``based in``): ads name countries
     for other reasons too (``girl from Japan`` is an ethnicity, ``Sofia`` and ``London`` are first
-    names). A name in a non-Latin script (``Москва``) counts on its own.
+    names). A name in Cyrillic (``Москва``) counts on its own.
 
     >>> countries_in_text("New in London! Then visiting Italy, from Japan")
     ('GB', 'IT')
     """
-    gaz = gazetteer()
+    head = text[:20000]
+    names = [(m.start(1), m.group(1)) for m in _MENTION.finditer(head)]
+    if not head.isascii():
+        names += [(m.start(), m.group()) for m in _CYRILLIC_NAME.finditer(head)]
+        names.sort()
     out: list[str] = []
-    for m in _NAME_RUN.finditer(text[:20000]):
-        name = m.group()
-        latin = name.isascii()
-        if latin and _MENTION_CUE.search(text, max(0, m.start() - 24), m.start()) is None:
-            continue
-        words = name.replace("-", " ").lower().split()
-        hit = None
-        for size in range(len(words), 0, -1):
-            for i in range(len(words) - size + 1):
-                phrase = " ".join(words[i : i + size])
-                if phrase in _COUNTRY_STOP:
-                    continue
-                iso = gaz.countries.get(phrase)
-                if iso is None:
-                    place = gaz.cities.get(phrase) or gaz.alt_names.get(phrase)
-                    if place is not None and place.population >= _MENTION_MIN_POP:
-                        iso = place.country
-                if iso is not None:
-                    hit = iso
-                    break
-            if hit is not None:
-                break
-        if hit is not None and hit not in out:
-            out.append(hit)
+    for _pos, name in names:
+        iso = _name_country(name)
+        if iso is not None and iso not in out:
+            out.append(iso)
     return tuple(out)
+
+
+def _name_country(name: str) -> str | None:
+    """Country of a capitalized name (longest sub-phrase first): a country, or a city of a million or more."""
+    gaz = gazetteer()
+    words = name.replace("-", " ").lower().split()
+    for size in range(len(words), 0, -1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in _COUNTRY_STOP:
+                continue
+            iso = gaz.countries.get(phrase)
+            if iso is not None:
+                return iso
+            place = gaz.cities.get(phrase) or gaz.alt_names.get(phrase)
+            if place is not None and place.population >= _MENTION_MIN_POP:
+                return place.country
+    return None
 
 
 def resolve_region(default: str, url: str | None, location: str | None) -> str:
