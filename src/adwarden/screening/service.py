@@ -13,17 +13,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.ingest.identity import content_hash, post_id_for
+from adwarden.networks.live import LiveNetworks
 from adwarden.pipeline import Screener, Screening
 from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
 from adwarden.storage.sql.database import Database, WriteConflict
-from adwarden.storage.sql.tables import accounts, assessments, identifiers, media, post_versions, posts
+from adwarden.storage.sql.posts_store import (
+    ACCOUNT_FIELDS,
+    insert_assessments,
+    lock_posts,
+    merge_accounts,
+    store_batch,
+)
 
 
 @dataclass(frozen=True)
@@ -38,40 +45,6 @@ class IngestOutcome:
     status: str
     assessment: Assessment | None
     case_id: str | None
-
-
-#: Called inside the transaction after a post version is stored (e.g. the network linker joins it).
-PostStoredHook = Callable[[Connection, str, int, PostInput, Screening], None]
-_post_stored_hooks: list[PostStoredHook] = []
-
-
-def register_post_stored_hook(hook: PostStoredHook) -> None:
-    """Register a hook run for every stored version, in the same transaction (keep it fast: it is on the hot
-    path of ingest)."""
-    if hook not in _post_stored_hooks:
-        _post_stored_hooks.append(hook)
-
-
-#: Called once per batch inside the transaction, after the batch's versions are stored and before they are
-#: assessed, with ``[(post_id, version, post, screening)]`` (the network linker joins the whole batch at once).
-BatchStoredHook = Callable[[Connection, list[tuple[str, int, PostInput, Screening]]], None]
-_batch_stored_hooks: list[BatchStoredHook] = []
-
-
-def register_batch_stored_hook(hook: BatchStoredHook) -> None:
-    if hook not in _batch_stored_hooks:
-        _batch_stored_hooks.append(hook)
-
-
-#: Default ``network_facts`` for every ingest (the network linker registers one); an explicit argument wins.
-NetworkFactsProvider = Callable[[Connection, PostInput, Screening], Mapping[str, Any]]
-_network_facts_providers: list[NetworkFactsProvider] = []
-
-
-def register_network_facts_provider(provider: NetworkFactsProvider) -> None:
-    """Register the function that gives a stored post's network facts to screening (the last one wins)."""
-    if provider not in _network_facts_providers:
-        _network_facts_providers.append(provider)
 
 
 def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now: datetime) -> dict[str, Any]:
@@ -121,8 +94,46 @@ def record_assessment(
     Used by re-assessment (rescans after a bank or policy change); ingest batches the same steps."""
     row = _assess(conn, post_id=post_id, version=version, screening=screening, trigger=trigger, actor=actor,
                   known_new_post=known_new_post, now=datetime.now(UTC))
-    conn.execute(insert(assessments), [row])
+    insert_assessments(conn, [row])
     return row["id"], row["case_id"]
+
+
+def ingest_posts(
+    db: Database,
+    items: Sequence[PostInput],
+    screener: Screener,
+    *,
+    actor: Actor,
+    networks: LiveNetworks | None,
+    current: Callable[[Connection], Screener] | None = None,
+    screenings: Sequence[Screening] | None = None,
+    attempts: int = 4,
+) -> list[IngestOutcome]:
+    """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
+
+    Edges call this through :meth:`adwarden.runtime.Runtime.ingest`, which passes everything below.
+
+    Per item: the same content as the post's current version is a ``duplicate`` (nothing stored); content
+    never seen is a ``new-version`` (or ``accepted`` for a new post); content equal to an *older* version is a
+    ``reverted`` post: no version is added, the post's current version moves back, and it is re-assessed
+    (an ad edited to look harmless and then reverted is assessed on what is live again).
+
+    ``networks`` links the stored versions (in the transaction, through the durable network log) and gives
+    screening their networks' facts; None links nothing. ``current(conn)`` is asked, inside the transaction,
+    for the screener of what is stored now (banks, policy): when it is not ``screener``, the batch is screened
+    again with it, so a bank import committed by another process a moment ago is never missed.
+    ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
+    and hands the batch to one writer). A write conflict with a concurrent writer (two processes storing the
+    same new post on PostgreSQL) rolls the transaction back and retries it, up to ``attempts`` times."""
+    if screenings is None:
+        screenings = [screener.screen(p) for p in items]
+    for attempt in range(attempts):
+        try:
+            return _ingest_once(db, items, screener, screenings, actor, networks, current)
+        except WriteConflict:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @dataclass
@@ -141,56 +152,9 @@ class _PostState:
         return next((h for h, v in self.hashes.items() if v == self.current), None)
 
 
-def ingest_posts(
-    db: Database,
-    items: Sequence[PostInput],
-    screener: Screener,
-    *,
-    actor: Actor,
-    network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None = None,
-    screenings: Sequence[Screening] | None = None,
-    attempts: int = 4,
-) -> list[IngestOutcome]:
-    """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
-
-    Per item: the same content as the post's current version is a ``duplicate`` (nothing stored); content
-    never seen is a ``new-version`` (or ``accepted`` for a new post); content equal to an *older* version is a
-    ``reverted`` post: no version is added, the post's current version moves back, and it is re-assessed
-    (an ad edited to look harmless and then reverted is assessed on what is live again).
-
-    ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
-    and hands the batch to one writer). A write conflict with a concurrent writer (two processes storing the
-    same new post on PostgreSQL) rolls the transaction back and retries it, up to ``attempts`` times."""
-    if screenings is None:
-        screenings = [screener.screen(p) for p in items]
-    if network_facts is None and _network_facts_providers:
-        network_facts = _network_facts_providers[-1]
-    for attempt in range(attempts):
-        try:
-            return _ingest_once(db, items, screener, screenings, actor, network_facts)
-        except WriteConflict:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
-    states: dict[str, _PostState] = {}
-    unique_ids = sorted(set(ids))
-    if not unique_ids:
-        return states
-    # Lock the rows of existing posts (in id order, so concurrent batches cannot deadlock on them).
-    rows = conn.execute(
-        select(posts.c.id, posts.c.latest_version, posts.c.current_version, posts.c.account_id)
-        .where(posts.c.id.in_(unique_ids)).order_by(posts.c.id).with_for_update()
-    ).all()
-    for r in rows:
-        states[r.id] = _PostState(True, r.latest_version, r.current_version, {}, r.account_id)
-    if states:
-        for r in conn.execute(select(post_versions.c.post_id, post_versions.c.content_hash, post_versions.c.version)
-                              .where(post_versions.c.post_id.in_(list(states)))):
-            states[r.post_id].hashes[r.content_hash] = r.version
-    return states
+    return {pid: _PostState(True, s.latest, s.current, s.hashes, s.account_id)
+            for pid, s in lock_posts(conn, ids).items()}
 
 
 def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime) -> None:
@@ -202,27 +166,13 @@ def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime
             continue
         a = p.account
         aid = f"{p.site}:{a.id}"
-        merged = wanted.setdefault(aid, {"id": aid, "site": p.site, "external_id": a.id, "email": None,
-                                         "phone": None, "ip": None, "device_id": None})
-        for key in ("email", "phone", "ip", "device_id"):
+        merged = wanted.setdefault(aid, {"id": aid, "site": p.site, "external_id": a.id,
+                                         **dict.fromkeys(ACCOUNT_FIELDS)})
+        for key in ACCOUNT_FIELDS:
             value = getattr(a, key)
             if value:
                 merged[key] = value
-    if not wanted:
-        return
-    known = {r.id: r for r in conn.execute(select(accounts).where(accounts.c.id.in_(sorted(wanted)))
-                                           .order_by(accounts.c.id).with_for_update())}
-    fresh = []
-    for aid, row in sorted(wanted.items()):
-        old = known.get(aid)
-        if old is None:
-            fresh.append({**row, "created_at": now, "updated_at": now})
-            continue
-        changes = {k: row[k] for k in ("email", "phone", "ip", "device_id") if row[k] and row[k] != getattr(old, k)}
-        if changes:
-            conn.execute(update(accounts).where(accounts.c.id == aid).values(**changes, updated_at=now))
-    if fresh:
-        conn.execute(insert(accounts), fresh)
+    merge_accounts(conn, wanted, now)
 
 
 def _ingest_once(
@@ -231,13 +181,18 @@ def _ingest_once(
     screener: Screener,
     screenings: Sequence[Screening],
     actor: Actor,
-    network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None,
+    networks: LiveNetworks | None,
+    current: Callable[[Connection], Screener] | None,
 ) -> list[IngestOutcome]:
     now = datetime.now(UTC)
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []
     stored_outcomes: list[IngestOutcome] = []
     with db.transaction() as conn:
+        if current is not None:
+            fresh = current(conn)  # locks the screening state until commit
+            if fresh is not screener:
+                screener, screenings = fresh, [fresh.screen(p) for p in items]
         ids = [post_id_for(p.site, p.external_id) for p in items]
         states = _load_states(conn, ids)
         _upsert_accounts(conn, items, now)
@@ -290,39 +245,27 @@ def _ingest_once(
             slots.append(len(stored))
             stored.append((pid, version, post, scr, status))
 
-        if new_posts:
-            conn.execute(insert(posts), new_posts)
         touched = {s[0] for s in stored}
-        for pid, st in states.items():
-            if st.exists and pid in touched:
-                conn.execute(update(posts).where(posts.c.id == pid).values(
-                    latest_version=st.latest, current_version=st.current, account_id=st.account_id,
-                    updated_at=now))
-        if version_rows:
-            conn.execute(insert(post_versions), version_rows)
-        if ident_rows:
-            conn.execute(insert(identifiers), ident_rows)
-        if media_rows:
-            conn.execute(insert(media), media_rows)
+        store_batch(conn, new_posts=new_posts, versions=version_rows, identifier_rows=ident_rows,
+                    media_rows=media_rows, now=now,
+                    pointers={pid: (st.latest, st.current, st.account_id) for pid, st in states.items()
+                              if st.exists and pid in touched})
 
         assessment_rows: list[dict[str, Any]] = []
         first_seen: set[str] = set()
-        if _batch_stored_hooks:
-            batch = [(pid, version, post, scr) for pid, version, post, scr, status in stored if status != "reverted"]
-            for batch_hook in _batch_stored_hooks:
-                batch_hook(conn, batch)
+        facts_by_post: Mapping[str, Mapping[str, Any]] = {}
+        if networks is not None and stored:
+            # A post new to storage joins the log as an add (even if edited again within the batch).
+            changes = {pid: ("replace" if states[pid].exists else "add") for pid, _, _, _, _ in stored}
+            facts_by_post = networks.stage(conn, list(changes.items()))
         for pid, version, post, scr, status in stored:
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]
             append_event(conn, name=event, actor=actor.name, subject_type="post", subject_id=pid,
                          payload={"site": post.site, "external_id": post.external_id, "version": version})
-            if status != "reverted":
-                for hook in _post_stored_hooks:
-                    hook(conn, pid, version, post, scr)
-            if network_facts is not None:
-                facts = network_facts(conn, post, scr)
-                if facts:
-                    scr = screener.with_network(post, scr, facts)
+            facts = facts_by_post.get(pid)
+            if facts:
+                scr = screener.with_network(post, scr, facts)
             known_new = status == "accepted" and pid not in first_seen
             first_seen.add(pid)
             row = _assess(conn, post_id=pid, version=version, screening=scr,
@@ -335,6 +278,5 @@ def _ingest_once(
                            versions=scr.versions, created_at=row["created_at"], case_id=row["case_id"],
                            trigger=row["trigger"]),
                 row["case_id"]))
-        if assessment_rows:
-            conn.execute(insert(assessments), assessment_rows)
+        insert_assessments(conn, assessment_rows)
     return [slot if isinstance(slot, IngestOutcome) else stored_outcomes[slot] for slot in slots]
