@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from adwarden.detect.indicators.fastnorm import TOKEN_CHAR, normalize_batch, normalize_phrase
 from adwarden.detect.indicators.lexicon import Indicator, Lexicon
+from adwarden.extract.youth_context import youth_context
 
 _PHRASE = 0
 _TRIGGER = 1
@@ -35,12 +36,17 @@ _MAX_PAIR_LETTERS = 16  # two doubled letters are enumerated for phrases up to t
 
 
 class Hit(NamedTuple):
-    """One indicator found in the text: ``start``/``end`` index the ORIGINAL text; ``text`` is that slice."""
+    """One indicator found in the text: ``start``/``end`` index the ORIGINAL text; ``text`` is that slice.
+
+    ``suppressed`` is set (``"negated"``, ``"past"``, ``"reader"``, ...) on hits of a context-checked category
+    whose context says they are not about the advertised person now (see
+    :func:`adwarden.extract.youth_context.youth_context`); such hits are only returned on request."""
 
     indicator: Indicator
     start: int
     end: int
     text: str
+    suppressed: str | None = None
 
 
 def phrase_variants(phrase: str) -> set[str]:
@@ -163,11 +169,26 @@ class LexiconMatcher:
             p_idx, p_a, p_b = p_idx[keep], p_a[keep], p_b[keep]
         return p_idx, p_a, p_b
 
-    def find(self, text: str) -> list[Hit]:
+    def _checked(self, text: str, hits: list[Hit], keep_suppressed: bool) -> list[Hit]:
+        """Hits of context-checked categories go through the youth context rules."""
+        gated = self.lexicon.context_categories
+        if not any(h.indicator.category in gated for h in hits):
+            return hits
+        out: list[Hit] = []
+        for h in hits:
+            why = youth_context(text, h.start, h.end, self.lexicon.allow) if h.indicator.category in gated else None
+            if why is None:
+                out.append(h)
+            elif keep_suppressed:
+                out.append(h._replace(suppressed=why))
+        return out
+
+    def find(self, text: str, *, keep_suppressed: bool = False) -> list[Hit]:
         """Every indicator hit in ``text``, ordered by position; a hit inside a longer hit of the same
-        indicator is dropped (``young`` inside ``so young``)."""
+        indicator is dropped (``young`` inside ``so young``). Hits whose context rules them out ("not a teen",
+        "ex cheerleader") are left out unless ``keep_suppressed`` (then they carry the reason)."""
         if len(text) > SCALAR_MAX_CHARS:
-            return self.find_many([text])[0]
+            return self.find_many([text], keep_suppressed=keep_suppressed)[0]
         norm = normalize_batch([text])
         raw: set[tuple[int, int, int]] = set()
         triggered: set[int] = set()
@@ -205,9 +226,9 @@ class LexiconMatcher:
             s1 = int(positions[b - 1]) if b - 1 < n_pos else len(text)
             s1 = min(s1, len(text))
             out.append(Hit(self._indicators[idx], s0, s1, text[s0:s1]))
-        return out
+        return self._checked(text, out, keep_suppressed)
 
-    def find_many(self, texts: list[str]) -> list[list[Hit]]:
+    def find_many(self, texts: list[str], *, keep_suppressed: bool = False) -> list[list[Hit]]:
         """:meth:`find` for many texts in vectorised passes (much faster per text for batches).
 
         Texts are processed in chunks of about :data:`CHUNK_CHARS` characters: large enough that numpy's
@@ -221,14 +242,14 @@ class LexiconMatcher:
                 chunk.append(t)
                 size += len(t)
                 if size >= CHUNK_CHARS:
-                    out.extend(self._find_chunk(chunk))
+                    out.extend(self._find_chunk(chunk, keep_suppressed))
                     chunk, size = [], 0
             if chunk:
-                out.extend(self._find_chunk(chunk))
+                out.extend(self._find_chunk(chunk, keep_suppressed))
             return out
-        return self._find_chunk(texts)
+        return self._find_chunk(texts, keep_suppressed)
 
-    def _find_chunk(self, texts: list[str]) -> list[list[Hit]]:
+    def _find_chunk(self, texts: list[str], keep_suppressed: bool = False) -> list[list[Hit]]:
         norm = normalize_batch(texts)
         out: list[list[Hit]] = [[] for _ in texts]
         idx, a, b = self._raw_hits(norm.text)
@@ -259,4 +280,4 @@ class LexiconMatcher:
         for i_ind, i, s0, s1 in zip(k_idx.tolist(), which.tolist(), local_start.tolist(), local_stop.tolist(),
                                     strict=True):
             out[i].append(Hit(inds[i_ind], s0, s1, texts[i][s0:s1]))
-        return out
+        return [self._checked(t, h, keep_suppressed) if h else h for t, h in zip(texts, out, strict=True)]
