@@ -76,14 +76,15 @@ _READER_AFTER = re.compile(
 _CLIENT_TERMS_AFTER = re.compile(r"\A\W*(?:guys|men|boys|gentlemen|clients|customers|callers|dudes)\b")
 _QUALIFICATION = re.compile(
     r"degree|diploma|ged\b|graduate|education|qualification|equivalent|required|requirement|must have|preferred|"
-    r"resume|employment|applicants?|titulo|título|bachillerato|diplome|diplôme|diploma|образование|学历"
+    r"resume|employment|applicants?|titulo|título|bachillerato|educacion|educación|estudios|escolaridade|completo|"
+    r"concluido|diplome|diplôme|diploma|образование|学历"
 )
 _YOUTH_BEFORE = re.compile(r"(?:young|little|lil|teen|tiny|baby|sweet little|petite|jovencita|novinha)\W+\Z")
 _UNDERAGE_READER_TERMS = frozenset({
     "under 18", "under age", "underage", "minor", "minors", "under the age", "menor", "menores", "menor de edad",
     "menor de idade", "mineur", "mineure", "mineurs", "minorenne", "minorenni", "несовершеннолетн", "未成年",
 })
-_SCHOOL_WORDS = ("school", "colegio", "escola", "lycee", "lycée", "liceo", "школ", "学")
+_SCHOOL_WORDS = ("school", "colegio", "escola", "secundaria", "prepa", "ensino", "lycee", "lycée", "liceo", "школ", "学")
 
 
 def _before(text: str, start: int) -> str:

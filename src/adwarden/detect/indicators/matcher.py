@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from adwarden.detect.indicators.fastnorm import TOKEN_CHAR, normalize_batch, normalize_phrase
 from adwarden.detect.indicators.lexicon import Indicator, Lexicon
+from adwarden.detect.indicators.scripts import ScriptMatcher, needs_script_matcher
 from adwarden.extract.youth_context import youth_context
 
 _PHRASE = 0
@@ -82,16 +83,17 @@ class LexiconMatcher:
         self.lexicon = lexicon
         self._indicators = lexicon.indicators
         entries: dict[str, set[tuple[int, int]]] = {}
+        script_entries: list[tuple[int, str, int]] = []  # Cyrillic and Chinese phrases (see scripts.py)
         for idx, ind in enumerate(self._indicators):
-            for phrase in ind.phrases:
-                for v in phrase_variants(phrase):
-                    entries.setdefault(v, set()).add((_PHRASE, idx))
-            for trig in ind.triggers:
-                for v in phrase_variants(trig):
-                    entries.setdefault(v, set()).add((_TRIGGER, idx))
-            for ex in ind.exclude:
-                for v in phrase_variants(ex):
-                    entries.setdefault(v, set()).add((_EXCLUDE, idx))
+            for kind, phrases in ((_PHRASE, ind.phrases), (_TRIGGER, ind.triggers), (_EXCLUDE, ind.exclude)):
+                for phrase in phrases:
+                    if needs_script_matcher(phrase):
+                        if kind != _TRIGGER:
+                            script_entries.append((idx, phrase, kind))
+                        continue
+                    for v in phrase_variants(phrase):
+                        entries.setdefault(v, set()).add((kind, idx))
+        self._scripts = ScriptMatcher(script_entries)
         # The automaton stores an int per key; per-key facts and the (kind, indicator) entries of each key
         # live in numpy arrays, so the hits of a whole batch are decoded with vectorised operations.
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -170,7 +172,12 @@ class LexiconMatcher:
         return p_idx, p_a, p_b
 
     def _checked(self, text: str, hits: list[Hit], keep_suppressed: bool) -> list[Hit]:
-        """Hits of context-checked categories go through the youth context rules."""
+        """Adds the hits of Cyrillic and Chinese phrases; hits of context-checked categories go through the youth
+        context rules."""
+        if self._scripts and not text.isascii():
+            extra = [Hit(self._indicators[i], a, b, text[a:b]) for i, a, b in self._scripts.find(text)]
+            if extra:
+                hits = sorted([*hits, *extra], key=lambda h: (h.start, -h.end))
         gated = self.lexicon.context_categories
         if not any(h.indicator.category in gated for h in hits):
             return hits
@@ -211,7 +218,7 @@ class LexiconMatcher:
                     if m.end() > m.start():
                         raw.add((idx, m.start(), m.end()))
         if not raw:
-            return []
+            return self._checked(text, [], keep_suppressed)
         if excluded:
             raw = {h for h in raw if not any(x[0] == h[0] and x[1] <= h[1] and h[2] <= x[2] for x in excluded)}
         out: list[Hit] = []
@@ -254,7 +261,7 @@ class LexiconMatcher:
         out: list[list[Hit]] = [[] for _ in texts]
         idx, a, b = self._raw_hits(norm.text)
         if not len(idx):
-            return out
+            return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]
         # Per indicator, in order of position (longest first at one position), keep a hit only when it
         # reaches past every earlier kept hit of the same indicator: "young" inside "so young" goes, and so
         # do duplicates. Keys idx * M + b grow with idx, so one running maximum serves every indicator.
@@ -280,4 +287,4 @@ class LexiconMatcher:
         for i_ind, i, s0, s1 in zip(k_idx.tolist(), which.tolist(), local_start.tolist(), local_stop.tolist(),
                                     strict=True):
             out[i].append(Hit(inds[i_ind], s0, s1, texts[i][s0:s1]))
-        return [self._checked(t, h, keep_suppressed) if h else h for t, h in zip(texts, out, strict=True)]
+        return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]
