@@ -64,7 +64,7 @@ _IN_MY = re.compile(r"in my\W+\Z")
 _READER_BEFORE = re.compile(
     r"(?:if you are|if you're|if youre|you are|you're|you must|must be|anyone|anybody|no one|noone|nobody|persons?|"
     r"people|viewers?|visitors?|users?|no|any|si eres|si es|si tienes|se você|se voce|si vous|se sei|если вам|если ты|"
-    r"prohibited|prohibido|proibido|interdit|vietato|запрещ)"
+    r"(?:prohibit|forbidden|not allowed|not permitted|prohibid|proibid|interdit|vietat|запрещ)\w*)"
     r"\W+(?:\w+\W+){0,4}\Z"
 )
 _READER_AFTER = re.compile(
@@ -73,6 +73,8 @@ _READER_AFTER = re.compile(
     r"guys|men|boys|clients|customers|callers|are not|is not|may not|must not|will be|strictly|"
     r"prohibid|no permitid|proibid|interdit|vietat|запрещ|禁止)"
 )
+# For words that name minors, a negation a few words back still negates: "does not contain images of minors".
+_NEGATION_FAR = re.compile(r"(?:^|[^\w'])(?:not|no|non|não|nao|pas|ni|не|нет)\W+(?:\w+\W+){0,4}\Z|(?:没有|不|非)")
 _CLIENT_TERMS_AFTER = re.compile(r"\A\W*(?:guys|men|boys|gentlemen|clients|customers|callers|dudes)\b")
 _QUALIFICATION = re.compile(
     r"degree|diploma|ged\b|graduate|education|qualification|equivalent|required|requirement|must have|preferred|"
@@ -82,7 +84,7 @@ _QUALIFICATION = re.compile(
 _YOUTH_BEFORE = re.compile(r"(?:young|little|lil|teen|tiny|baby|sweet little|petite|jovencita|novinha)\W+\Z")
 _UNDERAGE_READER_TERMS = frozenset({
     "under 18", "under age", "underage", "minor", "minors", "under the age", "menor", "menores", "menor de edad",
-    "menor de idade", "mineur", "mineure", "mineurs", "minorenne", "minorenni", "несовершеннолетн", "未成年",
+    "menor de idade", "mineur", "mineure", "mineurs", "minorenne", "minorenni", "малолет", "несовершеннолетн", "未成年",
 })
 _SCHOOL_WORDS = ("school", "colegio", "escola", "secundaria", "prepa", "ensino", "lycee", "lycée", "liceo", "школ", "学")
 
@@ -117,6 +119,8 @@ def youth_context(text: str, start: int, end: int, allow: frozenset[str] = froze
     underage = any(t in low for t in _UNDERAGE_READER_TERMS)
     if underage and (_READER_BEFORE.search(before) or _READER_AFTER.match(after)):
         return "reader"
+    if underage and _NEGATION_FAR.search(before):
+        return "negated"
     if _CLIENT_TERMS_AFTER.match(after):
         return "reader"  # "no young guys", "teen boys welcome": about clients
     if _PAST_BEFORE.search(before) or _PAST_TERM_AFTER.match(after) or (low.startswith("teen") and _IN_MY.search(before)):
