@@ -12,6 +12,7 @@ reason          examples (the youth word is what a lexicon or the youth extracto
 ``reader``      disclaimers to the reader or about clients: "if you are under 18, leave", "no one under 18",
                 "underage use of this site is prohibited", "no young guys"
 ``qualification``  job requirements: "Degree: High School", "high school diploma or GED"
+``other_sense``  "minor" as an adjective: "minor repairs", "minor body work"
 ``name``        a youth word written as a name: "Lolita Russian Angel", "ask for Loli" (title case, not
                 after a youth word such as "young"); allowlisted names ("Lolli", "Lolly", "Lola") never match
 ==============  ===========================================================================================
@@ -75,6 +76,9 @@ _READER_AFTER = re.compile(
 )
 # For words that name minors, a negation a few words back still negates: "does not contain images of minors".
 _NEGATION_FAR = re.compile(r"(?:^|[^\w'])(?:not|no|non|não|nao|pas|ni|не|нет)\W+(?:\w+\W+){0,4}\Z|(?:没有|不|非)")
+# "minor repairs": the adjective, not a child (a noun follows that is not about a person).
+_ADJECTIVE_AFTER = re.compile(r"\A[ \t]+(?!(?:girl|girls|female|child|teen|here|myself|and|but|so|who|looking|"
+                              r"seeking|available|ready|in|at|for|with|from|of|or|i|im|age|aged)\b)[a-z]{3,}")
 _CLIENT_TERMS_AFTER = re.compile(r"\A\W*(?:guys|men|boys|gentlemen|clients|customers|callers|dudes)\b")
 _QUALIFICATION = re.compile(
     r"degree|diploma|ged\b|graduate|education|qualification|equivalent|required|requirement|must have|preferred|"
@@ -103,7 +107,8 @@ def _after(text: str, end: int) -> str:
 
 def youth_context(text: str, start: int, end: int, allow: frozenset[str] = frozenset()) -> str | None:
     """Why the youth word at ``text[start:end]`` (original text) is not about the advertised person now,
-    or ``None`` when it is: ``"negated"``, ``"past"``, ``"reader"``, ``"qualification"``, ``"name"`` or
+    or ``None`` when it is: ``"negated"``, ``"past"``, ``"reader"``, ``"qualification"``, ``"other_sense"``,
+    ``"name"`` or
     ``"allowlist"`` (:data:`ALLOWLIST` plus ``allow``, e.g. a lexicon's own list)."""
     word = text[start:end]
     low = word.lower()
@@ -116,6 +121,8 @@ def youth_context(text: str, start: int, end: int, allow: frozenset[str] = froze
         return "name"
     if _NEGATION.search(before):
         return "negated"
+    if bare == "minor" and _ADJECTIVE_AFTER.match(after):
+        return "other_sense"
     underage = any(t in low for t in _UNDERAGE_READER_TERMS)
     if underage and (_READER_BEFORE.search(before) or _READER_AFTER.match(after)):
         return "reader"
