@@ -61,7 +61,7 @@ def test_suffix_cues(text: str) -> None:
         ("Bonjour, j'ai 16 ans", "16", "fr"),
         ("j'ai seize ans", "16", "fr"),
         ("vingt et un ans", "21", "fr"),
-        ("âge : 23", "23", "en"),  # "âge" folds to the English field word
+        ("âge : 23", "23", ""),  # a form field "age:" says nothing about the language
         ("Ciao, ho 16 anni", "16", "it"),
         ("ho sedici anni", "16", "it"),
         ("ventotto anni", "28", "it"),
@@ -80,7 +80,7 @@ def test_suffix_cues(text: str) -> None:
 def test_ages_in_every_language(text: str, value: str, language: str) -> None:
     facts = extract_all(text).ages
     assert [f.value for f in facts] == [value]
-    assert facts[0].attrs["language"] == language
+    assert facts[0].attrs.get("language", "") == language
 
 
 def test_spelled_numbers_cover_10_to_79_in_every_language() -> None:

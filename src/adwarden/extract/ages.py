@@ -275,7 +275,9 @@ def find_ages(ctx: ExtractContext) -> list[Fact]:
         a = min(min(g.start, g.cue_start) for g in group)
         b = max(max(g.end, g.cue_end) for g in group)
         start, end = ctx.folded.span(a, b)
-        language = _WORD_LANG.get(c.raw) or next((g.language for g in group if g.language), "")
+        # "age: 16" is the same form field in every language: only a spelled number or a worded cue has one.
+        language = _WORD_LANG.get(c.raw) or next((g.language for g in group if g.language and
+                                                  not (g.cue == "field" and g.language == "en")), "")
         if language == "es" and c.cue in ("suffix", "range") and "ñ" not in ctx.text[start:end].lower():
             language = "pt"  # "anos": Portuguese, or Spanish typed without ñ; the number word decides if spelled
         attrs: dict[str, object] = {"spelled": not c.raw.isdigit(), "cue": c.cue,
