@@ -77,29 +77,32 @@ _SUFFIX_OTHER = re.compile(
     "(?P<ru>(?:" + "|".join(map(re.escape, map(_f, ["лет", "годик", "годика", "годиков", "года", "год"])))
     + r")(?![a-zа-я]))|(?P<zh>周岁|週歲|岁|歲)"
 )
+# Most ads that are not ASCII only have emoji: substring tests (fast) decide whether these scans can match.
+_OTHER_SUFFIX_HINTS = (_f("лет"), _f("год"), "岁", "歲")
 # "22 years" alone is an age only after a self cue; "10 años de experiencia" never is.
 _NOT_AGE_AFTER_SUFFIX = re.compile(r"\s*(?:of\s+experience|experience|in\s+business|de\s+experien|d'experience|"
                                    r"di\s+esperienz|in\s+the\s+business|ago|atras)")
 
 # English field, self, turned and past cues go through the shared cue scan (one scan for all extractors).
 add_terms("age_cue", {
-    "age": "field:en", "aged": "field:en", "my age": "field:en", "poster's age": "field:en",
-    "posters age": "field:en", "i'm": "self:en", "im": "self:en", "i am": "self:en",
-    "turned": "turned:en", "turning": "turned:en", "just turned": "turned:en", "barely": "turned:en",
-    "i was": "past:en", "when i was": "past:en", "since i was": "past:en",
+    "age": "field:en", "aged": "field:en", "i'm": "self:en", "im": "self:en", "i am": "self:en",
+    "turned": "turned:en", "just turned": "turned:en", "turning": "turned:en", "barely": "turned:en",
+    "i was": "past:en",
 })
-# Cues of other languages written in Latin letters join the same scan; Cyrillic and Chinese cues are few
-# and only looked for in texts that are not ASCII.
+# Cues of other languages written in Latin letters join the same scan (each word once: "cumplir" also
+# covers "acabo de cumplir 18"); Cyrillic and Chinese cues are few and only looked for in texts that are
+# not ASCII.
 add_terms("age_cue", {
     "edad": "field:es", "idade": "field:pt", "eta": "field:it", "cumpli": "turned:es", "cumplo": "turned:es",
-    "cumplir": "turned:es", "acabo de cumplir": "turned:es", "recien cumplidos": "turned:es", "acabei de fazer": "turned:pt", "acabo de fazer": "turned:pt",
-    "fiz": "turned:pt", "je viens d'avoir": "turned:fr", "appena compiuto": "turned:it",
+    "cumplir": "turned:es", "cumplidos": "turned:es", "fazer": "turned:pt", "fiz": "turned:pt",
+    "d'avoir": "turned:fr", "compiuto": "turned:it",
 })
 _OTHER_TERMS = {
     _f("возраст"): "field:ru", _f("мне"): "self:ru", _f("исполнилось"): "turned:ru",
     "年龄": "field:zh", "年齡": "field:zh", "岁数": "field:zh", "歲數": "field:zh", "我今年": "self:zh",
     "今年": "self:zh", "我": "self:zh",
 }
+_OTHER_CUE_HINTS = (_f("возраст"), _f("мне"), _f("исполнилось"), "年", "岁", "歲", "我")
 # Literal-led, without a leading lookbehind (which would make ``re`` try every position); the word
 # boundary is checked on each hit instead.
 _OTHER_CUES = re.compile("|".join(map(re.escape, sorted(_OTHER_TERMS, key=len, reverse=True))))
@@ -117,10 +120,22 @@ _DIGITS_BEFORE = re.compile(
 )
 _MAX_WORD_LEN = max(map(len, _WORD_VALUE))
 # Someone else's age: the person advertised is not a client ("clients 25-50", "men over 40").
-_OTHER_PERSON = re.compile(
-    r"(?:clients?|customers?|men|gentlemen|gents|guys|males?|callers|clientes|hombres|caballeros|senores|homens|"
-    r"senhores|hommes|messieurs|uomini|signori|мужчин|клиент|男士|客人)\W{1,3}(?:\w+\W{1,3}){0,3}\Z"
-)
+_OTHER_PERSON = re.compile(trie_pattern([
+    "client", "clients", "customer", "customers", "men", "gentlemen", "gents", "guys", "male", "males", "callers",
+    "clientes", "hombres", "caballeros", "senores", "homens", "senhores", "hommes", "messieurs", "uomini", "signori",
+    _f("мужчин"), _f("мужчины"), _f("клиентов"), _f("клиенты"), "男士", "客人",
+]))
+_GAP = re.compile(r"\W{1,3}(?:\w+\W{1,3}){0,3}")
+
+
+def _other_person(text: str, start: int) -> bool:
+    """Is the number at ``start`` the age of someone else: a client word at most four words before it?"""
+    lo = max(0, start - 40)
+    for m in _OTHER_PERSON.finditer(text, lo, start):
+        a, b = m.span()
+        if (a == 0 or not text[a - 1].isalpha()) and (gap := _GAP.fullmatch(text, b, start)) is not None and gap:
+            return True
+    return False
 _TITLE_AGE = re.compile(r"(?P<dash> - )(?P<num>\d{2})[ \t\r]*(?:$|\s-\s)", re.MULTILINE)
 _LETTER = re.compile(r"[^\W\d_]")
 _NUMBER_CHAIN = re.compile(r"\d\s-\s\d+\Z")
@@ -157,7 +172,7 @@ def _suffix_matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
     for m in _SUFFIX_ROMANCE.finditer(text):
         if _NOT_AGE_AFTER_SUFFIX.match(text, m.end()) is None:  # "10 años de experiencia"
             yield m, _ROMANCE_LANG.get(m.group(), "es")
-    if not text.isascii():
+    if not text.isascii() and any(h in text for h in _OTHER_SUFFIX_HINTS):
         for m in _SUFFIX_OTHER.finditer(text):
             yield m, m.lastgroup or "ru"
 
@@ -218,11 +233,12 @@ def _title_candidates(text: str, out: list[_Candidate]) -> None:
     if " - " not in text:
         return
     for m in _TITLE_AGE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)  # a title's last words suffice
         head = text[line_start : m.start("num")].rstrip(" -")
-        if _NUMBER_CHAIN.search(head):
+        if _NUMBER_CHAIN.search(head, max(0, len(head) - 16)):
             continue  # "250 - 813 - 0801 - 24": the last link of a chain of numbers (a phone), not a title
-        if not _LETTER.search(head) or (len(head.split()) <= 3 and _RATE_LINE.search(head)):
+        short = line_start == text.rfind("\n", 0, m.start()) + 1 and len(head) <= 30 and len(head.split()) <= 3
+        if not _LETTER.search(head) or (short and _RATE_LINE.search(head)):
             continue  # "Qv - 60", "incall 30 min - 80": a rate line, not a title
         out.append(_Candidate(m.start("num"), m.end("num"), m.start("dash") + 1, m.end("num"), m.group("num"),
                               "title", "", m.start("dash") + 1, m.end("num")))
@@ -239,7 +255,7 @@ def _candidates(ctx: ExtractContext) -> list[_Candidate]:
         if lang == "it" and "à" not in ctx.text[slice(*ctx.folded.span(s, e))].lower():
             continue  # "eta" is an age only when written "età" ("ETA 20 min" is an arrival time)
         _after_cue(text, cue, lang, s, e, out)
-    if not text.isascii():
+    if not text.isascii() and any(h in text for h in _OTHER_CUE_HINTS):
         for m in _OTHER_CUES.finditer(text):
             ms, me = m.span()
             cue, lang = _OTHER_TERMS[m.group()].split(":")
@@ -266,14 +282,18 @@ def find_ages(ctx: ExtractContext) -> list[Fact]:
         low = _TITLE_MIN_AGE if c.cue == "title" else _MIN_AGE
         if age is None or not low <= age <= _MAX_AGE:
             continue
-        if c.cue in ("suffix", "range", "title") and _OTHER_PERSON.search(text, max(0, c.start - 40), c.start):
+        if c.cue in ("suffix", "range") and _other_person(text, c.start):
             continue  # "clients 25-50 years old"
         by_number.setdefault(c.num_start, []).append(c)
     facts: list[Fact] = []
     for group in by_number.values():
-        c = min(group, key=lambda g: _CUE_ORDER[g.cue])
-        a = min(min(g.start, g.cue_start) for g in group)
-        b = max(max(g.end, g.cue_end) for g in group)
+        if len(group) == 1:
+            c = group[0]
+            a, b = min(c.start, c.cue_start), max(c.end, c.cue_end)
+        else:
+            c = min(group, key=lambda g: _CUE_ORDER[g.cue])
+            a = min(min(g.start, g.cue_start) for g in group)
+            b = max(max(g.end, g.cue_end) for g in group)
         start, end = ctx.folded.span(a, b)
         # "age: 16" is the same form field in every language: only a spelled number or a worded cue has one.
         language = _WORD_LANG.get(c.raw) or next((g.language for g in group if g.language and

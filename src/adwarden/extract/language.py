@@ -31,7 +31,7 @@ __all__ = ["SAMPLE_CHARS", "SUPPORTED", "Language", "detect_language"]
 
 #: ISO 639-1 codes of the languages detected (the lexicon and age extractor cover each of them).
 SUPPORTED = ("en", "es", "pt", "fr", "it", "ru", "zh")
-SAMPLE_CHARS = 240
+SAMPLE_CHARS = 120
 _MIN_LETTERS = 12
 _MIN_CONFIDENCE = 0.5
 
