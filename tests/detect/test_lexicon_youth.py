@@ -70,25 +70,25 @@ def test_minors_in_every_language_reach_child_safety(screener: Screener, text: s
     "text",
     [
         "lol!! so much fun tonight",  # "lol!" is not "loli"
-        "Spend time with Lolli, no rush",  # a name on the allowlist
-        "Lolita Russian Angel, 25 years old",  # a youth word written as a name
+        "Lolli and Mia, two friends in town",  # a name on the allowlist
+        "Lolita Blue Star, 25 years old",  # a youth word written as a name
         "ex high school cheerleader, now 25",  # past tense
         "former cheerleader, 28 yo",
         "back in high school I was shy, now 30 years old",
         "Not a teen, a grown woman of 32",  # negation
         "no teens, mature lady only",
         "If you are under 18, leave this page now. Age: 24",  # a disclaimer to the reader
-        "Any suspected underage use of this site is prohibited.",
+        "Underage visitors must exit this page.",
         "No one under 18 allowed. I am 23",
-        "Degree: High School. Full time porter position",  # a job qualification
+        "Education: High School. Full time warehouse job",  # a job qualification
         "High school diploma or GED required",
         "minor repairs and minor body work",  # "minor" the adjective
         "no soy menor de edad, tengo 25 años",
-        "il nostro sito non contiene immagini di minorenni",
-        "vietata la visione ai minorenni",
+        "questa pagina non mostra minorenni",
+        "accesso vietato ai minorenni",
         "Я не малолетка, мне 25 лет",
         "clients 25-50 years old welcome",
-        "in the biz for 10yrs and love it",
+        "in this business for 12yrs and happy",
         "when I was 16 I moved to Tacoma, now 27 yo",
     ],
 )
@@ -108,10 +108,10 @@ def test_adults_are_not_sent_to_child_safety(screener: Screener, text: str) -> N
         ("If you are under 18 please leave", "under 18", "reader"),
         ("underage users are not allowed", "underage", "reader"),
         ("teen boys welcome", "teen", "reader"),
-        ("Degree: High School", "High School", "qualification"),
+        ("Education: High School", "High School", "qualification"),
         ("ensino medio completo", "ensino medio", "qualification"),
-        ("Lolita Russian Angel", "Lolita", "name"),
-        ("With Lolli tonight", "Lolli", "allowlist"),
+        ("Lolita Blue Star", "Lolita", "name"),
+        ("Lolli and Mia tonight", "Lolli", "allowlist"),
         ("minor repairs", "minor", "other_sense"),
     ],
 )

@@ -16,7 +16,7 @@ turned     ``just turned 18``, ``turned 18 last week``, ``acabo de cumplir 18``,
 past       ``when I was 16`` (``attrs["past"]``: the person's age then, not now)
 title      ``Sweet and new in town - 21`` at the end of a line: Backpage printed the poster's age
            field after the title like this
-range      ``between 18-35 years of age``, ``19 to 25 yo``: both ends (``attrs["range"]``)
+range      ``women 21-30 years of age``, ``19 to 25 yo``: both ends (``attrs["range"]``)
 =========  =====================================================================================
 
 Numbers are digits or number words in English, Spanish, Portuguese, French, Italian, Russian and
@@ -139,7 +139,7 @@ def _other_person(text: str, start: int) -> bool:
 _TITLE_AGE = re.compile(r"(?P<dash> - )(?P<num>\d{2})[ \t\r]*(?:$|\s-\s)", re.MULTILINE)
 _LETTER = re.compile(r"[^\W\d_]")
 _NUMBER_CHAIN = re.compile(r"\d\s-\s\d+\Z")
-# "in the biz for 10yrs", "desde hace 10 años": a duration, not an age.
+# "in this business for 12yrs", "desde hace 10 años": a duration, not an age.
 _DURATION_BEFORE = re.compile(r"(?<![a-z])(?:for|since|past|last|over|hace|desde|ha|há|per|da|depuis|pendant|" + _f("уже") + r")\s+\Z")
 _RATE_LINE = re.compile(r"(?:\d\s*(?:min|mins|minutes|hr|hrs|hour|hours|h|hh)|\A\W*(?:\d+\W*)?(?:(?:qv|qk|fh|hh|hhr|half|"
                         r"hour|hr|overnight|incall|outcall|in|out|special|rate)\W*)+)\s*\Z")
@@ -236,7 +236,7 @@ def _title_candidates(text: str, out: list[_Candidate]) -> None:
         line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)  # a title's last words suffice
         head = text[line_start : m.start("num")].rstrip(" -")
         if _NUMBER_CHAIN.search(head, max(0, len(head) - 16)):
-            continue  # "250 - 813 - 0801 - 24": the last link of a chain of numbers (a phone), not a title
+            continue  # "206 - 555 - 0147 - 24": the last link of a chain of numbers (a phone), not a title
         short = line_start == text.rfind("\n", 0, m.start()) + 1 and len(head) <= 30 and len(head.split()) <= 3
         if not _LETTER.search(head) or (short and _RATE_LINE.search(head)):
             continue  # "Qv - 60", "incall 30 min - 80": a rate line, not a title

@@ -11,9 +11,9 @@ reason          examples (the youth word is what a lexicon or the youth extracto
                 "when I was a teen", "in my teens", "exalumna de secundaria"
 ``reader``      disclaimers to the reader or about clients: "if you are under 18, leave", "no one under 18",
                 "underage use of this site is prohibited", "no young guys"
-``qualification``  job requirements: "Degree: High School", "high school diploma or GED"
+``qualification``  job requirements: "Education: High School", "high school diploma or GED"
 ``other_sense``  "minor" as an adjective: "minor repairs", "minor body work"
-``name``        a youth word written as a name: "Lolita Russian Angel", "ask for Loli" (title case, not
+``name``        a youth word written as a name: "Lolita Blue Star", "ask for Loli" (title case, not
                 after a youth word such as "young"); allowlisted names ("Lolli", "Lolly", "Lola") never match
 ==============  ===========================================================================================
 
