@@ -32,7 +32,7 @@ from scipy.sparse.csgraph import connected_components
 
 from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPost
 from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
-from adwarden.detect.network.minhash import MinHashParams, lsh_edges, text_signatures
+from adwarden.detect.network.minhash import RING_TEXT, MinHashParams, lsh_edges, text_signatures
 from adwarden.detect.network.model import Link, LinkResult, Network, network_id
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
 
@@ -47,7 +47,7 @@ class LinkConfig:
 
     disabled: frozenset[str] = frozenset()
     hubs: HubRules = field(default_factory=HubRules)
-    text: MinHashParams = field(default_factory=MinHashParams)
+    text: MinHashParams = RING_TEXT
     pdq_max_distance: int = 31
     pdq_chunk_bits: int | None = None
     min_network_size: int = 2
