@@ -40,13 +40,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["NearDupIndex", "NearDupParams", "band_keys", "char_shingle_hashes", "lsh_edges", "shingle_hashes",
+__all__ = ["NearDupIndex", "NearDupParams", "Rewrite", "band_keys", "char_shingle_hashes", "lsh_edges", "shingle_hashes",
            "shingles", "signatures", "similarity", "text_signatures", "texts_with", "token_hashes"]
 
 U64 = npt.NDArray[np.uint64]
@@ -101,6 +101,18 @@ class NearDupParams:
     @property
     def rows(self) -> int:
         return self.num_perm // self.bands
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A text normalizer (``fn``) run before shingling on the texts that may need it: those containing one of
+    ``needles``, one of ``chars`` or (with ``non_ascii``) a non-ASCII character; see :func:`texts_with`. The
+    others are shingled as they are, which spares a regex scan of most texts."""
+
+    fn: Callable[[str], str]
+    needles: tuple[str, ...] = ()
+    chars: bytes = b""
+    non_ascii: bool = False
 
 
 def _mix(x: U64) -> U64:
@@ -199,26 +211,28 @@ def _normalized(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint8], I64, npt.N
     """The character-shingle form of ``texts`` as one byte buffer: lower case, digit runs as one ``0``, every
     other run of non-word bytes as one space, each text preceded by one space. Returns ``(buffer, starts,
     raw bytes, raw starts)``; text ``i`` owns ``buffer[starts[i]:starts[i+1]]``."""
-    raw, raw_starts = _encode(texts)
-    buf = np.empty(raw.size + 1, dtype=np.uint8)
-    buf[0] = 10
-    buf[1:] = raw  # every text now starts right after a newline (the last byte is a trailing newline)
-    is_digit = (buf >= 48) & (buf <= 57)
-    is_word = ((buf >= 97) & (buf <= 122)) | is_digit | (buf >= 128)
-    values = buf.copy()
+    encoded = [t.lower().encode("utf-8", "replace") for t in texts]
+    lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
+    # every text is preceded by a newline (raw text i starts at raw_starts[i] + 1 in buf) and the buffer ends
+    # with one
+    buf = np.frombuffer(b"\n" + b"\n".join(encoded) + b"\n", dtype=np.uint8)
+    raw_starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=raw_starts[1:])
+    is_digit = (buf - np.uint8(48)) < 10
+    is_word = ((buf - np.uint8(97)) < 26) | is_digit | (buf >= 128)
+    values = np.where(is_word, buf, np.uint8(32))
     values[is_digit] = 48
-    values[~is_word] = 32
     keep = np.empty(values.size, dtype=bool)
     keep[0] = True
-    same = values[1:] == values[:-1]
-    keep[1:] = ~(same & ((values[1:] == 32) | (values[1:] == 48)))
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    keep[1:] |= (values[1:] != 32) & (values[1:] != 48)
     keep[raw_starts] = True  # the separator before each text is kept as its leading space
     keep[-1] = False
     values[raw_starts] = 32
-    kept_before = np.zeros(keep.size + 1, dtype=np.int64)
-    np.cumsum(keep, out=kept_before[1:])
-    starts = kept_before[raw_starts].astype(np.int64)
-    starts[-1] = kept_before[-1]
+    counts = np.add.reduceat(keep, raw_starts[:-1].astype(np.intp), dtype=np.int64)
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    raw = buf[1:]
     return values[keep], starts, raw, raw_starts
 
 
@@ -252,7 +266,12 @@ def texts_with(texts: Sequence[str], needles: Sequence[str], *, chars: bytes = b
         return out
     if not n:
         return out
-    v, starts, raw, raw_starts = _normalized(texts)
+    return _flags(*_normalized(texts), needles, chars, non_ascii)
+
+
+def _flags(v: npt.NDArray[np.uint8], starts: I64, raw: npt.NDArray[np.uint8], raw_starts: I64,
+           needles: Sequence[str], chars: bytes, non_ascii: bool) -> npt.NDArray[np.bool_]:
+    out = np.zeros(starts.size - 1, dtype=bool)
     if chars or non_ascii:
         hit = np.isin(raw, np.frombuffer(chars, dtype=np.uint8)) if chars else np.zeros(raw.size, dtype=bool)
         if non_ascii:
@@ -264,7 +283,7 @@ def texts_with(texts: Sequence[str], needles: Sequence[str], *, chars: bytes = b
         if not 1 <= len(nb) <= 8:
             raise ValueError(f"needle {needle!r} must be 1 to 8 bytes long")
         groups.setdefault((len(nb), nb[0]), []).append(int.from_bytes(nb, "big"))
-    padded = np.concatenate([v, np.zeros(8, dtype=np.uint8)])
+    padded = np.concatenate([v, np.asarray([32, 0, 0, 0, 0, 0, 0, 0], dtype=np.uint8)])
     for first in {f for _, f in groups}:
         # only positions holding a needle's first byte (mostly the space between words) are packed, 8 bytes
         # at once; a needle of k bytes compares with the top k bytes
@@ -278,28 +297,51 @@ def texts_with(texts: Sequence[str], needles: Sequence[str], *, chars: bytes = b
                 continue
             keys = key8 >> np.uint64(8 * (8 - k))
             found = at[np.isin(keys, np.asarray(wanted, dtype=np.uint64))]
-            out[np.searchsorted(starts, found, side="right") - 1] = True
+            doc = np.searchsorted(starts, found, side="right") - 1
+            # a needle may end with the space that starts the next text (a word boundary), no further
+            out[doc[found + k <= starts[doc + 1] + 1]] = True
     return out
 
 
-def char_shingle_hashes(texts: Sequence[str], k: int, sample: int = 1, *, block: int = 8192) -> tuple[U64, I64]:
-    """Hash each window of ``k <= 8`` characters (bytes) of each text's character-shingle form; keep one in
-    ``sample`` by hash. Same ``(hashes, starts)`` layout as :func:`shingle_hashes`."""
+def char_shingle_hashes(texts: Sequence[str], k: int, sample: int = 1, *, rewrite: Rewrite | None = None,
+                        block: int = 8192) -> tuple[U64, I64]:
+    """Hash each window of ``k <= 8`` characters (bytes) of each text's character-shingle form (after
+    ``rewrite`` where it applies); keep one in ``sample`` by hash. Same ``(hashes, starts)`` layout as
+    :func:`shingle_hashes`."""
     if not texts:
         return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
     parts: list[U64] = []
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     total = 0
     for lo in range(0, len(texts), block):
-        h, st = _char_block(texts[lo : lo + block], k, sample)
+        h, st = _char_block(texts[lo : lo + block], k, sample, rewrite)
         parts.append(h)
         starts[lo + 1 : lo + st.size] = st[1:] + total
         total += h.size
     return np.concatenate(parts), starts
 
 
-def _char_block(texts: Sequence[str], k: int, sample: int) -> tuple[U64, I64]:
-    v, c_starts, _, _ = _normalized(texts)
+def _splice(v: npt.NDArray[np.uint8], starts: I64, which: I64, v2: npt.NDArray[np.uint8],
+            starts2: I64) -> tuple[npt.NDArray[np.uint8], I64]:
+    """Replace texts ``which`` of the buffer ``(v, starts)`` by the texts of ``(v2, starts2)``, in order."""
+    lens = np.diff(starts)
+    src = starts[:-1].copy()
+    lens[which] = np.diff(starts2)
+    src[which] = starts2[:-1] + v.size
+    new_starts = np.zeros(starts.size, dtype=np.int64)
+    np.cumsum(lens, out=new_starts[1:])
+    idx = np.repeat(src - new_starts[:-1], lens) + np.arange(int(new_starts[-1]), dtype=np.int64)
+    return np.concatenate([v, v2])[idx], new_starts
+
+
+def _char_block(texts: Sequence[str], k: int, sample: int, rewrite: Rewrite | None) -> tuple[U64, I64]:
+    v, c_starts, raw, raw_starts = _normalized(texts)
+    if rewrite is not None:
+        which = np.flatnonzero(_flags(v, c_starts, raw, raw_starts, rewrite.needles, rewrite.chars,
+                                      rewrite.non_ascii))
+        if which.size:
+            v2, starts2, _, _ = _normalized([rewrite.fn(texts[i]) for i in which.tolist()])
+            v, c_starts = _splice(v, c_starts, which, v2, starts2)
     n_docs = len(texts)
     m = v.size - k + 1
     if m <= 0:
@@ -321,10 +363,14 @@ def _char_block(texts: Sequence[str], k: int, sample: int) -> tuple[U64, I64]:
     return h, out_starts
 
 
-def shingles(texts: Sequence[str], params: NearDupParams) -> tuple[U64, I64]:
-    """The shingle hashes ``params`` asks for (word or character), ``(hashes, starts)`` per text."""
+def shingles(texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None) -> tuple[U64, I64]:
+    """The shingle hashes ``params`` asks for (word or character), ``(hashes, starts)`` per text, after
+    ``rewrite`` of the texts it applies to."""
     if params.unit == "char":
-        return char_shingle_hashes(texts, params.shingle, params.sample)
+        return char_shingle_hashes(texts, params.shingle, params.sample, rewrite=rewrite)
+    if rewrite is not None:
+        which = texts_with(texts, rewrite.needles, chars=rewrite.chars, non_ascii=rewrite.non_ascii)
+        texts = [rewrite.fn(t) if w else t for t, w in zip(texts, which.tolist(), strict=True)]
     tokens, starts = token_hashes(texts)
     return shingle_hashes(tokens, starts, params.shingle)
 
@@ -384,12 +430,13 @@ def signatures(shingles: U64, starts: I64, params: NearDupParams, *, chunk: int 
     return out
 
 
-def text_signatures(texts: Sequence[str], params: NearDupParams) -> tuple[U32, npt.NDArray[np.bool_]]:
-    """Signatures of ``texts`` and a mask of those with at least ``params.min_shingles`` shingles.
-
-    Texts shorter than that ("call me", an empty body) never match: they would match everything.
+def text_signatures(
+    texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None
+) -> tuple[U32, npt.NDArray[np.bool_]]:
+    """Signatures of ``texts`` (after ``rewrite``) and a mask of those with at least ``params.min_shingles``
+    shingles. Texts shorter than that ("call me", an empty body) never match: they would match everything.
     """
-    sh, sh_starts = shingles(texts, params)
+    sh, sh_starts = shingles(texts, params, rewrite=rewrite)
     sigs = signatures(sh, sh_starts, params)
     valid = np.diff(sh_starts) >= params.min_shingles
     return sigs, valid

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from adwarden.detect import neardup
 from adwarden.detect.neardup import NearDupParams, band_keys, lsh_edges, similarity
-from adwarden.detect.network.textsim import slot_texts
+from adwarden.detect.network.textsim import SLOTS
 
 __all__ = ["RING_TEXT", "MinHashParams", "band_keys", "lsh_edges", "similarity", "text_signatures"]
 
@@ -38,4 +38,4 @@ RING_TEXT = NearDupParams(num_perm=64, bands=16, shingle=5, threshold=0.5, min_s
 
 def text_signatures(texts: Sequence[str], params: NearDupParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """Signatures of ``texts`` (slot-masked first when ``params.slots``) and the mask of texts long enough."""
-    return neardup.text_signatures(slot_texts(texts) if params.slots else texts, params)
+    return neardup.text_signatures(texts, params, rewrite=SLOTS if params.slots else None)

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from adwarden.detect.neardup import texts_with
+from adwarden.detect.neardup import Rewrite, texts_with
 from adwarden.detect.network.names import find_names
 
-__all__ = ["slot_text", "slot_texts"]
+__all__ = ["SLOTS", "slot_text", "slot_texts"]
 
 _AT = re.compile(r"[\w.+-]+\s?(?:@|\(at\)|\[at\])\s?[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[a-z]{2,6})+|@\w{2,}",
                  re.IGNORECASE)
@@ -72,3 +72,7 @@ def slot_texts(texts: Sequence[str]) -> list[str]:
     with :func:`~adwarden.detect.neardup.texts_with`) are returned unchanged without a regex scan."""
     maybe = texts_with(texts, _NEEDLES, chars=b"@", non_ascii=True)
     return [slot_text(t) if m else t for t, m in zip(texts, maybe.tolist(), strict=True)]
+
+
+#: Slot masking as a :class:`~adwarden.detect.neardup.Rewrite`: run only on texts where a slot can occur.
+SLOTS = Rewrite(slot_text, _NEEDLES, b"@", True)
