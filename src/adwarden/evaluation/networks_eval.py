@@ -13,6 +13,8 @@ groups (and the adjusted Rand index):
 * ``text_and_images``: text and images only (every identifier kind off);
 * ``phones_off_previous_text_key``: ``phones_off`` with the text key AdWarden used before (word 3-shingles,
   digits masked, no slot masking), measured in the same run as a baseline;
+* ``phones_off_verified``: ``phones_off`` plus the second stage (template alignment on candidate clusters,
+  :mod:`adwarden.detect.network.verify`);
 * ``phones_on``: everything on; its recall is the share of phone-linked pairs that stay linked (hub guards
   may drop some), and its precision says how often text links join two different phone groups.
 
@@ -43,6 +45,7 @@ from typing import Any
 from adwarden.detect.network import LinkConfig, LinkRecord, link_records, record_from_post
 from adwarden.detect.network.minhash import MinHashParams
 from adwarden.detect.network.templates import network_templates
+from adwarden.detect.network.verify import VerifyParams
 from adwarden.extract import extract_all
 
 __all__ = ["CONFIGS", "SPLITS", "evaluate", "pair_scores", "phone_groups", "wa_records"]
@@ -57,6 +60,7 @@ CONFIGS: Mapping[str, LinkConfig] = {
     "phones_off": LinkConfig(disabled=frozenset({"phone"})),
     "text_and_images": LinkConfig(disabled=ID_KINDS),
     "phones_off_previous_text_key": LinkConfig(disabled=frozenset({"phone"}), text=MinHashParams()),
+    "phones_off_verified": LinkConfig(disabled=frozenset({"phone"}), verify=VerifyParams()),
     "phones_on": LinkConfig(),
 }
 
