@@ -16,7 +16,8 @@ groups (and the adjusted Rand index):
 * ``phones_off_verified``: ``phones_off`` plus the second stage (template alignment on candidate clusters,
   :mod:`adwarden.detect.network.verify`);
 * ``phones_on``: everything on; its recall is the share of phone-linked pairs that stay linked (hub guards
-  may drop some), and its precision says how often text links join two different phone groups.
+  may drop some), and its precision says how often text links join two different phone groups;
+* ``phones_on_previous_text_key``: ``phones_on`` with the previous text key.
 
 Rows are ads as the file gives them, except that rows repeating an ad id (``sid``: the same posting crawled
 again) are one ad (the first row), so an ad is never scored as linked to its own copy. Images are identified
@@ -62,6 +63,7 @@ CONFIGS: Mapping[str, LinkConfig] = {
     "phones_off_previous_text_key": LinkConfig(disabled=frozenset({"phone"}), text=MinHashParams()),
     "phones_off_verified": LinkConfig(disabled=frozenset({"phone"}), verify=VerifyParams()),
     "phones_on": LinkConfig(),
+    "phones_on_previous_text_key": LinkConfig(text=MinHashParams()),
 }
 
 #: City halves of the WA corpus (``sitekey``): parameters were chosen on ``tune`` only.
