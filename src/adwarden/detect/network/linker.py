@@ -44,7 +44,13 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class LinkConfig:
-    """How to link. ``disabled`` switches link kinds off (``{"phone"}`` for an evaluation on text and images)."""
+    """How to link. ``disabled`` switches link kinds off (``{"phone"}`` for an evaluation on text and images).
+
+    ``text`` is the text key (default :data:`~adwarden.detect.network.minhash.RING_TEXT`: slot-masked character
+    8-shingles; ``MinHashParams()`` is the previous word 3-shingle key). ``verify`` switches on the second stage
+    (:mod:`~adwarden.detect.network.verify`, template alignment on candidate clusters); the incremental linker
+    does not run it, so it is for corpus runs and evaluations.
+    """
 
     disabled: frozenset[str] = frozenset()
     hubs: HubRules = field(default_factory=HubRules)
