@@ -124,3 +124,12 @@ def test_verified_linking_is_an_option_of_link_config() -> None:
     assert not unrelated & {p for n in res.networks for p in n.posts}
     with pytest.raises(ValueError, match="min_fit"):
         VerifyParams(min_fit=0)
+
+
+def test_text_key_of_a_post_is_the_same_alone_and_in_a_batch() -> None:
+    """The key is a function of one post's text: it can be stored per post and reused by every linker."""
+    ads = ring_ads(random.Random(4)) + UNRELATED
+    batch, valid = minhash_mod.text_signatures(ads, RING_TEXT)
+    for i, text in enumerate(ads):
+        alone, ok = minhash_mod.text_signatures([text], RING_TEXT)
+        assert (alone[0] == batch[i]).all() and ok[0] == valid[i]
