@@ -55,6 +55,12 @@ def build_screener(settings: Settings, db: Database | None = None) -> Screener:
     from adwarden.policy import load_policy
 
     registry = build_default_registry(lexicon_path=settings.lexicon_path)
+    if db is not None:
+        # The reviewer-trained classifier: the promoted model (a detector) and the shadow model (scores only).
+        from adwarden.models_service import model_detectors
+
+        for detector in model_detectors(db):
+            registry.register(detector)
     policy = load_policy(settings.policy_path)
     return Screener(registry, policy, region=settings.default_region)
 
