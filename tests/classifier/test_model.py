@@ -51,6 +51,13 @@ def test_feature_indices_are_the_hashing_vectorizers() -> None:
                                                                          "boss", "oss ", " boss", "boss ")}
 
 
+def test_chunk_gram_counts_follow_the_char_wb_analyzer() -> None:
+    char = features.build_vectorizer().transformer_list[1][1].build_analyzer()
+    for text in ("a", "ab cd", "manager keeps the money", "x  y\tzz\n0000 ask/her", "", "  "):
+        counts = features.chunk_gram_counts(text)
+        assert len(counts) == len(text.split()) and sum(counts) == len(char(text))
+
+
 def test_training_refuses_one_label_and_too_few_examples() -> None:
     with pytest.raises(InputError, match="at least two labels"):
         train_text_model(["a b", "c d", "e f"], ["x", "x", "x"])
@@ -120,3 +127,20 @@ def test_artifact_of_another_feature_version_is_refused() -> None:
     data, digest = dump_artifact(model)
     with pytest.raises(InputError, match="feature version '0'.*retrain"):
         load_artifact(data, digest=digest)
+
+
+def test_fast_scorer_equals_scikit_learn() -> None:
+    """The one-post fast path must give exactly what scikit-learn's estimators give (binary and 3 labels)."""
+    texts, labels = _data(40, seed=9)
+    three = [lab if i % 5 else "other" for i, lab in enumerate(labels)]
+    probes = [*_data(12, seed=10)[0], "", "!!!", "Licensed clinic, the boss sets every rate"]
+    for ys in (labels, three):
+        model = train_text_model(texts, ys)
+        expected = model.calibrated.predict_proba(model.features(probes))
+        reference = model.features(probes)
+        for i, text in enumerate(probes):
+            row = model.scorer.row(text)
+            ref = reference.getrow(i)
+            assert row.indices.tolist() == sorted(ref.indices.tolist())
+            assert np.allclose(row.values, ref.toarray()[0, row.indices])
+            assert np.allclose(model.scorer.probabilities(row), expected[i], atol=1e-9)

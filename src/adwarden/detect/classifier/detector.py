@@ -58,8 +58,8 @@ class ClassifierDetector(Detector):
 
     def scores(self, text: str) -> tuple[dict[str, float], list[Evidence]]:
         """Probabilities of every label and the evidence for the violating labels at or above the threshold."""
-        row = self.model.features([text])
-        proba = self.model.proba_matrix(row)[0]
+        row = self.model.scorer.row(text)
+        proba = self.model.scorer.probabilities(row)
         probabilities = {c: round(float(p), 4) for c, p in zip(self.model.classes, proba, strict=True)}
         out: list[Evidence] = []
         for label, p in sorted(probabilities.items(), key=lambda kv: -kv[1]):

@@ -17,12 +17,12 @@ the original: the phrases that explain a score (:func:`phrase_contributions`) ca
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.utils import murmurhash3_32
@@ -81,13 +81,6 @@ def char_index(ngram: str) -> int:
     return WORD_FEATURES + _index(ngram, CHAR_FEATURES)
 
 
-def _char_ngrams(token: str) -> Iterator[str]:
-    padded = f" {token} "
-    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
-        for i in range(len(padded) - n + 1):
-            yield padded[i : i + n]
-
-
 @dataclass(frozen=True)
 class Phrase:
     """A phrase of the post and how much it pushed the score of one class (in the linear model's units)."""
@@ -101,45 +94,55 @@ class Phrase:
         return {"phrase": self.text, "weight": round(self.weight, 4), "span": [self.start, self.end]}
 
 
-def phrase_contributions(text: str, row: sparse.csr_matrix, coef: Callable[[np.ndarray], np.ndarray],
-                         *, top: int = 5) -> list[Phrase]:
-    """The ``top`` phrases of ``text`` that raised the class score most.
+def chunk_gram_counts(prepared: str) -> list[int]:
+    """How many character n-grams scikit-learn's ``char_wb`` analyzer draws from each whitespace-separated
+    chunk of ``prepared``, in order (a chunk padded to ``L`` characters gives ``L - n + 1`` n-grams of each
+    length ``n``, or one when it is shorter, and then no longer ones)."""
+    out: list[int] = []
+    for w in prepared.split():
+        length, total = len(w) + 2, 0
+        for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+            if length <= n:
+                total += 1
+                break
+            total += length - n + 1
+        out.append(total)
+    return out
 
-    ``row`` is the post's feature vector as the model saw it (after tf-idf weighting); ``coef(indices)``
-    returns the class's weights at those columns. A word's contribution is its own feature plus a share of
-    each character n-gram drawn from it (an n-gram found in three words gives each a third); a bigram adds its
-    own feature to its two words. Phrases are chosen greedily, best first, without sharing a word, and only
-    while their contribution is positive.
+
+_CHUNK_RE = re.compile(r"\S+")
+
+
+def phrase_contributions(text: str, word: Mapping[str, float], chunk_char: Sequence[float],
+                         *, top: int = 5) -> list[Phrase]:
+    """The ``top`` phrases of ``text`` that raised one label's score most.
+
+    ``word`` gives each word n-gram of the post its contribution to the label's margin (tf-idf value x
+    weight), ``chunk_char`` the summed contribution of the character n-grams of each whitespace chunk (see
+    :meth:`~adwarden.detect.classifier.scoring.FastScorer.contributions`). A word's contribution is its own
+    feature plus its chunk's character n-grams (shared between the words of a chunk such as ``ask/her``);
+    a bigram adds its own feature to its two words. Phrases are chosen greedily, best first, without sharing
+    a word, and only while their contribution is positive.
     """
     prepared = prepare(text)
+    starts = [m.start() for m in _CHUNK_RE.finditer(prepared)]
+    if len(starts) != len(chunk_char):  # exotic whitespace split differently: explain by word features only
+        chunk_char = [0.0] * len(starts)
     tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(prepared)]
     if not tokens:
         return []
-    values = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
-    keys = sorted(values)
-    weights = dict(zip(keys, coef(np.asarray(keys, dtype=np.int64)).tolist(), strict=True))
-
-    def contrib(idx: int) -> float:
-        return float(values.get(idx, 0.0) * weights.get(idx, 0.0))
-
-    counts = Counter(t for t, _, _ in tokens)
-    char_occ: Counter[int] = Counter()
-    grams_of: dict[str, Counter[int]] = {}
-    for tok, n in counts.items():
-        grams = Counter(char_index(g) for g in _char_ngrams(tok))
-        grams_of[tok] = grams
-        for idx, m in grams.items():
-            char_occ[idx] += m * n
-    unigram: dict[str, float] = {}
-    for tok, n in counts.items():
-        share = sum(contrib(idx) * m * n / char_occ[idx] for idx, m in grams_of[tok].items())
-        unigram[tok] = contrib(word_index(tok)) + share
+    chunk_of = [bisect_right(starts, s) - 1 for _, s, _ in tokens]
+    per_chunk = Counter(chunk_of)
+    char_share: dict[str, float] = {}
+    for (tok, _, _), c in zip(tokens, chunk_of, strict=True):
+        char_share[tok] = char_share.get(tok, 0.0) + chunk_char[c] / per_chunk[c]
+    unigram = {tok: word.get(tok, 0.0) + char_share.get(tok, 0.0) for tok, _, _ in tokens}
     candidates: dict[tuple[str, ...], tuple[float, int, int]] = {}
     for i, (tok, s, e) in enumerate(tokens):
         candidates.setdefault((tok,), (unigram[tok], s, e))
         if i + 1 < len(tokens):
             nxt, _, e2 = tokens[i + 1]
-            score = contrib(word_index(f"{tok} {nxt}")) + unigram[tok] + unigram[nxt]
+            score = word.get(f"{tok} {nxt}", 0.0) + unigram[tok] + unigram[nxt]
             candidates.setdefault((tok, nxt), (score, s, e2))
     chosen: list[Phrase] = []
     used: set[str] = set()

@@ -22,6 +22,7 @@ import io
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import joblib
@@ -40,6 +41,7 @@ from adwarden.detect.classifier.features import (
     phrase_contributions,
     prepare,
 )
+from adwarden.detect.classifier.scoring import FastScorer, Row
 from adwarden.domain import InputError
 
 #: Bumped when the stored layout of :class:`TextModel` changes (see :func:`load_artifact`).
@@ -75,23 +77,18 @@ class TextModel:
         proba = self.calibrated.predict_proba(self.features(texts))
         return [self.classes[int(i)] for i in np.argmax(proba, axis=1)]
 
-    def proba_matrix(self, row: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(self.calibrated.predict_proba(row))
+    @cached_property
+    def scorer(self) -> FastScorer:
+        """The same model as plain arrays, for scoring one post at a time (see :mod:`.scoring`)."""
+        return FastScorer(self)
 
-    def explain(self, text: str, label: str, *, row: sparse.csr_matrix | None = None, top: int = 5) -> list[Phrase]:
+    def explain(self, text: str, label: str, *, row: Row | None = None, top: int = 5) -> list[Phrase]:
         """The phrases of ``text`` that pushed the score of ``label`` up most (see
         :func:`~adwarden.detect.classifier.features.phrase_contributions`)."""
         if row is None:
-            row = self.features([text])
-        coef = self.linear.coef_
-        if sparse.issparse(coef):
-            coef = coef.toarray()
-        k = self.classes.index(label)
-        if coef.shape[0] == 1:  # binary: one weight vector, positive towards classes[1]
-            vec = coef[0] if k == 1 else -coef[0]
-        else:
-            vec = coef[k]
-        return phrase_contributions(text, row, lambda idx: vec[idx], top=top)
+            row = self.scorer.row(text)
+        word, char = self.scorer.contributions(row, label)
+        return phrase_contributions(text, word, char, top=top)
 
 
 def _folds(labels: Sequence[str], folds: int, min_per_class: int = MIN_PER_CLASS) -> int:
