@@ -11,8 +11,10 @@
    on the same examples (unless forced, with a reason); it retires the previous model and queues a rescan of
    stored posts so their verdicts follow the new detector.
 
-:func:`load_promoted_detector` and :func:`load_shadow_detector` build the detectors from storage for the
-composition root; nothing is registered at import time.
+:func:`load_promoted_detector` and :func:`load_shadow_detector` build the detectors from storage; the
+composition root (:data:`adwarden.runtime.BUILTIN_DETECTORS`) declares them as stored detectors, and every
+state change here bumps the screening-state version so every process rebuilds its screener with the next
+batch. Nothing is registered at import time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from adwarden.audit.log import append_event
-from adwarden.detect.base import Detector, DetectorRegistry
 from adwarden.detect.classifier.detector import (
     BENIGN_LABELS,
     DEFAULT_MIN_PROBABILITY,
@@ -47,12 +48,12 @@ from adwarden.detect.classifier.records import Evaluation, LabelledExample, Mode
 from adwarden.domain import Actor, Conflict, InputError
 from adwarden.permissions import ensure_permission
 from adwarden.storage.sql import classifier_models as store
+from adwarden.storage.sql import screening_state
 from adwarden.storage.sql.database import Database
 
 #: Fewest distinct examples :func:`train_model` trains on, and :func:`evaluate_model` evaluates on.
 MIN_TRAINING_EXAMPLES = 20
 MIN_EVALUATION_EXAMPLES = 10
-MODEL_DETECTORS = frozenset({ClassifierDetector.get_name(), ShadowClassifierDetector.get_name()})
 
 
 def latest_per_text(examples: Sequence[LabelledExample]) -> list[LabelledExample]:
@@ -107,6 +108,7 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
     now = datetime.now(UTC)
     version = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
     with db.transaction() as conn:
+        screening_state.bump(conn)  # first: every process picks up the new shadow model with its next batch
         for old in store.models_with_status(conn, ModelStatus.SHADOW):
             store.set_status(conn, old.version, ModelStatus.RETIRED, actor=actor.name, now=now)
             append_event(conn, name="model-retired", actor=actor.name, subject_type="model",
@@ -239,6 +241,7 @@ def promote_model(db: Database, version: str, *, actor: Actor, force: bool = Fal
         raise InputError("a forced promotion needs a reason (it is written to the audit log)", field="reason")
     now = datetime.now(UTC)
     with db.transaction() as conn:
+        screening_state.bump(conn)  # first: ingests after this commit screen with the promoted model
         m = store.get_model(conn, version, for_update=True)
         if m.status is ModelStatus.PROMOTED:
             raise Conflict(f"model {version} is already promoted")
@@ -281,6 +284,7 @@ def retire_model(db: Database, version: str, *, actor: Actor, reason: str) -> Mo
         raise InputError("retiring a model needs a reason (it is written to the audit log)", field="reason")
     now = datetime.now(UTC)
     with db.transaction() as conn:
+        screening_state.bump(conn)
         m = store.get_model(conn, version, for_update=True)
         if m.status is ModelStatus.RETIRED:
             raise Conflict(f"model {version} is already retired")
@@ -311,18 +315,3 @@ def load_shadow_detector(db: Database, *, min_probability: float = DEFAULT_MIN_P
     """The ``shadow_classifier`` detector over the model in shadow, or None."""
     found = _load_with_status(db, ModelStatus.SHADOW)
     return ShadowClassifierDetector(found[0], found[1], min_probability=min_probability) if found else None
-
-
-def model_detectors(db: Database) -> list[Detector]:
-    """The stored models' detectors (promoted, then shadow), for a composition root's detector list."""
-    out: list[Detector] = []
-    for det in (load_promoted_detector(db), load_shadow_detector(db)):
-        if det is not None:
-            out.append(det)
-    return out
-
-
-def with_model_detectors(registry: DetectorRegistry, db: Database) -> DetectorRegistry:
-    """``registry`` with its classifier detectors replaced by today's stored models (after a promotion)."""
-    kept = [d for d in registry if d.name not in MODEL_DETECTORS]
-    return DetectorRegistry([*kept, *model_detectors(db)])

@@ -19,7 +19,7 @@ def test_model_commands_end_to_end(cli: Cli, runtime: Runtime, tmp_path: Path) -
     r = cli("model", "train")
     assert r.exit_code == 1 and "0 distinct decided posts, at least 20 are needed" in r.output
 
-    _decide(runtime, runtime.screener, synthetic_ads(30, seed=61, prefix="cli"))
+    _decide(runtime, synthetic_ads(30, seed=61, prefix="cli"))
     r = cli("model", "train", "--folds", "3", "--note", "first", "--json")
     assert r.exit_code == 0, r.output
     trained = json.loads(r.stdout)
@@ -58,7 +58,7 @@ def test_model_commands_end_to_end(cli: Cli, runtime: Runtime, tmp_path: Path) -
 
 
 def test_bad_labelled_file_names_the_line_and_field(cli: Cli, runtime: Runtime, tmp_path: Path) -> None:
-    _decide(runtime, runtime.screener, synthetic_ads(24, seed=62, prefix="bad"))
+    _decide(runtime, synthetic_ads(24, seed=62, prefix="bad"))
     version = json.loads(cli("model", "train", "--json").stdout)["version"]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "a sofa", "label": "not-violating"}\n{"text": "a desk"}\n', encoding="utf-8")

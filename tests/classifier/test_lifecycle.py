@@ -8,7 +8,6 @@ import random
 import pytest
 from sqlalchemy import select
 
-from adwarden.detect.base import DetectorRegistry
 from adwarden.domain import Actor, Conflict, InputError, PermissionDenied, PostInput
 from adwarden.models_service import (
     evaluate_model,
@@ -17,13 +16,12 @@ from adwarden.models_service import (
     promote_model,
     retire_model,
     train_model,
-    with_model_detectors,
 )
-from adwarden.pipeline import Screener
+from adwarden.policy import evaluate
 from adwarden.retro.rescan import run_rescan
 from adwarden.review.decisions import record_decision
-from adwarden.runtime import Runtime
-from adwarden.screening.service import IngestOutcome, ingest_posts
+from adwarden.runtime import BaseDetectors, Runtime, build_runtime
+from adwarden.screening.service import IngestOutcome
 from adwarden.storage.sql import classifier_models as store
 from adwarden.storage.sql.queries import latest_assessment
 from adwarden.storage.sql.tables import audit_events
@@ -34,8 +32,8 @@ MOD = Actor("mia", frozenset({"moderator"}))
 OPS = Actor("ops", frozenset({"admin"}))
 
 
-def _decide(rt: Runtime, screener: Screener, ads: list[tuple[PostInput, str]]) -> list[IngestOutcome]:
-    outs = ingest_posts(rt.db, [a for a, _ in ads], screener, actor=PLATFORM)
+def _decide(rt: Runtime, ads: list[tuple[PostInput, str]]) -> list[IngestOutcome]:
+    outs = rt.ingest([a for a, _ in ads], actor=PLATFORM)
     for out, (_, label) in zip(outs, ads, strict=True):
         assert out.case_id is not None, "every synthetic ad must open a case for a reviewer"
         record_decision(rt.db, out.case_id, label, actor=MOD)
@@ -52,7 +50,7 @@ def _events(rt: Runtime, prefix: str) -> list[tuple[str, str]]:
 def test_decisions_train_shadow_promote_change_verdicts(backend_runtime: Runtime) -> None:
     rt = backend_runtime
     base = rt.screener
-    _decide(rt, base, synthetic_ads(40, seed=21, prefix="train"))
+    _decide(rt, synthetic_ads(40, seed=21, prefix="train"))
 
     m = train_model(rt.db, actor=OPS)
     assert m.status.value == "shadow" and m.training["examples"] == 40
@@ -60,17 +58,19 @@ def test_decisions_train_shadow_promote_change_verdicts(backend_runtime: Runtime
     assert m.metrics["macro_f1"] >= 0.9 and len(m.digest) == 64
     assert load_promoted_detector(rt.db) is None
 
-    # Shadow: scores recorded with the assessments, verdicts as before.
-    shadow_screener = Screener(with_model_detectors(base.registry, rt.db), base.policy)
-    assert "shadow_classifier" in shadow_screener.registry.names()
-    assert "classifier" not in shadow_screener.registry.names()
+    # Shadow: the next batch is screened with the shadow model; scores recorded, verdicts as before.
     fresh = synthetic_ads(16, seed=22, prefix="shadow")
-    outs = _decide(rt, shadow_screener, fresh)
-    for out, (post, _) in zip(outs, fresh, strict=True):
+    outs = _decide(rt, fresh)
+    assert "shadow_classifier" in rt.screener.registry.names()
+    assert "classifier" not in rt.screener.registry.names()
+    for out in outs:
         assert out.assessment is not None
-        v, ref = out.assessment.verdict, base.screen(post).verdict
-        assert (v.action, v.risk, v.queue) == (ref.action, ref.risk, ref.queue)
+        v = out.assessment.verdict
         assert any(e.detector == "shadow_classifier" and e.attrs["model"] == m.version for e in v.reasons)
+        assert not any(c.source.startswith("shadow_classifier") for c in v.contributions)
+        without = [e for e in v.reasons if e.detector != "shadow_classifier"]
+        a, b = evaluate(rt.screener.policy, v.reasons), evaluate(rt.screener.policy, without)
+        assert (a.action, a.risk, a.queue, a.rules_fired) == (b.action, b.risk, b.queue, b.rules_fired)
         assert out.assessment.versions["detector:shadow_classifier"] == f"1+model:{m.version}"
 
     with pytest.raises(Conflict, match="no evaluation"):
@@ -82,7 +82,8 @@ def test_decisions_train_shadow_promote_change_verdicts(backend_runtime: Runtime
     before = base.screen(synthetic_ad(90, VIOLATING, rng=random.Random(5), prefix="probe")).verdict
     p = promote_model(rt.db, m.version, actor=OPS)
     assert p.model.status.value == "promoted" and p.evaluation.id == ev.id and p.rescan_job is not None
-    live = Screener(with_model_detectors(base.registry, rt.db), base.policy)
+    assert not rt.is_current(), "promotion must tell every process to rebuild its screener"
+    live = rt.refresh_screener()
     assert "classifier" in live.registry.names() and "shadow_classifier" not in live.registry.names()
 
     probe = synthetic_ad(90, VIOLATING, rng=random.Random(5), prefix="probe")
@@ -94,7 +95,7 @@ def test_decisions_train_shadow_promote_change_verdicts(backend_runtime: Runtime
     assert not [e for e in live.screen(benign).verdict.reasons if e.detector == "classifier"]
 
     # Stored posts follow the promoted model through the queued rescan.
-    job = run_rescan(rt.db, live, p.rescan_job, actor=OPS)
+    job = run_rescan(rt, p.rescan_job, actor=OPS)
     assert job.status == "done" and job.changed >= 20
     with rt.db.read() as conn:
         a = latest_assessment(conn, outs[0].post_id)
@@ -107,19 +108,19 @@ def test_decisions_train_shadow_promote_change_verdicts(backend_runtime: Runtime
 
 def test_promotion_compares_with_the_promoted_model_and_retires_it(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    _decide(rt, rt.screener, synthetic_ads(30, seed=31, prefix="a"))
+    _decide(rt, synthetic_ads(30, seed=31, prefix="a"))
     first = train_model(rt.db, actor=OPS)
-    _decide(rt, rt.screener, synthetic_ads(12, seed=32, prefix="b"))
+    _decide(rt, synthetic_ads(12, seed=32, prefix="b"))
     evaluate_model(rt.db, first.version, actor=OPS)
     promote_model(rt.db, first.version, actor=OPS, rescan=False)
 
     # Reviewers now disagree with the old labels: the markers of control are judged benign from here on.
     flipped = [(a, BENIGN if lab == VIOLATING else VIOLATING) for a, lab in synthetic_ads(40, seed=33, prefix="c")]
-    _decide(rt, rt.screener, flipped)
+    _decide(rt, flipped)
     second = train_model(rt.db, actor=OPS)
     with rt.db.read() as conn:
         assert store.get_model(conn, first.version).status.value == "promoted"
-    _decide(rt, rt.screener, [(a, BENIGN if lab == VIOLATING else VIOLATING)
+    _decide(rt, [(a, BENIGN if lab == VIOLATING else VIOLATING)
                               for a, lab in synthetic_ads(12, seed=34, prefix="d")])
     ev = evaluate_model(rt.db, second.version, actor=OPS)
     assert ev.incumbent_version == first.version and ev.incumbent_metrics is not None
@@ -130,7 +131,7 @@ def test_promotion_compares_with_the_promoted_model_and_retires_it(backend_runti
     assert statuses == {first.version: "retired", second.version: "promoted"}
 
     # The old model now loses against the promoted one: promotion is refused unless forced with a reason.
-    _decide(rt, rt.screener, [(a, BENIGN if lab == VIOLATING else VIOLATING)
+    _decide(rt, [(a, BENIGN if lab == VIOLATING else VIOLATING)
                               for a, lab in synthetic_ads(12, seed=35, prefix="e")])
     evaluate_model(rt.db, first.version, actor=OPS)
     with pytest.raises(Conflict, match="pass --force"):
@@ -150,7 +151,7 @@ def test_refusals_name_what_is_missing(backend_runtime: Runtime) -> None:
         train_model(rt.db, actor=OPS)
     with pytest.raises(PermissionDenied):
         train_model(rt.db, actor=MOD)
-    _decide(rt, rt.screener, synthetic_ads(24, seed=41, prefix="r"))
+    _decide(rt, synthetic_ads(24, seed=41, prefix="r"))
     m = train_model(rt.db, actor=OPS)
     with pytest.raises(InputError, match="0 examples to evaluate"):
         evaluate_model(rt.db, m.version, actor=OPS)
@@ -165,14 +166,14 @@ def test_refusals_name_what_is_missing(backend_runtime: Runtime) -> None:
 def test_training_reads_the_decided_version_and_skips_escalations(runtime: Runtime) -> None:
     rt = runtime
     ads = synthetic_ads(2, seed=51, prefix="v")
-    outs = ingest_posts(rt.db, [a for a, _ in ads], rt.screener, actor=PLATFORM)
+    outs = rt.ingest([a for a, _ in ads], actor=PLATFORM)
     assert outs[0].case_id and outs[1].case_id
     record_decision(rt.db, outs[0].case_id, "escalate", actor=OPS)
     record_decision(rt.db, outs[0].case_id, VIOLATING, actor=OPS)
     record_decision(rt.db, outs[1].case_id, BENIGN, actor=MOD)
     # An edit after the decision is not what the reviewer judged.
     edited = PostInput(external_id=ads[0][0].external_id, site=ads[0][0].site, title="Sofa", body="Blue sofa.")
-    ingest_posts(rt.db, [edited], rt.screener, actor=PLATFORM)
+    rt.ingest([edited], actor=PLATFORM)
     with rt.db.read() as conn:
         examples = store.training_examples(conn)
     assert [(e.post_id, e.version, e.label) for e in examples] == [
@@ -180,6 +181,21 @@ def test_training_reads_the_decided_version_and_skips_escalations(runtime: Runti
     assert examples[0].text == ads[0][0].text
 
 
-def test_registry_without_models_is_unchanged(runtime: Runtime) -> None:
-    reg = with_model_detectors(runtime.screener.registry, runtime.db)
-    assert reg.names() == DetectorRegistry(runtime.screener.registry).names()
+def test_another_process_screens_with_the_promoted_model_at_once(runtime: Runtime,
+                                                                   shared_base: BaseDetectors) -> None:
+    rt = runtime
+    other = build_runtime(rt.settings, migrate=False, base=shared_base)  # e.g. the API server, started earlier
+    assert not {"classifier", "shadow_classifier"} & set(other.screener.registry.names())
+    _decide(rt, synthetic_ads(24, seed=71, prefix="p"))
+    m = train_model(rt.db, actor=OPS)
+    _decide(rt, synthetic_ads(12, seed=72, prefix="q"))
+    evaluate_model(rt.db, m.version, actor=OPS)
+    promote_model(rt.db, m.version, actor=OPS, rescan=False)
+    out = other.ingest([synthetic_ad(95, VIOLATING, rng=random.Random(8), prefix="o")], actor=PLATFORM)[0]
+    assert out.assessment is not None
+    assert [e.label for e in out.assessment.verdict.reasons if e.detector == "classifier"] == [VIOLATING]
+    retire_model(rt.db, m.version, actor=OPS, reason="drill")
+    out = other.ingest([synthetic_ad(96, VIOLATING, rng=random.Random(9), prefix="o")], actor=PLATFORM)[0]
+    assert out.assessment is not None
+    assert not [e for e in out.assessment.verdict.reasons if e.detector in ("classifier", "shadow_classifier")]
+    other.db.dispose()

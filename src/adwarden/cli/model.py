@@ -18,7 +18,6 @@ from adwarden.models_service import (
     promote_model,
     retire_model,
     train_model,
-    with_model_detectors,
 )
 from adwarden.storage.sql import classifier_models as store
 
@@ -116,19 +115,15 @@ def evaluate_cmd(version: str, data: Path | None, min_examples: int, as_json: bo
 @handle_errors
 def promote_cmd(version: str, force: bool, reason: str, no_rescan: bool, no_wait: bool, as_json: bool) -> None:
     """Make VERSION the live classifier detector (audited); refused without an evaluation."""
-    from adwarden.pipeline import Screener
     from adwarden.retro.rescan import run_rescan
 
     state = get_state()
     rt = state.runtime
     p = promote_model(rt.db, version, actor=state.actor, force=force, reason=reason, rescan=not no_rescan)
-    rt.screener = Screener(with_model_detectors(rt.screener.registry, rt.db), rt.screener.policy,
-                           region=rt.settings.default_region)
+    rt.refresh_screener()
     job = None
     if p.rescan_job and not no_wait:
-        fn = rt.extras.get("network_facts_for_post")
-        job = run_rescan(rt.db, rt.screener, p.rescan_job, actor=state.actor,
-                         network_facts=fn if callable(fn) else None)
+        job = run_rescan(rt, p.rescan_job, actor=state.actor)
     out = {"model": p.model.to_json(), "evaluation": p.evaluation.id, "previous": p.previous,
            "rescan": job.to_json() if job else ({"id": p.rescan_job, "status": "pending"} if p.rescan_job else None)}
     if as_json:

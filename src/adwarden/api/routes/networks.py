@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from adwarden import network_service
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.domain import NotFound
+from adwarden.networks import service as network_service
 from adwarden.permissions import ensure_permission
 from adwarden.storage.sql.networks import get_network, list_networks, network_id_of_post
 from adwarden.storage.sql.queries import get_post
@@ -51,3 +51,17 @@ def post_network(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> dict[str
     if row is None:
         raise NotFound(f"post {post_id!r} is not linked to any other post")
     return row
+
+
+@router.get("/v1/posts/{post_id}/network/live", summary="The post's network as this process links it now")
+def post_network_live(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    """The network the live linker puts the post in, from everything committed (what screening used for the
+    post's verdict): member post ids, network id, facts, and the change-log position it reflects. Every server
+    process answers the same for the same log position."""
+    ensure_permission(actor, "network:view")
+    with runtime.db.read() as conn:
+        get_post(conn, post_id)
+        net = runtime.networks.network_of(conn, post_id)
+        facts = runtime.networks.facts_for(conn, post_id) if net is not None else {}
+    return {"post_id": post_id, "network_id": net.id if net else None, "posts": list(net.posts) if net else [],
+            "facts": facts, "log_seq": runtime.networks.applied_seq()}
