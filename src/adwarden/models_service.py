@@ -65,25 +65,36 @@ def latest_per_text(examples: Sequence[LabelledExample]) -> list[LabelledExample
     return sorted(by_hash.values(), key=lambda e: e.decision_id)
 
 
-def _flagging(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+def _flagging(truth: Sequence[str], predicted: Sequence[str], benign: frozenset[str]) -> dict[str, Any]:
     """Precision/recall of "violating (any label) vs not": what decides whether a post reaches a reviewer."""
-    tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t not in BENIGN_LABELS and p not in BENIGN_LABELS)
-    fp = sum(1 for t, p in zip(truth, predicted, strict=True) if t in BENIGN_LABELS and p not in BENIGN_LABELS)
-    fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t not in BENIGN_LABELS and p in BENIGN_LABELS)
+    pairs = list(zip(truth, predicted, strict=True))
+    tp = sum(1 for t, p in pairs if t not in benign and p not in benign)
+    fp = sum(1 for t, p in pairs if t in benign and p not in benign)
+    fn = sum(1 for t, p in pairs if t not in benign and p in benign)
     prec = tp / (tp + fp) if tp + fp else 1.0
     rec = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn}
 
 
-def _metrics(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+def _metrics(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
+             benign: frozenset[str]) -> dict[str, Any]:
     return {**classification_metrics(truth, predicted, sorted(set(labels) | set(truth))),
-            "violating_vs_not": _flagging(truth, predicted)}
+            "violating_vs_not": _flagging(truth, predicted, benign)}
+
+
+def benign_labels_of(model: ModelVersion) -> frozenset[str]:
+    """The labels the model was told mean "nothing wrong" (stored with it; never evidence)."""
+    return frozenset(model.params.get("benign_labels", sorted(BENIGN_LABELS)))
 
 
 def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
-                min_examples: int = MIN_TRAINING_EXAMPLES, note: str = "") -> ModelVersion:
-    """Train a new model version on every reviewer decision so far and store it in shadow (audited)."""
+                min_examples: int = MIN_TRAINING_EXAMPLES, note: str = "",
+                benign_labels: frozenset[str] = BENIGN_LABELS) -> ModelVersion:
+    """Train a new model version on every reviewer decision so far and store it in shadow (audited).
+
+    ``benign_labels`` are the decision labels that mean "not violating" (the policy's non-violating labels);
+    they are stored with the version: the detector never turns them into evidence."""
     ensure_permission(actor, "model:manage")
     with db.read() as conn:
         raw = store.training_examples(conn)
@@ -94,7 +105,8 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     model = train_text_model(texts, labels, folds=folds)
-    metrics = _metrics(labels, cross_validated_predictions(texts, labels, folds=folds), model.classes)
+    metrics = _metrics(labels, cross_validated_predictions(texts, labels, folds=folds), model.classes,
+                       benign_labels)
     training = {
         "examples": len(examples), "decisions_read": len(raw), "labels": dict(sorted(Counter(labels).items())),
         "last_decision_id": max(e.decision_id for e in raw),
@@ -102,7 +114,8 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
         "last_decided_at": max(e.decided_at for e in examples).isoformat(),
     }
     params = {"folds": folds, "features": "hashed word 1-2 + char_wb 3-5 grams, tf-idf (sublinear)",
-              "classifier": "LinearSVC(C=0.5, class_weight=balanced) + sigmoid calibration"}
+              "classifier": "LinearSVC(C=0.5, class_weight=balanced) + sigmoid calibration",
+              "benign_labels": sorted(benign_labels)}
     artifact, digest = dump_artifact(model, {"training_hashes": sorted({e.content_hash for e in examples}),
                                              "training": training})
     now = datetime.now(UTC)
@@ -202,12 +215,13 @@ def evaluate_model(db: Database, version: str, *, actor: Actor, data: Path | Non
             predicted.append(max(probs.items(), key=lambda kv: kv[1])[0] if probs else scored[i])
     else:
         predicted = _predict(model, [t for t, _ in pairs])
-    metrics = _metrics(truth, predicted, model.classes)
+    metrics = _metrics(truth, predicted, model.classes, benign_labels_of(meta))
     incumbent = next((p for p in promoted if p.version != version), None)
     incumbent_metrics = None
     if incumbent is not None:
         inc_model, _ = _load(db, incumbent.version)
-        incumbent_metrics = _metrics(truth, _predict(inc_model, [t for t, _ in pairs]), inc_model.classes)
+        incumbent_metrics = _metrics(truth, _predict(inc_model, [t for t, _ in pairs]), inc_model.classes,
+                                     benign_labels_of(meta))
     now = datetime.now(UTC)
     with db.transaction() as conn:
         ev = store.insert_evaluation(conn, model_version=version, source=source, examples=len(pairs),
@@ -294,24 +308,30 @@ def retire_model(db: Database, version: str, *, actor: Actor, reason: str) -> Mo
         return store.get_model(conn, version)
 
 
-def _load_with_status(db: Database, status: ModelStatus) -> tuple[TextModel, str] | None:
+def _load_with_status(db: Database, status: ModelStatus) -> tuple[TextModel, ModelVersion] | None:
     with db.read() as conn:
         found = store.models_with_status(conn, status)
     if not found:
         return None
     model, _ = _load(db, found[0].version)
-    return model, found[0].version
+    return model, found[0]
 
 
 def load_promoted_detector(db: Database, *, min_probability: float = DEFAULT_MIN_PROBABILITY
                            ) -> ClassifierDetector | None:
     """The ``classifier`` detector over the promoted model, or None when no model is promoted."""
     found = _load_with_status(db, ModelStatus.PROMOTED)
-    return ClassifierDetector(found[0], found[1], min_probability=min_probability) if found else None
+    if found is None:
+        return None
+    return ClassifierDetector(found[0], found[1].version, min_probability=min_probability,
+                              benign_labels=benign_labels_of(found[1]))
 
 
 def load_shadow_detector(db: Database, *, min_probability: float = DEFAULT_MIN_PROBABILITY
                          ) -> ShadowClassifierDetector | None:
     """The ``shadow_classifier`` detector over the model in shadow, or None."""
     found = _load_with_status(db, ModelStatus.SHADOW)
-    return ShadowClassifierDetector(found[0], found[1], min_probability=min_probability) if found else None
+    if found is None:
+        return None
+    return ShadowClassifierDetector(found[0], found[1].version, min_probability=min_probability,
+                                    benign_labels=benign_labels_of(found[1]))

@@ -19,8 +19,9 @@ from adwarden.domain import NotFound
 from adwarden.storage.sql.tables import assessments, cases, decisions, post_versions
 from adwarden.storage.sql.tables_models import classifier_evaluations, classifier_models
 
-#: Decision outcomes that are not a label (the case stays open and moves queue).
-NOT_A_LABEL = frozenset({"escalate"})
+#: Decision outcomes that are not a label (the case stays open and moves queue): today's ``escalate`` and the
+#: review area's ``escalate-child-safety`` action, recorded as the outcome when a decision has no label.
+NOT_A_LABEL = frozenset({"escalate", "escalate-child-safety"})
 SHADOW_DETECTOR = ShadowClassifierDetector.get_name()
 _CHUNK = 500
 
