@@ -20,7 +20,7 @@ batch. Nothing is registered at import time.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -136,10 +136,23 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
         return store.get_model(conn, version)
 
 
-def _load(db: Database, version: str) -> tuple[TextModel, dict[str, Any]]:
+#: Loaded artifacts by digest (immutable content), so a screener rebuilt after a bank import or a policy
+#: activation does not read and unpickle the same megabytes again. A few entries: promoted, shadow, spare.
+_LOADED: OrderedDict[str, tuple[TextModel, dict[str, Any]]] = OrderedDict()
+_LOADED_MAX = 4
+
+
+def _load(db: Database, version: str, digest: str | None = None) -> tuple[TextModel, dict[str, Any]]:
+    if digest is not None and digest in _LOADED:
+        _LOADED.move_to_end(digest)
+        return _LOADED[digest]
     with db.read() as conn:
-        data, digest = store.artifact_of(conn, version)
-    return load_artifact(data, digest=digest, name=f"model {version}")
+        data, stored_digest = store.artifact_of(conn, version)
+    loaded = load_artifact(data, digest=stored_digest, name=f"model {version}")
+    _LOADED[stored_digest] = loaded
+    while len(_LOADED) > _LOADED_MAX:
+        _LOADED.popitem(last=False)
+    return loaded
 
 
 def read_labelled_file(path: Path) -> list[tuple[str, str]]:
@@ -185,7 +198,7 @@ def evaluate_model(db: Database, version: str, *, actor: Actor, data: Path | Non
     with db.read() as conn:
         meta = store.get_model(conn, version)
         promoted = store.models_with_status(conn, ModelStatus.PROMOTED)
-    model, art_meta = _load(db, version)
+    model, art_meta = _load(db, version, meta.digest)
     trained_on = set(art_meta.get("training_hashes", []))
     shadow: dict[tuple[str, int], dict[str, float]] = {}
     if data is not None:
@@ -219,7 +232,7 @@ def evaluate_model(db: Database, version: str, *, actor: Actor, data: Path | Non
     incumbent = next((p for p in promoted if p.version != version), None)
     incumbent_metrics = None
     if incumbent is not None:
-        inc_model, _ = _load(db, incumbent.version)
+        inc_model, _ = _load(db, incumbent.version, incumbent.digest)
         incumbent_metrics = _metrics(truth, _predict(inc_model, [t for t, _ in pairs]), inc_model.classes,
                                      benign_labels_of(meta))
     now = datetime.now(UTC)
@@ -248,8 +261,10 @@ def promote_model(db: Database, version: str, *, actor: Actor, force: bool = Fal
                   rescan: bool = True) -> Promotion:
     """Make ``version`` the live ``classifier`` detector (audited); the previous one is retired.
 
-    Refused (:class:`Conflict`) when the model is already promoted, has no evaluation, or did worse (macro-F1) than the promoted model in its latest evaluation; ``force``
-    overrides the last check only, and needs a ``reason`` that goes into the audit log."""
+    Refused (:class:`Conflict`) when the model is already promoted, has no evaluation, its latest evaluation
+    compared it with another model than the one promoted now, or it did worse (macro-F1) than the promoted
+    model in that evaluation; ``force`` overrides the last two checks only, and needs a ``reason`` that goes
+    into the audit log."""
     ensure_permission(actor, "model:manage")
     if force and not reason.strip():
         raise InputError("a forced promotion needs a reason (it is written to the audit log)", field="reason")
@@ -264,6 +279,11 @@ def promote_model(db: Database, version: str, *, actor: Actor, force: bool = Fal
             raise Conflict(f"model {version} has no evaluation; run `adwarden model evaluate {version}` first")
         ev = evaluations[0]
         current = store.models_with_status(conn, ModelStatus.PROMOTED)
+        live = current[0].version if current else None
+        if ev.incumbent_version != live and not force:
+            raise Conflict(f"evaluation {ev.id} of {version} compared it with "
+                           f"{ev.incumbent_version or 'no promoted model'}, but the promoted model is now "
+                           f"{live or 'none'}; run `adwarden model evaluate {version}` again")
         worse = (ev.incumbent_metrics is not None
                  and float(ev.metrics["macro_f1"]) < float(ev.incumbent_metrics["macro_f1"]))
         if worse and not force:
@@ -287,7 +307,8 @@ def promote_model(db: Database, version: str, *, actor: Actor, force: bool = Fal
         previous = current[0].version if current else None
         append_event(conn, name="model-promoted", actor=actor.name, subject_type="model", subject_id=version,
                      payload={"evaluation": ev.id, "macro_f1": ev.metrics["macro_f1"], "previous": previous,
-                              "forced": bool(force and worse), "reason": reason, "rescan_job": job_id})
+                              "forced": bool(force and (worse or ev.incumbent_version != live)),
+                              "reason": reason, "rescan_job": job_id})
         return Promotion(store.get_model(conn, version), ev, previous, job_id)
 
 
@@ -313,7 +334,7 @@ def _load_with_status(db: Database, status: ModelStatus) -> tuple[TextModel, Mod
         found = store.models_with_status(conn, status)
     if not found:
         return None
-    model, _ = _load(db, found[0].version)
+    model, _ = _load(db, found[0].version, found[0].digest)
     return model, found[0]
 
 

@@ -130,6 +130,10 @@ def test_promotion_compares_with_the_promoted_model_and_retires_it(backend_runti
         statuses = {x.version: x.status.value for x in store.list_models(conn)}
     assert statuses == {first.version: "retired", second.version: "promoted"}
 
+    # first's evaluation compared it with no promoted model; second is promoted now: evaluate again first.
+    with pytest.raises(Conflict, match="evaluate .* again"):
+        promote_model(rt.db, first.version, actor=OPS, rescan=False)
+
     # The old model now loses against the promoted one: promotion is refused unless forced with a reason.
     _decide(rt, [(a, BENIGN if lab == VIOLATING else VIOLATING)
                               for a, lab in synthetic_ads(12, seed=35, prefix="e")])
