@@ -80,7 +80,7 @@ class TextModel:
     @cached_property
     def scorer(self) -> FastScorer:
         """The same model as plain arrays, for scoring one post at a time (see :mod:`.scoring`)."""
-        return FastScorer(self)
+        return FastScorer(self.vectorizer, self.tfidf, self.calibrated, self.classes)
 
     def explain(self, text: str, label: str, *, row: Row | None = None, top: int = 5) -> list[Phrase]:
         """The phrases of ``text`` that pushed the score of ``label`` up most (see

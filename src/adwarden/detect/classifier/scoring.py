@@ -2,7 +2,7 @@
 
 Why: scikit-learn validates its input on every call of every estimator (vectorizer union, tf-idf, SVM,
 calibrators); for one post that costs about 2 ms, twenty times the arithmetic. :class:`FastScorer` copies
-the fitted numbers out of a :class:`~adwarden.detect.classifier.model.TextModel` once (idf, SVM weights and
+the fitted numbers out of a trained model's scikit-learn objects once (idf, SVM weights and
 intercepts, the sigmoid calibrators' ``a`` and ``b``) and applies the same steps with NumPy on the post's
 n-grams: counts -> ``1 + log(tf)`` -> ``* idf`` -> L2 norm -> margins -> ``expit(-(a * margin + b))`` ->
 normalised over labels (binary: ``p0 = 1 - p1``), exactly as scikit-learn does (a test checks equality with
@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.pipeline import FeatureUnion
 from sklearn.utils import murmurhash3_32
 
 from adwarden.detect.classifier.features import CHAR_FEATURES, WORD_FEATURES, chunk_gram_counts, prepare
-
-if TYPE_CHECKING:  # pragma: no cover
-    from adwarden.detect.classifier.model import TextModel
 
 
 @dataclass(frozen=True)
@@ -48,19 +47,21 @@ def _columns(grams: list[str], n_features: int, offset: int) -> np.ndarray:
 class FastScorer:
     """The fitted numbers of a model, applied to one text at a time."""
 
-    def __init__(self, model: TextModel) -> None:
-        word, char = (t for _, t in model.vectorizer.transformer_list)
+    def __init__(self, vectorizer: FeatureUnion, tfidf: TfidfTransformer, calibrated: CalibratedClassifierCV,
+                 classes: tuple[str, ...]) -> None:
+        word, char = (t for _, t in vectorizer.transformer_list)
         self._word: Callable[[str], list[str]] = word.build_analyzer()
         self._char: Callable[[str], list[str]] = char.build_analyzer()
-        self.idf = np.asarray(model.tfidf.idf_, dtype=np.float64)
-        coef = model.linear.coef_
+        self.idf = np.asarray(tfidf.idf_, dtype=np.float64)
+        cal = calibrated.calibrated_classifiers_[0]
+        linear = cal.estimator
+        coef = linear.coef_
         self.coef = np.asarray(coef.toarray() if sparse.issparse(coef) else coef, dtype=np.float64)
-        self.intercept = np.asarray(model.linear.intercept_, dtype=np.float64)
-        cal = model.calibrated.calibrated_classifiers_[0]
+        self.intercept = np.asarray(linear.intercept_, dtype=np.float64)
         self.a = np.asarray([c.a_ for c in cal.calibrators], dtype=np.float64)
         self.b = np.asarray([c.b_ for c in cal.calibrators], dtype=np.float64)
-        self.classes = model.classes
-        if list(model.linear.classes_) != list(self.classes):  # pragma: no cover - sklearn keeps them sorted
+        self.classes = classes
+        if list(linear.classes_) != list(classes):  # pragma: no cover - sklearn keeps them sorted
             raise ValueError("the SVM's classes differ from the calibrated model's")
 
     def row(self, text: str) -> Row:
