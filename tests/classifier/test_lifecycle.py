@@ -203,3 +203,15 @@ def test_another_process_screens_with_the_promoted_model_at_once(runtime: Runtim
     assert out.assessment is not None
     assert not [e for e in out.assessment.verdict.reasons if e.detector in ("classifier", "shadow_classifier")]
     other.db.dispose()
+
+
+def test_latest_decision_per_text_wins() -> None:
+    from datetime import UTC, datetime
+
+    from adwarden.detect.classifier.records import LabelledExample
+    from adwarden.models_service import latest_per_text
+
+    t = datetime(2026, 12, 1, tzinfo=UTC)
+    ex = [LabelledExample(3, "p1", 1, "h1", "a", VIOLATING, t), LabelledExample(1, "p2", 1, "h2", "b", BENIGN, t),
+          LabelledExample(2, "p3", 1, "h1", "a", BENIGN, t)]
+    assert [(e.decision_id, e.label) for e in latest_per_text(ex)] == [(1, BENIGN), (3, VIOLATING)]

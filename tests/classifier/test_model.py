@@ -144,3 +144,16 @@ def test_fast_scorer_equals_scikit_learn() -> None:
             assert row.indices.tolist() == sorted(ref.indices.tolist())
             assert np.allclose(row.values, ref.toarray()[0, row.indices])
             assert np.allclose(model.scorer.probabilities(row), expected[i], atol=1e-9)
+
+
+def test_phrases_split_a_chunk_between_its_words_and_fall_back_on_odd_whitespace() -> None:
+    text = "ask/her now"
+    word = {"ask": 0.5, "her": -0.1, "now": 0.0, "ask her": 0.2}
+    phrases = features.phrase_contributions(text, word, [1.0, 0.0], top=3)
+    # "ask/her" is one chunk: its character contribution (1.0) is shared by "ask" and "her".
+    assert [(p.text, round(p.weight, 3)) for p in phrases] == [("ask/her", round(0.5 + 0.5 + 0.2 - 0.1 + 0.5, 3))]
+    assert phrases[0].start == 0 and phrases[0].end == 7
+    # A chunk count that does not match the text (a caller's mistake) explains by word features only.
+    only_words = features.phrase_contributions(text, word, [1.0], top=3)
+    assert [p.text for p in only_words] == ["ask/her"] and only_words[0].weight == pytest.approx(0.6)
+    assert features.phrase_contributions("!!! ...", {}, [0.0, 0.0]) == []
