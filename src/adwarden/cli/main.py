@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
     "adwarden.cli.scan",
+    "adwarden.cli.model",
 ]
 
 
