@@ -67,6 +67,7 @@ AUDIT_EVENTS: dict[str, str] = {
     # actions/ (issue 11)
     "webhook-endpoint-registered": "A webhook endpoint was registered for a site (the secret is never logged).",
     "webhook-endpoint-changed": "A webhook endpoint was disabled, enabled or had its secret rotated.",
+    "webhook-deliveries-recorded": "One sender round: the event ids delivered and those that failed (to be retried).",
     "webhook-dead-lettered": "A webhook delivery exhausted its attempts and moved to the dead-letter list.",
     "webhook-replayed": "Deliveries were queued again (from the dead-letter list or by event id).",
 }
