@@ -18,7 +18,6 @@ from adwarden.actions.feed import dead_letters, delivery_status, read_feed, repl
 from adwarden.domain import Actor
 from adwarden.review.decisions import record_decision
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.tables_review import action_events, webhook_deliveries
 from tests.actions.receiver import Receiver
 from tests.factories import risky_post
@@ -30,7 +29,7 @@ FAST = RetryPolicy(base_seconds=0.01, factor=1.0, max_seconds=0.01, max_attempts
 
 
 def _decide(rt: Runtime, n: int, prefix: str = "w") -> list[str]:
-    outs = ingest_posts(rt.db, [risky_post(f"{prefix}-{i}") for i in range(n)], rt.screener, actor=PLATFORM)
+    outs = rt.ingest([risky_post(f"{prefix}-{i}") for i in range(n)], actor=PLATFORM)
     keys = []
     for o in outs:
         assert o.case_id is not None

@@ -12,7 +12,6 @@ from adwarden.review.claims import claim_case
 from adwarden.review.decisions import decisions_for_case, record_decision, reopen_case
 from adwarden.review.enforcement import post_enforcement_of
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import get_case
 from adwarden.storage.sql.tables import audit_events
 from adwarden.storage.sql.tables_review import action_events
@@ -24,7 +23,7 @@ MOD2 = Actor("noor", frozenset({"moderator"}))
 
 
 def _case(rt: Runtime, ext: str = "r-1") -> str:
-    out = ingest_posts(rt.db, [risky_post(ext)], rt.screener, actor=PLATFORM)[0]
+    out = rt.ingest([risky_post(ext)], actor=PLATFORM)[0]
     assert out.case_id is not None
     return out.case_id
 

@@ -1,13 +1,14 @@
 """Waking the in-process webhook sender after a commit, so a decision's event leaves at once.
 
-The wake-up lives in the runtime's ``extras`` (one per process, created on first use) and is passed to service
-functions explicitly as ``notify``; a sender in another process finds new events on its next poll instead.
+The wake-up is held by whatever hosts the sender (the API keeps one on its app state, created on first use) and
+is passed to service functions explicitly as ``notify``; a sender in another process finds new events on its
+next poll instead.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import MutableMapping
+from typing import Any
 
 KEY = "action_wakeup"
 
@@ -22,10 +23,15 @@ class Wakeup:
         self.event.set()
 
 
-def wakeup_for(extras: MutableMapping[str, object]) -> Wakeup:
-    found = extras.get(KEY)
-    if isinstance(found, Wakeup):
-        return found
-    w = Wakeup()
-    extras[KEY] = w
-    return w
+_lock = threading.Lock()
+
+
+def wakeup_for(holder: Any) -> Wakeup:
+    """The holder's wake-up (an attribute, e.g. on FastAPI's ``app.state``), created on first use."""
+    with _lock:
+        found = getattr(holder, KEY, None)
+        if isinstance(found, Wakeup):
+            return found
+        w = Wakeup()
+        setattr(holder, KEY, w)
+        return w

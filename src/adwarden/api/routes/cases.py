@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from adwarden.actions.notify import wakeup_for
+from adwarden.actions.notify import Wakeup, wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.permissions import ensure_permission
 from adwarden.review import claims
@@ -20,6 +20,14 @@ from adwarden.review.listing import CaseFilter, count_cases, list_case_rows
 from adwarden.runtime import Runtime
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+async def get_wakeup(request: Request) -> Wakeup:
+    """The in-process webhook sender's wake-up, passed to decisions as ``notify`` (called after commit)."""
+    return wakeup_for(request.app.state)
+
+
+WakeupDep = Annotated[Wakeup, Depends(get_wakeup)]
 
 
 class CaseOut(BaseModel):
@@ -167,9 +175,9 @@ def reassign_case(case_id: str, body: ReassignIn, runtime: RuntimeDep, actor: Ac
 
 
 @router.post("/{case_id}/decision", response_model=DecisionOut, summary="Decide: a policy label plus an action")
-def decide(case_id: str, body: DecisionIn, runtime: RuntimeDep, actor: ActorDep) -> DecisionOut:
+def decide(case_id: str, body: DecisionIn, runtime: RuntimeDep, actor: ActorDep, wake: WakeupDep) -> DecisionOut:
     """Closes the case (except escalation), sets the post's enforcement and queues the platform's action."""
-    notify = wakeup_for(runtime.extras)
+    notify = wake
     policy = runtime.screener.policy
     if body.appeal is not None:
         return decision_out(decide_appeal(runtime.db, case_id, body.appeal, body.note, actor=actor, policy=policy,

@@ -6,9 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from adwarden.actions.notify import wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
-from adwarden.api.routes.cases import DecisionOut, decision_out
+from adwarden.api.routes.cases import DecisionOut, WakeupDep, decision_out
 from adwarden.review.decisions import BulkResult, decide_account, decide_network
 
 router = APIRouter(tags=["cases"])
@@ -44,15 +43,17 @@ def _overrides(body: BulkDecisionIn) -> dict[str, tuple[str, str | None] | None]
 
 @router.post("/v1/networks/{network_id}/decision", response_model=BulkDecisionOut,
              summary="Decide every post of a network (per-post overrides)")
-def decide_whole_network(network_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep) -> BulkDecisionOut:
+def decide_whole_network(network_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep,
+                         wake: WakeupDep) -> BulkDecisionOut:
     return _out(decide_network(runtime.db, network_id, body.label, body.action, body.note,
                                overrides=_overrides(body), actor=actor, policy=runtime.screener.policy,
-                               notify=wakeup_for(runtime.extras)))
+                               notify=wake))
 
 
 @router.post("/v1/accounts/{account_id}/decision", response_model=BulkDecisionOut,
              summary="Decide every post of an account (per-post overrides)")
-def decide_whole_account(account_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep) -> BulkDecisionOut:
+def decide_whole_account(account_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep,
+                         wake: WakeupDep) -> BulkDecisionOut:
     return _out(decide_account(runtime.db, account_id, body.label, body.action, body.note,
                                overrides=_overrides(body), actor=actor, policy=runtime.screener.policy,
-                               notify=wakeup_for(runtime.extras)))
+                               notify=wake))

@@ -20,6 +20,7 @@ from adwarden.actions.endpoints import Endpoint, change_endpoint, list_endpoints
 from adwarden.actions.feed import dead_letters, replay
 from adwarden.actions.notify import wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.routes.cases import WakeupDep
 from adwarden.api.routes.platform import actor_sites
 from adwarden.runtime import Runtime
 
@@ -34,7 +35,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if s.webhook_poll_seconds > 0 and s.environment != "test":
         worker = DeliveryWorker(runtime.db, timeout=s.webhook_timeout_seconds,
                                 retry=RetryPolicy(max_attempts=s.webhook_max_attempts))
-        wake = wakeup_for(runtime.extras).event
+        wake = wakeup_for(app.state).event
         thread = threading.Thread(target=worker.run, args=(stop, wake, s.webhook_poll_seconds),
                                   name="adwarden-webhook-sender", daemon=True)
         thread.start()
@@ -42,7 +43,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-        wakeup_for(runtime.extras)()
+        wakeup_for(app.state)()
         if thread is not None and worker is not None:
             thread.join(timeout=10)
             worker.close()
@@ -105,8 +106,8 @@ def get_dead_letters(runtime: RuntimeDep, actor: ActorDep) -> list[dict[str, Any
 
 
 @router.post("/replay", summary="Queue deliveries again (by event id, or every dead one)")
-def post_replay(body: ReplayIn, runtime: RuntimeDep, actor: ActorDep) -> dict[str, int]:
+def post_replay(body: ReplayIn, runtime: RuntimeDep, actor: ActorDep, wake: WakeupDep) -> dict[str, int]:
     n = replay(runtime.db, actor=actor, sites=actor_sites(runtime, actor), event_ids=body.event_ids or None,
                all_dead=body.all_dead)
-    wakeup_for(runtime.extras)()
+    wake()
     return {"requeued": n}
