@@ -63,12 +63,15 @@ def set_post_state(conn: Connection, post_id: str, state: str, cause: Cause) -> 
 
 
 def set_account_state(conn: Connection, account_id: str, state: str, cause: Cause) -> str | None:
-    """Record the account's new state (suspended, banned, active); None when the account is unknown."""
+    """Record the account's new state (suspended, banned, active); None when the account is unknown or already
+    in that state."""
     acc = conn.execute(select(accounts.c.site, accounts.c.external_id).where(accounts.c.id == account_id)).first()
     if acc is None:
         return None
     before = conn.execute(select(account_enforcement.c.state).where(
         account_enforcement.c.account_id == account_id)).scalar_one_or_none()
+    if (before or "active") == state:
+        return None  # already so (e.g. the second post of an account decision): the platform was told once
     _upsert(conn, account_enforcement, "account_id", account_id, {
         "state": state, "decision_id": cause.decision_id, "actor": cause.actor, "updated_at": cause.now})
     event_id = emit(conn, site=acc.site, event_type="account.enforcement", now=cause.now, data={
