@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adwarden.actions.delivery import DeliveryWorker
+from adwarden.actions.receiver import Receiver
 from adwarden.api.app import create_app
 from adwarden.runtime import Runtime
-from tests.actions.receiver import Receiver
 from tests.factories import post_json
 
 SITE = "example-classifieds"

@@ -113,4 +113,24 @@ def replay_cmd(event_ids: tuple[str, ...], all_dead: bool) -> None:
     click.echo(f"requeued {n} deliveries")
 
 
+@webhooks_group.command("receive")
+@click.option("--secret", required=True, help="The endpoint's secret (printed by `webhooks add`).")
+@click.option("--port", type=int, default=8765, show_default=True)
+@handle_errors
+def receive_cmd(secret: str, port: int) -> None:
+    """A local receiver on 127.0.0.1:PORT/hook: verifies each signature and prints each event (Ctrl-C stops)."""
+    from adwarden.actions.receiver import Receiver
+
+    def show(key: str, body: Any) -> None:
+        click.echo(json.dumps({"idempotency_key": key, "type": body.get("type"), "data": body.get("data")}))
+
+    with Receiver(secret, port=port) as r:
+        r.on_event = show
+        click.echo(f"receiving on {r.url} (bad signatures are refused with 401)", err=True)
+        try:
+            r.thread.join()
+        except KeyboardInterrupt:
+            pass
+
+
 commands = [webhooks_group]

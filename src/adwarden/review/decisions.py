@@ -25,7 +25,7 @@ from adwarden.permissions import ensure_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case, may_see_queue
 from adwarden.review.cases import RESTRICTED_QUEUE, open_case
-from adwarden.review.claims import active_holder, ensure_may_decide, set_work
+from adwarden.review.claims import ensure_may_decide, set_work
 from adwarden.review.enforcement import Cause, set_account_state, set_post_state
 from adwarden.review.flags import resolve_flags
 from adwarden.review.labels import ACCOUNT_STATE, POST_STATE, DecisionAction, Resolved, resolve
@@ -196,8 +196,8 @@ def decide_locked(
         reason = f"decision: {label} / {act.value}"
         conn.execute(update(cases).where(cases.c.id == row.id).values(
             status="closed", closed_at=now, updated_at=now, close_reason=reason))
-        if active_holder(row, now) is not None or row.assignee is not None:
-            set_work(conn, row.id, assignee=None, lease_expires_at=None)
+        if row.assignee is not None:
+            set_work(conn, row.id, exists=True, assignee=None, lease_expires_at=None)
         append_event(conn, name="case-closed", actor=actor.name, subject_type="case", subject_id=row.id,
                      payload={"reason": reason, "decision_id": decision_id})
         cause = Cause(decision_id, row.id, label, act.value, actor.name, note, now)
