@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ def main() -> None:
     if args.write:
         args.write.write_text(splice(args.write.read_text(encoding="utf-8"), table), encoding="utf-8")
     else:
-        print(table)
+        sys.stdout.write(table + "\n")
 
 
 if __name__ == "__main__":
