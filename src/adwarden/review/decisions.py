@@ -75,6 +75,8 @@ def record_decision(
     """Decide one open case. See the module docstring for what is refused."""
     ensure_permission(actor, "case:decide")
     resolved = resolve(policy, label, action)
+    if resolved.action is DecisionAction.REPORT_NCMEC:
+        ensure_permission(actor, "report:draft")  # moderators escalate; child-safety specialists report
     _check_note(note)
     t = now or datetime.now(UTC)
     with db.transaction() as conn:
@@ -124,8 +126,8 @@ def _decide_posts(
     notify: Notify | None, now: datetime | None,
 ) -> BulkResult:
     default = resolve(policy, label, action)
-    if default.action is DecisionAction.ESCALATE:
-        raise InputError(f"escalate cases one by one, not a whole {scope}", field="action")
+    if default.action in (DecisionAction.ESCALATE, DecisionAction.REPORT_NCMEC):
+        raise InputError(f"{default.action.value} is decided case by case, not for a whole {scope}", field="action")
     unknown = [p for p in overrides if p not in post_ids]
     if unknown:
         raise InputError(f"overrides name posts outside this {scope}: {', '.join(unknown[:5])}", field="overrides")

@@ -16,6 +16,7 @@ from adwarden.review import claims
 from adwarden.review.appeals import decide_appeal
 from adwarden.review.decisions import DecisionRecord, record_decision, reopen_case
 from adwarden.review.detail import case_detail
+from adwarden.review.followups import after_decision
 from adwarden.review.listing import CaseFilter, count_cases, list_case_rows
 from adwarden.runtime import Runtime
 
@@ -88,16 +89,17 @@ class DecisionOut(BaseModel):
     created_at: datetime
     appeal_outcome: str | None
     action_events: list[str] = Field(description="Idempotency keys of the platform events this decision queued.")
+    report_id: str | None = Field(None, description="The CyberTipline draft a report-ncmec decision started.")
 
 
 class ReopenIn(BaseModel):
     reason: str = Field(..., min_length=1, max_length=10_000)
 
 
-def decision_out(d: DecisionRecord) -> DecisionOut:
+def decision_out(d: DecisionRecord, *, report_id: str | None = None) -> DecisionOut:
     return DecisionOut(id=d.id, case_id=d.case_id, post_id=d.post_id, label=d.label, action=d.action,
                        violating=d.violating, scope=d.scope, note=d.note, actor=d.actor, created_at=d.created_at,
-                       appeal_outcome=d.appeal_outcome, action_events=list(d.action_events))
+                       appeal_outcome=d.appeal_outcome, action_events=list(d.action_events), report_id=report_id)
 
 
 def _lease(runtime: Runtime, body: ClaimIn | None) -> timedelta:
@@ -182,8 +184,9 @@ def decide(case_id: str, body: DecisionIn, runtime: RuntimeDep, actor: ActorDep,
     if body.appeal is not None:
         return decision_out(decide_appeal(runtime.db, case_id, body.appeal, body.note, actor=actor, policy=policy,
                                           notify=notify))
-    return decision_out(record_decision(runtime.db, case_id, body.label, body.action, body.note, actor=actor,
-                                        policy=policy, notify=notify))
+    d = record_decision(runtime.db, case_id, body.label, body.action, body.note, actor=actor, policy=policy,
+                        notify=notify)
+    return decision_out(d, report_id=after_decision(runtime.db, runtime.settings, d, actor=actor))
 
 
 @router.post("/{case_id}/reopen", status_code=204, summary="Reopen a closed case; the next decision supersedes")
