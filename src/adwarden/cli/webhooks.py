@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -123,6 +124,7 @@ def receive_cmd(secret: str, port: int) -> None:
 
     def show(key: str, body: Any) -> None:
         click.echo(json.dumps({"idempotency_key": key, "type": body.get("type"), "data": body.get("data")}))
+        sys.stdout.flush()  # one line per event, visible at once even when piped
 
     with Receiver(secret, port=port) as r:
         r.on_event = show
