@@ -11,12 +11,14 @@ from pydantic import BaseModel, Field
 
 from adwarden.actions.notify import Wakeup, wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Text
 from adwarden.permissions import ensure_permission
 from adwarden.review import claims
 from adwarden.review.appeals import decide_appeal
 from adwarden.review.decisions import DecisionRecord, record_decision, reopen_case
 from adwarden.review.detail import case_detail
 from adwarden.review.followups import after_decision
+from adwarden.review.labels import DecisionAction
 from adwarden.review.listing import CaseFilter, count_cases, list_case_rows
 from adwarden.runtime import Runtime
 
@@ -63,17 +65,18 @@ class ClaimIn(BaseModel):
 
 
 class ReassignIn(ClaimIn):
-    to: str = Field(..., min_length=1, max_length=200)
+    to: Text = Field(..., min_length=1, max_length=200)
 
 
 class DecisionIn(BaseModel):
-    label: str | None = Field(None, description="A label from the policy (GET /v1/policy/labels lists them); "
+    label: Text | None = Field(None, max_length=64, description="A label from the policy (GET /v1/cases/labels "
+                               "lists them); "
                               "omit only for action escalate-child-safety.")
-    action: str | None = Field(None, description="allow, remove, suspend-account, ban-account, "
+    action: Text | None = Field(None, max_length=40, description="allow, remove, suspend-account, ban-account, "
                                "escalate-child-safety, report-ncmec, refer-law-enforcement. Default: remove for a "
                                "violating label, allow otherwise.")
     appeal: Literal["uphold", "overturn"] | None = Field(None, description="For appeal cases instead of a label.")
-    note: str = Field("", max_length=10_000)
+    note: Text = Field("", max_length=10_000)
 
 
 class DecisionOut(BaseModel):
@@ -93,7 +96,7 @@ class DecisionOut(BaseModel):
 
 
 class ReopenIn(BaseModel):
-    reason: str = Field(..., min_length=1, max_length=10_000)
+    reason: Text = Field(..., min_length=1, max_length=10_000)
 
 
 def decision_out(d: DecisionRecord, *, report_id: str | None = None) -> DecisionOut:
@@ -123,7 +126,7 @@ def get_cases(
     kind: Annotated[Literal["post", "appeal"] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=500, description="Search: external id prefix, case or post id.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """``X-Total-Count`` carries the number of matching cases (restricted ones count only when visible)."""
     ensure_permission(actor, "case:view")
@@ -144,6 +147,16 @@ def claim_next_case(runtime: RuntimeDep, actor: ActorDep, queue: Annotated[str, 
     if c is None:
         return Response(status_code=204)
     return _claim_out(c)
+
+
+@router.get("/labels", summary="Decision labels of the active policy, and the actions")
+def get_labels(runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    ensure_permission(actor, "case:view")
+    policy = runtime.screener.policy
+    return {"policy_version": policy.version,
+            "labels": [{"name": lb.name, "violating": lb.violating, "category": lb.category,
+                        "description": lb.description} for lb in policy.labels.values()],
+            "actions": [a.value for a in DecisionAction]}
 
 
 @router.get("/{case_id}", summary="Case detail: post, evidence, account, network, flags, history, SLA")
