@@ -16,5 +16,5 @@ def test_route_table_matches_the_app(client: Any) -> None:
     documented = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
     assert documented == route_table(openapi), (
         "docs/api.md is out of date: run python -m adwarden.api.route_table --write docs/api.md")
-    for path in ("/v1/cases/{case_id}", "/v1/actions", "/v1/flags", "/v1/appeals", "/v1/webhooks", "/metrics"):
+    for path in ("/v1/cases/{case_id}", "/v1/actions", "/v1/flags", "/v1/appeals", "/v1/webhooks", "/v1/metrics/prometheus"):
         assert f"`{path}`" in documented
