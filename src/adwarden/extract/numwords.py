@@ -39,6 +39,25 @@ for _digit, _words in enumerate(
         _UNITS[_w] = _digit
         if _i == 0:
             _CANONICAL.add(_w)
+
+# --- Misspelled digit words (added for phone extraction, issue 13) ----------------------------------
+# Ad writers swap two neighbouring letters ("fiev", "fuor", "sevne", "eihgt", "zreo"), as a typo or
+# to dodge filters. Every adjacent-letter swap of each digit word is read as that digit, except the
+# swaps that are ordinary words ("tow", "there") or another number word. Only correctly spelled words
+# get leetspeak variants (below), so these add no "0"/"1"/"3" look-alikes.
+_SWAP_STOP = frozenset({"tow", "there", "noe"})
+
+
+def _swaps(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
+
+
+for _digit, _word in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")):
+    for _v in _swaps(_word):
+        if _v not in _SWAP_STOP and _v not in _UNITS:
+            _UNITS[_v] = _digit
+# --- end of misspelled digit words -------------------------------------------------------------------
+
 _TEENS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
