@@ -51,7 +51,7 @@ _NEGATION = re.compile(
     r"im not|don'?t|doesn'?t|no longer|not a|not an|not some|"
     r"ni|sin|nada|nunca|jamas|jamás|no soy|não|nao|sem|nunca|pas|jamais|ne suis pas|ni|non sono|senza|mai|"
     r"не|нет|без|никогда|不是|不|没有|沒有|非)"
-    r"\W*(?:(?:a|an|some|any|un|una|uma|une|un'|so|too|really|real)\W+)?\Z"
+    r"\W*(?:(?:a|an|some|any|un|una|uma|une|un'|so|too|really|real|soy|sou|sono|suis|es|é|è|e|am|is|я)\W+)?\Z"
 )
 _PAST_BEFORE = re.compile(
     r"(?:^|\W)(?:ex|ex-|former|formerly|retired|used to be|use to be|back in|back when|when i was|when i was a|"
