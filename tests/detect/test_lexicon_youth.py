@@ -102,6 +102,7 @@ def test_adults_are_not_sent_to_child_safety(screener: Screener, text: str) -> N
         ("ex high school cheerleader, now 25", "cheerleader", "past"),
         ("former schoolgirl", "schoolgirl", "past"),
         ("in my teens I danced", "teens", "past"),
+        ("I ran into a friend from middle school", "middle school", "past"),
         ("not a teen", "teen", "negated"),
         ("no young guys please", "young", "negated"),
         ("不是学生妹", "学生妹", "negated"),
@@ -130,6 +131,7 @@ def test_context_reasons(text: str, word: str, reason: str) -> None:
         ("dressed as a schoolgirl", "schoolgirl"),
         ("sweet teen 19 years old", "teen"),
         ("no drama, young girl", "young"),
+        ("new girl from Lima, young teen", "teen"),
         ("I am a minor.", "minor"),
     ],
 )

@@ -8,6 +8,7 @@ reason          examples (the youth word is what a lexicon or the youth extracto
 ==============  ===========================================================================================
 ``negated``     "not a teen", "no teens", "nothing underage", "no soy menor", "не малолетка", "不是学生"
 ``past``        "ex high school cheerleader, now 25", "former cheerleader", "back in high school",
+                "a friend from middle school",
                 "when I was a teen", "in my teens", "exalumna de secundaria"
 ``reader``      disclaimers to the reader or about clients: "if you are under 18, leave", "no one under 18",
                 "underage use of this site is prohibited", "no young guys"
@@ -64,6 +65,7 @@ _PAST_AFTER = re.compile(r"\A\W*(?:\w+\W+){0,3}?(?:years ago|back then|in the pa
                          r"hace años|há anos|il y a|anni fa|лет назад|以前)")
 _PAST_TERM_AFTER = re.compile(r"\A\s*(?:years|days|grad|graduate|reunion|sweetheart)\b")
 _IN_MY = re.compile(r"in my\W+\Z")
+_FROM = re.compile(r"(?:^|\W)from\W+(?:the\W+|my\W+)?\Z")  # "a friend from middle school" (school words only)
 _READER_BEFORE = re.compile(
     r"(?:if you are|if you're|if youre|you are|you're|you must|must be|anyone|anybody|no one|noone|nobody|persons?|"
     r"people|viewers?|visitors?|users?|no|any|si eres|si es|si tienes|se você|se voce|si vous|se sei|если вам|если ты|"
@@ -97,7 +99,7 @@ _UNDERAGE_READER_TERMS = frozenset({
 _TRIGGER_WORDS = """
 not no never nor non nobody none nothing without isn't isnt aren't arent ain't aint don't dont doesn't doesnt
 ni sin nada nunca jamas jamás não nao sem pas jamais ne senza mai не нет без никогда ex ex- former formerly retired used
-back when since was graduated out finished after exalumna antigua cuando fui quand j'etais j'étais ancienne quando
+back when since was graduated out finished after from exalumna antigua cuando fui quand j'etais j'étais ancienne quando
 ero eu когда бывшая if you're youre must anyone anybody noone nobody person persons people viewer viewers
 visitor visitors user users usage any si se sei vous если prohibited prohibit forbidden allowed permitted prohibido
 prohibida proibido proibida interdit interdite vietato vietata запрещено запрещен ago then past now hace há il anni
@@ -138,6 +140,8 @@ def youth_context(text: str, start: int, end: int, allow: frozenset[str] = froze
         return "name"
     if low.startswith("teen") and _IN_MY.search(before):
         return "past"  # "in my teens"
+    if _FROM.search(before) and any(w in low for w in _SCHOOL_WORDS):
+        return "past"  # "a friend from middle school"; but "a girl from Lima, young teen" is not past
     if bare != "minor" and _TRIGGER.search(before) is None and _TRIGGER.search(after) is None:
         return None
     if _NEGATION.search(before):
