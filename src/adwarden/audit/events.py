@@ -1,0 +1,61 @@
+"""The catalogue of audit events: every name an audit event may carry, with what it means.
+
+One static list, read by the writer (an undeclared name is refused) and by ``docs/audit.md``'s test. Why static:
+events declared at import time made the set of valid events depend on which modules a process happened to
+import. A new area adds its events here, in its own section.
+"""
+
+from __future__ import annotations
+
+#: name -> help text.
+AUDIT_EVENTS: dict[str, str] = {
+    # spine
+    "post-accepted": "A new post was stored (its first version).",
+    "post-version-added": "An existing post changed: a new version was stored, the old ones kept.",
+    "post-reverted": "A post's content went back to an earlier version's: the current version moved back.",
+    "post-assessed": "A post version was screened and a verdict stored.",
+    "case-opened": "A case was opened for a post at or above the review threshold.",
+    "case-updated": "An open case's risk, queue or priority changed after re-assessment.",
+    "case-closed": "A case was closed.",
+    "decision-recorded": "A reviewer recorded a decision on a case.",
+    # legal/holds.py
+    "hold-placed": "A preservation hold was placed; its payload counts the frozen items by type.",
+    "hold-released": "A preservation hold was released explicitly, with the reason.",
+    "hold-extended": "A preservation hold's expiry was extended (e.g. a renewed §2703(f) request).",
+    # legal/retention.py
+    "retention-purged": "Posts past retention were deleted (ids listed; held posts are never purged).",
+    # legal/service.py
+    "legal-request-received": "A legal process request was recorded, with its targets and matches.",
+    "legal-request-transitioned": "A legal request moved to another workflow status.",
+    "legal-emergency-verified": "One emergency-request check (domain, call-back, supervisor) was recorded.",
+    "legal-document-attached": "A document (the served process, correspondence) was attached to a request.",
+    "legal-preservation-renewed": "A §2703(f) preservation was renewed for another 90 days.",
+    "legal-production-sent": "An evidence package was produced: recipient, authority, manifest hash.",
+    # network_service.py
+    "networks-built": "Networks of linked posts were rebuilt from storage (payload: posts, networks, options).",
+    # reporting/service.py
+    "report-drafted": "A CyberTipline report was drafted from a case (payload: fingerprint, missing, warnings).",
+    "report-approved": "A second reviewer approved a CyberTipline draft for submission.",
+    "report-submission-started": "Submission of a CyberTipline report to NCMEC started (or resumed).",
+    "report-submission-failed": "A CyberTipline submission stopped with NCMEC's code and description; the draft is kept.",
+    "report-filed": "NCMEC finished a CyberTipline report: it is a CyberTip; a 1-year preservation hold was placed.",
+    "report-retracted": "An unfinished CyberTipline report was retracted at NCMEC.",
+    "ic3-package-built": "An IC3 complaint package was built for a case (payload: SHA-256 of the ZIP).",
+    # retro/banks.py
+    "bank-created": "A bank of known-bad signals was created (name, labels).",
+    "bank-entries-imported": "Entries were imported into a bank (file digest, format, counts, rescan job).",
+    "bank-updated": "A bank was enabled, disabled or relabelled.",
+    # retro/policies.py
+    "policy-activated": "A policy file was activated (version, digest, source, rescan job).",
+    # retro/rescan.py
+    "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
+    "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # console (issue 12)
+    "console-user-created": "A console user was created with its roles (the password hash is never logged).",
+    "console-user-changed": "A console user's roles, password or enabled state changed (which, not the password).",
+    "console-signed-in": "A console user signed in: a new session was issued (the old one, if any, revoked).",
+    "console-signed-out": "A console user signed out, or the session was revoked.",
+    "media-revealed": "A reviewer revealed one blurred media item of a post (post, version, position, queue).",
+    "case-comment-added": "A reviewer added a comment to a case for other reviewers.",
+    "console-preferences-changed": "A console user changed their wellness preferences (blur, greyscale, re-blur).",
+}

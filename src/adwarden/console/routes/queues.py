@@ -1,0 +1,66 @@
+"""The queues page and "next case". Restricted queues do not exist for viewers without their permission."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from adwarden.console.queue_queries import next_case, queue_cases, queue_stats
+from adwarden.console.sla import format_age
+from adwarden.console.web import Viewer, ViewerDep, render, see_other
+from adwarden.domain import NotFound
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+def home(request: Request, viewer: ViewerDep) -> Response:
+    """Reviewers start at their queues; the legal liaison at the desk."""
+    if viewer.can("case:view"):
+        return see_other(str(request.url_for("queues")))
+    if viewer.can("legal:manage"):
+        return see_other(str(request.url_for("legal_desk")))
+    if viewer.can("network:view"):
+        return see_other(str(request.url_for("networks")))
+    return render(request, "home.html", viewer)
+
+
+def _check_queue(viewer: Viewer, queue: str) -> None:
+    viewer.require("case:view")
+    if not viewer.may_see_queue(queue):
+        raise NotFound(f"queue {queue} not found")
+
+
+@router.get("/queues", response_class=HTMLResponse, name="queues")
+def queues_page(request: Request, viewer: ViewerDep, empty: str | None = None) -> HTMLResponse:
+    viewer.require("case:view")
+    now = datetime.now(UTC)
+    with viewer.runtime.db.read() as conn:
+        stats = queue_stats(conn, viewer.runtime.screener.policy, viewer.visible_queues(), now=now)
+    return render(request, "queues.html", viewer, stats=stats, format_age=format_age, now=now,
+                  emptied=empty if empty and viewer.may_see_queue(empty) else None)
+
+
+@router.get("/queues/{queue}", response_class=HTMLResponse, name="queue")
+def queue_page(request: Request, viewer: ViewerDep, queue: str, offset: int = 0) -> HTMLResponse:
+    _check_queue(viewer, queue)
+    policy = viewer.runtime.screener.policy
+    now = datetime.now(UTC)
+    with viewer.runtime.db.read() as conn:
+        rows = queue_cases(conn, policy, queue, limit=50, offset=max(0, offset), now=now)
+        stats = [s for s in queue_stats(conn, policy, [queue], now=now) if s.name == queue]
+    return render(request, "queue.html", viewer, queue=queue, cases=rows, stats=stats[0] if stats else None,
+                  offset=max(0, offset), format_age=format_age, now=now)
+
+
+@router.post("/queues/{queue}/next", name="next_case")
+def take_next(request: Request, viewer: ViewerDep, queue: str) -> Response:
+    """Open the first case of the queue in working order, or go back to the queues when it is empty."""
+    _check_queue(viewer, queue)
+    with viewer.runtime.db.read() as conn:
+        found = next_case(conn, viewer.runtime.screener.policy, queue)
+    if found is None:
+        return see_other(str(request.url_for("queues").include_query_params(empty=queue)))
+    return see_other(str(request.url_for("case_view", case_id=found.id)))
