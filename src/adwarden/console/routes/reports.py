@@ -13,7 +13,15 @@ from adwarden.console.cybertip import edited_report, findings
 from adwarden.console.web import Viewer, ViewerDep, render
 from adwarden.domain import AdWardenError, NotFound
 from adwarden.reporting.ncmec.model import IncidentType
-from adwarden.reporting.service import client_from_settings, do_draft_report, do_submit_report, list_reports
+from adwarden.reporting.ncmec.lint import missing_requirements
+from adwarden.reporting.service import (
+    active_xsd,
+    client_from_settings,
+    do_draft_report,
+    do_submit_report,
+    get_report,
+    list_reports,
+)
 from adwarden.storage.sql.queries import get_case
 
 router = APIRouter()
@@ -93,6 +101,11 @@ async def cybertip_save(request: Request, viewer: ViewerDep, case_id: str) -> Re
 def _submit(request: Request, viewer: Viewer, case_id: str, report_id: str, form: dict[str, str]) -> Response:
     viewer.require("report:submit")
     runtime = viewer.runtime
+    with runtime.db.read() as conn:
+        missing = missing_requirements(get_report(conn, report_id).case, xsd=active_xsd(runtime.settings))
+    if missing:  # the service refuses these too; say so before asking for NCMEC credentials
+        return _page(request, viewer, case_id, form, status=422,
+                     error=f"Not submitted: missing {'; '.join(missing)}. The draft {report_id} is kept.")
     try:
         with client_from_settings(runtime.settings) as client:
             done = do_submit_report(runtime.db, client, report_id, actor=viewer.actor, settings=runtime.settings)
