@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from adwarden.console.cybertip import edited_report, findings
 from adwarden.console.web import Viewer, ViewerDep, render
 from adwarden.domain import AdWardenError, NotFound
-from adwarden.reporting.ncmec.model import IncidentType
 from adwarden.reporting.ncmec.lint import missing_requirements
+from adwarden.reporting.ncmec.model import IncidentType
 from adwarden.reporting.service import (
     active_xsd,
     client_from_settings,
