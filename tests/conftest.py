@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from adwarden.config import Settings
 from adwarden.pipeline import Screener
-from adwarden.runtime import Runtime, build_screener
+from adwarden.runtime import BaseDetectors, Runtime, build_runtime, build_screener
 from adwarden.storage.sql.database import Database
 
 PG_URL = os.environ.get("ADWARDEN_TEST_POSTGRES_URL")
@@ -83,9 +83,15 @@ def _new_pg_database(template: str) -> tuple[str, Callable[[], None]]:
 
 
 @pytest.fixture(scope="session")
-def shared_screener() -> Screener:
-    """Building detectors (automata, lexicon) takes time; tests share one unless they need their own."""
-    return build_screener(Settings(environment="test"))
+def shared_base() -> BaseDetectors:
+    """Building detectors (automata, lexicon) takes time; tests share the stateless ones."""
+    return BaseDetectors.build(Settings(environment="test"))
+
+
+@pytest.fixture(scope="session")
+def shared_screener(shared_base: BaseDetectors) -> Screener:
+    """The screener of an empty database (every declared detector, no banks, the default policy)."""
+    return build_screener(Settings(environment="test"), shared_base)
 
 
 def _settings(tmp_path: Path, url: str, **kw: Any) -> Settings:
@@ -104,25 +110,20 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
     return _settings(tmp_path, sqlite_url)
 
 
-def _runtime(settings: Settings, screener: Screener) -> Runtime:
-    from adwarden.runtime import _runtime_hooks
-
-    db = Database(settings.resolved_database_url)
-    rt = Runtime(settings=settings, db=db, screener=screener)
-    for hook in list(_runtime_hooks):
-        hook(rt)
-    return rt
+def _runtime(settings: Settings, base: BaseDetectors) -> Runtime:
+    """The runtime exactly as the CLI and the API build it (the database is migrated from the template)."""
+    return build_runtime(settings, migrate=False, base=base)
 
 
 @pytest.fixture
-def runtime(settings: Settings, shared_screener: Screener) -> Iterator[Runtime]:
-    rt = _runtime(settings, shared_screener)
+def runtime(settings: Settings, shared_base: BaseDetectors) -> Iterator[Runtime]:
+    rt = _runtime(settings, shared_base)
     yield rt
     rt.db.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend_runtime(request: pytest.FixtureRequest, tmp_path: Path, shared_screener: Screener) -> Iterator[Runtime]:
+def backend_runtime(request: pytest.FixtureRequest, tmp_path: Path, shared_base: BaseDetectors) -> Iterator[Runtime]:
     """The same test on SQLite and on PostgreSQL."""
     drop: Callable[[], None] | None = None
     if request.param == "sqlite":
@@ -130,7 +131,7 @@ def backend_runtime(request: pytest.FixtureRequest, tmp_path: Path, shared_scree
     else:
         template = request.getfixturevalue("pg_template")
         url, drop = _new_pg_database(template)
-    rt = _runtime(_settings(tmp_path, url), shared_screener)
+    rt = _runtime(_settings(tmp_path, url), shared_base)
     yield rt
     rt.db.dispose()
     if drop is not None:

@@ -23,6 +23,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from adwarden.policy import Policy
 
 
+#: A synthetic, non-explicit post that exercises every extractor once (servers and forked workers screen it
+#: before their first real post, so no request pays for building tables).
+WARM_UP_POST = PostInput(external_id="warm-up", title="Warm-up in Seattle, WA",
+                         body="New in town, 24/7, 100 roses per hour, call 206-555-0100, ig: example")
+
+
 @dataclass(frozen=True)
 class Screening:
     """What screening one post version produced: facts, evidence, the verdict, and the versions that made it."""

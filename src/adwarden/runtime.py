@@ -1,89 +1,224 @@
-"""Wiring at the edge: settings -> database, detectors, policy, screener. Built once per process.
+"""The composition root: settings -> database, detectors, policy, screener, live networks. Built once per process.
 
-Edges (CLI, API, jobs) call :func:`build_runtime`; the core never reads settings itself.
+Edges (CLI, API, jobs) call :func:`build_runtime`; the core never reads settings itself. Everything a process
+screens with is decided here, from declared lists, and nowhere else: no module registers anything when it is
+imported, so a post gets the same verdict whether it came through the API, a file, a rescan or library code.
+
+* Detectors: :data:`BUILTIN_DETECTORS`, then plug-ins from the ``adwarden.detectors`` entry-point group, each a
+  :class:`DetectorSpec` (a name and a factory). A spec marked ``stored`` reads state kept in the database (banks,
+  models) and is rebuilt whenever that state changes; the others are built once.
+* Policy: the most recently activated policy in the database, else ``ADWARDEN_POLICY_PATH``, else the packaged one.
+* Freshness: :meth:`Runtime.current_screener` compares the database's screening-state version (bumped by every
+  bank change and policy activation, in their transactions) with the one the screener was built from, under the
+  row's lock, so a change committed by another process is used by the very next batch.
 """
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
 
 from adwarden.config import Settings
-from adwarden.domain import PostInput
-from adwarden.pipeline import Screener
+from adwarden.detect.base import Detector, DetectorRegistry
+from adwarden.domain import Actor, PostInput
+from adwarden.networks.live import LiveNetworks
+from adwarden.pipeline import WARM_UP_POST, Screener, Screening
+from adwarden.storage.sql import screening_state
 from adwarden.storage.sql.database import Database
 
-#: Hooks run by :func:`build_runtime` after the database is ready (areas use this to load bank indexes,
-#: register ingest hooks...). Each receives the runtime and may replace ``runtime.screener``.
-RuntimeHook = Callable[["Runtime"], None]
-_runtime_hooks: list[RuntimeHook] = []
+if TYPE_CHECKING:  # pragma: no cover
+    from adwarden.detect.banks.index import BankIndex
+    from adwarden.policy import Policy
+    from adwarden.screening.service import IngestOutcome
+
+log = logging.getLogger(__name__)
+
+#: The entry-point group a third-party detector registers under (a :class:`DetectorSpec`).
+DETECTOR_ENTRY_POINTS = "adwarden.detectors"
 
 
-#: A synthetic, non-explicit post that exercises every extractor once.
-WARM_UP_POST = PostInput(external_id="warm-up", title="Warm-up in Seattle, WA",
-                         body="New in town, 24/7, 100 roses per hour, call 206-555-0100, ig: example")
+@dataclass(frozen=True)
+class DetectorSources:
+    """What a detector factory may read: the settings, and the stored state loaded for this screener."""
 
-#: Hooks run by :func:`warm_up` (areas register what they would otherwise build on first use, e.g. the
-#: network linker's state from storage).
-_warm_up_hooks: list[RuntimeHook] = []
-
-
-def register_warm_up_hook(hook: RuntimeHook) -> None:
-    if hook not in _warm_up_hooks:
-        _warm_up_hooks.append(hook)
+    settings: Settings
+    db: Database | None = None
+    bank_index: BankIndex | None = None
 
 
-def register_runtime_hook(hook: RuntimeHook) -> None:
-    if hook not in _runtime_hooks:
-        _runtime_hooks.append(hook)
+@dataclass(frozen=True)
+class DetectorSpec:
+    """A declared detector: ``build`` returns it (or None when it has nothing to do, e.g. no banks)."""
+
+    name: str
+    build: Callable[[DetectorSources], Detector | None]
+    stored: bool = False
+
+
+def _indicator(src: DetectorSources) -> Detector:
+    from adwarden.detect.indicators import IndicatorDetector
+
+    return IndicatorDetector(lexicon_path=src.settings.lexicon_path)
+
+
+def _facts(_src: DetectorSources) -> Detector:
+    from adwarden.detect.facts import FactsDetector
+
+    return FactsDetector()
+
+
+def _banks(src: DetectorSources) -> Detector | None:
+    from adwarden.detect.banks.detector import BankDetector
+
+    return BankDetector(src.bank_index) if src.bank_index is not None and src.bank_index.size else None
+
+
+def _network(_src: DetectorSources) -> Detector:
+    from adwarden.detect.network.detector import NetworkDetector
+
+    return NetworkDetector()
+
+
+#: The built-in detectors, in the order they run, declared the way a plug-in declares its own.
+BUILTIN_DETECTORS: tuple[DetectorSpec, ...] = (
+    DetectorSpec("indicator", _indicator),
+    DetectorSpec("facts", _facts),
+    DetectorSpec("bank", _banks, stored=True),
+    DetectorSpec("network", _network),
+)
+
+
+def declared_detectors() -> tuple[DetectorSpec, ...]:
+    """Built-ins, then plug-ins from the ``adwarden.detectors`` entry points; a duplicate name is refused."""
+    specs = list(BUILTIN_DETECTORS)
+    for ep in entry_points(group=DETECTOR_ENTRY_POINTS):
+        spec = ep.load()
+        if not isinstance(spec, DetectorSpec):
+            raise TypeError(f"entry point {ep.name!r} in {DETECTOR_ENTRY_POINTS} is not a DetectorSpec")
+        specs.append(spec)
+    names = [s.name for s in specs]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"detector declared twice: {', '.join(dupes)}")
+    return tuple(specs)
+
+
+@dataclass(frozen=True)
+class BaseDetectors:
+    """The detectors that do not depend on stored state, built once (the lexicon automaton is costly) and
+    shared by every screener the process builds."""
+
+    by_name: dict[str, Detector]
+
+    @classmethod
+    def build(cls, settings: Settings, specs: Sequence[DetectorSpec] | None = None) -> BaseDetectors:
+        src = DetectorSources(settings=settings)
+        built: dict[str, Detector] = {}
+        for spec in specs if specs is not None else declared_detectors():
+            if spec.stored:
+                continue
+            detector = spec.build(src)
+            if detector is not None:
+                built[spec.name] = detector
+        return cls(built)
+
+
+def compose_screener(settings: Settings, base: BaseDetectors, *, bank_index: BankIndex | None = None,
+                     policy: Policy | None = None, db: Database | None = None,
+                     specs: Sequence[DetectorSpec] | None = None) -> Screener:
+    """The screener: every declared detector in declared order (stored ones from the given state) + the policy."""
+    from adwarden.policy import load_policy
+
+    src = DetectorSources(settings=settings, db=db, bank_index=bank_index)
+    registry = DetectorRegistry()
+    for spec in specs if specs is not None else declared_detectors():
+        detector = spec.build(src) if spec.stored else base.by_name.get(spec.name)
+        if detector is not None:
+            registry.register(detector)
+    return Screener(registry, policy or load_policy(settings.policy_path), region=settings.default_region)
+
+
+def build_screener(settings: Settings, base: BaseDetectors | None = None) -> Screener:
+    """The screener with nothing stored (no banks, the configured policy): for pure library use and tests."""
+    return compose_screener(settings, base or BaseDetectors.build(settings))
 
 
 @dataclass
 class Runtime:
-    """What a running AdWarden process holds: settings, the database and the screener."""
+    """What a running AdWarden process holds: settings, the database, the screener and the live networks."""
 
     settings: Settings
     db: Database
-    screener: Screener
-    extras: dict[str, object] = field(default_factory=dict)
+    base: BaseDetectors
+    networks: LiveNetworks
+    screener: Screener = field(init=False)
+    #: The screening-state version the screener was built from.
+    screening_version: int = field(default=-1, init=False)
+    #: The API's group-commit writer, when this process serves the API.
+    batcher: Any = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.refresh_screener()
+
+    def refresh_screener(self) -> Screener:
+        """Rebuild the screener from what is stored now (banks, active policy) and remember its version."""
+        from adwarden.retro.banks import load_bank_index
+        from adwarden.retro.policies import active_policy
+
+        s = self.settings
+        with self.db.read() as conn:
+            version = screening_state.read(conn)  # read first: a change landing meanwhile is caught next time
+            policy = active_policy(conn)
+        index = load_bank_index(self.db, key=s.bank_hmac_key.encode("utf-8"), region=s.default_region)
+        self.screener = compose_screener(s, self.base, bank_index=index, policy=policy, db=self.db)
+        self.screening_version = version
+        return self.screener
+
+    def current_screener(self, conn: Connection) -> Screener:
+        """Inside a write transaction: lock the screening state and return a screener built from it."""
+        if screening_state.read_locked(conn) != self.screening_version:
+            self.refresh_screener()
+        return self.screener
+
+    def is_current(self) -> bool:
+        with self.db.read() as conn:
+            return screening_state.read(conn) == self.screening_version
+
+    def ingest(self, items: Sequence[PostInput], *, actor: Actor,
+               screenings: Sequence[Screening] | None = None) -> list[IngestOutcome]:
+        """Store and screen ``items`` the one way every edge does (see :func:`adwarden.screening.service.ingest_posts`)."""
+        from adwarden.screening.service import ingest_posts
+
+        return ingest_posts(self.db, items, self.screener, actor=actor, networks=self.networks,
+                            current=self.current_screener, screenings=screenings)
+
+    def network_facts(self, conn: Connection, post_id: str) -> dict[str, Any]:
+        """The stored post's network facts, as ingest gives them to screening."""
+        return self.networks.facts_for(conn, post_id)
 
 
-def build_screener(settings: Settings, db: Database | None = None) -> Screener:
-    """The screener for these settings: default detectors and the configured (or default) policy."""
-    from adwarden.detect.registry import build_default_registry
-    from adwarden.policy import load_policy
+def build_runtime(settings: Settings, *, migrate: bool = True, base: BaseDetectors | None = None) -> Runtime:
+    """The one place a process is wired. ``base`` lets tests share the costly stateless detectors."""
+    from adwarden.reporting.service import log_environment
 
-    registry = build_default_registry(lexicon_path=settings.lexicon_path)
-    policy = load_policy(settings.policy_path)
-    return Screener(registry, policy, region=settings.default_region)
-
-
-def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+    log_environment(settings)
     db = Database(settings.resolved_database_url)
     if migrate:
         db.migrate()
-    runtime = Runtime(settings=settings, db=db, screener=build_screener(settings, db))
-    for hook in list(_runtime_hooks):
-        hook(runtime)
-    return runtime
+    return Runtime(settings=settings, db=db, base=base or BaseDetectors.build(settings), networks=LiveNetworks())
 
 
 def warm_up(runtime: Runtime) -> None:
-    """Build everything that is otherwise built on first use (the gazetteer, normalizer tables, the network
-    linker's state), so a server's first requests do not pay for it. The API calls this before it serves."""
+    """Build everything that is otherwise built on first use (the gazetteer, normalizer tables, the live
+    linker from storage), so a server's first requests do not pay for it. The API calls this before it serves."""
     runtime.screener.screen(WARM_UP_POST)
-    for hook in list(_warm_up_hooks):
-        hook(runtime)
+    with runtime.db.read() as conn:
+        runtime.networks.facts_for(conn, "")
+    from adwarden.screening.batcher import freeze_long_lived
+
     freeze_long_lived()
-
-
-def freeze_long_lived() -> None:
-    """Move the objects that survived a young collection into the permanent generation.
-
-    Why: the in-process state AdWarden keeps (network linker, detector tables) grows into millions of
-    objects; Python's full (generation 2) collections scan them all and stalled the API writer for 200-300 ms
-    at a time. Frozen objects are never scanned; garbage made by requests dies young and is still collected.
-    """
-    gc.collect(1)
-    gc.freeze()

@@ -9,7 +9,6 @@ from sqlalchemy import update
 
 from adwarden.domain import Account, Actor, MediaRef, PostInput
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.tables import posts
 
 LIAISON = Actor("lee.liaison", frozenset({"le-liaison"}))
@@ -36,7 +35,7 @@ def ad(external_id: str, *, phone: str = "206-555-0147", account: str | None = "
 
 
 def store(rt: Runtime, *items: PostInput) -> list[str]:
-    outcomes = ingest_posts(rt.db, list(items), rt.screener, actor=PLATFORM)
+    outcomes = rt.ingest(list(items), actor=PLATFORM)
     return [o.post_id for o in outcomes]
 
 

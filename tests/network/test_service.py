@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from adwarden import network_service
 from adwarden.demo import generate_marketplace
 from adwarden.detect.network import LinkConfig, link_records
 from adwarden.detect.network.incremental import IncrementalLinker
 from adwarden.domain import Actor
 from adwarden.ingest.schema import PostIn
+from adwarden.networks import service as network_service
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.networks import list_networks, load_records
 from tests.conftest import Cli
 
@@ -35,10 +34,9 @@ def write(path: Path, posts: list[dict[str, Any]]) -> Path:
 
 
 def ingest(runtime: Runtime, posts: list[dict[str, Any]], batch: int = 40) -> None:
-    network_service.add_network_detector(runtime)
     items = [PostIn.model_validate(p).to_domain() for p in posts]
     for lo in range(0, len(items), batch):
-        ingest_posts(runtime.db, items[lo : lo + batch], runtime.screener, actor=Actor.system("test"))
+        runtime.ingest(items[lo : lo + batch], actor=Actor.system("test"))
 
 
 def test_ingest_joins_networks_and_screening_sees_them(runtime: Runtime) -> None:
@@ -52,8 +50,8 @@ def test_ingest_joins_networks_and_screening_sees_them(runtime: Runtime) -> None
     # the linker fed at ingest and a full rebuild from storage give the same networks
     rebuilt = link_records(records)
     with runtime.db.read() as conn:
-        at_ingest, _ = network_service._linker_for(conn)
-    assert at_ingest.result().networks == rebuilt.networks
+        at_ingest = runtime.networks.result(conn)
+    assert at_ingest.networks == rebuilt.networks
     fresh = IncrementalLinker()
     fresh.add_many(records)
     assert fresh.result().partition() == rebuilt.partition()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from adwarden.domain import PolicyError
+from adwarden.domain.source_lines import LineIndex
 from adwarden.policy import default_policy_text, load_policy, parse_policy
-from adwarden.policy.lines import LineIndex
 
 GOOD = """\
 [policy]

@@ -12,12 +12,10 @@ from sqlalchemy import func, select
 import adwarden.retro  # noqa: F401  (registers the runtime hook that loads banks and the active policy)
 from adwarden.audit.verify import verify_chain
 from adwarden.domain import Actor, PermissionDenied, PolicyError
-from adwarden.retro import refresh_screener
 from adwarden.retro.banks import export_bank, import_bank, list_banks
 from adwarden.retro.policies import activate_policy, active_policy
 from adwarden.retro.rescan import get_job, run_rescan
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import latest_assessment, open_case_for_post
 from adwarden.storage.sql.tables import audit_events
 from adwarden.storage.sql.tables_banks import bank_entries
@@ -28,7 +26,7 @@ KEY = b"development-only-bank-key-change-me"
 
 
 def _ingest(rt: Runtime, items: list[Any]) -> list[str]:
-    return [o.post_id for o in ingest_posts(rt.db, items, rt.screener, actor=ADMIN)]
+    return [o.post_id for o in rt.ingest(items, actor=ADMIN)]
 
 
 def _events(rt: Runtime, name: str) -> list[Any]:
@@ -49,9 +47,9 @@ def test_phone_added_to_bank_surfaces_old_ads(backend_runtime: Runtime) -> None:
                       key=KEY, actor=ADMIN, source="t.csv", labels=("trafficking",))
     assert (res.added, res.affected_posts) == (1, 2)
     assert res.rescan_job is not None
-    screener = refresh_screener(rt)
+    screener = rt.refresh_screener()
     assert "bank" in screener.registry.names()
-    job = run_rescan(rt.db, screener, res.rescan_job, actor=ADMIN)
+    job = run_rescan(rt, res.rescan_job, actor=ADMIN)
     assert (job.status, job.total, job.done, job.changed) == ("done", 2, 2, 2)
     with rt.db.read() as conn:
         for pid in ids[:2]:
@@ -66,7 +64,7 @@ def test_phone_added_to_bank_surfaces_old_ads(backend_runtime: Runtime) -> None:
         assert verify_chain(conn).ok
     assert len(_events(rt, "bank-entries-imported")) == 1 and len(_events(rt, "rescan-finished")) == 1
     # Running again changes nothing: the job is done, and a new import of the same entry adds nothing.
-    assert run_rescan(rt.db, screener, res.rescan_job, actor=ADMIN).changed == 2
+    assert run_rescan(rt, res.rescan_job, actor=ADMIN).changed == 2
     again = import_bank(rt.db, "local-traffick", b"kind,value,label\nphone,2065550147,trafficking\n",
                         key=KEY, actor=ADMIN)
     assert (again.added, again.already_present, again.rescan_job) == (0, 1, None)
@@ -82,10 +80,10 @@ def test_rescan_resumes_after_interruption(runtime: Runtime) -> None:
     ids = _ingest(rt, [post(f"p{i}", body=f"item {i}, contact owner@example.com") for i in range(7)])
     res = import_bank(rt.db, "emails", b"kind,value,label\nemail,Owner@Example.com,spam-ring\n", key=KEY, actor=ADMIN)
     assert res.affected_posts == 7 and res.rescan_job
-    screener = refresh_screener(rt)
-    part = run_rescan(rt.db, screener, res.rescan_job, actor=ADMIN, batch_size=3, max_batches=1)
+    rt.refresh_screener()
+    part = run_rescan(rt, res.rescan_job, actor=ADMIN, batch_size=3, max_batches=1)
     assert (part.status, part.done) == ("running", 3)
-    done = run_rescan(rt.db, screener, res.rescan_job, actor=ADMIN, batch_size=3)
+    done = run_rescan(rt, res.rescan_job, actor=ADMIN, batch_size=3)
     assert (done.status, done.done, done.changed) == ("done", 7, 7)
     with rt.db.read() as conn:
         assert all(any(e.label == "spam-ring" for e in latest_assessment(conn, p).verdict.reasons)  # type: ignore[union-attr]
@@ -138,9 +136,9 @@ def test_policy_activation_is_audited_and_rescans(runtime: Runtime, tmp_path: Pa
         assert before is not None and before.verdict.action.value == "allow" and not before.verdict.open_case
     policy, job_id = activate_policy(rt.db, _strict_policy(tmp_path), actor=ADMIN)
     assert policy.version == "strict-1" and job_id
-    screener = refresh_screener(rt)
+    screener = rt.refresh_screener()
     assert screener.policy.version == "strict-1"
-    job = run_rescan(rt.db, screener, job_id, actor=ADMIN)
+    job = run_rescan(rt, job_id, actor=ADMIN)
     assert (job.done, job.changed) == (2, 1)  # the plain post's verdict did not change
     with rt.db.read() as conn:
         a = latest_assessment(conn, ids[0])
@@ -156,7 +154,7 @@ def test_policy_activation_is_audited_and_rescans(runtime: Runtime, tmp_path: Pa
 def test_rescan_closes_cases_when_risk_falls(runtime: Runtime, tmp_path: Path) -> None:
     rt = runtime
     policy, _ = activate_policy(rt.db, _strict_policy(tmp_path), actor=ADMIN)
-    rt.screener = refresh_screener(rt)
+    rt.refresh_screener()
     ids = _ingest(rt, [post("c", body="New in town, available 24/7")])
     with rt.db.read() as conn:
         assert open_case_for_post(conn, ids[0]) is not None
@@ -166,7 +164,7 @@ def test_rescan_closes_cases_when_risk_falls(runtime: Runtime, tmp_path: Path) -
     default.write_bytes(default_policy_text())
     _, job_id = activate_policy(rt.db, default, actor=ADMIN)
     assert job_id is not None
-    job = run_rescan(rt.db, refresh_screener(rt), job_id, actor=ADMIN)
+    job = run_rescan(rt, job_id, actor=ADMIN)
     assert job.changed == 1
     with rt.db.read() as conn:
         assert open_case_for_post(conn, ids[0]) is None

@@ -8,7 +8,6 @@ from adwarden.config import Settings
 from adwarden.domain import Account, Actor, PostInput
 from adwarden.reporting.ncmec.standin import StandinServer
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import open_case_for_post
 
 USER, PASSWORD = "esp-svc", "svc-secret"
@@ -62,7 +61,7 @@ class Stored:
 
 
 def store_case(rt: Runtime) -> Stored:
-    outcomes = ingest_posts(rt.db, [minor_ad(), linked_ad()], rt.screener, actor=PLATFORM)
+    outcomes = rt.ingest([minor_ad(), linked_ad()], actor=PLATFORM)
     with rt.db.read() as conn:
         case = open_case_for_post(conn, outcomes[0].post_id)
     assert case is not None, "the synthetic ad must open a case"

@@ -11,11 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adwarden.api.app import create_app
-from adwarden.pipeline import Screener
 from adwarden.reporting.ncmec.build import build_report_xml
 from adwarden.reporting.ncmec.standin import StandinServer
-from adwarden.runtime import Runtime
-from adwarden.storage.sql.database import Database
+from adwarden.runtime import BaseDetectors, Runtime, build_runtime
 
 from .ncmec_cases import text_only_trafficking
 from .storefix import configured, store_case
@@ -28,10 +26,10 @@ MOD = {"Authorization": "Bearer mod-key"}
 
 
 @pytest.fixture
-def api(runtime: Runtime, standin: StandinServer, shared_screener: Screener) -> Iterator[tuple[TestClient, Runtime]]:
+def api(runtime: Runtime, standin: StandinServer, shared_base: BaseDetectors) -> Iterator[tuple[TestClient, Runtime]]:
     settings = configured(runtime.settings, standin, report_requires_second_approval=True, api_keys={
         "cs-key": "cara:child-safety", "cs2-key": "sol:child-safety", "mod-key": "mo:moderator"})
-    rt = Runtime(settings=settings, db=Database(settings.resolved_database_url), screener=shared_screener)
+    rt = build_runtime(settings, migrate=False, base=shared_base)
     with TestClient(create_app(runtime=rt)) as client:
         yield client, rt
     rt.db.dispose()

@@ -198,8 +198,8 @@ def test_environment_is_logged_at_start_up(runtime: Runtime, caplog: pytest.LogC
     prod = runtime.settings.model_copy(update={"ncmec_environment": "production"})
     service._logged_environment.clear()
     with caplog.at_level(logging.INFO, logger="adwarden.reporting.ncmec.environment"):
-        service._log_environment(Runtime(settings=prod, db=runtime.db, screener=runtime.screener))
-        service._log_environment(Runtime(settings=prod, db=runtime.db, screener=runtime.screener))
+        service.log_environment(prod)
+        service.log_environment(prod)
     [record] = caplog.records  # once per process
     assert record.levelno == logging.WARNING and "report.cybertip.org" in record.getMessage()
     assert client_from_settings(runtime.settings.model_copy(update={"ncmec_username": "u", "ncmec_password": "p"})
@@ -213,7 +213,6 @@ def test_media_supplied_by_hash_are_uploaded(runtime: Runtime, standin: StandinS
     from PIL import Image
 
     from adwarden.domain import MediaRef
-    from adwarden.screening.service import ingest_posts
     from adwarden.storage.sql.queries import open_case_for_post
 
     from .storefix import PLATFORM, minor_ad
@@ -230,7 +229,7 @@ def test_media_supplied_by_hash_are_uploaded(runtime: Runtime, standin: StandinS
         MediaRef(url="https://img.classifieds.example.com/2001/1.png", sha256=digest, md5=hashlib.md5(png).hexdigest()),
         MediaRef(url="https://img.classifieds.example.com/2001/2.png", sha256=missing_digest),
     ))
-    [outcome] = ingest_posts(runtime.db, [ad], runtime.screener, actor=PLATFORM)
+    [outcome] = runtime.ingest([ad], actor=PLATFORM)
     with runtime.db.read() as conn:
         case = open_case_for_post(conn, outcome.post_id)
     assert case is not None

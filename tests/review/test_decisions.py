@@ -8,7 +8,6 @@ from sqlalchemy import select
 from adwarden.domain import Actor, Conflict, InputError, PermissionDenied
 from adwarden.review.decisions import decisions_for_case, record_decision
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import get_case
 from adwarden.storage.sql.tables import audit_events
 from tests.factories import risky_post
@@ -18,7 +17,7 @@ MOD = Actor("mia", frozenset({"moderator"}))
 
 
 def _case(rt: Runtime) -> str:
-    out = ingest_posts(rt.db, [risky_post()], rt.screener, actor=PLATFORM)[0]
+    out = rt.ingest([risky_post()], actor=PLATFORM)[0]
     assert out.case_id is not None
     return out.case_id
 

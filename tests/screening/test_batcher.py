@@ -18,7 +18,7 @@ ACTOR = Actor("shop", frozenset({"platform"}))
 
 def test_concurrent_submissions_are_all_stored_once(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    batcher = IngestBatcher(rt.db, rt.screener, max_batch=8)
+    batcher = IngestBatcher(rt, max_batch=8)
     items = [post(f"c-{i % 40}", body=f"Item {i % 40} for sale") for i in range(80)]  # each post twice
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:

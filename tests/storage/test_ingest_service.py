@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from adwarden.audit.verify import verify_chain
 from adwarden.domain import Actor, CaseStatus
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import get_post, latest_assessment, list_cases
 from adwarden.storage.sql.tables import audit_events, identifiers, post_versions, posts
 from tests.factories import post, risky_post
@@ -22,8 +21,8 @@ def _count(rt: Runtime, table: object) -> int:
 
 def test_same_post_twice_is_stored_once(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    first = ingest_posts(rt.db, [post("a")], rt.screener, actor=ACTOR)[0]
-    again = ingest_posts(rt.db, [post("a")], rt.screener, actor=ACTOR)[0]
+    first = rt.ingest([post("a")], actor=ACTOR)[0]
+    again = rt.ingest([post("a")], actor=ACTOR)[0]
     assert first.status == "accepted" and first.version == 1
     assert again.status == "duplicate" and again.post_id == first.post_id and again.version == 1
     assert _count(rt, posts) == 1 and _count(rt, post_versions) == 1
@@ -31,15 +30,15 @@ def test_same_post_twice_is_stored_once(backend_runtime: Runtime) -> None:
 
 def test_duplicates_inside_one_batch(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    out = ingest_posts(rt.db, [post("a"), post("a"), post("b")], rt.screener, actor=ACTOR)
+    out = rt.ingest([post("a"), post("a"), post("b")], actor=ACTOR)
     assert [o.status for o in out] == ["accepted", "duplicate", "accepted"]
     assert _count(rt, posts) == 2
 
 
 def test_edit_keeps_every_version(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    ingest_posts(rt.db, [post("a", body="Original text. Call 206-555-0147.")], rt.screener, actor=ACTOR)
-    out = ingest_posts(rt.db, [post("a", body="Edited text.")], rt.screener, actor=ACTOR)[0]
+    rt.ingest([post("a", body="Original text. Call 206-555-0147.")], actor=ACTOR)
+    out = rt.ingest([post("a", body="Edited text.")], actor=ACTOR)[0]
     assert out.status == "new-version" and out.version == 2
     with rt.db.read() as conn:
         stored = get_post(conn, out.post_id)
@@ -50,14 +49,14 @@ def test_edit_keeps_every_version(backend_runtime: Runtime) -> None:
 
 def test_same_external_id_on_two_sites_is_two_posts(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    out = ingest_posts(rt.db, [post("a", site="one"), post("a", site="two")], rt.screener, actor=ACTOR)
+    out = rt.ingest([post("a", site="one"), post("a", site="two")], actor=ACTOR)
     assert out[0].post_id != out[1].post_id
     assert _count(rt, posts) == 2
 
 
 def test_risky_post_gets_reasons_identifiers_and_a_case(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    out = ingest_posts(rt.db, [risky_post()], rt.screener, actor=ACTOR)[0]
+    out = rt.ingest([risky_post()], actor=ACTOR)[0]
     assert out.assessment is not None
     verdict = out.assessment.verdict
     assert verdict.open_case and verdict.risk > 0
@@ -77,15 +76,15 @@ def test_risky_post_gets_reasons_identifiers_and_a_case(backend_runtime: Runtime
 
 def test_benign_post_is_allowed_without_case(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    out = ingest_posts(rt.db, [post("sofa")], rt.screener, actor=ACTOR)[0]
+    out = rt.ingest([post("sofa")], actor=ACTOR)[0]
     assert out.assessment is not None and out.assessment.verdict.action.value == "allow"
     assert out.case_id is None
 
 
 def test_every_state_change_is_audited_and_chained(backend_runtime: Runtime) -> None:
     rt = backend_runtime
-    ingest_posts(rt.db, [risky_post("r-1"), post("b")], rt.screener, actor=ACTOR)
-    ingest_posts(rt.db, [post("b", body="changed")], rt.screener, actor=ACTOR)
+    rt.ingest([risky_post("r-1"), post("b")], actor=ACTOR)
+    rt.ingest([post("b", body="changed")], actor=ACTOR)
     with rt.db.read() as conn:
         names = [r.name for r in conn.execute(select(audit_events.c.name).order_by(audit_events.c.seq))]
         report = verify_chain(conn)
@@ -99,7 +98,7 @@ def test_every_state_change_is_audited_and_chained(backend_runtime: Runtime) -> 
 def test_identifier_found_in_the_url_has_no_text_span(runtime: Runtime) -> None:
     rt = runtime
     p = post("u-1", body="Garden chairs, two of them.", url="https://example.com/call-206-555-0147")
-    ingest_posts(rt.db, [p], rt.screener, actor=ACTOR)
+    rt.ingest([p], actor=ACTOR)
     with rt.db.read() as conn:
         rows = conn.execute(select(identifiers.c.kind, identifiers.c.value, identifiers.c.source,
                                    identifiers.c.start)).all()

@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up(runtime)  # before the first request, not during it
         yield
-        batcher = runtime.extras.pop("ingest_batcher", None)
+        batcher, runtime.batcher = runtime.batcher, None
         close = getattr(batcher, "close", None)
         if close is not None:
             close()

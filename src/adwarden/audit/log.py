@@ -1,85 +1,20 @@
 """Writing audit events: one per state change, in the same transaction as the change.
 
 :func:`append_event` is the only way to write. Inside :meth:`Database.transaction` events are buffered by an
-:class:`AuditWriter` that reads the chain head once (locking it) and writes all rows just before commit: a batch
-of a thousand posts costs one head read, one multi-row insert and one head update instead of thousands.
+:class:`~adwarden.storage.sql.audit_writer.AuditWriter` that reads the chain head once (locking it) and writes all
+rows just before commit: a batch of a thousand posts costs one head read, one multi-row insert and one head
+update instead of thousands. Every name must be in the static catalogue :data:`adwarden.audit.events.AUDIT_EVENTS`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from adwarden.audit.chain import GENESIS_HASH, canonical_json, event_hash
 from adwarden.audit.events import AUDIT_EVENTS
+from adwarden.storage.sql.audit_writer import AuditWriter
 from adwarden.storage.sql.database import AUDIT_WRITER_KEY
-from adwarden.storage.sql.tables import audit_events, audit_head
-
-
-class AuditWriter:
-    """Buffers the events of one transaction and appends them to the chain on :meth:`flush`."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self._rows: list[dict[str, Any]] = []
-        self._head: tuple[int, str] | None = None
-
-    def _load_head(self) -> tuple[int, str]:
-        row = self.conn.execute(
-            select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1).with_for_update()
-        ).first()
-        if row is None:
-            self.conn.execute(insert(audit_head).values(id=1, last_seq=0, last_hash=GENESIS_HASH))
-            return 0, GENESIS_HASH
-        return int(row.last_seq), str(row.last_hash)
-
-    def append(
-        self, *, name: str, actor: str, subject_type: str, subject_id: str, payload: dict[str, Any] | None = None
-    ) -> None:
-        if name not in AUDIT_EVENTS:
-            raise KeyError(f"undeclared audit event {name!r}; add it to adwarden.audit.events.AUDIT_EVENTS")
-        if self._head is None:
-            self._head = self._load_head()
-        seq, prev = self._head
-        seq += 1
-        created = datetime.now(UTC).isoformat(timespec="microseconds")
-        payload_json = canonical_json(payload or {})
-        digest = event_hash(
-            prev_hash=prev,
-            seq=seq,
-            name=name,
-            actor=actor,
-            subject_type=subject_type,
-            subject_id=str(subject_id),
-            payload_json=payload_json,
-            created_at=created,
-        )
-        self._rows.append(
-            {
-                "seq": seq,
-                "name": name,
-                "actor": actor,
-                "subject_type": subject_type,
-                "subject_id": str(subject_id),
-                "payload": payload_json,
-                "created_at": created,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        self._head = (seq, digest)
-
-    def flush(self) -> None:
-        if not self._rows:
-            return
-        assert self._head is not None
-        self.conn.execute(insert(audit_events), self._rows)
-        self.conn.execute(
-            update(audit_head).where(audit_head.c.id == 1).values(last_seq=self._head[0], last_hash=self._head[1])
-        )
-        self._rows = []
 
 
 def append_event(
@@ -96,6 +31,8 @@ def append_event(
     Call it from every service function that changes state, before the transaction commits. Outside
     :meth:`Database.transaction` (no buffered writer) the event is written at once.
     """
+    if name not in AUDIT_EVENTS:
+        raise KeyError(f"undeclared audit event {name!r}; add it to adwarden.audit.events.AUDIT_EVENTS")
     writer = conn.info.get(AUDIT_WRITER_KEY)
     if writer is None:
         one = AuditWriter(conn)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from adwarden.audit.chain import GENESIS_HASH, event_hash
+from adwarden.domain.audit import GENESIS_HASH, event_hash
 from adwarden.storage.sql.tables import audit_events, audit_head
 
 

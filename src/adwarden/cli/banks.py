@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
-from adwarden.retro import refresh_screener
 from adwarden.retro.banks import export_bank, import_bank, list_banks, set_bank_enabled
 from adwarden.retro.rescan import RescanJob, get_job, list_jobs, queue_full_rescan, run_pending, run_rescan
 
@@ -29,11 +28,6 @@ def _progress(quiet: bool) -> Any:
                    nl=job.done >= job.total)
 
     return show
-
-
-def _network_facts(runtime: Any) -> Any:
-    fn = runtime.extras.get("network_facts_for_post")
-    return fn if callable(fn) else None
 
 
 @click.group("banks")
@@ -59,11 +53,10 @@ def import_cmd(name: str, file: Path, fmt: str | None, labels: tuple[str, ...], 
     result = import_bank(rt.db, name, file.read_bytes(), key=s.bank_hmac_key.encode("utf-8"), actor=state.actor,
                          fmt=fmt, source=str(file), labels=labels, description=description,  # type: ignore[arg-type]
                          region=s.default_region)
-    screener = refresh_screener(rt)
+    rt.refresh_screener()
     job = None
     if result.rescan_job and not no_wait:
-        job = run_rescan(rt.db, screener, result.rescan_job, actor=state.actor, network_facts=_network_facts(rt),
-                         progress=_progress(as_json))
+        job = run_rescan(rt, result.rescan_job, actor=state.actor, progress=_progress(as_json))
     out = {"bank": result.bank, "read": result.read, "added": result.added,
            "already_present": result.already_present, "affected_posts": result.affected_posts,
            "rescan": job.to_json() if job else ({"id": result.rescan_job, "status": "pending"}
@@ -152,9 +145,8 @@ def rescan_cmd(everything: bool, status_of: str | None, as_json: bool) -> None:
         return
     if everything:
         queue_full_rescan(rt.db, actor=state.actor)
-    screener = refresh_screener(rt)
-    jobs = run_pending(rt.db, screener, actor=state.actor, network_facts=_network_facts(rt),
-                       progress=_progress(as_json))
+    rt.refresh_screener()
+    jobs = run_pending(rt, actor=state.actor, progress=_progress(as_json))
     if as_json:
         emit_json({"jobs": [j.to_json() for j in jobs]})
         return

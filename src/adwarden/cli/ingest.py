@@ -15,7 +15,6 @@ from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
 from adwarden.ingest.files import detect_format, parse_mapping, read_records
 from adwarden.screening.parallel import ScreeningPipeline
-from adwarden.screening.service import ingest_posts
 
 
 @click.command("ingest")
@@ -85,7 +84,7 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
             task = bar.add_task("ingest", total=None)
             for posts, screenings, last_line in pipeline.run(batches()):
                 if posts:
-                    for o in ingest_posts(rt.db, posts, rt.screener, actor=actor, screenings=screenings):
+                    for o in rt.ingest(posts, actor=actor, screenings=screenings):
                         statuses[o.status] += 1
                         if o.assessment is not None:
                             actions[o.assessment.verdict.action.value] += 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-# importing the service installs the ingest hook (posts join networks as they are stored)
-from adwarden import network_service
 from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.detect.network.records import LINK_KINDS
 from adwarden.domain import NotFound
+
+# importing the service installs the ingest hook (posts join networks as they are stored)
+from adwarden.networks import service as network_service
 
 _LIST_KEYS = ("id", "size", "posts", "links", "ignored", "cities", "first_seen", "last_seen", "risk")
 

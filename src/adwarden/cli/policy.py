@@ -13,7 +13,6 @@ import click
 from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PolicyError
 from adwarden.policy import load_policy
-from adwarden.retro import refresh_screener
 from adwarden.retro.policies import activate_policy, backtest
 from adwarden.retro.rescan import run_rescan
 
@@ -82,11 +81,10 @@ def activate_cmd(file: Path, no_wait: bool, as_json: bool) -> None:
     state = get_state()
     rt = state.runtime
     policy, job_id = activate_policy(rt.db, file, actor=state.actor)
-    screener = refresh_screener(rt)
+    rt.refresh_screener()
     job = None
     if job_id and not no_wait:
-        fn = rt.extras.get("network_facts_for_post")
-        job = run_rescan(rt.db, screener, job_id, actor=state.actor, network_facts=fn if callable(fn) else None)
+        job = run_rescan(rt, job_id, actor=state.actor)
     out = {"version": policy.version, "digest": policy.digest,
            "rescan": job.to_json() if job else ({"id": job_id, "status": "pending"} if job_id else None)}
     if as_json:

@@ -20,7 +20,7 @@ from adwarden.detect.facts import LABELS as FACT_LABELS
 from adwarden.detect.facts import FactsDetector
 from adwarden.detect.indicators import IndicatorDetector
 from adwarden.detect.indicators.lexicon import Lexicon, load_lexicon
-from adwarden.policy.vocabulary import DetectorVocabulary, Vocabulary
+from adwarden.detect.vocabulary import DetectorVocabulary, Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
     from adwarden.detect.banks.index import BankIndex

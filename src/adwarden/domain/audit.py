@@ -1,7 +1,15 @@
-"""Audit events: one per state change, written in the same transaction, hash chained."""
+"""Audit events: one per state change, written in the same transaction, hash chained.
+
+The chain arithmetic lives here because both the writer (storage) and the verifier (audit) need it:
+``hash_n = SHA-256(prev_hash || canonical_json(seq, name, actor, subject_type, subject_id, payload, created_at))``.
+Payload and timestamp are hashed as the exact text stored, so verification never depends on how a backend
+round-trips JSON or datetimes.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,3 +29,26 @@ class AuditEvent:
     created_at: datetime
     prev_hash: str
     hash: str
+
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no whitespace, UTF-8 kept (``ensure_ascii=False``)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    name: str,
+    actor: str,
+    subject_type: str,
+    subject_id: str,
+    payload_json: str,
+    created_at: str,
+) -> str:
+    body = canonical_json([seq, name, actor, subject_type, subject_id, payload_json, created_at])
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()

@@ -80,7 +80,19 @@ class Post:
     account_id: str | None
     created_at: datetime
     versions: tuple[PostVersion, ...] = field(default_factory=tuple)
+    #: The version live on the platform (after a revert, an older one than :attr:`latest`); 0 = the latest.
+    current_version: int = 0
 
     @property
     def latest(self) -> PostVersion:
+        """The newest stored version (not necessarily live: see :attr:`current`)."""
+        return self.versions[-1]
+
+    @property
+    def current(self) -> PostVersion:
+        """The live version: what screening, rescans and reviewers judge."""
+        if self.current_version:
+            for v in self.versions:
+                if v.version == self.current_version:
+                    return v
         return self.versions[-1]

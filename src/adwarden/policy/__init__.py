@@ -6,11 +6,11 @@
 'allow'
 """
 
+from adwarden.detect.vocabulary import NETWORK_FACTS, DetectorVocabulary, Vocabulary
 from adwarden.domain import PolicyError
 from adwarden.policy.engine import evaluate
 from adwarden.policy.loader import default_policy_text, load_policy, parse_policy
 from adwarden.policy.model import Policy, Queue, Rule, Scoring
-from adwarden.policy.vocabulary import NETWORK_FACTS, DetectorVocabulary, Vocabulary
 
 __all__ = [
     "NETWORK_FACTS",

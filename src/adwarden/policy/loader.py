@@ -1,7 +1,7 @@
 """Load and validate a policy file as a whole, reporting every problem at once as ``FILE:LINE: message``.
 
 A policy is deployed data that decides what happens to posts, so it is checked completely before it is
-used: structure and types, names against the detectors' :class:`~adwarden.policy.vocabulary.Vocabulary`,
+used: structure and types, names against the detectors' :class:`~adwarden.detect.vocabulary.Vocabulary`,
 ranges and ordering of thresholds, and rules that can never fire or do nothing. Nothing is built unless
 there are no problems; :class:`~adwarden.domain.PolicyError` carries them all (``policy check`` prints them).
 
@@ -19,8 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from adwarden.detect.vocabulary import Vocabulary
 from adwarden.domain import Action, PolicyError
-from adwarden.policy.lines import LineIndex
+from adwarden.domain.source_lines import LineIndex
 from adwarden.policy.model import (
     AllOf,
     AnyOf,
@@ -34,7 +35,6 @@ from adwarden.policy.model import (
     Rule,
     Scoring,
 )
-from adwarden.policy.vocabulary import Vocabulary
 
 T = TypeVar("T")
 KeyPath = tuple[str | int, ...]

@@ -58,7 +58,6 @@ from adwarden.reporting.ncmec.submission import (
     run_submission,
 )
 from adwarden.reporting.ncmec.validate import BUNDLED_XSD
-from adwarden.runtime import Runtime, register_runtime_hook
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_case, get_post
@@ -186,16 +185,14 @@ def client_from_settings(
 _logged_environment: set[str] = set()
 
 
-def _log_environment(runtime: Runtime) -> None:
-    """Say at start-up where reports would go (production loudly); once per process and URL."""
-    env = NCMECEnvironment.parse(runtime.settings.ncmec_environment)
-    key = f"{env.value}|{runtime.settings.ncmec_url}"
+def log_environment(settings: Settings) -> None:
+    """Say at start-up where reports would go (production loudly); once per process and URL. Called by the
+    composition root (:func:`adwarden.runtime.build_runtime`)."""
+    env = NCMECEnvironment.parse(settings.ncmec_environment)
+    key = f"{env.value}|{settings.ncmec_url}"
     if key not in _logged_environment:
         _logged_environment.add(key)
-        resolve_base_url(env, runtime.settings.ncmec_url)
-
-
-register_runtime_hook(_log_environment)
+        resolve_base_url(env, settings.ncmec_url)
 
 
 # -- reads ----------------------------------------------------------------------------------------

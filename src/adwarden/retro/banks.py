@@ -20,6 +20,7 @@ from adwarden.detect.banks.files import Format, export_csv, export_hma, export_p
 from adwarden.domain import Actor, InputError, NotFound
 from adwarden.permissions import ensure_permission
 from adwarden.retro.rescan import affected_posts_for_entries, enqueue_rescan
+from adwarden.storage.sql import screening_state
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.tables_banks import bank_entries, banks
 
@@ -81,6 +82,7 @@ def import_bank(
                               added_by=actor.name, region=region)
     digest = hashlib.sha256(data).hexdigest()
     with db.transaction() as conn:
+        screening_state.bump(conn)  # first: orders this import against concurrent ingests (see the module)
         if existing is None:
             conn.execute(insert(banks).values(name=name, labels=list(labels) or [name], enabled=True,
                                               description=description, created_by=actor.name, created_at=now,
@@ -113,6 +115,7 @@ def import_bank(
 def set_bank_enabled(db: Database, name: str, enabled: bool, *, actor: Actor) -> Bank:
     ensure_permission(actor, "bank:manage")
     with db.transaction() as conn:
+        screening_state.bump(conn)
         get_bank(conn, name)
         conn.execute(update(banks).where(banks.c.name == name).values(enabled=enabled, updated_at=datetime.now(UTC)))
         append_event(conn, name="bank-updated", actor=actor.name, subject_type="bank", subject_id=name,

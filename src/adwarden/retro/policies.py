@@ -15,13 +15,14 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, select
 
 from adwarden.audit.log import append_event
+from adwarden.detect.vocabulary import Vocabulary
 from adwarden.domain import Actor, PolicyError
 from adwarden.permissions import ensure_permission
 from adwarden.pipeline import Screener
 from adwarden.policy import Policy, load_policy, parse_policy
 from adwarden.policy.diff import PolicyDiff, Replay, policy_diff
-from adwarden.policy.vocabulary import Vocabulary
 from adwarden.retro.rescan import all_post_ids, enqueue_rescan
+from adwarden.storage.sql import screening_state
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_post
 from adwarden.storage.sql.tables_banks import policy_activations
@@ -47,6 +48,7 @@ def activate_policy(db: Database, path: str | Path, *, actor: Actor, vocabulary:
         raise PolicyError([f"{path}: not valid UTF-8"]) from exc
     now = datetime.now(UTC)
     with db.transaction() as conn:
+        screening_state.bump(conn)  # first: ingests after this commit screen with the new policy
         conn.execute(insert(policy_activations).values(version=policy.version, digest=policy.digest,
                                                        source=str(path), content=text,
                                                        activated_by=actor.name, activated_at=now))
@@ -75,7 +77,7 @@ def stored_replays(db: Database, screener: Screener, *, limit: int | None = None
         with db.read() as conn:
             batch = [get_post(conn, pid) for pid in ids[i : i + 200]]
         for post in batch:
-            s = screener.screen(post.latest.content)
+            s = screener.screen(post.current.content)
             yield post.id, s.evidence, None
 
 

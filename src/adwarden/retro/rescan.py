@@ -15,19 +15,19 @@ so they target every stored post.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import IDENTIFIER_KINDS, BankEntry
 from adwarden.detect.banks.pdq_index import MATCH_RADIUS, PdqIndex, hex_to_bytes
-from adwarden.domain import Actor, Assessment, InputError, NotFound
+from adwarden.domain import Actor, Assessment, InputError, NotFound, Post
 from adwarden.permissions import ensure_permission
 from adwarden.pipeline import Screener, Screening
 from adwarden.storage.ids import new_id
@@ -36,17 +36,23 @@ from adwarden.storage.sql.queries import get_post, latest_assessment
 from adwarden.storage.sql.tables import identifiers, posts
 from adwarden.storage.sql.tables_banks import rescan_items, rescan_jobs
 
-#: Optional provider of network facts for a stored post (the network linker registers one in
-#: ``runtime.extras["network_facts_for_post"]``); without it posts are re-screened without network facts.
-NetworkFactsForPost = Callable[[Connection, str], Mapping[str, Any]]
 
-def _ingest_facts_provider() -> Callable[[Connection, Any, Screening], Mapping[str, Any]] | None:
-    """The network-facts provider ingest uses (registered by the network service), if any."""
-    from adwarden.screening import service
+class Runtime(Protocol):
+    """What a rescan needs of the process (:class:`adwarden.runtime.Runtime` is one): the database, the current
+    screener, and the network facts of a stored post. A protocol, so services never import the composition root."""
 
-    providers = getattr(service, "_network_facts_providers", [])
-    return providers[-1] if providers else None
+    db: Database
+    screener: Screener
 
+    def is_current(self) -> bool: ...
+
+    def refresh_screener(self) -> Screener: ...
+
+    def network_facts(self, conn: Connection, post_id: str) -> dict[str, Any]: ...
+
+#: How long a worker holds a job between batches before another process may take it over (a dead worker's
+#: job is resumed from its last committed batch once the lease has expired).
+LEASE_SECONDS = 60.0
 
 #: One rescan at a time per process (the API's background tasks and worker share it).
 RUN_LOCK = threading.RLock()
@@ -179,30 +185,58 @@ def _same(old: Assessment | None, new: Screening) -> bool:
 ProgressFn = Callable[[RescanJob], None]
 
 
+def screen_stored(runtime: Runtime, conn: Connection, post: Post) -> tuple[int, Screening]:
+    """Screen a stored post exactly as ingest would: its live version, then its network's facts.
+
+    Returns ``(live version, screening)``. Ingest screens, links, then re-decides with the network's facts
+    (:meth:`~adwarden.pipeline.Screener.with_network`); this does the same with the facts of what committed."""
+    live = post.current
+    screening = runtime.screener.screen(live.content)
+    facts = runtime.network_facts(conn, post.id)
+    if facts:
+        screening = runtime.screener.with_network(live.content, screening, facts)
+    return live.version, screening
+
+
 def run_rescan(
-    db: Database, screener: Screener, job_id: str, *, actor: Actor, batch_size: int = 100,
-    network_facts: NetworkFactsForPost | None = None, progress: ProgressFn | None = None,
-    max_batches: int | None = None, lock: bool = True,
+    runtime: Runtime, job_id: str, *, actor: Actor, batch_size: int = 100, progress: ProgressFn | None = None,
+    max_batches: int | None = None, lock: bool = True, worker: str | None = None,
 ) -> RescanJob:
-    """Work ``job_id`` from its cursor to the end (or ``max_batches`` batches); resumable. Returns the job."""
+    """Work ``job_id`` from its cursor to the end (or ``max_batches`` batches); resumable. Returns the job.
+
+    The job is leased to this worker (``worker``, default a fresh id) for :data:`LEASE_SECONDS` at a time and
+    the lease is renewed with every batch: a job another live process is working is left to it (the call
+    returns the job as it stands), and one whose worker died is taken over once its lease expired."""
     ensure_permission(actor, "rescan:run")
     with RUN_LOCK if lock else nullcontext():
-        return _run(db, screener, job_id, actor=actor, batch_size=batch_size, network_facts=network_facts,
-                    progress=progress, max_batches=max_batches)
+        if not runtime.is_current():
+            runtime.refresh_screener()  # banks or policy changed in another process since this one loaded them
+        return _run(runtime, job_id, actor=actor, batch_size=batch_size, progress=progress,
+                    max_batches=max_batches, worker=worker or new_id("w"))
+
+
+def _take_lease(conn: Connection, job_id: str, worker: str) -> bool:
+    now = datetime.now(UTC)
+    done = conn.execute(update(rescan_jobs).where(
+        rescan_jobs.c.id == job_id, rescan_jobs.c.status != "done",
+        or_(rescan_jobs.c.lease_owner.is_(None), rescan_jobs.c.lease_owner == worker,
+            rescan_jobs.c.lease_until < now),
+    ).values(lease_owner=worker, lease_until=now + timedelta(seconds=LEASE_SECONDS), status="running",
+             updated_at=now))
+    return bool(done.rowcount)
 
 
 def _run(
-    db: Database, screener: Screener, job_id: str, *, actor: Actor, batch_size: int,
-    network_facts: NetworkFactsForPost | None, progress: ProgressFn | None, max_batches: int | None,
+    runtime: Runtime, job_id: str, *, actor: Actor, batch_size: int, progress: ProgressFn | None,
+    max_batches: int | None, worker: str,
 ) -> RescanJob:
     from adwarden.screening.service import record_assessment
 
+    db = runtime.db
     with db.transaction() as conn:
         job = get_job(conn, job_id)
-        if job.status == "done":
+        if job.status == "done" or not _take_lease(conn, job_id, worker):
             return job
-        conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
-            status="running", updated_at=datetime.now(UTC)))
     batches = 0
     while max_batches is None or batches < max_batches:
         with db.read() as conn:
@@ -218,22 +252,14 @@ def _run(
                     post = get_post(conn, row.post_id)
                 except NotFound:
                     continue
-                latest = post.latest
-                if network_facts is not None:
-                    facts = network_facts(conn, post.id)
-                    screening = screener.screen(latest.content, network=facts or None)
-                else:
-                    # Same as ingest: screen, then ask the network linker (when installed) for the facts of the
-                    # post's network and screen again with them.
-                    screening = screener.screen(latest.content)
-                    provider = _ingest_facts_provider()
-                    if provider is not None:
-                        facts = provider(conn, latest.content, screening)
-                        if facts:
-                            screening = screener.screen(latest.content, network=facts)
-                work.append((post.id, latest.version, screening))
+                version, screening = screen_stored(runtime, conn, post)
+                work.append((post.id, version, screening))
         changed = 0
         with db.transaction() as conn:
+            # The batch counts only if this worker still holds the job and nobody moved its cursor.
+            if not _take_lease(conn, job_id, worker) or conn.execute(select(rescan_jobs.c.cursor).where(
+                    rescan_jobs.c.id == job_id)).scalar_one() != cursor:
+                return get_job(conn, job_id)
             for post_id, version, screening in work:
                 if _same(latest_assessment(conn, post_id), screening):
                     continue
@@ -256,16 +282,18 @@ def _run(
         if remaining == 0 and job.status != "done":
             now = datetime.now(UTC)
             conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
-                status="done", finished_at=now, updated_at=now))
+                status="done", finished_at=now, updated_at=now, lease_owner=None, lease_until=None))
             append_event(conn, name="rescan-finished", actor=actor.name, subject_type="rescan", subject_id=job_id,
                          payload={"trigger": job.trigger, "posts": job.done, "changed": job.changed})
+        elif job.status != "done":
+            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id, rescan_jobs.c.lease_owner == worker)
+                         .values(lease_owner=None, lease_until=None))
         return get_job(conn, job_id)
 
 
-def run_pending(db: Database, screener: Screener, *, actor: Actor, network_facts: NetworkFactsForPost | None = None,
-                progress: ProgressFn | None = None, lock: bool = True) -> list[RescanJob]:
+def run_pending(runtime: Runtime, *, actor: Actor, progress: ProgressFn | None = None,
+                lock: bool = True) -> list[RescanJob]:
     """Run every pending or interrupted job, oldest first (``adwarden rescan``)."""
-    with db.read() as conn:
+    with runtime.db.read() as conn:
         jobs = list_jobs(conn, unfinished_only=True)
-    return [run_rescan(db, screener, j.id, actor=actor, network_facts=network_facts, progress=progress, lock=lock)
-            for j in jobs]
+    return [run_rescan(runtime, j.id, actor=actor, progress=progress, lock=lock) for j in jobs]

@@ -13,22 +13,34 @@ never sent for a post that is not stored. A duplicate's outcome carries the stor
 from __future__ import annotations
 
 import asyncio
+import gc
 import queue
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.pipeline import Screener, Screening
-from adwarden.runtime import freeze_long_lived
-from adwarden.screening.service import IngestOutcome, ingest_posts
+from adwarden.screening.service import IngestOutcome
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import latest_assessment
 
 #: How often the writer moves long-lived objects out of the collector's way (see freeze_long_lived).
 FREEZE_EVERY_SECONDS = 1.0
+
+
+class IngestHost(Protocol):
+    """What the writer needs of the process (:class:`adwarden.runtime.Runtime` is one)."""
+
+    db: Database
+    screener: Screener
+
+    def ingest(self, items: Sequence[PostInput], *, actor: Actor,
+               screenings: Sequence[Screening] | None = None) -> list[IngestOutcome]: ...
 
 
 @dataclass
@@ -41,9 +53,9 @@ class _Item:
 class IngestBatcher:
     """Submit posts from many threads; a single writer stores them in batches of up to ``max_batch``."""
 
-    def __init__(self, db: Database, screener: Screener, *, max_batch: int = 64) -> None:
-        self.db = db
-        self.screener = screener
+    def __init__(self, runtime: IngestHost, *, max_batch: int = 64) -> None:
+        self.runtime = runtime
+        self.db = runtime.db
         self.max_batch = max_batch
         self._queue: queue.Queue[_Item | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="adwarden-ingest-writer", daemon=True)
@@ -108,9 +120,9 @@ class IngestBatcher:
         for actor, items in by_actor.items():
             screenings: list[Screening] = []
             try:
-                screenings = [self.screener.screen(i.post) for i in items]
-                outcomes = ingest_posts(self.db, [i.post for i in items], self.screener, actor=actor,
-                                        screenings=screenings)
+                screener = self.runtime.screener
+                screenings = [screener.screen(i.post) for i in items]
+                outcomes = self.runtime.ingest([i.post for i in items], actor=actor, screenings=screenings)
             except Exception:  # noqa: BLE001 - isolate the failing post: retry one by one
                 self._store_one_by_one(items, actor)
                 continue
@@ -119,7 +131,7 @@ class IngestBatcher:
     def _store_one_by_one(self, items: list[_Item], actor: Actor) -> None:
         for item in items:
             try:
-                (outcome,) = ingest_posts(self.db, [item.post], self.screener, actor=actor)
+                (outcome,) = self.runtime.ingest([item.post], actor=actor)
             except Exception as exc:  # noqa: BLE001 - handed to the waiting request, which raises it
                 item.future.set_exception(exc)
             else:
@@ -135,3 +147,14 @@ class IngestBatcher:
             if outcome.assessment is None:
                 outcome = replace(outcome, assessment=stored.get(outcome.post_id))
             item.future.set_result(outcome)
+
+
+def freeze_long_lived() -> None:
+    """Move the objects that survived a young collection into the permanent generation.
+
+    Why: the in-process state AdWarden keeps (network linker, detector tables) grows into millions of
+    objects; Python's full (generation 2) collections scan them all and stalled the API writer for 200-300 ms
+    at a time. Frozen objects are never scanned; garbage made by requests dies young and is still collected.
+    """
+    gc.collect(1)
+    gc.freeze()

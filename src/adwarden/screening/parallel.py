@@ -19,8 +19,7 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from adwarden.domain import PostInput
-from adwarden.pipeline import Screener, Screening
-from adwarden.runtime import WARM_UP_POST
+from adwarden.pipeline import WARM_UP_POST, Screener, Screening
 
 T = TypeVar("T")
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.ingest.identity import content_hash, post_id_for
+from adwarden.networks.live import LiveNetworks
 from adwarden.pipeline import Screener, Screening
 from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
@@ -38,40 +39,6 @@ class IngestOutcome:
     status: str
     assessment: Assessment | None
     case_id: str | None
-
-
-#: Called inside the transaction after a post version is stored (e.g. the network linker joins it).
-PostStoredHook = Callable[[Connection, str, int, PostInput, Screening], None]
-_post_stored_hooks: list[PostStoredHook] = []
-
-
-def register_post_stored_hook(hook: PostStoredHook) -> None:
-    """Register a hook run for every stored version, in the same transaction (keep it fast: it is on the hot
-    path of ingest)."""
-    if hook not in _post_stored_hooks:
-        _post_stored_hooks.append(hook)
-
-
-#: Called once per batch inside the transaction, after the batch's versions are stored and before they are
-#: assessed, with ``[(post_id, version, post, screening)]`` (the network linker joins the whole batch at once).
-BatchStoredHook = Callable[[Connection, list[tuple[str, int, PostInput, Screening]]], None]
-_batch_stored_hooks: list[BatchStoredHook] = []
-
-
-def register_batch_stored_hook(hook: BatchStoredHook) -> None:
-    if hook not in _batch_stored_hooks:
-        _batch_stored_hooks.append(hook)
-
-
-#: Default ``network_facts`` for every ingest (the network linker registers one); an explicit argument wins.
-NetworkFactsProvider = Callable[[Connection, PostInput, Screening], Mapping[str, Any]]
-_network_facts_providers: list[NetworkFactsProvider] = []
-
-
-def register_network_facts_provider(provider: NetworkFactsProvider) -> None:
-    """Register the function that gives a stored post's network facts to screening (the last one wins)."""
-    if provider not in _network_facts_providers:
-        _network_facts_providers.append(provider)
 
 
 def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now: datetime) -> dict[str, Any]:
@@ -147,27 +114,32 @@ def ingest_posts(
     screener: Screener,
     *,
     actor: Actor,
-    network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None = None,
+    networks: LiveNetworks | None,
+    current: Callable[[Connection], Screener] | None = None,
     screenings: Sequence[Screening] | None = None,
     attempts: int = 4,
 ) -> list[IngestOutcome]:
     """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
+
+    Edges call this through :meth:`adwarden.runtime.Runtime.ingest`, which passes everything below.
 
     Per item: the same content as the post's current version is a ``duplicate`` (nothing stored); content
     never seen is a ``new-version`` (or ``accepted`` for a new post); content equal to an *older* version is a
     ``reverted`` post: no version is added, the post's current version moves back, and it is re-assessed
     (an ad edited to look harmless and then reverted is assessed on what is live again).
 
+    ``networks`` links the stored versions (in the transaction, through the durable network log) and gives
+    screening their networks' facts; None links nothing. ``current(conn)`` is asked, inside the transaction,
+    for the screener of what is stored now (banks, policy): when it is not ``screener``, the batch is screened
+    again with it, so a bank import committed by another process a moment ago is never missed.
     ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
     and hands the batch to one writer). A write conflict with a concurrent writer (two processes storing the
     same new post on PostgreSQL) rolls the transaction back and retries it, up to ``attempts`` times."""
     if screenings is None:
         screenings = [screener.screen(p) for p in items]
-    if network_facts is None and _network_facts_providers:
-        network_facts = _network_facts_providers[-1]
     for attempt in range(attempts):
         try:
-            return _ingest_once(db, items, screener, screenings, actor, network_facts)
+            return _ingest_once(db, items, screener, screenings, actor, networks, current)
         except WriteConflict:
             if attempt == attempts - 1:
                 raise
@@ -231,13 +203,18 @@ def _ingest_once(
     screener: Screener,
     screenings: Sequence[Screening],
     actor: Actor,
-    network_facts: Callable[[Connection, PostInput, Screening], Mapping[str, Any]] | None,
+    networks: LiveNetworks | None,
+    current: Callable[[Connection], Screener] | None,
 ) -> list[IngestOutcome]:
     now = datetime.now(UTC)
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []
     stored_outcomes: list[IngestOutcome] = []
     with db.transaction() as conn:
+        if current is not None:
+            fresh = current(conn)  # locks the screening state until commit
+            if fresh is not screener:
+                screener, screenings = fresh, [fresh.screen(p) for p in items]
         ids = [post_id_for(p.site, p.external_id) for p in items]
         states = _load_states(conn, ids)
         _upsert_accounts(conn, items, now)
@@ -307,22 +284,19 @@ def _ingest_once(
 
         assessment_rows: list[dict[str, Any]] = []
         first_seen: set[str] = set()
-        if _batch_stored_hooks:
-            batch = [(pid, version, post, scr) for pid, version, post, scr, status in stored if status != "reverted"]
-            for batch_hook in _batch_stored_hooks:
-                batch_hook(conn, batch)
+        facts_by_post: Mapping[str, Mapping[str, Any]] = {}
+        if networks is not None and stored:
+            # A post new to storage joins the log as an add (even if edited again within the batch).
+            changes = {pid: ("replace" if states[pid].exists else "add") for pid, _, _, _, _ in stored}
+            facts_by_post = networks.stage(conn, list(changes.items()))
         for pid, version, post, scr, status in stored:
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]
             append_event(conn, name=event, actor=actor.name, subject_type="post", subject_id=pid,
                          payload={"site": post.site, "external_id": post.external_id, "version": version})
-            if status != "reverted":
-                for hook in _post_stored_hooks:
-                    hook(conn, pid, version, post, scr)
-            if network_facts is not None:
-                facts = network_facts(conn, post, scr)
-                if facts:
-                    scr = screener.with_network(post, scr, facts)
+            facts = facts_by_post.get(pid)
+            if facts:
+                scr = screener.with_network(post, scr, facts)
             known_new = status == "accepted" and pid not in first_seen
             first_seen.add(pid)
             row = _assess(conn, post_id=pid, version=version, screening=scr,

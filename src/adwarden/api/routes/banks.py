@@ -17,7 +17,6 @@ from pydantic import BaseModel
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.domain import Actor
 from adwarden.permissions import ensure_permission
-from adwarden.retro import refresh_screener
 from adwarden.retro.banks import import_bank, list_banks
 from adwarden.retro.rescan import get_job, run_rescan
 from adwarden.runtime import Runtime
@@ -81,8 +80,7 @@ def get_banks(runtime: RuntimeDep, actor: ActorDep) -> list[BankOut]:
 
 
 def _background_rescan(runtime: Runtime, job_id: str, actor: Actor) -> None:
-    fn = runtime.extras.get("network_facts_for_post")
-    run_rescan(runtime.db, runtime.screener, job_id, actor=actor, network_facts=fn if callable(fn) else None)
+    run_rescan(runtime, job_id, actor=actor)
 
 
 @router.post("/v1/banks/{name}/entries", response_model=ImportOut, status_code=201,
@@ -93,7 +91,7 @@ def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: Ba
     s = runtime.settings
     res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"), actor=actor,
                       fmt=format, source=f"api:{actor.name}", region=s.default_region)
-    refresh_screener(runtime)
+    runtime.refresh_screener()
     if res.rescan_job:
         background.add_task(_background_rescan, runtime, res.rescan_job, actor)
     return ImportOut(bank=res.bank, read=res.read, added=res.added, already_present=res.already_present,

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from adwarden import network_service
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.domain import NotFound
+from adwarden.networks import service as network_service
 from adwarden.permissions import ensure_permission
 from adwarden.storage.sql.networks import get_network, list_networks, network_id_of_post
 from adwarden.storage.sql.queries import get_post

@@ -22,17 +22,12 @@ _batcher_lock = threading.Lock()
 
 
 def get_batcher(runtime: Runtime) -> IngestBatcher:
-    """The process's single ingest writer (created on first use, bound to the runtime's screener; replaced,
-    and the old one closed, when a policy or bank change swaps the screener)."""
+    """The process's single ingest writer (created on first use). It screens with whatever screener the runtime
+    holds, and each batch checks inside its transaction that banks and policy did not change meanwhile."""
     with _batcher_lock:
-        batcher = runtime.extras.get("ingest_batcher")
-        if isinstance(batcher, IngestBatcher) and batcher.screener is runtime.screener:
-            return batcher
-        if isinstance(batcher, IngestBatcher):
-            batcher.close()
-        batcher = IngestBatcher(runtime.db, runtime.screener)
-        runtime.extras["ingest_batcher"] = batcher
-        return batcher
+        if not isinstance(runtime.batcher, IngestBatcher):
+            runtime.batcher = IngestBatcher(runtime)
+        return runtime.batcher
 
 
 @router.post("", response_model=VerdictOut, summary="Screen and store one post")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from adwarden.domain import PolicyError
-from adwarden.policy.lines import LineIndex
+from adwarden.domain.source_lines import LineIndex
 
 DEFAULT_LEXICON_NAME = "lexicon.toml"
 _INDICATOR_KEYS = {

@@ -381,6 +381,9 @@ class IncrementalLinker:
     def __len__(self) -> int:
         return len(self.records)
 
+    def __contains__(self, post_id: object) -> bool:
+        return post_id in self._index
+
     def members(self, post_id: str) -> tuple[str, ...]:
         """Post ids in the same component as ``post_id`` (itself alone when unlinked), in input order."""
         i = self._index[post_id]

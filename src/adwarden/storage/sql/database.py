@@ -9,7 +9,7 @@ URL; the audit head row is locked ``FOR UPDATE``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from adwarden.domain import StorageError
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 AUDIT_WRITER_KEY = "adwarden_audit_writer"
 READ_ONLY_OPTION = "adwarden_read_only"
+AFTER_COMMIT_KEY = "adwarden_after_commit"
+AFTER_ROLLBACK_KEY = "adwarden_after_rollback"
 #: PostgreSQL SQLSTATEs of transient conflicts between concurrent writers.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
@@ -84,25 +86,40 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One transaction. Audit events appended inside it are flushed just before commit, in the same
-        transaction, so a state change and its audit event are stored together or not at all."""
-        from adwarden.audit.log import AuditWriter
+        transaction, so a state change and its audit event are stored together or not at all.
 
+        Callbacks registered with :func:`after_commit` run once the commit succeeded (wake a webhook sender,
+        publish to a cache); those registered with :func:`after_rollback` run when it did not (drop what a cache
+        took from the transaction). Neither runs inside the transaction."""
+        from adwarden.storage.sql.audit_writer import AuditWriter
+
+        committed: list[Callable[[], None]] = []
+        rolled_back: list[Callable[[], None]] = []
+        ok = False
         try:
             with self.engine.connect() as conn:
                 with conn.begin():
                     writer = AuditWriter(conn)
                     conn.info[AUDIT_WRITER_KEY] = writer
+                    conn.info[AFTER_COMMIT_KEY] = committed
+                    conn.info[AFTER_ROLLBACK_KEY] = rolled_back
                     try:
                         yield conn
                         writer.flush()
                     finally:
                         conn.info.pop(AUDIT_WRITER_KEY, None)
+                        conn.info.pop(AFTER_COMMIT_KEY, None)
+                        conn.info.pop(AFTER_ROLLBACK_KEY, None)
+            ok = True
         except DBAPIError as exc:
             if _is_conflict(exc):
                 raise WriteConflict(f"write conflict: {exc.orig}") from exc
             if isinstance(exc, OperationalError):
                 raise StorageError(f"database error: {exc.orig}") from exc
             raise
+        finally:
+            for fn in committed if ok else rolled_back:
+                fn()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -131,3 +148,20 @@ def alembic_config(url: str) -> Any:
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
     return cfg
+
+
+def after_commit(conn: Connection, fn: Callable[[], None]) -> None:
+    """Run ``fn`` after ``conn``'s transaction commits (at once when ``conn`` is not a write transaction)."""
+    hooks = conn.info.get(AFTER_COMMIT_KEY)
+    if hooks is None:
+        fn()
+    else:
+        hooks.append(fn)
+
+
+def after_rollback(conn: Connection, fn: Callable[[], None]) -> None:
+    """Run ``fn`` if ``conn``'s transaction rolls back (never when ``conn`` is not a write transaction)."""
+    hooks = conn.info.get(AFTER_ROLLBACK_KEY)
+    if hooks is not None:
+        hooks.append(fn)
+

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from adwarden.detect.network.names import find_ages, find_names
 from adwarden.detect.network.records import LinkRecord, link_identifier
 from adwarden.storage.sql.tables import assessments, identifiers, post_versions, posts
-from adwarden.storage.sql.tables_networks import network_builds, network_posts, networks
+from adwarden.storage.sql.tables_networks import network_builds, network_changes, network_posts, networks
 
 _PDQ_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -37,12 +37,23 @@ def storage_marker(conn: Connection) -> dict[str, int]:
     return {"posts": int(n), "last_version_row": int(last or 0)}
 
 
-def load_records(conn: Connection) -> list[LinkRecord]:
-    """One :class:`LinkRecord` per stored post (its current, live version), in ingestion order."""
-    first_row = (
-        select(post_versions.c.post_id, func.min(post_versions.c.id).label("first_id"))
-        .group_by(post_versions.c.post_id)
-        .subquery()
+def load_records(conn: Connection, post_ids: Sequence[str] | None = None) -> list[LinkRecord]:
+    """One :class:`LinkRecord` per stored post (its current, live version), in the order the posts joined the
+    network log (ingestion order, the same in every process), optionally only ``post_ids``."""
+    if post_ids is not None:
+        out: list[LinkRecord] = []
+        wanted = list(dict.fromkeys(post_ids))
+        for lo in range(0, len(wanted), 500):
+            out.extend(_load_records(conn, wanted[lo : lo + 500]))
+        order = {p: i for i, p in enumerate(wanted)}
+        return sorted(out, key=lambda r: order[r.post_id])
+    return _load_records(conn, None)
+
+
+def _load_records(conn: Connection, post_ids: Sequence[str] | None) -> list[LinkRecord]:
+    added = (
+        select(network_changes.c.post_id, func.max(network_changes.c.seq).label("added"))
+        .where(network_changes.c.op == "add").group_by(network_changes.c.post_id).subquery()
     )
     q = (
         select(
@@ -51,14 +62,18 @@ def load_records(conn: Connection) -> list[LinkRecord]:
         )
         .join(post_versions, (post_versions.c.post_id == posts.c.id)
               & (post_versions.c.version == posts.c.current_version))
-        .join(first_row, first_row.c.post_id == posts.c.id)
-        .order_by(first_row.c.first_id)
+        .join(added, added.c.post_id == posts.c.id, isouter=True)
+        .order_by(func.coalesce(added.c.added, 2**62), post_versions.c.id)
     )
+    if post_ids is not None:
+        q = q.where(posts.c.id.in_(list(post_ids)))
     rows = conn.execute(q).all()
     ids: dict[str, list[tuple[str, str]]] = {}
     latest = {r.id: r.current_version for r in rows}
     iq = select(identifiers.c.post_id, identifiers.c.version, identifiers.c.kind, identifiers.c.value,
                 identifiers.c.platform).order_by(identifiers.c.id)
+    if post_ids is not None:
+        iq = iq.where(identifiers.c.post_id.in_(list(post_ids)))
     pdqs: dict[str, list[str]] = {}
     for r in conn.execute(iq):
         if latest.get(r.post_id) != r.version:

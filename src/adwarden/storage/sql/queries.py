@@ -20,7 +20,7 @@ def get_post(conn: Connection, post_id: str) -> Post:
     ).all()
     versions = tuple(version_from_row(v, site=row.site, external_id=row.external_id) for v in vrows)
     return Post(id=row.id, site=row.site, external_id=row.external_id, account_id=row.account_id,
-                created_at=row.created_at, versions=versions)
+                created_at=row.created_at, versions=versions, current_version=row.current_version)
 
 
 def find_post_id(conn: Connection, site: str, external_id: str) -> str | None:

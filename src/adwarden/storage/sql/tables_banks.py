@@ -65,6 +65,17 @@ policy_activations = Table(
     Column("activated_at", UTCDateTime(), nullable=False),
 )
 
+#: One row: the version of what screening loads from storage (banks, their entries, the active policy). Every
+#: change to those bumps it first thing in its transaction (taking the row lock), and every ingest reads it with
+#: ``FOR UPDATE`` before it stores a batch: a post accepted after a bank import committed is screened with it,
+#: and one committed before is in the import's rescan. Across processes, with no polling window.
+screening_state = Table(
+    "screening_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
 rescan_jobs = Table(
     "rescan_jobs",
     metadata,
@@ -81,6 +92,9 @@ rescan_jobs = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("finished_at", UTCDateTime()),
     Column("error", Text),
+    # The worker holding the job and until when (a dead worker's job is taken over after lease_until).
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime()),
     Index("ix_rescan_jobs_status", "status"),
 )
 

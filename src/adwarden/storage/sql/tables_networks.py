@@ -48,3 +48,25 @@ network_builds = Table(
     Column("seconds", Float, nullable=False),
     Column("options", JSON, nullable=False),
 )
+
+#: The durable log of network changes: one row per post whose live link record was added, replaced (an edit or a
+#: revert) or removed (a purge), written in the same transaction as the change. ``seq`` is allocated under the
+#: lock of :data:`network_state`, so sequence order is commit order and every process that replays the log in
+#: order (the live linker of each API worker, the CLI) reaches the same networks.
+network_changes = Table(
+    "network_changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("post_id", String(40), nullable=False),
+    Column("op", String(10), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_network_changes_post_id", "post_id"),
+)
+
+#: One row: the last allocated change sequence number (locked ``FOR UPDATE`` by every writer of network changes).
+network_state = Table(
+    "network_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", Integer, nullable=False),
+)

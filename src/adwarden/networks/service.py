@@ -5,35 +5,26 @@
   replaces the stored networks in one transaction with an audit event.
 * :func:`build_from_file` links a corpus file of posts (the ingest JSON schema, one per line) without
   storing it: the analyst's and the benchmark's path.
-* At ingest, a post-stored hook adds each stored post to an in-process :class:`IncrementalLinker` (warmed
-  from storage on first use) and a network-facts provider hands screening the facts of the post's network,
-  so the network detector's evidence is part of the verdict. Stored networks are refreshed by
-  :func:`ensure_fresh` when posts were added since the last build (bounded by ``max_posts``).
+* Stored networks are refreshed by :func:`ensure_fresh` when posts were added since the last build (bounded by
+  ``max_posts``). At ingest, posts join networks through :class:`adwarden.networks.live.LiveNetworks`.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
-
 from adwarden.audit.log import append_event
-from adwarden.detect.base import DetectorRegistry
-from adwarden.detect.network.detector import NetworkDetector, evidence_from_facts
-from adwarden.detect.network.incremental import IncrementalLinker
+from adwarden.detect.network.detector import evidence_from_facts
 from adwarden.detect.network.linker import LinkConfig, link_records
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.movement import network_facts
-from adwarden.detect.network.records import LinkRecord, record_from_identifiers, record_from_post
+from adwarden.detect.network.records import LinkRecord, record_from_post
 from adwarden.detect.network.templates import network_templates
-from adwarden.domain import Actor, InputError, PostInput
-from adwarden.ingest.identity import post_id_for
-from adwarden.runtime import register_runtime_hook, register_warm_up_hook
+from adwarden.domain import Actor, InputError
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.networks import (
     last_build,
@@ -153,7 +144,6 @@ def build_from_storage(
                          options=options)
         append_event(conn, name="networks-built", actor=actor.name, subject_type="networks", subject_id="all",
                      payload={"posts": len(records), "networks": len(rows), "options": options})
-    _forget_linker(db.engine.url.render_as_string(hide_password=False))
     return rows
 
 
@@ -172,79 +162,3 @@ def ensure_fresh(db: Database, *, max_posts: int = 200_000) -> bool:
         return False
     build_from_storage(db, actor=Actor.system("network-linker"))
     return True
-
-
-# --- ingest: the incremental linker --------------------------------------------------------------------------
-
-_linkers: dict[str, tuple[IncrementalLinker, threading.Lock]] = {}
-_linkers_lock = threading.Lock()
-
-
-def _forget_linker(url: str) -> None:
-    with _linkers_lock:
-        _linkers.pop(url, None)
-
-
-def _linker_for(conn: Connection) -> tuple[IncrementalLinker, threading.Lock]:
-    url = conn.engine.url.render_as_string(hide_password=False)
-    with _linkers_lock:
-        entry = _linkers.get(url)
-        if entry is None:
-            linker = IncrementalLinker()
-            # warm from storage (this includes the posts of the current batch: they are added again below and
-            # skipped as duplicates)
-            linker.add_many(load_records(conn))
-            if len(_linkers) >= 8:  # one per database; tests create many
-                _linkers.pop(next(iter(_linkers)))
-            entry = _linkers[url] = (linker, threading.Lock())
-        return entry
-
-
-def _on_post_stored(conn: Connection, post_id: str, version: int, post: PostInput, screening: Any) -> None:
-    _on_batch_stored(conn, [(post_id, version, post, screening)])
-
-
-def _on_batch_stored(conn: Connection, batch: Sequence[tuple[str, int, PostInput, Any]]) -> None:
-    """Join a stored batch to the in-process linker at once (text signatures are computed for the batch)."""
-    linker, lock = _linker_for(conn)
-    records = [record_from_identifiers(post, post_id=pid, identifiers=scr.identifiers) for pid, _, post, scr in batch]
-    with lock:
-        linker.add_many(records)
-
-
-def _facts(conn: Connection, post: PostInput, screening: Any) -> Mapping[str, Any]:
-    linker, lock = _linker_for(conn)
-    with lock:
-        return linker.facts_of(post_id_for(post.site, post.external_id))
-
-
-def _warm_linker(runtime: Any) -> None:
-    with runtime.db.read() as conn:
-        _linker_for(conn)
-
-
-def install() -> None:
-    """Join posts to networks at ingest and give screening their network facts."""
-    register_warm_up_hook(_warm_linker)
-    from adwarden.screening import service
-
-    if hasattr(service, "register_batch_stored_hook"):
-        service.register_batch_stored_hook(_on_batch_stored)
-    else:  # pragma: no cover - older ingest service: one post at a time
-        service.register_post_stored_hook(_on_post_stored)
-    service.register_network_facts_provider(_facts)
-
-
-def add_network_detector(runtime: Any) -> None:
-    """Runtime hook: the screener gets the network detector (evidence from a post's network facts)."""
-    from adwarden.pipeline import Screener
-
-    screener = runtime.screener
-    if "network" in screener.registry.names():
-        return
-    registry = DetectorRegistry([*screener.registry, NetworkDetector()])
-    runtime.screener = Screener(registry, screener.policy, region=screener.region)
-
-
-install()
-register_runtime_hook(add_network_detector)
