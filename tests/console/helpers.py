@@ -13,7 +13,6 @@ from adwarden.api.app import create_app
 from adwarden.console.users import add_user
 from adwarden.domain import Account, Actor, MediaRef, PostInput
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 
 ADMIN = Actor("test-admin", frozenset({"admin"}))
 PLATFORM = Actor("shop", frozenset({"platform"}))
@@ -84,7 +83,7 @@ def risky(external_id: str, *, body: str | None = None, queue_minor: bool = Fals
 
 
 def open_case(rt: Runtime, post: PostInput) -> str:
-    out = ingest_posts(rt.db, [post], rt.screener, actor=PLATFORM)[0]
+    out = rt.ingest([post], actor=PLATFORM)[0]
     assert out.case_id is not None, "the synthetic post should open a case"
     return out.case_id
 

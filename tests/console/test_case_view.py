@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from adwarden.domain import Account, MediaRef
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.tables import audit_events, cases
 from tests.console.helpers import ADMIN, PLATFORM, console, media, open_case, risky
 
@@ -35,7 +34,7 @@ def test_versions_are_listed_with_a_word_diff(runtime: Runtime) -> None:
     case_id = open_case(runtime, risky("p-1"))
     edited = risky("p-1", body="Just arrived this week, available 24/7. 100 roses per hour. I am 19 yrs. "
                    "Call 206-555-0199.")
-    ingest_posts(runtime.db, [edited], runtime.screener, actor=PLATFORM)
+    runtime.ingest([edited], actor=PLATFORM)
     with console(runtime, "mia", "moderator") as con:
         html = con.get(f"/console/cases/{case_id}").text
     assert "version 2 of 2" in html
@@ -128,14 +127,13 @@ def test_blur_is_forced_in_the_child_safety_queue_whatever_the_preference(runtim
 
 
 def test_a_known_bank_image_shows_the_match_never_the_pixels(runtime: Runtime) -> None:
-    from adwarden.retro import refresh_screener
     from adwarden.retro.banks import import_bank
 
     digest = "cd" * 32
     key = runtime.settings.bank_hmac_key.encode()
     import_bank(runtime.db, "known-images", f"kind,value,label\nsha256,{digest},known-abuse\n".encode(), key=key, fmt="csv",
                 actor=ADMIN, rescan=False)
-    refresh_screener(runtime)
+    runtime.refresh_screener()
     case_id = open_case(runtime, risky("p-1", media=(media("https://img.example.com/c.jpg", sha=digest),)))
     with console(runtime, "mia", "moderator") as con:
         html = con.get(f"/console/cases/{case_id}").text

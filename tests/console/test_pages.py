@@ -7,7 +7,7 @@ import re
 from sqlalchemy import select
 
 from adwarden.domain import Account
-from adwarden.network_service import build_from_storage
+from adwarden.networks.service import build_from_storage
 from adwarden.policy.loader import default_policy_text
 from adwarden.runtime import Runtime
 from adwarden.storage.sql.networks import list_networks

@@ -15,7 +15,6 @@ from adwarden.console.web import Viewer, ViewerDep, render
 from adwarden.detect.banks.index import BankMatch
 from adwarden.detect.banks.model import DIGEST_KINDS, IDENTIFIER_KINDS
 from adwarden.domain import Actor, InputError, PolicyError
-from adwarden.retro import refresh_screener
 from adwarden.retro.banks import import_bank, list_banks, load_bank_index, set_bank_enabled
 from adwarden.retro.rescan import run_rescan
 from adwarden.runtime import Runtime
@@ -42,8 +41,7 @@ def banks_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
 
 
 def _rescan(runtime: Runtime, job_id: str, actor: Actor) -> None:
-    fn = runtime.extras.get("network_facts_for_post")
-    run_rescan(runtime.db, runtime.screener, job_id, actor=actor, network_facts=fn if callable(fn) else None)
+    run_rescan(runtime, job_id, actor=actor)
 
 
 @router.post("/banks/import", response_class=HTMLResponse, name="bank_import")
@@ -66,7 +64,7 @@ async def bank_import(request: Request, viewer: ViewerDep, background: Backgroun
                           actor=viewer.actor, source=source, region=s.default_region)
     except PolicyError as exc:
         return _page(request, viewer, problems=exc.problems)
-    refresh_screener(viewer.runtime)
+    viewer.runtime.refresh_screener()
     if res.rescan_job:
         background.add_task(_rescan, viewer.runtime, res.rescan_job, viewer.actor)
     return _page(request, viewer, imported=res)
@@ -76,7 +74,7 @@ async def bank_import(request: Request, viewer: ViewerDep, background: Backgroun
 def bank_enabled(request: Request, viewer: ViewerDep, name: str, enabled: Annotated[str, Form()]) -> HTMLResponse:
     viewer.require("bank:manage", hide=True)
     set_bank_enabled(viewer.runtime.db, name, enabled == "1", actor=viewer.actor)
-    refresh_screener(viewer.runtime)
+    viewer.runtime.refresh_screener()
     return _page(request, viewer)
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from adwarden.console.web import Viewer, ViewerDep, render
 from adwarden.domain import InputError, PolicyError
 from adwarden.policy.loader import default_policy_text, parse_policy
-from adwarden.retro import refresh_screener
 from adwarden.retro.policies import activate_policy, backtest
 from adwarden.retro.rescan import run_rescan
 from adwarden.storage.sql.tables_banks import policy_activations
@@ -88,9 +87,7 @@ def candidate(request: Request, viewer: ViewerDep, text: Annotated[str, Form()])
 
 
 def _rescan(viewer: Viewer, job_id: str) -> None:
-    fn = viewer.runtime.extras.get("network_facts_for_post")
-    run_rescan(viewer.runtime.db, viewer.runtime.screener, job_id, actor=viewer.actor,
-               network_facts=fn if callable(fn) else None)
+    run_rescan(viewer.runtime, job_id, actor=viewer.actor)
 
 
 @router.post("/policy/activate", response_class=HTMLResponse, name="policy_activate")
@@ -103,7 +100,7 @@ def activate(request: Request, viewer: ViewerDep, background: BackgroundTasks,
     if not path.exists():
         raise InputError("that candidate is not stored; validate it again", record="activation", field="digest")
     policy, job_id = activate_policy(viewer.runtime.db, path, actor=viewer.actor)
-    refresh_screener(viewer.runtime)
+    viewer.runtime.refresh_screener()
     if job_id:
         background.add_task(_rescan, viewer, job_id)
     return _page(request, viewer, activated=(policy, job_id))
