@@ -11,6 +11,7 @@ from sqlalchemy import select
 from adwarden.domain import Account, MediaRef
 from adwarden.runtime import Runtime
 from adwarden.storage.sql.tables import audit_events, cases
+from adwarden.storage.sql.tables_review import review_decisions
 from tests.console.helpers import ADMIN, PLATFORM, console, media, open_case, risky
 
 
@@ -52,17 +53,34 @@ def test_a_decision_is_recorded_and_the_next_case_of_the_queue_loads(backend_run
     with console(rt, "mia", "moderator") as con:
         start = con.post("/console/queues/general/next")
         assert start.headers["location"].endswith(f"/console/cases/{first}")
-        r = con.post(f"/console/cases/{first}/decision", {"outcome": "violating-trafficking", "note": "ring"})
+        r = con.post(f"/console/cases/{first}/decision", {"label": "violating-trafficking", "note": "ring",
+                                                          "violating_action": "suspend-account"})
         assert r.status_code == 303 and r.headers["location"].endswith(f"/console/cases/{second}")
-        r = con.post(f"/console/cases/{second}/decision", {"outcome": "not-violating"})
+        assert "Claimed by <b>mia</b>" in con.get(r.headers["location"]).text  # the next case was claimed
+        r = con.post(f"/console/cases/{second}/decision", {"label": "not-violating",
+                                                           "violating_action": "remove"})  # ignored: benign
         assert r.headers["location"].endswith("/console/queues?empty=general")
         assert "is empty" in con.get(r.headers["location"]).text
-        again = con.post(f"/console/cases/{first}/decision", {"outcome": "not-violating"})
+        again = con.post(f"/console/cases/{first}/decision", {"label": "not-violating"})
         assert again.status_code == 409
     with rt.db.read() as conn:
         assert set(conn.execute(select(cases.c.status)).scalars()) == {"closed"}
-        decided = conn.execute(select(audit_events.c.actor).where(audit_events.c.name == "decision-recorded")).all()
-    assert [d.actor for d in decided] == ["mia", "mia"]
+        decided = conn.execute(select(review_decisions.c.case_id, review_decisions.c.action, review_decisions.c.actor)
+                               .order_by(review_decisions.c.created_at)).all()
+        claimed = conn.execute(select(audit_events.c.subject_id).where(audit_events.c.name == "case-claimed")).all()
+    assert [(d.case_id, d.action, d.actor) for d in decided] == [(first, "suspend-account", "mia"),
+                                                                 (second, "allow", "mia")]
+    assert [c.subject_id for c in claimed] == [first, second]
+
+
+def test_a_case_claimed_by_someone_else_cannot_be_decided(runtime: Runtime) -> None:
+    case_id = open_case(runtime, risky("p-1"))
+    with console(runtime, "ann", "moderator") as ann, console(runtime, "mia", "moderator") as mia:
+        assert ann.post("/console/queues/general/next").headers["location"].endswith(case_id)
+        page = mia.get(f"/console/cases/{case_id}").text
+        assert "Claimed by <b>ann</b>" in page and "decision-bar" not in page
+        assert mia.post(f"/console/cases/{case_id}/decision", {"label": "not-violating"}).status_code == 409
+        assert mia.post("/console/queues/general/next").headers["location"].endswith("empty=general")
 
 
 def test_overdue_cases_come_first(runtime: Runtime) -> None:
@@ -76,10 +94,10 @@ def test_overdue_cases_come_first(runtime: Runtime) -> None:
         conn.execute(update(cases).where(cases.c.id == older).values(
             opened_at=datetime.now(UTC) - timedelta(days=3), priority=1))
     with console(runtime, "mia", "moderator") as con:
-        assert con.post("/console/queues/general/next").headers["location"].endswith(older)
         page = con.get("/console/queues").text
-        assert "breached" in page
-        assert newer in con.get("/console/queues/general").text
+        assert "sla-overdue" in page
+        listed = con.get("/console/queues/general").text
+        assert listed.index(older) < listed.index(newer)  # overdue on top, whatever its priority
 
 
 def test_comments_are_escaped_stored_and_audited(runtime: Runtime) -> None:

@@ -17,16 +17,16 @@ def _open(rt: Runtime) -> bool:
 def test_a_decision_without_or_with_a_wrong_token_is_refused(runtime: Runtime) -> None:
     case_id = open_case(runtime, risky("p-1"))
     with console(runtime, "mia", "moderator") as con:
-        missing = con.c.post(f"/console/cases/{case_id}/decision", data={"outcome": "not-violating"},
+        missing = con.c.post(f"/console/cases/{case_id}/decision", data={"label": "not-violating"},
                              follow_redirects=False)
         wrong = con.c.post(f"/console/cases/{case_id}/decision",
-                           data={"outcome": "not-violating", "csrf_token": "guessed"}, follow_redirects=False)
-        header_wrong = con.c.post(f"/console/cases/{case_id}/decision", data={"outcome": "not-violating"},
+                           data={"label": "not-violating", "csrf_token": "guessed"}, follow_redirects=False)
+        header_wrong = con.c.post(f"/console/cases/{case_id}/decision", data={"label": "not-violating"},
                                   headers={"X-CSRF-Token": "guessed"}, follow_redirects=False)
         assert missing.status_code == wrong.status_code == header_wrong.status_code == 403
         assert "CSRF" in wrong.text
         assert _open(runtime)
-        ok = con.c.post(f"/console/cases/{case_id}/decision", data={"outcome": "not-violating"},
+        ok = con.c.post(f"/console/cases/{case_id}/decision", data={"label": "not-violating"},
                         headers={"X-CSRF-Token": con.token}, follow_redirects=False)
         assert ok.status_code == 303 and not _open(runtime)
 
@@ -37,11 +37,11 @@ def test_a_cross_site_post_is_refused_even_with_the_token(runtime: Runtime) -> N
     with console(runtime, "mia", "moderator") as con:
         for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
                         {"Origin": "https://evil.example.com"}):
-            r = con.post(f"/console/cases/{case_id}/decision", {"outcome": "not-violating"}, headers=headers)
+            r = con.post(f"/console/cases/{case_id}/decision", {"label": "not-violating"}, headers=headers)
             assert r.status_code == 403, headers
             assert "cross" in r.text
         assert _open(runtime)
-        same = con.post(f"/console/cases/{case_id}/decision", {"outcome": "not-violating"},
+        same = con.post(f"/console/cases/{case_id}/decision", {"label": "not-violating"},
                         headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"})
         assert same.status_code == 303 and not _open(runtime)
 
@@ -72,10 +72,11 @@ def test_unknown_pages_are_html_404_never_500(runtime: Runtime) -> None:
     with console(runtime, "mia", "moderator") as con:
         r = con.get("/console/cases/c-does-not-exist")
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
-        r = con.post("/console/cases/c-does-not-exist/decision", {"outcome": "not-violating"})
+        r = con.post("/console/cases/c-does-not-exist/decision", {"label": "not-violating"})
         assert r.status_code == 404
-        r = con.post("/console/cases/c-x/decision", {})  # missing field
-        assert r.status_code == 422 and "outcome" in r.text and r.headers["content-type"].startswith("text/html")
+        case_id = open_case(runtime, risky("p-1"))
+        r = con.post(f"/console/cases/{case_id}/decision", {"label": "maybe"})
+        assert r.status_code == 422 and "label" in r.text and r.headers["content-type"].startswith("text/html")
 
 
 def test_openapi_docs_load_only_packaged_assets(client) -> None:  # type: ignore[no-untyped-def]

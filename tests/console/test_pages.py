@@ -12,6 +12,7 @@ from adwarden.policy.loader import default_policy_text
 from adwarden.runtime import Runtime
 from adwarden.storage.sql.networks import list_networks
 from adwarden.storage.sql.tables import audit_events, cases
+from adwarden.storage.sql.tables_review import review_decisions
 from tests.console.helpers import ADMIN, console, open_case, risky
 
 
@@ -39,14 +40,17 @@ def test_one_decision_for_the_network_with_a_per_post_override(backend_runtime: 
     rt = backend_runtime
     network_id, case_ids = _ring(rt)
     with console(rt, "mia", "moderator") as con:
+        with rt.db.read() as conn:
+            post_of = dict(conn.execute(select(cases.c.id, cases.c.post_id)).all())
         r = con.post(f"/console/networks/{network_id}/decision",
-                     {"outcome": "violating-trafficking", f"override-{case_ids[2]}": "keep-open", "note": "ring"})
+                     {"label": "violating-trafficking", "action": "remove",
+                      f"override-{post_of[case_ids[2]]}": "keep-open", "note": "ring"})
         assert r.status_code == 200 and "Decision applied" in r.text
-        assert "kept open" in r.text
+        assert "kept out (override)" in r.text
     with rt.db.read() as conn:
         status = dict(conn.execute(select(cases.c.id, cases.c.status)).all())
-        decided = conn.execute(select(audit_events.c.subject_id).where(
-            audit_events.c.name == "decision-recorded")).scalars().all()
+        decided = conn.execute(select(review_decisions.c.case_id).where(
+            review_decisions.c.scope == "network")).scalars().all()
     assert [status[c] for c in case_ids] == ["closed", "closed", "open"]
     assert sorted(decided) == sorted(case_ids[:2])
 

@@ -16,7 +16,7 @@ def test_the_child_safety_queue_does_not_exist_for_a_moderator(backend_runtime: 
         assert con.get(f"/console/cases/{minor}").status_code == 404
         assert con.get("/console/queues/child-safety").status_code == 404
         assert con.post("/console/queues/child-safety/next").status_code == 404
-        assert con.post(f"/console/cases/{minor}/decision", {"outcome": "not-violating"}).status_code == 404
+        assert con.post(f"/console/cases/{minor}/decision", {"label": "not-violating"}).status_code == 404
         assert con.post(f"/console/cases/{minor}/comments", {"body": "x"}).status_code == 404
         assert con.post("/console/media/reveal", {"case_id": minor, "version": 1, "position": 0}).status_code == 404
         assert con.get(f"/console/cases/{general}").status_code == 200
@@ -51,7 +51,7 @@ def test_a_role_without_case_permissions_cannot_decide(runtime: Runtime) -> None
     with console(runtime, "cory", "compliance") as con:
         page = con.get(f"/console/cases/{case_id}").text
         assert "decision-bar" not in page  # compliance may read cases, not decide
-        r = con.post(f"/console/cases/{case_id}/decision", {"outcome": "not-violating"})
+        r = con.post(f"/console/cases/{case_id}/decision", {"label": "not-violating"})
         assert r.status_code == 403
     with console(runtime, "pat", "platform") as con:
         assert con.get("/console/queues").status_code == 403

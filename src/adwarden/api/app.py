@@ -129,6 +129,7 @@ def mount_console(app: FastAPI, runtime: Runtime) -> None:
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse, RedirectResponse
 
+    from adwarden.actions.notify import wakeup_for
     from adwarden.console.app import create_console
 
     @app.get("/docs", include_in_schema=False)
@@ -143,4 +144,4 @@ def mount_console(app: FastAPI, runtime: Runtime) -> None:
     def console_root() -> RedirectResponse:
         return RedirectResponse("/console/", status_code=307)
 
-    app.mount("/console", create_console(runtime))
+    app.mount("/console", create_console(runtime, notify=wakeup_for(app.state)))

@@ -6,6 +6,7 @@ apply to every console response and to nothing of the JSON API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 
 from fastapi import Depends, FastAPI
@@ -31,11 +32,13 @@ ROUTE_MODULES = [
 ]
 
 
-def create_console(runtime: Runtime) -> FastAPI:
-    """The console app for ``runtime``; every route runs behind the CSRF guard."""
+def create_console(runtime: Runtime, *, notify: Callable[[], None] | None = None) -> FastAPI:
+    """The console app for ``runtime``; every route runs behind the CSRF guard. ``notify`` wakes the host's
+    webhook sender after a decision commits (the API passes its own wake-up)."""
     app = FastAPI(title="AdWarden console", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf_guard)])
     app.state.runtime = runtime
+    app.state.notify = notify
     install_error_pages(app)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("adwarden.console", "static")]), name="static")

@@ -17,12 +17,15 @@ from sqlalchemy import Connection, func, or_, select
 
 from adwarden.console.highlight import Segment, Span, highlight
 from adwarden.console.textdiff import DiffOp, word_diff
-from adwarden.domain import Assessment, Case, Decision, Evidence, NotFound, Post, PostVersion
+from adwarden.domain import Assessment, Case, Evidence, NotFound, Post, PostVersion
 from adwarden.extract import extract_all
+from adwarden.review.decisions import DecisionRecord, decisions_of
+from adwarden.review.flags import flags_for_post
 from adwarden.storage.sql.networks import network_id_of_post
 from adwarden.storage.sql.queries import get_case, get_post, latest_assessment
-from adwarden.storage.sql.tables import accounts, audit_events, cases, decisions, media, posts
+from adwarden.storage.sql.tables import accounts, audit_events, cases, media, posts
 from adwarden.storage.sql.tables_console import case_comments
+from adwarden.storage.sql.tables_review import case_work
 
 IMAGE_KINDS = frozenset({"md5", "sha256", "pdq", "image"})
 _FACT_KINDS = {"phones": "phone", "emails": "email", "handles": "handle", "payments": "payment", "ages": "age",
@@ -80,9 +83,11 @@ class CaseView:
     account: dict[str, Any] | None
     account_posts: list[dict[str, Any]]
     network_id: str | None
-    decisions: list[Decision]
+    decisions: list[DecisionRecord]
     comments: list[Comment]
     history: list[HistoryItem]
+    flags: list[dict[str, Any]]
+    work: dict[str, Any]  # the review loop's claim and SLA clock (empty when never claimed)
     spans: list[Span] = field(default_factory=list)
 
     @property
@@ -200,7 +205,7 @@ def load_case_view(conn: Connection, case_id: str, *, may_see_restricted: bool, 
     text = current.content.text
     spans = _spans(text, assessment, current, region)
     account, account_posts = _account(conn, post)
-    drows = conn.execute(select(decisions).where(decisions.c.case_id == case_id).order_by(decisions.c.id)).all()
+    work = conn.execute(select(case_work).where(case_work.c.case_id == case_id)).first()
     crows = conn.execute(select(case_comments).where(case_comments.c.case_id == case_id)
                          .order_by(case_comments.c.id)).all()
     return CaseView(
@@ -209,8 +214,8 @@ def load_case_view(conn: Connection, case_id: str, *, may_see_restricted: bool, 
         media=_media(conn, post.id, current.version, assessment.verdict.reasons if assessment else ()),
         versions=_versions(post), account=account, account_posts=account_posts,
         network_id=network_id_of_post(conn, post.id),
-        decisions=[Decision(case_id=r.case_id, outcome=r.outcome, actor=r.actor, note=r.note,
-                            created_at=r.created_at) for r in drows],
+        decisions=decisions_of(conn, case_id),
         comments=[Comment(author=r.author, body=r.body, created_at=r.created_at) for r in crows],
-        history=_history(conn, case_id, post.id),
+        history=_history(conn, case_id, post.id), flags=flags_for_post(conn, post.id),
+        work=dict(work._mapping) if work is not None else {},
     )

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from adwarden.console.networkview import NetworkView, load_network_view, template_segments
+from adwarden.console.routes.case import VIOLATING_ACTIONS
 from adwarden.console.web import Viewer, ViewerDep, render
-from adwarden.domain import AdWardenError, InputError
-from adwarden.review.decisions import Outcome, record_decision
+from adwarden.review.decisions import decide_network
 from adwarden.storage.sql.networks import list_networks
 
 router = APIRouter()
@@ -37,42 +37,40 @@ def _view(viewer: Viewer, network_id: str) -> NetworkView:
     return view
 
 
+def _network_page(request: Request, viewer: Viewer, network_id: str, results: object = None) -> HTMLResponse:
+    view = _view(viewer, network_id)
+    policy = viewer.runtime.screener.policy
+    return render(request, "network.html", viewer, view=view, template_segments=template_segments,
+                  labels=list(policy.labels), actions=VIOLATING_ACTIONS, keep=KEEP, results=results)
+
+
 @router.get("/networks/{network_id}", response_class=HTMLResponse, name="network_view")
 def network_page(request: Request, viewer: ViewerDep, network_id: str) -> HTMLResponse:
-    view = _view(viewer, network_id)
-    return render(request, "network.html", viewer, view=view, template_segments=template_segments,
-                  outcomes=[o.value for o in Outcome], keep=KEEP, results=None)
+    return _network_page(request, viewer, network_id)
 
 
 @router.post("/networks/{network_id}/decision", response_class=HTMLResponse, name="network_decide")
 async def network_decide(request: Request, viewer: ViewerDep, network_id: str) -> HTMLResponse:
-    """``outcome`` for every open case of the ring; ``override-CASE`` fields change it per post (or keep the
-    case open). Each case is decided on its own (one audit event each); a conflict on one does not undo the
-    others, and the page lists what happened to every case."""
+    """One label (and action) for every post of the ring through :func:`decide_network`; ``override-POST``
+    fields give a post its own label, or keep it out (``keep-open``). One transaction: all or nothing."""
     viewer.require("case:decide")
     form = await request.form()
-    outcome = str(form.get("outcome", ""))
-    valid = {o.value for o in Outcome}
-    if outcome not in valid:
-        raise InputError(f"choose an outcome for the network ({', '.join(sorted(valid))})", field="outcome")
-    note = str(form.get("note", ""))[:10_000]
+    label = str(form.get("label", ""))
+    policy = viewer.runtime.screener.policy
+    found = policy.labels.get(label)
+    action = str(form.get("action", "")) or None if found is not None and found.violating else None
     view = _view(viewer, network_id)
-    results: list[tuple[str, str, str]] = []
-    for m in view.open_cases:
-        chosen = str(form.get(f"override-{m.case_id}", "") or outcome)
+    overrides: dict[str, tuple[str, str | None] | None] = {}
+    for m in view.members:
+        chosen = str(form.get(f"override-{m.post_id}", ""))
         if chosen == KEEP:
-            results.append((m.external_id, "kept open", ""))
-            continue
-        if chosen not in valid:
-            results.append((m.external_id, "refused", f"unknown outcome {chosen!r}"))
-            continue
-        assert m.case_id is not None
-        try:
-            record_decision(viewer.runtime.db, m.case_id, chosen, f"network {network_id}: {note}".strip(),
-                            actor=viewer.actor, restricted_queues=viewer.restricted_queues)
-            results.append((m.external_id, chosen, ""))
-        except AdWardenError as exc:
-            results.append((m.external_id, "refused", str(exc)))
-    view = _view(viewer, network_id)
-    return render(request, "network.html", viewer, view=view, template_segments=template_segments,
-                  outcomes=sorted(valid), keep=KEEP, results=results)
+            overrides[m.post_id] = None
+        elif chosen:
+            own = policy.labels.get(chosen)
+            overrides[m.post_id] = (chosen, action if own is not None and own.violating else None)
+    result = decide_network(viewer.runtime.db, network_id, label, action, str(form.get("note", ""))[:10_000],
+                            overrides=overrides, actor=viewer.actor, policy=policy, notify=request.app.state.notify)
+    by_post = {m.post_id: m.external_id for m in view.members}
+    results = [(by_post.get(d.post_id, d.post_id), f"{d.label} → {d.action}") for d in result.decisions]
+    results += [(by_post.get(p, p), "kept out (override)") for p in result.skipped]
+    return _network_page(request, viewer, network_id, results=results)
