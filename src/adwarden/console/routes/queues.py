@@ -40,7 +40,8 @@ def queues_page(request: Request, viewer: ViewerDep, empty: str | None = None) -
     viewer.require("case:view")
     with viewer.runtime.db.read() as conn:
         stats = queue_stats(conn, viewer.runtime.screener.policy, actor=viewer.actor)
-    return render(request, "queues.html", viewer, stats=stats, format_age=format_age,
+    first_open = next((s.name for s in stats if s.depth), None)
+    return render(request, "queues.html", viewer, stats=stats, format_age=format_age, first_open=first_open,
                   emptied=empty if empty and viewer.may_see_queue(empty) else None)
 
 
