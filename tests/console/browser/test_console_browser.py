@@ -163,3 +163,32 @@ def test_an_expired_claim_does_not_block_and_sla_is_shown(live: LiveServer, page
     page.wait_for_selector("text=Claimed by mia")
     assert _events(live, "case-claimed")[0]["actor"] == "mia"
     assert PLATFORM.name != "mia"
+
+
+def test_a_moderator_works_the_demo_queue_to_empty_with_the_keyboard(live: LiveServer, page: Any) -> None:
+    """The issue's "done": the demo marketplace's queues, worked by keyboard only (Enter claims, n decides)."""
+    from adwarden.demo.generate import generate_posts
+    from adwarden.ingest.schema import validate_post
+
+    rt = live.runtime
+    rt.ingest([validate_post(p, record=f"line {i}") for i, p in enumerate(generate_posts(400, seed=3))],
+              actor=PLATFORM)
+    visible = [q for q, r in rt.screener.policy.queues.items() if not r.restricted]
+    with rt.db.read() as conn:
+        todo = conn.execute(select(cases.c.id).where(cases.c.status == "open", cases.c.queue.in_(visible))).all()
+    assert todo, "the demo corpus should open cases in the moderator's queues"
+    make_user(rt, "mia", "moderator")
+    sign_in(page, live, "mia", PASSWORD)
+    for _ in range(2 * (len(todo) + len(visible))):
+        page.wait_for_selector("html[data-console-ready]", state="attached")
+        if "/console/cases/" in page.url:
+            key = "n"
+        elif page.locator("[data-key=Enter]").count():
+            key = "Enter"
+        else:
+            break
+        with page.expect_navigation():
+            page.keyboard.press(key)
+    with rt.db.read() as conn:
+        left = conn.execute(select(cases.c.id).where(cases.c.status == "open", cases.c.queue.in_(visible))).all()
+    assert left == [] and "/console/queues" in page.url

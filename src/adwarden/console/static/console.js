@@ -112,6 +112,9 @@
     });
   };
 
+  // Tests (and curious humans) can see that the shortcuts are live.
+  document.documentElement.setAttribute("data-console-ready", "1");
+
   // Leaving the tab re-blurs everything at once.
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
