@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, case, select
 
 from adwarden.domain import Actor
 from adwarden.policy.model import Policy
 from adwarden.review.listing import CaseFilter, list_case_rows
 from adwarden.review.metrics import review_metrics
-from adwarden.review.sla import sla_for
+from adwarden.review.sla import clock_start, overdue_clause, sla_for
+from adwarden.storage.sql.tables import cases
+from adwarden.storage.sql.tables_review import case_work
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,23 @@ def queue_rows(conn: Connection, policy: Policy, queue: str, *, actor: Actor, li
                           now=now)
 
 
+def _working_order_ids(conn: Connection, policy: Policy, queue: str, *, limit: int, now: datetime) -> list[str]:
+    """Only the ids, in :func:`list_case_rows`' order (overdue first by the review loop's SLA clause, then
+    priority, risk, age): the case page needs its neighbours, not 200 full summaries."""
+    start = clock_start(cases.c.opened_at, case_work.c.sla_started_at)
+    overdue_first = case((overdue_clause(policy, cases.c.queue, start, now), 0), else_=1)
+    q = (select(cases.c.id).select_from(cases.outerjoin(case_work, case_work.c.case_id == cases.c.id))
+         .where(cases.c.status == "open", cases.c.queue == queue)
+         .order_by(overdue_first, cases.c.priority.desc(), cases.c.risk.desc(), cases.c.opened_at, cases.c.id)
+         .limit(limit))
+    return list(conn.execute(q).scalars())
+
+
 def neighbours(conn: Connection, policy: Policy, queue: str, case_id: str, *, actor: Actor, window: int = 200,
                now: datetime | None = None) -> tuple[str | None, str | None]:
-    """The open cases before and after ``case_id`` in working order (for the previous/next keys)."""
-    ids = [r["id"] for r in queue_rows(conn, policy, queue, actor=actor, limit=window, now=now)]
+    """The open cases before and after ``case_id`` in working order (for the previous/next keys). The caller
+    has checked that ``actor`` may see ``queue``."""
+    ids = _working_order_ids(conn, policy, queue, limit=window, now=now or datetime.now(UTC))
     if case_id not in ids:
         return None, ids[0] if ids else None
     i = ids.index(case_id)

@@ -1,4 +1,4 @@
-"""Reviewer console: console_users, console_sessions, case_comments.
+"""Reviewer console: console_users, console_sessions, case_comments; an index on posts.account_id.
 
 Revision ID: 0012_console
 Revises: 0001_spine
@@ -54,9 +54,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_comments")),
     )
     op.create_index("ix_case_comments_case_id", "case_comments", ["case_id", "id"])
+    # The case page's "other posts of this account" (see tables_console.py).
+    op.create_index("ix_posts_account_id", "posts", ["account_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_posts_account_id", table_name="posts")
     op.drop_index("ix_case_comments_case_id", table_name="case_comments")
     op.drop_table("case_comments")
     op.drop_index("ix_console_sessions_user_name", table_name="console_sessions")
