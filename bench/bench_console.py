@@ -69,31 +69,31 @@ def clone(rt: Any, total_posts: int, total_cases: int, rng: random.Random) -> No
     batch = 5000
     n = 0
     while made_posts < total_posts:
-        P, V, I, A, C, E = [], [], [], [], [], []
+        new_posts, new_versions, new_idents, new_assessments, new_cases, new_events = [], [], [], [], [], []
         for _ in range(min(batch, total_posts - made_posts)):
             n += 1
             want_case = made_cases < total_cases and (total_posts - made_posts) <= (total_cases - made_cases) * 10
             src = rng.choice(with_case if want_case or not without else without)
             pid = f"p-bench{n:09d}"
-            P.append({**src, "id": pid, "external_id": f"bench-{n}"})
-            V.append({**{k: v for k, v in v_rows[src["id"]].items() if k != "id"}, "post_id": pid})
+            new_posts.append({**src, "id": pid, "external_id": f"bench-{n}"})
+            new_versions.append({**{k: v for k, v in v_rows[src["id"]].items() if k != "id"}, "post_id": pid})
             for ident in i_rows.get(src["id"], []):
-                I.append({**{k: v for k, v in ident.items() if k != "id"}, "post_id": pid})
+                new_idents.append({**{k: v for k, v in ident.items() if k != "id"}, "post_id": pid})
             if src["id"] in a_rows:
-                A.append({**a_rows[src["id"]], "id": f"a-bench{n:09d}", "post_id": pid, "case_id": None})
+                new_assessments.append({**a_rows[src["id"]], "id": f"a-bench{n:09d}", "post_id": pid, "case_id": None})
             if src["id"] in c_rows and made_cases < total_cases:
                 cid = f"c-bench{n:09d}"
-                C.append({**c_rows[src["id"]], "id": cid, "post_id": pid})
+                new_cases.append({**c_rows[src["id"]], "id": cid, "post_id": pid})
                 made_cases += 1
                 for name in ("case-opened", "post-assessed"):
-                    E.append({"seq": next_seq, "name": name, "actor": "bench", "subject_type": "case",
+                    new_events.append({"seq": next_seq, "name": name, "actor": "bench", "subject_type": "case",
                               "subject_id": cid, "payload": "{}", "created_at": "2026-12-01T00:00:00+00:00",
                               "prev_hash": "0" * 64, "hash": "0" * 64})
                     next_seq += 1
             made_posts += 1
         with rt.db.engine.begin() as conn:  # bulk load: bypasses the audit writer on purpose (synthetic rows)
-            for table, rows in ((posts, P), (post_versions, V), (identifiers, I), (assessments, A), (cases, C),
-                                (audit_events, E)):
+            for table, rows in ((posts, new_posts), (post_versions, new_versions), (identifiers, new_idents),
+                                (assessments, new_assessments), (cases, new_cases), (audit_events, new_events)):
                 if rows:
                     conn.execute(insert(table), rows)
 
