@@ -3,6 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 V=.venv/bin/python
+# The benchmark extra (faiss, locust) on top of what the tests install.
+.venv/bin/python -m pip install -q -e ".[dev,postgres,spark,bench]" >/dev/null
 DATA=${ADWARDEN_SHARED_DATA:-../shared/data}
 WA="$DATA/clustering/backpage_wa_2013_ads.jsonl"
 echo "== ingest (synthetic)"; $V bench/bench_ingest.py --count 20000

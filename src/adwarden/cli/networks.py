@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
-from adwarden.detect.network.records import LINK_KINDS
+from adwarden.detect.network.linker import LinkConfig, link_records
+from adwarden.detect.network.model import LinkResult
+from adwarden.detect.network.records import LINK_KINDS, LinkRecord
 from adwarden.domain import NotFound
-
-# importing the service installs the ingest hook (posts join networks as they are stored)
 from adwarden.networks import service as network_service
 
 _LIST_KEYS = ("id", "size", "posts", "links", "ignored", "cities", "first_seen", "last_seen", "risk")
@@ -33,6 +35,20 @@ def _summary(rows: list[dict], limit: int) -> None:  # type: ignore[type-arg]
     click.echo(f"{len(rows)} network(s) of {sum(r['size'] for r in rows)} posts")
 
 
+def _linker(spark: bool) -> network_service.Linker:
+    """The in-process linker, or the Spark job (local mode) for ``--spark``."""
+    if not spark:
+        return link_records
+    from adwarden.batch.network_job import link_with_spark
+
+    def run(records: Sequence[LinkRecord], config: LinkConfig) -> LinkResult:
+        out = link_with_spark(records, config)
+        assert out.result is not None
+        return out.result
+
+    return run
+
+
 @click.group("networks")
 def networks_group() -> None:
     """Networks of posts linked by shared phones, e-mails, handles, accounts, images and near-duplicate text."""
@@ -51,10 +67,11 @@ def build_cmd(from_file: str | None, as_json: bool, spark: bool, no_link: tuple[
     """Link stored posts (or a corpus file with --from) into networks."""
     config = _config(no_link)
     if from_file:
-        rows = network_service.build_from_file(from_file, config=config, spark=spark)
+        rows = network_service.build_from_file(from_file, config=config, link=_linker(spark))
     else:
         state = get_state()
-        rows = network_service.build_from_storage(state.runtime.db, actor=state.actor, config=config, spark=spark)
+        rows = network_service.build_from_storage(state.runtime.db, actor=state.actor, config=config,
+                                                  link=_linker(spark), spark=spark)
     if as_json:
         emit_json([r if full else {k: r[k] for k in _LIST_KEYS} for r in rows])
     else:
@@ -100,7 +117,10 @@ def show_cmd(network_id: str, as_json: bool) -> None:
         return
     f = row["facts"]
     click.echo(f"{row['id']}: {row['size']} posts, risk {row['risk']:.0f}, {row['first_seen']} .. {row['last_seen']}")
-    click.echo(f"cities: {' -> '.join(row['cities']) or '-'} ({f.get('km_travelled', 0)} km)")
+    click.echo(f"cities in posting-time order: {' -> '.join(row['cities']) or '-'} ({f.get('km_travelled', 0)} km)")
+    if f.get("untimed_posts"):
+        seen = ", ".join(f.get("untimed_places") or []) or "no other place"
+        click.echo(f"  {f['untimed_posts']} post(s) without a posting time are not in the route (also seen: {seen})")
     click.echo(f"phones {f.get('phones')}, names {f.get('distinct_names')}, names per phone {f.get('names_per_phone')}, "
                f"ages per phone {f.get('ages_per_phone')}, accounts {f.get('accounts')}")
     click.echo("posts: " + ", ".join(row["posts"]))

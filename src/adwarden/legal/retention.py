@@ -18,6 +18,7 @@ from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError
 from adwarden.legal.holds import held_ids
 from adwarden.permissions import ensure_permission
+from adwarden.storage.sql.network_log import record_removals
 from adwarden.storage.sql.tables import (
     assessments,
     cases,
@@ -94,6 +95,7 @@ def _delete_posts(conn: Connection, post_ids: Sequence[str]) -> None:
     for table in (identifiers, media, assessments, post_versions):
         conn.execute(delete(table).where(table.c.post_id.in_(post_ids)))
     conn.execute(delete(posts).where(posts.c.id.in_(post_ids)))
+    record_removals(conn, post_ids)  # every process's live linker drops them (adwarden.networks.live)
 
 
 def _chunks(seq: Sequence[str]) -> list[Sequence[str]]:

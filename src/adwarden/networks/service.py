@@ -1,6 +1,6 @@
 """Networks as a service: build from storage or a corpus file, join posts at ingest, explain as JSON.
 
-* :func:`build_from_storage` links every stored post (in-process, or with ``spark=True`` through the Spark
+* :func:`build_from_storage` links every stored post (in-process, or through the Spark job the edge passes as ``link``
   job), computes each network's facts, templates and risk (the highest latest risk of its posts) and
   replaces the stored networks in one transaction with an audit event.
 * :func:`build_from_file` links a corpus file of posts (the ingest JSON schema, one per line) without
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +90,9 @@ def network_rows(
     return rows
 
 
-def _link(records: Sequence[LinkRecord], config: LinkConfig, spark: bool) -> LinkResult:
-    if not spark:
-        return link_records(records, config)
-    from adwarden.batch.network_job import link_with_spark
-
-    out = link_with_spark(records, config)
-    assert out.result is not None
-    return out.result
+#: How a set of records is linked: in process (the default) or by a distributed job the edge passes in (the
+#: CLI passes the Spark job of :mod:`adwarden.batch.network_job`; services never import an edge).
+Linker = Callable[[Sequence[LinkRecord], LinkConfig], LinkResult]
 
 
 def records_from_file(path: str | Path) -> list[LinkRecord]:
@@ -120,14 +115,16 @@ def records_from_file(path: str | Path) -> list[LinkRecord]:
     return out
 
 
-def build_from_file(path: str | Path, *, config: LinkConfig | None = None, spark: bool = False) -> list[dict[str, Any]]:
+def build_from_file(path: str | Path, *, config: LinkConfig | None = None,
+                    link: Linker = link_records) -> list[dict[str, Any]]:
     """Link a corpus file without storing it; rows as :func:`network_rows` gives them (risk from network evidence)."""
     records = records_from_file(path)
-    return network_rows(records, _link(records, config or LinkConfig(), spark))
+    return network_rows(records, link(records, config or LinkConfig()))
 
 
 def build_from_storage(
-    db: Database, *, actor: Actor, config: LinkConfig | None = None, spark: bool = False
+    db: Database, *, actor: Actor, config: LinkConfig | None = None, link: Linker = link_records,
+    spark: bool = False,
 ) -> list[dict[str, Any]]:
     """Rebuild every stored network from stored posts; one transaction, one audit event."""
     cfg = config or LinkConfig()
@@ -135,7 +132,7 @@ def build_from_storage(
     with db.read() as conn:
         records = load_records(conn)
         marker = storage_marker(conn)
-    result = _link(records, cfg, spark)
+    result = link(records, cfg)
     with db.transaction() as conn:
         networked = [p for n in result.networks for p in n.posts]
         rows = network_rows(records, result, risks=latest_risks(conn, networked))

@@ -44,7 +44,7 @@ KeyPath = tuple[str | int, ...]
 
 DEFAULT_POLICY_NAME = "default_policy.toml"
 
-_TOP_KEYS = {"policy", "queues", "detectors", "categories", "rules", "labels"}
+_TOP_KEYS = {"policy", "queues", "detectors", "categories", "languages", "rules", "labels"}
 _POLICY_KEYS = {"version", "description", "review_threshold", "hold_threshold", "block_threshold", "default_queue"}
 _QUEUE_KEYS = {"name", "priority", "restricted", "description", "sla_hours"}
 _LABEL_KEYS = {"name", "violating", "category", "description"}
@@ -53,7 +53,7 @@ _RULE_KEYS = {
     "id", "description", "when", "add", "min_risk", "queue", "priority", "action", "max_action", "preserve",
     "open_case", "enabled",
 }
-_EVIDENCE_KEYS = {"detector", "label", "category", "bank", "kind", "min_count", "min_points", "distinct"}
+_EVIDENCE_KEYS = {"detector", "label", "category", "bank", "kind", "language", "min_count", "min_points", "distinct"}
 _OPS = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -204,6 +204,7 @@ class _Checker:
             self.error((*p, "default_queue"), f"default_queue {default_queue!r} is restricted; use an open queue")
         detectors = self.build_scoring(doc.get("detectors", {}), "detectors", set(self.vocab.detectors))
         categories = self.build_scoring(doc.get("categories", {}), "categories", set(self.vocab.categories))
+        languages = self.build_scoring(doc.get("languages", {}), "languages", set(self.vocab.languages))
         rules = self.build_rules(doc.get("rules", []), queues, detectors, categories)
         labels = self.build_labels(doc.get("labels"))
         for path, message in stranding_problems(review, hold, block, rules, doc.get("rules", []), queues):
@@ -214,6 +215,7 @@ class _Checker:
             version=version, digest=digest, source=self.source, review_threshold=review, hold_threshold=hold,
             block_threshold=block, default_queue=default_queue, queues=queues, rules=rules,
             detectors=detectors, categories=categories, description=description, labels=labels,
+            languages=languages,
         )
 
     def build_labels(self, raw: Any) -> dict[str, DecisionLabel]:
@@ -275,7 +277,7 @@ class _Checker:
         for name, body in raw.items():
             path: KeyPath = (section, name)
             if name not in known:
-                what = "detector" if section == "detectors" else "category"
+                what = {"detectors": "detector", "categories": "category"}.get(section, "language")
                 self.error(path, f"unknown {what} {name!r} (known: {', '.join(sorted(known))})")
                 continue
             if not isinstance(body, dict):
@@ -403,11 +405,15 @@ class _Checker:
         category = self.get(raw, "category", path, str, None)
         bank = self.get(raw, "bank", path, str, None)
         kind = self.get(raw, "kind", path, str, None)
+        language = self.get(raw, "language", path, str, None)
         min_count = self.get(raw, "min_count", path, int, 1)
         min_points = self.get(raw, "min_points", path, (int, float), None, check=self.in_range(0, 100))
         distinct = self.get(raw, "distinct", path, bool, True)
-        if not any(v is not None for v in (detector, label, category, bank, kind)):
-            self.error(path, f"rule {rid!r}: an evidence condition needs at least one of detector, label, category, bank, kind")
+        if not any(v is not None for v in (detector, label, category, bank, kind, language)):
+            self.error(path, f"rule {rid!r}: an evidence condition needs at least one of detector, label, category, bank, kind, language")
+            return None
+        if language is not None and language not in self.vocab.languages:
+            self.error((*path, "language"), f"rule {rid!r}: unknown language {language!r} (known: {', '.join(sorted(self.vocab.languages))})")
             return None
         if min_count < 1:
             self.error((*path, "min_count"), f"rule {rid!r}: min_count must be at least 1, got {min_count}")
@@ -421,7 +427,7 @@ class _Checker:
         if category is not None and category not in self.vocab.categories and not open_cats:
             self.error((*path, "category"), f"rule {rid!r}: unknown category {category!r} (known: {', '.join(sorted(self.vocab.categories))})")
             return None
-        return EvidenceTest(detector, label, category, bank, kind, min_count,
+        return EvidenceTest(detector, label, category, bank, kind, language, min_count,
                             None if min_points is None else float(min_points), distinct)
 
     def check_can_fire(

@@ -121,7 +121,7 @@ def get_cases(
     kind: Annotated[Literal["post", "appeal"] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=500, description="Search: external id prefix, case or post id.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """``X-Total-Count`` carries the number of matching cases (restricted ones count only when visible)."""
     ensure_permission(actor, "case:view")
