@@ -15,11 +15,11 @@ from sqlalchemy import select
 from adwarden.actions.delivery import DeliveryWorker, RetryPolicy
 from adwarden.actions.endpoints import register_endpoint
 from adwarden.actions.feed import dead_letters, delivery_status, read_feed, replay
+from adwarden.actions.receiver import Receiver
 from adwarden.domain import Actor
 from adwarden.review.decisions import record_decision
 from adwarden.runtime import Runtime
 from adwarden.storage.sql.tables_review import action_events, webhook_deliveries
-from tests.actions.receiver import Receiver
 from tests.factories import risky_post
 
 ADMIN = Actor.system("ops")

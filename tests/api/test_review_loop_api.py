@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adwarden.actions.delivery import DeliveryWorker
+from adwarden.actions.receiver import Receiver
 from adwarden.api.app import create_app
 from adwarden.runtime import Runtime
-from tests.actions.receiver import Receiver
 from tests.factories import post_json
 
 SITE = "example-classifieds"
@@ -130,7 +130,7 @@ def test_trusted_minor_flag_opens_child_safety_case_invisible_to_moderators(api:
     m = api.get("/v1/metrics", headers=_h("lead")).json()
     assert "child-safety" not in m["queues"] and any(f["reporter"] == "ally" and f["precision"] == 1.0
                                                      for f in m["flag_precision"])
-    prom = api.get("/metrics", headers=_h("lead"))
+    prom = api.get("/v1/metrics/prometheus", headers=_h("lead"))
     assert prom.status_code == 200 and "adwarden_queue_depth" in prom.text
 
 

@@ -102,3 +102,21 @@ def test_bad_input_is_refused_and_nothing_changes(runtime: Runtime) -> None:
     assert _names(rt, case_id) == [*before, "case-claimed"]
     with rt.db.read() as conn:
         assert conn.execute(select(action_events)).first() is None
+
+
+def test_report_ncmec_needs_report_permission_and_drafts_the_report(runtime: Runtime) -> None:
+    from adwarden.review.followups import after_decision
+
+    rt = runtime
+    policy = rt.screener.policy
+    case_id = _case(rt)
+    with pytest.raises(PermissionDenied, match="report:draft"):
+        record_decision(rt.db, case_id, "violating-child-sexual-exploitation", "report-ncmec", actor=MOD,
+                        policy=policy)
+    cs = Actor("cy", frozenset({"child-safety"}))
+    d = record_decision(rt.db, case_id, "violating-child-sexual-exploitation", "report-ncmec", actor=cs,
+                        policy=policy)
+    with rt.db.read() as conn:
+        assert (post_enforcement_of(conn, d.post_id) or {})["state"] == "removed"
+    report_id = after_decision(rt.db, rt.settings, d, actor=cs)
+    assert report_id is not None and "report-drafted" in _names(rt, case_id)

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, tuple_, update
 
 from adwarden.actions.signing import sign_headers
 from adwarden.audit.log import append_event
@@ -147,9 +147,9 @@ class DeliveryWorker:
              .order_by(d.c.event_seq).limit(self.batch).with_for_update(of=d, skip_locked=True))
         with self.db.transaction() as conn:
             rows = conn.execute(q).all()
-            for r in rows:
-                conn.execute(update(d).where(d.c.event_seq == r.event_seq, d.c.endpoint_id == r.endpoint_id)
-                             .values(next_attempt_at=now + self.lease))
+            if rows:
+                conn.execute(update(d).where(tuple_(d.c.event_seq, d.c.endpoint_id).in_(
+                    [(r.event_seq, r.endpoint_id) for r in rows])).values(next_attempt_at=now + self.lease))
         return [_Item(r.event_seq, r.endpoint_id, r.id, r.payload, r.url, r.secret, r.attempts, list(r.history or []))
                 for r in rows]
 
@@ -176,6 +176,7 @@ class DeliveryWorker:
         now = datetime.now(UTC)
         delivered: list[str] = []
         failed: list[str] = []
+        ok_rows: list[dict[str, Any]] = []
         with self.db.transaction() as conn:
             for r in results:
                 attempts = r.item.attempts + 1
@@ -184,9 +185,8 @@ class DeliveryWorker:
                 key = (d.c.event_seq == r.item.event_seq) & (d.c.endpoint_id == r.item.endpoint_id)
                 if r.ok:
                     delivered.append(r.item.event_id)
-                    conn.execute(update(d).where(key, d.c.status == "pending").values(
-                        status="delivered", attempts=attempts, last_status=r.status, last_error=None,
-                        delivered_at=now, history=history))
+                    ok_rows.append({"k_seq": r.item.event_seq, "k_ep": r.item.endpoint_id, "attempts": attempts,
+                                    "last_status": r.status, "history": history})
                     continue
                 failed.append(r.item.event_id)
                 if attempts >= self.retry.max_attempts:
@@ -201,6 +201,10 @@ class DeliveryWorker:
                     conn.execute(update(d).where(key, d.c.status == "pending").values(
                         attempts=attempts, last_status=r.status, last_error=r.error, next_attempt_at=due,
                         history=history))
+            if ok_rows:  # one executemany for the common case
+                conn.execute(update(d).where(d.c.event_seq == bindparam("k_seq"), d.c.endpoint_id == bindparam("k_ep"),
+                                             d.c.status == "pending")
+                             .values(status="delivered", last_error=None, delivered_at=now), ok_rows)
             append_event(conn, name="webhook-deliveries-recorded", actor="webhook-sender", subject_type="webhook",
                          subject_id="deliveries", payload={"delivered": delivered, "failed": failed})
 

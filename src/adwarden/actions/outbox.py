@@ -16,11 +16,12 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import JSON, Connection, insert, literal, select
 
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.tables import audit_head
 from adwarden.storage.sql.tables_review import action_events, webhook_deliveries, webhook_endpoints
+from adwarden.storage.sql.types import UTCDateTime
 
 EVENT_TYPES = ("post.enforcement", "account.enforcement")
 
@@ -44,10 +45,10 @@ def emit(conn: Connection, *, site: str, event_type: str, data: dict[str, Any], 
     seq = conn.execute(insert(action_events).values(
         id=event_id, site=site, type=event_type, post_id=post_id, payload=body, created_at=t,
     ).returning(action_events.c.seq)).scalar_one()
-    endpoints = conn.execute(select(webhook_endpoints.c.id).where(
-        webhook_endpoints.c.site == site, webhook_endpoints.c.active.is_(True))).scalars().all()
-    if endpoints:
-        conn.execute(insert(webhook_deliveries), [
-            {"event_seq": seq, "endpoint_id": ep, "status": "pending", "attempts": 0, "next_attempt_at": t,
-             "history": []} for ep in endpoints])
+    # One delivery per active endpoint of the site, in one INSERT ... SELECT.
+    conn.execute(insert(webhook_deliveries).from_select(
+        ["event_seq", "endpoint_id", "status", "attempts", "next_attempt_at", "history"],
+        select(literal(seq), webhook_endpoints.c.id, literal("pending"), literal(0),
+               literal(t, type_=UTCDateTime()), literal([], type_=JSON()))
+        .where(webhook_endpoints.c.site == site, webhook_endpoints.c.active.is_(True))))
     return event_id

@@ -118,7 +118,11 @@ def decide_cmd(case_id: str, label: str | None, action: str | None, appeal: str 
         d = decide_appeal(rt.db, case_id, appeal, note, actor=state.actor, policy=rt.screener.policy)
     else:
         d = record_decision(rt.db, case_id, label, action, note, actor=state.actor, policy=rt.screener.policy)
-    click.echo(f"{d.case_id}: {d.label or '-'} / {d.action} by {d.actor} ({len(d.action_events)} platform event(s))")
+    from adwarden.review.followups import after_decision
+
+    report_id = after_decision(rt.db, rt.settings, d, actor=state.actor)
+    click.echo(f"{d.case_id}: {d.label or '-'} / {d.action} by {d.actor} ({len(d.action_events)} platform event(s))"
+               + (f"; CyberTipline draft {report_id}" if report_id else ""))
 
 
 @cases_group.command("reopen")

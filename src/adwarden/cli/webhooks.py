@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -111,6 +112,27 @@ def replay_cmd(event_ids: tuple[str, ...], all_dead: bool) -> None:
     state = get_state()
     n = replay(state.runtime.db, actor=state.actor, sites=None, event_ids=list(event_ids) or None, all_dead=all_dead)
     click.echo(f"requeued {n} deliveries")
+
+
+@webhooks_group.command("receive")
+@click.option("--secret", required=True, help="The endpoint's secret (printed by `webhooks add`).")
+@click.option("--port", type=int, default=8765, show_default=True)
+@handle_errors
+def receive_cmd(secret: str, port: int) -> None:
+    """A local receiver on 127.0.0.1:PORT/hook: verifies each signature and prints each event (Ctrl-C stops)."""
+    from adwarden.actions.receiver import Receiver
+
+    def show(key: str, body: Any) -> None:
+        click.echo(json.dumps({"idempotency_key": key, "type": body.get("type"), "data": body.get("data")}))
+        sys.stdout.flush()  # one line per event, visible at once even when piped
+
+    with Receiver(secret, port=port) as r:
+        r.on_event = show
+        click.echo(f"receiving on {r.url} (bad signatures are refused with 401)", err=True)
+        try:
+            r.thread.join()
+        except KeyboardInterrupt:
+            pass
 
 
 commands = [webhooks_group]

@@ -20,7 +20,7 @@ from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
 from adwarden.permissions import ensure_permission
 from adwarden.policy.model import Policy
-from adwarden.review.access import lock_case, may_see_queue
+from adwarden.review.access import case_select, lock_case, may_see_queue
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.tables import cases
 from adwarden.storage.sql.tables_review import case_work, review_decisions
@@ -53,10 +53,14 @@ def active_holder(row: Any, now: datetime) -> str | None:
     return str(row.assignee)
 
 
-def set_work(conn: Connection, case_id: str, **values: Any) -> None:
-    """Update the case's work row, creating it (kind ``post``) on first use."""
-    if conn.execute(update(case_work).where(case_work.c.case_id == case_id).values(**values)).rowcount == 0:
+def set_work(conn: Connection, case_id: str, *, exists: bool | None = None, **values: Any) -> None:
+    """Update the case's work row, creating it (kind ``post``) on first use. ``exists`` (when the caller read
+    the row already) saves the statement that would find out."""
+    if exists is False or (exists is None and conn.execute(
+            update(case_work).where(case_work.c.case_id == case_id).values(**values)).rowcount == 0):
         conn.execute(insert(case_work).values(case_id=case_id, kind=values.pop("kind", "post"), **values))
+    elif exists:
+        conn.execute(update(case_work).where(case_work.c.case_id == case_id).values(**values))
 
 
 def _take(conn: Connection, row: Any, *, actor: Actor, lease: timedelta, now: datetime, how: str) -> Claim:
@@ -65,7 +69,8 @@ def _take(conn: Connection, row: Any, *, actor: Actor, lease: timedelta, now: da
         append_event(conn, name="case-lease-expired", actor=actor.name, subject_type="case", subject_id=row.id,
                      payload={"assignee": row.assignee, "expired_at": row.lease_expires_at.isoformat()})
     expires = now + lease
-    set_work(conn, row.id, assignee=actor.name, claimed_at=now, lease_expires_at=expires)
+    set_work(conn, row.id, exists=row.kind is not None, assignee=actor.name, claimed_at=now,
+             lease_expires_at=expires)
     append_event(conn, name="case-claimed", actor=actor.name, subject_type="case", subject_id=row.id,
                  payload={"queue": row.queue, "expires_at": expires.isoformat(), "how": how})
     return Claim(row.id, actor.name, now, expires)
@@ -97,8 +102,7 @@ def claim_next(db: Database, queue: str, *, actor: Actor, policy: Policy, lease:
         raise NotFound(f"queue {queue!r} not found (queues: {', '.join(q for q in policy.queues if may_see_queue(actor, policy, q))})")
     t = _now(now)
     contested = select(review_decisions.c.actor).where(review_decisions.c.id == case_work.c.appeal_of)
-    q = (select(cases.c.id)
-         .select_from(cases.outerjoin(case_work, case_work.c.case_id == cases.c.id))
+    q = (case_select()
          .where(cases.c.status == "open", cases.c.queue == queue,
                 or_(case_work.c.lease_expires_at.is_(None), case_work.c.lease_expires_at <= t),
                 or_(case_work.c.appeal_of.is_(None), contested.scalar_subquery() != actor.name))
@@ -106,10 +110,9 @@ def claim_next(db: Database, queue: str, *, actor: Actor, policy: Policy, lease:
          .limit(1)
          .with_for_update(of=cases, skip_locked=True))
     with db.transaction() as conn:
-        case_id = conn.execute(q).scalar_one_or_none()
-        if case_id is None:
+        row = conn.execute(q).first()
+        if row is None:
             return None
-        row = lock_case(conn, case_id, actor=actor, policy=policy, lock=False)
         return _take(conn, row, actor=actor, lease=lease, now=t, how="next")
 
 

@@ -25,7 +25,7 @@ from adwarden.permissions import ensure_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case, may_see_queue
 from adwarden.review.cases import RESTRICTED_QUEUE, open_case
-from adwarden.review.claims import active_holder, ensure_may_decide, set_work
+from adwarden.review.claims import ensure_may_decide, set_work
 from adwarden.review.enforcement import Cause, set_account_state, set_post_state
 from adwarden.review.flags import resolve_flags
 from adwarden.review.labels import ACCOUNT_STATE, POST_STATE, DecisionAction, Resolved, resolve
@@ -75,6 +75,8 @@ def record_decision(
     """Decide one open case. See the module docstring for what is refused."""
     ensure_permission(actor, "case:decide")
     resolved = resolve(policy, label, action)
+    if resolved.action is DecisionAction.REPORT_NCMEC:
+        ensure_permission(actor, "report:draft")  # moderators escalate; child-safety specialists report
     _check_note(note)
     t = now or datetime.now(UTC)
     with db.transaction() as conn:
@@ -124,8 +126,8 @@ def _decide_posts(
     notify: Notify | None, now: datetime | None,
 ) -> BulkResult:
     default = resolve(policy, label, action)
-    if default.action is DecisionAction.ESCALATE:
-        raise InputError(f"escalate cases one by one, not a whole {scope}", field="action")
+    if default.action in (DecisionAction.ESCALATE, DecisionAction.REPORT_NCMEC):
+        raise InputError(f"{default.action.value} is decided case by case, not for a whole {scope}", field="action")
     unknown = [p for p in overrides if p not in post_ids]
     if unknown:
         raise InputError(f"overrides name posts outside this {scope}: {', '.join(unknown[:5])}", field="overrides")
@@ -196,8 +198,8 @@ def decide_locked(
         reason = f"decision: {label} / {act.value}"
         conn.execute(update(cases).where(cases.c.id == row.id).values(
             status="closed", closed_at=now, updated_at=now, close_reason=reason))
-        if active_holder(row, now) is not None or row.assignee is not None:
-            set_work(conn, row.id, assignee=None, lease_expires_at=None)
+        if row.assignee is not None:
+            set_work(conn, row.id, exists=True, assignee=None, lease_expires_at=None)
         append_event(conn, name="case-closed", actor=actor.name, subject_type="case", subject_id=row.id,
                      payload={"reason": reason, "decision_id": decision_id})
         cause = Cause(decision_id, row.id, label, act.value, actor.name, note, now)

@@ -37,9 +37,11 @@ class Cause:
     now: datetime
 
 
-def _upsert(conn: Connection, table: Any, key: str, key_value: str, values: dict[str, Any]) -> None:
-    col = table.c[key]
-    if conn.execute(update(table).where(col == key_value).values(**values)).rowcount == 0:
+def _upsert(conn: Connection, table: Any, key: str, key_value: str, values: dict[str, Any], *, exists: bool) -> None:
+    """Write the row; ``exists`` comes from the read the caller made under the same lock."""
+    if exists:
+        conn.execute(update(table).where(table.c[key] == key_value).values(**values))
+    else:
         conn.execute(insert(table).values(**{key: key_value}, **values))
 
 
@@ -51,7 +53,7 @@ def set_post_state(conn: Connection, post_id: str, state: str, cause: Cause) -> 
                           ).scalar_one_or_none()
     _upsert(conn, post_enforcement, "post_id", post_id, {
         "state": state, "action": cause.action, "label": cause.label, "decision_id": cause.decision_id,
-        "case_id": cause.case_id, "actor": cause.actor, "updated_at": cause.now})
+        "case_id": cause.case_id, "actor": cause.actor, "updated_at": cause.now}, exists=before is not None)
     event_id = emit(conn, site=post.site, event_type="post.enforcement", post_id=post_id, now=cause.now, data={
         "action": PLATFORM_POST_ACTION[state], "post": {"id": post_id, "external_id": post.external_id},
         "account_external_id": _account_external_id(conn, post.account_id), "state": state,
@@ -73,7 +75,8 @@ def set_account_state(conn: Connection, account_id: str, state: str, cause: Caus
     if (before or "active") == state:
         return None  # already so (e.g. the second post of an account decision): the platform was told once
     _upsert(conn, account_enforcement, "account_id", account_id, {
-        "state": state, "decision_id": cause.decision_id, "actor": cause.actor, "updated_at": cause.now})
+        "state": state, "decision_id": cause.decision_id, "actor": cause.actor, "updated_at": cause.now},
+        exists=before is not None)
     event_id = emit(conn, site=acc.site, event_type="account.enforcement", now=cause.now, data={
         "action": PLATFORM_ACCOUNT_ACTION[state], "account": {"id": account_id, "external_id": acc.external_id},
         "state": state, "previous_state": before or "active", "decision": _decision_json(cause)})

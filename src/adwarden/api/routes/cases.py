@@ -11,11 +11,14 @@ from pydantic import BaseModel, Field
 
 from adwarden.actions.notify import Wakeup, wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Text
 from adwarden.permissions import ensure_permission
 from adwarden.review import claims
 from adwarden.review.appeals import decide_appeal
 from adwarden.review.decisions import DecisionRecord, record_decision, reopen_case
 from adwarden.review.detail import case_detail
+from adwarden.review.followups import after_decision
+from adwarden.review.labels import DecisionAction
 from adwarden.review.listing import CaseFilter, count_cases, list_case_rows
 from adwarden.runtime import Runtime
 
@@ -62,17 +65,18 @@ class ClaimIn(BaseModel):
 
 
 class ReassignIn(ClaimIn):
-    to: str = Field(..., min_length=1, max_length=200)
+    to: Text = Field(..., min_length=1, max_length=200)
 
 
 class DecisionIn(BaseModel):
-    label: str | None = Field(None, description="A label from the policy (GET /v1/policy/labels lists them); "
+    label: Text | None = Field(None, max_length=64, description="A label from the policy (GET /v1/cases/labels "
+                               "lists them); "
                               "omit only for action escalate-child-safety.")
-    action: str | None = Field(None, description="allow, remove, suspend-account, ban-account, "
+    action: Text | None = Field(None, max_length=40, description="allow, remove, suspend-account, ban-account, "
                                "escalate-child-safety, report-ncmec, refer-law-enforcement. Default: remove for a "
                                "violating label, allow otherwise.")
     appeal: Literal["uphold", "overturn"] | None = Field(None, description="For appeal cases instead of a label.")
-    note: str = Field("", max_length=10_000)
+    note: Text = Field("", max_length=10_000)
 
 
 class DecisionOut(BaseModel):
@@ -88,16 +92,17 @@ class DecisionOut(BaseModel):
     created_at: datetime
     appeal_outcome: str | None
     action_events: list[str] = Field(description="Idempotency keys of the platform events this decision queued.")
+    report_id: str | None = Field(None, description="The CyberTipline draft a report-ncmec decision started.")
 
 
 class ReopenIn(BaseModel):
-    reason: str = Field(..., min_length=1, max_length=10_000)
+    reason: Text = Field(..., min_length=1, max_length=10_000)
 
 
-def decision_out(d: DecisionRecord) -> DecisionOut:
+def decision_out(d: DecisionRecord, *, report_id: str | None = None) -> DecisionOut:
     return DecisionOut(id=d.id, case_id=d.case_id, post_id=d.post_id, label=d.label, action=d.action,
                        violating=d.violating, scope=d.scope, note=d.note, actor=d.actor, created_at=d.created_at,
-                       appeal_outcome=d.appeal_outcome, action_events=list(d.action_events))
+                       appeal_outcome=d.appeal_outcome, action_events=list(d.action_events), report_id=report_id)
 
 
 def _lease(runtime: Runtime, body: ClaimIn | None) -> timedelta:
@@ -144,6 +149,16 @@ def claim_next_case(runtime: RuntimeDep, actor: ActorDep, queue: Annotated[str, 
     return _claim_out(c)
 
 
+@router.get("/labels", summary="Decision labels of the active policy, and the actions")
+def get_labels(runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
+    ensure_permission(actor, "case:view")
+    policy = runtime.screener.policy
+    return {"policy_version": policy.version,
+            "labels": [{"name": lb.name, "violating": lb.violating, "category": lb.category,
+                        "description": lb.description} for lb in policy.labels.values()],
+            "actions": [a.value for a in DecisionAction]}
+
+
 @router.get("/{case_id}", summary="Case detail: post, evidence, account, network, flags, history, SLA")
 def get_case_detail(case_id: str, runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
     with runtime.db.read() as conn:
@@ -182,8 +197,9 @@ def decide(case_id: str, body: DecisionIn, runtime: RuntimeDep, actor: ActorDep,
     if body.appeal is not None:
         return decision_out(decide_appeal(runtime.db, case_id, body.appeal, body.note, actor=actor, policy=policy,
                                           notify=notify))
-    return decision_out(record_decision(runtime.db, case_id, body.label, body.action, body.note, actor=actor,
-                                        policy=policy, notify=notify))
+    d = record_decision(runtime.db, case_id, body.label, body.action, body.note, actor=actor, policy=policy,
+                        notify=notify)
+    return decision_out(d, report_id=after_decision(runtime.db, runtime.settings, d, actor=actor))
 
 
 @router.post("/{case_id}/reopen", status_code=204, summary="Reopen a closed case; the next decision supersedes")

@@ -1,4 +1,4 @@
-"""``GET /v1/metrics`` (JSON) and ``GET /metrics`` (Prometheus text): the same review numbers."""
+"""``GET /v1/metrics`` (JSON) and ``GET /v1/metrics/prometheus`` (Prometheus text): the same review numbers."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def get_metrics(runtime: RuntimeDep, actor: ActorDep) -> dict[str, Any]:
         return review_metrics(conn, runtime.screener.policy, actor=actor)
 
 
-@router.get("/metrics", summary="The review metrics in Prometheus text format",
+@router.get("/v1/metrics/prometheus", summary="The review metrics in Prometheus text format",
             response_class=Response, responses={200: {"content": {"text/plain": {}}}})
 def get_prometheus(runtime: RuntimeDep, actor: ActorDep) -> Response:
     ensure_permission(actor, "metrics:view")

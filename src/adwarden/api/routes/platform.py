@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from adwarden.actions.feed import delivery_status, read_feed
 from adwarden.actions.sites import sites_of
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Text
 from adwarden.domain import Actor
 from adwarden.review.appeals import submit_appeal
 from adwarden.review.flags import REASONS, submit_flag
@@ -28,11 +29,11 @@ def actor_sites(runtime: Runtime, actor: Actor) -> frozenset[str] | None:
 
 
 class FlagIn(BaseModel):
-    site: str = Field("default", min_length=1, max_length=200)
-    external_id: str = Field(..., min_length=1, max_length=500, description="The flagged post's id on the platform.")
-    reason: str = Field(..., description=", ".join(REASONS))
-    text: str = Field("", max_length=5000, description="What the user wrote.")
-    reporter: str = Field(..., min_length=1, max_length=500, description="The reporting user's opaque id.")
+    site: Text = Field("default", min_length=1, max_length=200)
+    external_id: Text = Field(..., min_length=1, max_length=500, description="The flagged post's id on the platform.")
+    reason: Text = Field(..., description=", ".join(REASONS))
+    text: Text = Field("", max_length=5000, description="What the user wrote.")
+    reporter: Text = Field(..., min_length=1, max_length=500, description="The reporting user's opaque id.")
 
 
 class FlagOut(BaseModel):
@@ -45,10 +46,10 @@ class FlagOut(BaseModel):
 
 
 class AppealIn(BaseModel):
-    site: str = Field("default", min_length=1, max_length=200)
-    external_id: str = Field(..., min_length=1, max_length=500)
-    text: str = Field("", max_length=10_000, description="The poster's appeal.")
-    appellant: str = Field(..., min_length=1, max_length=500, description="The poster's opaque id.")
+    site: Text = Field("default", min_length=1, max_length=200)
+    external_id: Text = Field(..., min_length=1, max_length=500)
+    text: Text = Field("", max_length=10_000, description="The poster's appeal.")
+    appellant: Text = Field(..., min_length=1, max_length=500, description="The poster's opaque id.")
 
 
 class AppealOut(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Text
 from adwarden.api.routes.cases import DecisionOut, WakeupDep, decision_out
 from adwarden.review.decisions import BulkResult, decide_account, decide_network
 
@@ -14,15 +15,15 @@ router = APIRouter(tags=["cases"])
 
 
 class Override(BaseModel):
-    label: str
-    action: str | None = None
+    label: Text = Field(..., max_length=64)
+    action: Text | None = Field(None, max_length=40)
 
 
 class BulkDecisionIn(BaseModel):
-    label: str
-    action: str | None = None
-    note: str = Field("", max_length=10_000)
-    overrides: dict[str, Override | None] = Field(default_factory=dict)
+    label: Text = Field(..., max_length=64)
+    action: Text | None = Field(None, max_length=40)
+    note: Text = Field("", max_length=10_000)
+    overrides: dict[Text, Override | None] = Field(default_factory=dict, max_length=100_000)
 
 
 class BulkDecisionOut(BaseModel):

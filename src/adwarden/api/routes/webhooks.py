@@ -10,7 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, Field
@@ -20,6 +20,7 @@ from adwarden.actions.endpoints import Endpoint, change_endpoint, list_endpoints
 from adwarden.actions.feed import dead_letters, replay
 from adwarden.actions.notify import wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Text
 from adwarden.api.routes.cases import WakeupDep
 from adwarden.api.routes.platform import actor_sites
 from adwarden.runtime import Runtime
@@ -53,9 +54,9 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], lifespan=_lifespan)
 
 
 class EndpointIn(BaseModel):
-    site: str = Field(..., min_length=1, max_length=200)
-    url: str = Field(..., min_length=1, max_length=2000, description="http(s) URL that receives POSTed events.")
-    description: str = Field("", max_length=2000)
+    site: Text = Field(..., min_length=1, max_length=200)
+    url: Text = Field(..., min_length=1, max_length=2000, description="http(s) URL that receives POSTed events.")
+    description: Text = Field("", max_length=2000)
 
 
 class EndpointChangeIn(BaseModel):
@@ -70,11 +71,11 @@ class EndpointOut(BaseModel):
     active: bool
     description: str
     created_at: datetime
-    secret: str | None = Field(None, description="Shown once: at registration and after rotation.")
+    secret: Text | None = Field(None, description="Shown once: at registration and after rotation.")
 
 
 class ReplayIn(BaseModel):
-    event_ids: list[str] = Field(default_factory=list, max_length=10_000)
+    event_ids: list[Annotated[Text, Field(max_length=40)]] = Field(default_factory=list, max_length=10_000)
     all_dead: bool = False
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from adwarden.storage.sql.tables import metadata
+from adwarden.storage.sql.tables import cases, metadata
 from adwarden.storage.sql.types import UTCDateTime
 
 case_work = Table(
@@ -159,3 +159,8 @@ webhook_deliveries = Table(
     Column("history", JSON, nullable=False),  # [{at, status, error, ms}] of every attempt
     Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
 )
+
+#: Claim-next order (priority, then oldest) straight from an index, so a claim reads one entry, not a sort of the
+#: queue's top priority band; on the spine's ``cases`` table, created by migration 0011_review.
+ix_cases_claim_order = Index("ix_cases_claim_order", cases.c.status, cases.c.queue, cases.c.priority.desc(),
+                             cases.c.opened_at, cases.c.id)

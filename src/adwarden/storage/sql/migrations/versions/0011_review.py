@@ -145,9 +145,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_seq", "endpoint_id", name="pk_webhook_deliveries"),
     )
     op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"])
+    op.create_index("ix_cases_claim_order", "cases",
+                    ["status", "queue", sa.text("priority DESC"), "opened_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_claim_order", table_name="cases")
     op.drop_table("webhook_deliveries")
     op.drop_table("action_events")
     op.drop_table("webhook_endpoints")

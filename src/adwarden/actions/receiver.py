@@ -1,5 +1,13 @@
-"""A real HTTP webhook receiver on loopback for tests and benchmarks: verifies signatures, records what it got,
-and fails on request (500s, timeouts, dropped connections, 2xx garbage)."""
+"""A real HTTP webhook receiver on loopback: verifies signatures, records what it got, and fails on request.
+
+What a platform engineer runs to see AdWarden's webhooks arrive (``adwarden webhooks receive``), and what the
+tests and benchmarks deliver to. ``failures`` makes it misbehave on purpose, one request per entry: ``500``,
+``timeout`` (answers after ``timeout_seconds``), ``drop`` (closes the connection without answering) or
+``garbage`` (a 200 whose body is not JSON), so retries can be shown against a real socket.
+
+>>> with Receiver("secret-of-16-chars") as r:  # doctest: +SKIP
+...     print(r.url)
+"""
 
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ from adwarden.actions.signing import IDEMPOTENCY_HEADER, verify
 
 
 class Receiver:
-    def __init__(self, secret: str = "") -> None:
+    def __init__(self, secret: str = "", *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.secret = secret
         self.received: list[dict[str, Any]] = []  # every verified request, duplicates included
         self.bad_signatures = 0
@@ -22,6 +30,7 @@ class Receiver:
         self.timeout_seconds = 2.0
         self.lock = threading.Lock()
         self.arrivals: dict[str, float] = {}
+        self.on_event: Any = None  # called with (key, body) for each verified event
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,6 +64,8 @@ class Receiver:
                     key = self.headers[IDEMPOTENCY_HEADER]
                     receiver.received.append({"key": key, "body": json.loads(body)})
                     receiver.arrivals.setdefault(key, time.perf_counter())
+                if receiver.on_event is not None:
+                    receiver.on_event(key, json.loads(body))
                 self._answer(200, b'{"ok":true}')
 
             def _answer(self, status: int, payload: bytes) -> None:
@@ -64,13 +75,14 @@ class Receiver:
                 self.end_headers()
                 self.wfile.write(payload)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        host, port = str(self.server.server_address[0]), int(self.server.server_address[1])
+        return f"http://{host}:{port}/hook"
 
     def keys(self) -> list[str]:
         with self.lock:
