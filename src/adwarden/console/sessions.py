@@ -82,14 +82,6 @@ def end_session(conn: Connection, session: Session) -> None:
                  subject_id=session.user.name, payload={"session": session.id_hash[:12]})
 
 
-def revoke_user_sessions(conn: Connection, name: str, *, actor: str) -> int:
-    count = conn.execute(delete(console_sessions).where(console_sessions.c.user_name == name)).rowcount
-    if count:
-        append_event(conn, name="console-signed-out", actor=actor, subject_type="console-user", subject_id=name,
-                     payload={"revoked_sessions": count})
-    return int(count or 0)
-
-
 def count_exposure(conn: Connection, id_hash: str) -> None:
     conn.execute(update(console_sessions).where(console_sessions.c.id_hash == id_hash)
                  .values(exposures=console_sessions.c.exposures + 1))

@@ -14,13 +14,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
 from adwarden.permissions import ROLES
 from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_console import console_users
+from adwarden.storage.sql.tables_console import console_sessions, console_users
 
 MIN_PASSWORD_CHARS = 12
 _hasher = PasswordHasher()
@@ -104,8 +104,6 @@ def change_user(db: Database, name: str, *, actor: Actor, roles: Iterable[str] |
         changed.append("disabled" if disabled else "enabled")
     if not values:
         raise InputError("nothing to change: give roles, a password or enable/disable", field="(record)")
-    from adwarden.console.sessions import revoke_user_sessions
-
     with db.transaction() as conn:
         get_user(conn, name)
         conn.execute(update(console_users).where(console_users.c.name == name)
@@ -161,3 +159,12 @@ def authenticate(conn: Connection, name: str, password: str) -> ConsoleUser | No
         conn.execute(update(console_users).where(console_users.c.name == name)
                      .values(password_hash=_hasher.hash(password)))
     return _from_row(row)
+
+
+def revoke_user_sessions(conn: Connection, name: str, *, actor: str) -> int:
+    """End every session of ``name`` (a new password, a disabled account): audited when there were any."""
+    count = conn.execute(delete(console_sessions).where(console_sessions.c.user_name == name)).rowcount
+    if count:
+        append_event(conn, name="console-signed-out", actor=actor, subject_type="console-user", subject_id=name,
+                     payload={"revoked_sessions": count})
+    return int(count or 0)
