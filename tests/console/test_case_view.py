@@ -157,3 +157,20 @@ def test_a_known_bank_image_shows_the_match_never_the_pixels(runtime: Runtime) -
         html = con.get(f"/console/cases/{case_id}").text
     assert "Image withheld: known-bank match" in html and "known-images" in html
     assert "img.example.com/c.jpg" not in html
+
+
+def test_next_and_previous_follow_the_working_order(runtime: Runtime) -> None:
+    a = open_case(runtime, risky("p-1", account=Account(id="a1"), phone="206-555-0141"))
+    b = open_case(runtime, risky("p-2", account=Account(id="a2"), phone="206-555-0142"))
+    with runtime.db.read() as conn:
+        rows = conn.execute(select(cases.c.id, cases.c.priority, cases.c.risk, cases.c.opened_at)).all()
+    first, second = (r.id for r in sorted(rows, key=lambda r: (-r.priority, -r.risk, r.opened_at)))
+    assert {first, second} == {a, b}
+    with console(runtime, "mia", "moderator") as con:
+        assert con.get(f"/console/cases/{first}/step/next", follow_redirects=False).headers["location"].endswith(
+            f"/console/cases/{second}")
+        assert con.get(f"/console/cases/{second}/step/previous", follow_redirects=False).headers[
+            "location"].endswith(f"/console/cases/{first}")
+        assert con.get(f"/console/cases/{second}/step/next", follow_redirects=False).headers["location"].endswith(
+            "/console/queues/general")
+        assert con.get(f"/console/cases/{first}/step/sideways").status_code == 404

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from adwarden.actions.endpoints import register_endpoint
+from adwarden.actions.receiver import Receiver
 from adwarden.domain import Account, MediaRef
 from adwarden.networks.service import build_from_storage
 from adwarden.storage.sql.tables import audit_events, cases
 from adwarden.storage.sql.tables_review import review_decisions
-from tests.actions.receiver import Receiver
 from tests.console.browser.conftest import LiveServer, sign_in
 from tests.console.helpers import ADMIN, PASSWORD, PLATFORM, make_user, open_case, risky
 from tests.console.test_hostile_text import HOSTILE_BODY, HOSTILE_TITLE

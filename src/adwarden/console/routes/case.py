@@ -62,8 +62,6 @@ def case_page(request: Request, viewer: ViewerDep, case_id: str) -> HTMLResponse
     with runtime.db.read() as conn:
         view = load_case_view(conn, case_id, may_see_restricted=viewer.can("case:view-restricted"),
                               restricted_queues=viewer.restricted_queues, region=runtime.settings.default_region)
-        prev_id, next_id = (neighbours(conn, policy, view.case.queue, case_id, actor=viewer.actor, now=now)
-                            if view.case.status.value == "open" else (None, None))
     account_posts = [p if p.get("queue") is None or viewer.may_see_queue(p["queue"])
                      else {**p, "case_id": None, "queue": None} for p in view.account_posts]
     prefs = viewer.session.user.preferences
@@ -72,12 +70,27 @@ def case_page(request: Request, viewer: ViewerDep, case_id: str) -> HTMLResponse
     holder = active_holder(SimpleNamespace(**view.work), now) if view.work else None
     labels = label_keys(list(policy.labels))
     return render(request, "case.html", viewer, view=view, labels=labels, policy_labels=policy.labels,
-                  actions=VIOLATING_ACTIONS, escalate_key=ESCALATE_KEY, prev_id=prev_id, next_id=next_id,
+                  actions=VIOLATING_ACTIONS, escalate_key=ESCALATE_KEY,
                   account_posts=account_posts, blur=forced or prefs.get("blur", True),
                   greyscale=forced or prefs.get("greyscale", True), reblur=int(prefs.get("reblur_seconds", 10)),
                   forced=forced, due=deadline(policy, view.case.queue, started),
                   sla=sla_state(policy, view.case.queue, started, now), holder=holder, format_age=format_age,
                   now=now)
+
+
+@router.get("/cases/{case_id}/step/{direction}", name="case_step")
+def step(request: Request, viewer: ViewerDep, case_id: str, direction: str) -> Response:
+    """The next or previous open case of this case's queue in working order (keys ``j``/``k``). Computed on
+    demand, not on every case view: ordering a 10k-case queue is the costliest query of the page."""
+    if direction not in ("next", "previous"):
+        raise NotFound(f"no step {direction!r}")
+    queue = _visible_case(viewer, case_id)
+    with viewer.runtime.db.read() as conn:
+        prev_id, next_id = neighbours(conn, viewer.runtime.screener.policy, queue, case_id, actor=viewer.actor)
+    target = next_id if direction == "next" else prev_id
+    if target is None:
+        return see_other(str(request.url_for("queue", queue=queue)))
+    return see_other(str(request.url_for("case_view", case_id=target)))
 
 
 @router.post("/cases/{case_id}/decision", name="decide")
