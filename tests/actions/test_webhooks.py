@@ -57,6 +57,7 @@ def test_signed_delivery_survives_failures_then_dead_letters_and_replays(backend
         try:
             _drain(worker)
             assert sorted(set(rcv.keys())) == sorted(keys) and rcv.bad_signatures == 0
+            assert sorted({int(r["sequence"]) for r in rcv.received}) == [1, 2]  # the feed cursor of each event
             status = delivery_status(rt.db, keys[0], actor=ADMIN, sites=None)
             d = status["deliveries"][0]
             assert d["status"] == "delivered"

@@ -157,7 +157,8 @@ class DeliveryWorker:
         body = item.body.encode("utf-8")
         started = time.perf_counter()
         try:
-            resp = self.client.post(item.url, content=body, headers=sign_headers(item.secret, item.event_id, body))
+            resp = self.client.post(item.url, content=body, headers=sign_headers(item.secret, item.event_id, body,
+                                                                            sequence=item.event_seq))
         except Exception as exc:  # timeouts, refused or dropped connections, bad URLs: all recorded, retried
             return _Result(item, False, None, f"{type(exc).__name__}: {exc}"[:500], _ms(started))
         ms = _ms(started)

@@ -18,7 +18,7 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from adwarden.actions.signing import IDEMPOTENCY_HEADER, verify
+from adwarden.actions.signing import IDEMPOTENCY_HEADER, SEQUENCE_HEADER, verify
 
 
 class Receiver:
@@ -62,7 +62,8 @@ class Receiver:
                     return
                 with receiver.lock:
                     key = self.headers[IDEMPOTENCY_HEADER]
-                    receiver.received.append({"key": key, "body": json.loads(body)})
+                    receiver.received.append({"key": key, "body": json.loads(body),
+                                              "sequence": self.headers.get(SEQUENCE_HEADER)})
                     receiver.arrivals.setdefault(key, time.perf_counter())
                 if receiver.on_event is not None:
                     receiver.on_event(key, json.loads(body))

@@ -20,6 +20,7 @@ SIGNATURE_HEADER = "X-AdWarden-Signature"
 TIMESTAMP_HEADER = "X-AdWarden-Timestamp"
 EVENT_HEADER = "X-AdWarden-Event-Id"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+SEQUENCE_HEADER = "X-AdWarden-Sequence"
 DEFAULT_TOLERANCE = 300
 
 
@@ -28,10 +29,16 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return "v1=" + mac.hexdigest()
 
 
-def sign_headers(secret: str, event_id: str, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
+def sign_headers(secret: str, event_id: str, body: bytes, *, timestamp: int | None = None,
+                 sequence: int | None = None) -> dict[str, str]:
+    """Headers of one delivery; ``sequence`` is the event's feed cursor (webhooks may arrive out of order)."""
     ts = int(time.time()) if timestamp is None else timestamp
-    return {"Content-Type": "application/json", TIMESTAMP_HEADER: str(ts), SIGNATURE_HEADER: signature(secret, ts, body),
-            EVENT_HEADER: event_id, IDEMPOTENCY_HEADER: event_id, "User-Agent": "AdWarden-Webhooks/1"}
+    headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: str(ts),
+               SIGNATURE_HEADER: signature(secret, ts, body), EVENT_HEADER: event_id, IDEMPOTENCY_HEADER: event_id,
+               "User-Agent": "AdWarden-Webhooks/1"}
+    if sequence is not None:
+        headers[SEQUENCE_HEADER] = str(sequence)
+    return headers
 
 
 def verify(secret: str, headers: Mapping[str, str], body: bytes, *, now: float | None = None,

@@ -58,6 +58,11 @@ AUDIT_EVENTS: dict[str, str] = {
     "media-revealed": "A reviewer revealed one blurred media item of a post (post, version, position, queue).",
     "case-comment-added": "A reviewer added a comment to a case for other reviewers.",
     "console-preferences-changed": "A console user changed their wellness preferences (blur, greyscale, re-blur).",
+    # models_service.py (the reviewer-trained classifier)
+    "model-trained": "A classifier model was trained from reviewer decisions and stored in shadow (digest, examples, labels).",
+    "model-evaluated": "A classifier model was evaluated on examples it was not trained on, beside the promoted model.",
+    "model-promoted": "A classifier model became the live classifier detector (evaluation cited, previous model, rescan job).",
+    "model-retired": "A classifier model stopped being used (replaced, or retired by an operator with a reason).",
     # review loop (issue 11): review/claims.py, decisions.py, enforcement.py, flags.py, appeals.py, cases.py
     "case-claimed": "A reviewer claimed a case (a lease; payload: expiry, how: next or direct).",
     "case-lease-renewed": "The holder of a claim extended its lease.",

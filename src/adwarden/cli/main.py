@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "adwarden.cli.dev",
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
+    "adwarden.cli.scan",
+    "adwarden.cli.model",
     "adwarden.cli.users",
 ]
 

@@ -214,8 +214,8 @@ class _Checker:
         return Policy(
             version=version, digest=digest, source=self.source, review_threshold=review, hold_threshold=hold,
             block_threshold=block, default_queue=default_queue, queues=queues, rules=rules,
-            detectors=detectors, categories=categories, description=description, labels=labels,
-            languages=languages,
+            detectors=detectors, categories=categories, description=description, languages=languages,
+            labels=labels,
         )
 
     def build_labels(self, raw: Any) -> dict[str, DecisionLabel]:

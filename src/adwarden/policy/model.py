@@ -151,8 +151,8 @@ class Policy:
     detectors: Mapping[str, Scoring] = field(default_factory=dict)
     categories: Mapping[str, Scoring] = field(default_factory=dict)
     description: str = ""
-    labels: Mapping[str, DecisionLabel] = field(default_factory=lambda: {lb.name: lb for lb in DEFAULT_LABELS})
     languages: Mapping[str, Scoring] = field(default_factory=dict)  # by the evidence's attrs["language"]
+    labels: Mapping[str, DecisionLabel] = field(default_factory=lambda: {lb.name: lb for lb in DEFAULT_LABELS})
 
     def queue(self, name: str) -> Queue:
         return self.queues[name]

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, insert, or_, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
-from adwarden.permissions import ensure_permission
+from adwarden.permissions import ensure_permission, has_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import case_select, lock_case, may_see_queue
 from adwarden.storage.sql.database import Database
@@ -137,7 +137,8 @@ def renew(db: Database, case_id: str, *, actor: Actor, policy: Policy, lease: ti
 
 
 def release(db: Database, case_id: str, *, actor: Actor, policy: Policy, now: datetime | None = None) -> None:
-    """Give the case back to its queue (the holder, or anyone once the lease expired)."""
+    """Give the case back to its queue (the holder, anyone once the lease expired, or a lead with
+    ``case:assign``)."""
     ensure_permission(actor, "case:decide")
     t = _now(now)
     with db.transaction() as conn:
@@ -145,7 +146,7 @@ def release(db: Database, case_id: str, *, actor: Actor, policy: Policy, now: da
         holder = active_holder(row, t)
         if row.assignee is None:
             raise Conflict(f"case {case_id} is not claimed")
-        if holder is not None and holder != actor.name:
+        if holder is not None and holder != actor.name and not has_permission(actor, "case:assign"):
             raise Conflict(f"case {case_id} is claimed by {holder}; only they (or case:assign) may release it")
         set_work(conn, case_id, assignee=None, claimed_at=None, lease_expires_at=None)
         append_event(conn, name="case-released", actor=actor.name, subject_type="case", subject_id=case_id,
