@@ -143,3 +143,13 @@ def test_legal_desk_lists_requests_and_produces_a_package(runtime: Runtime) -> N
         assert r.status_code == 303
         page = con.get(r.headers["location"]).text
         assert "Produced" in page and "manifest SHA-256" in page
+
+
+def test_a_report_ncmec_decision_drafts_the_cybertip_and_opens_it(runtime: Runtime) -> None:
+    case_id = open_case(runtime, risky("p-1", queue_minor=True))
+    with console(runtime, "cara", "child-safety") as con:
+        r = con.post(f"/console/cases/{case_id}/decision", {"label": "violating-child-sexual-exploitation",
+                                                            "violating_action": "report-ncmec"})
+        assert r.status_code == 303 and r.headers["location"].endswith(f"/console/cases/{case_id}/cybertip")
+        page = con.get(f"/console/cases/{case_id}").text
+        assert "CyberTips" in page and "draft" in page

@@ -21,9 +21,11 @@ from adwarden.console.queue_queries import neighbours
 from adwarden.console.routes.queues import claim_next_or_queues
 from adwarden.console.web import Viewer, ViewerDep, is_htmx, render, see_other
 from adwarden.domain import NotFound
+from adwarden.reporting.service import list_reports
 from adwarden.review import claims
 from adwarden.review.claims import active_holder
 from adwarden.review.decisions import record_decision
+from adwarden.review.followups import after_decision
 from adwarden.review.labels import DecisionAction
 from adwarden.review.sla import deadline, sla_state
 from adwarden.storage.sql.queries import get_case
@@ -62,6 +64,7 @@ def case_page(request: Request, viewer: ViewerDep, case_id: str) -> HTMLResponse
     with runtime.db.read() as conn:
         view = load_case_view(conn, case_id, may_see_restricted=viewer.can("case:view-restricted"),
                               restricted_queues=viewer.restricted_queues, region=runtime.settings.default_region)
+        reports = list_reports(conn, case_id=case_id) if viewer.can("report:draft") else []
     account_posts = [p if p.get("queue") is None or viewer.may_see_queue(p["queue"])
                      else {**p, "case_id": None, "queue": None} for p in view.account_posts]
     prefs = viewer.session.user.preferences
@@ -71,7 +74,7 @@ def case_page(request: Request, viewer: ViewerDep, case_id: str) -> HTMLResponse
     labels = label_keys(list(policy.labels))
     return render(request, "case.html", viewer, view=view, labels=labels, policy_labels=policy.labels,
                   actions=VIOLATING_ACTIONS, escalate_key=ESCALATE_KEY,
-                  account_posts=account_posts, blur=forced or prefs.get("blur", True),
+                  account_posts=account_posts, reports=reports, blur=forced or prefs.get("blur", True),
                   greyscale=forced or prefs.get("greyscale", True), reblur=int(prefs.get("reblur_seconds", 10)),
                   forced=forced, due=deadline(policy, view.case.queue, started),
                   sla=sla_state(policy, view.case.queue, started, now), holder=holder, format_age=format_age,
@@ -109,8 +112,12 @@ def decide(request: Request, viewer: ViewerDep, case_id: str, label: Annotated[s
         found = policy.labels.get(label)
         chosen_label = label or None
         action = (violating_action or None) if found is not None and found.violating else None
-    record_decision(runtime.db, case_id, chosen_label, action, note, actor=viewer.actor, policy=policy,
-                    notify=request.app.state.notify)
+    decision = record_decision(runtime.db, case_id, chosen_label, action, note, actor=viewer.actor, policy=policy,
+                               notify=request.app.state.notify)
+    # A report-ncmec decision drafts the CyberTip (as the API and CLI do); the specialist completes it next.
+    report_id = after_decision(runtime.db, runtime.settings, decision, actor=viewer.actor)
+    if report_id is not None and viewer.can("report:draft"):
+        return see_other(str(request.url_for("cybertip", case_id=case_id)))
     if not viewer.may_see_queue(queue) or not viewer.can("case:decide"):
         return see_other(str(request.url_for("queues")))
     return claim_next_or_queues(request, viewer, queue)
