@@ -85,7 +85,9 @@ _WORD_DURATIONS: dict[str, int] = {
 }
 _WORD_KEYS = {k.replace(" ", ""): v for k, v in _WORD_DURATIONS.items()}
 _WORD_TOKENS = re.compile(
-    "(?:" + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}) + ")(?![a-z])"
+    "(?:"
+    + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}, after_first=r"(?<![a-z].)")
+    + ")(?![a-z])"
 )
 _CODE_MINUTES = {
     "qv": 15, "quickvisit": 15, "quickie": 15, "qk": 15, "hh": 30, "halfhour": 30, "halfhr": 30,
@@ -344,7 +346,7 @@ def _minutes_for(
 _PRICE_HINTS = (  # most frequent first, so ``any`` stops early
     "min", "hr", "night", "$", "hh", "hour", "0h", "€", "ros", "half", "fh", "kiss", "cand", "0 r", "qv",
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
-    "usd", "gbp", "cad", "ovn", "hora", "ora", "dolar", "peso", "notte", "noche", "minut",
+    "usd", "gbp", "cad", "ovn", "hora", " ora", "'ora", " ore", "dolar", "peso", "notte", "noche",
 )
 
 
