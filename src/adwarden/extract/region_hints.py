@@ -41,6 +41,7 @@ LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
 }
 _MIN_PROBABILITY = 0.5
 _MIN_LETTERS = 12
+_FEW_FOREIGN_LETTERS = 8
 _IDENTIFIER: list[Any] = []
 _LOCK = threading.Lock()
 
@@ -70,16 +71,17 @@ def has_foreign_letters(text: str) -> bool:
 
 
 def _plainly_english(text: str) -> bool:
-    """ASCII letters only and at least three common English words: the classifier can be skipped."""
-    if has_foreign_letters(text):
-        return False
+    """At least three common English words and hardly any accented or non-Latin letters (a name like
+    "Renée", an "ñ" in "piñata"): the classifier can be skipped."""
     low = " " + text[:2000].lower().replace("\n", " ") + " "
     count = 0
     for w in _ENGLISH:
         count += low.count(w)
         if count >= 3:
-            return True
-    return False
+            break
+    else:
+        return False
+    return len(_FOREIGN_LETTER.findall(text, 0, 2000)) < _FEW_FOREIGN_LETTERS
 
 
 def language_of(text: str) -> str | None:
