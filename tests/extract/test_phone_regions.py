@@ -62,6 +62,8 @@ def test_misspelled_number_words(text: str, expected: list[str]) -> None:
         ("Ruf mich an: 0151 12345678, bin neu in Berlin", {}, ["+4915112345678"]),
         # a US number stays a US number in a foreign ad
         ("chiamami 206-555-0147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
+        ("chiamami 12065550147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
+        ("chiamami 1 206 555 0147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
     ],
 )
 def test_region_signals(text: str, kw: dict[str, str], expected: list[str]) -> None:
