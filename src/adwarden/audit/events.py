@@ -50,4 +50,9 @@ AUDIT_EVENTS: dict[str, str] = {
     # retro/rescan.py
     "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
     "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # models_service.py (the reviewer-trained classifier)
+    "model-trained": "A classifier model was trained from reviewer decisions and stored in shadow (digest, examples, labels).",
+    "model-evaluated": "A classifier model was evaluated on examples it was not trained on, beside the promoted model.",
+    "model-promoted": "A classifier model became the live classifier detector (evaluation cited, previous model, rescan job).",
+    "model-retired": "A classifier model stopped being used (replaced, or retired by an operator with a reason).",
 }
