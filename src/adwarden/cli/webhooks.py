@@ -119,8 +119,14 @@ def replay_cmd(event_ids: tuple[str, ...], all_dead: bool) -> None:
 @click.option("--port", type=int, default=8765, show_default=True)
 @handle_errors
 def receive_cmd(secret: str, port: int) -> None:
-    """A local receiver on 127.0.0.1:PORT/hook: verifies each signature and prints each event (Ctrl-C stops)."""
+    """A local receiver on 127.0.0.1:PORT/hook: verifies each signature and prints each event (Ctrl-C stops).
+
+    A development and test tool: it refuses to run when ADWARDEN_ENVIRONMENT is production."""
     from adwarden.actions.receiver import Receiver
+    from adwarden.domain import ConfigError
+
+    if get_state().settings.environment == "production":
+        raise ConfigError("webhooks receive is a development tool; it does not run in production")
 
     def show(key: str, body: Any) -> None:
         click.echo(json.dumps({"idempotency_key": key, "type": body.get("type"), "data": body.get("data")}))
