@@ -7,6 +7,7 @@ from typing import Any
 
 from adwarden.models_service import evaluate_model, promote_model, train_model
 from adwarden.runtime import Runtime
+from adwarden.storage.sql.queries import latest_assessment
 from tests.classifier.synth import VIOLATING, synthetic_ad, synthetic_ads
 from tests.classifier.test_lifecycle import OPS, _decide
 
@@ -28,4 +29,13 @@ def test_api_verdict_carries_the_promoted_models_reason(client: Any, runtime: Ru
     for ph in reasons[0]["phrases"]:
         start, end = ph["span"]
         assert text[start:end] == ph["phrase"]
-    assert not [x for x in r.json()["reasons"] if x["detector"] == "shadow_classifier"]
+
+    # A newer model in shadow scores the next post: stored with the assessment, not shown to the platform.
+    train_model(runtime.db, actor=OPS)
+    ad2 = synthetic_ad(98, VIOLATING, rng=random.Random(13), prefix="http")
+    r = client.post("/v1/posts", json={"external_id": ad2.external_id, "site": ad2.site, "body": ad2.body})
+    assert r.status_code == 200, r.text
+    assert [x["detector"] for x in r.json()["reasons"] if "classifier" in x["detector"]] == ["classifier"]
+    with runtime.db.read() as conn:
+        stored = latest_assessment(conn, r.json()["post_id"])
+    assert stored is not None and any(e.detector == "shadow_classifier" for e in stored.verdict.reasons)
