@@ -215,3 +215,15 @@ def test_latest_decision_per_text_wins() -> None:
     ex = [LabelledExample(3, "p1", 1, "h1", "a", VIOLATING, t), LabelledExample(1, "p2", 1, "h2", "b", BENIGN, t),
           LabelledExample(2, "p3", 1, "h1", "a", BENIGN, t)]
     assert [(e.decision_id, e.label) for e in latest_per_text(ex)] == [(1, BENIGN), (3, VIOLATING)]
+
+
+def test_violating_vs_not_counts_what_the_detector_would_flag() -> None:
+    from adwarden.models_service import _metrics
+
+    truth = [BENIGN, "violating-other", VIOLATING]
+    probs = [{BENIGN: 0.6, "violating-other": 0.3, VIOLATING: 0.1},
+             {BENIGN: 0.15, "violating-other": 0.45, VIOLATING: 0.4},  # most probable, yet below 0.5: no evidence
+             {BENIGN: 0.1, "violating-other": 0.2, VIOLATING: 0.7}]
+    m = _metrics(truth, probs, [BENIGN, "violating-other", VIOLATING], frozenset({BENIGN}))
+    assert m["accuracy"] == 1.0
+    assert (m["violating_vs_not"]["tp"], m["violating_vs_not"]["fn"], m["violating_vs_not"]["fp"]) == (1, 1, 0)

@@ -15,7 +15,7 @@ from adwarden.detect.classifier import features
 from adwarden.detect.classifier.features import prepare
 from adwarden.detect.classifier.metrics import classification_metrics
 from adwarden.detect.classifier.model import (
-    cross_validated_predictions,
+    cross_validated_probabilities,
     dump_artifact,
     load_artifact,
     train_text_model,
@@ -82,10 +82,11 @@ def test_model_separates_held_out_ads_with_calibrated_probabilities() -> None:
     assert 0.6 < float(np.median(viol)) < 1.0
 
 
-def test_cross_validated_predictions_cover_every_example() -> None:
+def test_cross_validated_probabilities_cover_every_example() -> None:
     texts, labels = _data(30, seed=3)
-    preds = cross_validated_predictions(texts, labels, folds=3)
-    assert len(preds) == 30 and set(preds) <= {BENIGN, VIOLATING}
+    probs = cross_validated_probabilities(texts, labels, folds=3)
+    assert len(probs) == 30 and all(set(p) == {BENIGN, VIOLATING} for p in probs)
+    preds = [max(p.items(), key=lambda kv: kv[1])[0] for p in probs]
     assert classification_metrics(labels, preds)["macro_f1"] >= 0.8
 
 
