@@ -7,8 +7,9 @@
    stored with the assessments and change no verdict.
 3. :func:`evaluate_model` scores the decisions made *after* its training (or a labelled file), using the
    scores it recorded in shadow where they exist, beside the promoted model on the same examples.
-4. :func:`promote_model` refuses a model without an evaluation, or one that did worse than the promoted model
-   on the same examples (unless forced, with a reason); it retires the previous model and queues a rescan of
+4. :func:`promote_model` refuses a model without an evaluation, one evaluated against another model than the
+   one promoted now, or one that did worse than the promoted model on the same examples (the last two unless
+   forced, with a reason); it retires the previous model and queues a rescan of
    stored posts so their verdicts follow the new detector.
 
 :func:`load_promoted_detector` and :func:`load_shadow_detector` build the detectors from storage; the
