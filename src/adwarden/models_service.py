@@ -39,6 +39,7 @@ from adwarden.detect.classifier.features import FEATURE_VERSION
 from adwarden.detect.classifier.metrics import classification_metrics
 from adwarden.detect.classifier.model import (
     DEFAULT_FOLDS,
+    MIN_PER_CLASS,
     TextModel,
     cross_validated_probabilities,
     dump_artifact,
@@ -112,6 +113,11 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
     if len(examples) < min_examples:
         raise InputError(f"{len(examples)} distinct decided posts, at least {min_examples} are needed to train "
                          f"(decisions read: {len(raw)}; escalations are not labels)", field="decisions")
+    counts = Counter(e.label for e in examples)
+    rare = {label: n for label, n in sorted(counts.items()) if n < MIN_PER_CLASS}
+    # A label with too few examples cannot be learnt yet; leave it out (it is reported) rather than refuse
+    # to learn the others.
+    examples = [e for e in examples if e.label not in rare]
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     model = train_text_model(texts, labels, folds=folds)
@@ -119,6 +125,7 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
                        benign_labels)
     training = {
         "examples": len(examples), "decisions_read": len(raw), "labels": dict(sorted(Counter(labels).items())),
+        "labels_left_out": rare,
         "last_decision_id": max(e.decision_id for e in raw),
         "first_decided_at": min(e.decided_at for e in examples).isoformat(),
         "last_decided_at": max(e.decided_at for e in examples).isoformat(),

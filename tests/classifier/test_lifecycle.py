@@ -149,6 +149,16 @@ def test_promotion_compares_with_the_promoted_model_and_retires_it(backend_runti
     assert '"forced":true' in payload and "rollback drill" in payload
 
 
+def test_a_label_with_too_few_decisions_is_left_out_and_reported(runtime: Runtime) -> None:
+    ads = synthetic_ads(24, seed=45, prefix="rare")
+    ads[0] = (ads[0][0], "violating-possible-minor")
+    ads[2] = (ads[2][0], "violating-possible-minor")
+    _decide(runtime, ads)
+    m = train_model(runtime.db, actor=OPS)
+    assert m.training["labels_left_out"] == {"violating-possible-minor": 2}
+    assert m.labels == (BENIGN, VIOLATING) and m.training["examples"] == 22
+
+
 def test_refusals_name_what_is_missing(backend_runtime: Runtime) -> None:
     rt = backend_runtime
     with pytest.raises(InputError, match="0 distinct decided posts, at least 20"):
