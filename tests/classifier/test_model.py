@@ -158,3 +158,19 @@ def test_phrases_split_a_chunk_between_its_words_and_fall_back_on_odd_whitespace
     only_words = features.phrase_contributions(text, word, [1.0], top=3)
     assert [p.text for p in only_words] == ["ask/her"] and only_words[0].weight == pytest.approx(0.6)
     assert features.phrase_contributions("!!! ...", {}, [0.0, 0.0]) == []
+
+
+def test_two_models_scoring_the_same_post_share_its_hashing() -> None:
+    from adwarden.detect.classifier import scoring
+
+    texts, labels = _data(30, seed=12)
+    a = train_text_model(texts, labels, folds=3)
+    b = train_text_model(texts[:20], labels[:20], folds=3)
+    post = "the boss sets every rate, licensed clinic downtown"
+    row_a = a.scorer.row(post)
+    assert scoring._last_hashed is not None and scoring._last_hashed[0] == post
+    row_b = b.scorer.row(post)  # served from the shared hashing, weighted by b's own idf
+    assert row_b.word_columns is row_a.word_columns
+    fresh = b.features([post])
+    assert np.allclose(row_b.values, fresh.toarray()[0, row_b.indices])
+    assert np.allclose(b.scorer.probabilities(row_b), b.calibrated.predict_proba(fresh)[0])
