@@ -53,6 +53,8 @@ def train_cmd(folds: int, min_examples: int, note: str, as_json: bool) -> None:
         return
     click.echo(f"trained {m.version} (digest {m.digest[:12]}, {m.artifact_bytes} bytes) in shadow")
     click.echo(f"  examples: {m.training['examples']} {m.training['labels']}")
+    if m.training.get("labels_left_out"):
+        click.echo(f"  left out (fewer than 3 examples each): {m.training['labels_left_out']}")
     click.echo(f"  cross-validated macro-F1 {m.metrics['macro_f1']}, violating-vs-not "
                f"{m.metrics['violating_vs_not']}")
 
