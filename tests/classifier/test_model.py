@@ -174,3 +174,19 @@ def test_two_models_scoring_the_same_post_share_its_hashing() -> None:
     fresh = b.features([post])
     assert np.allclose(row_b.values, fresh.toarray()[0, row_b.indices])
     assert np.allclose(b.scorer.probabilities(row_b), b.calibrated.predict_proba(fresh)[0])
+
+
+def test_a_stored_model_loads_and_scores_with_the_network_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    texts, labels = _data(30, seed=14)
+    data, digest = dump_artifact(train_text_model(texts, labels, folds=3))
+
+    def no_network(*_a: object, **_k: object) -> None:
+        raise AssertionError("a model must load without network access")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    model, _ = load_artifact(data, digest=digest)
+    assert model.scorer.probabilities(model.scorer.row("the boss sets every rate")).shape == (2,)
