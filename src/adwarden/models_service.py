@@ -101,12 +101,13 @@ def benign_labels_of(model: ModelVersion) -> frozenset[str]:
 
 def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
                 min_examples: int = MIN_TRAINING_EXAMPLES, note: str = "",
-                benign_labels: frozenset[str] = BENIGN_LABELS) -> ModelVersion:
+                benign_labels: frozenset[str] | None = None) -> ModelVersion:
     """Train a new model version on every reviewer decision so far and store it in shadow (audited).
 
-    ``benign_labels`` are the decision labels that mean "not violating" (the policy's non-violating labels);
-    they are stored with the version: the detector never turns them into evidence."""
+    ``benign_labels`` are the decision labels that mean "not violating" (the policy's non-violating labels;
+    default ``not-violating``); they are stored with the version: the detector never turns them into evidence."""
     ensure_permission(actor, "model:manage")
+    benign_labels = benign_labels or BENIGN_LABELS
     with db.read() as conn:
         raw = store.training_examples(conn)
     examples = latest_per_text(raw)
