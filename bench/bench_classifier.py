@@ -8,6 +8,7 @@ the ads of ``clustering/backpage_wa_2013_ads.jsonl`` (real ad lengths) and repor
 * ``screen`` without the classifier: the default detectors and policy (the baseline);
 * ``screen`` with the classifier detector added, in its worst case below (what a promoted model costs on top);
 * the detector alone, scoring only (no label reaches the threshold, so no explanation is computed);
+* a promoted and a shadow model scoring the same posts (scoring only): the second reuses the n-gram hashing;
 * the detector alone, worst case: every label counts as violating (none is benign), so every ad whose top
   label reaches 0.5 also pays for the phrase explanation (``explained_share`` says how many did).
 
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
     base = build_screener(Settings(environment="test"))
     scoring = ClassifierDetector(model, "bench", min_probability=1.0)  # never reaches the threshold
+    other = train_text_model(texts[::2], labels[::2])  # a second model, as a shadow model would be
+    shadow = ClassifierDetector(other, "bench-shadow", min_probability=1.0)
     worst = ClassifierDetector(model, "bench", min_probability=0.5, benign_labels=frozenset())
     with_cls = Screener(DetectorRegistry([*base.registry, worst]), base.policy)
     ctxs = [ScreenContext(post=p, text=p.text, extraction=extract_all(p.text)) for p in posts]
@@ -82,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         "screen_without_classifier": _best(lambda: [base.screen(p) for p in posts], args.repeat),
         "screen_with_classifier": _best(lambda: [with_cls.screen(p) for p in posts], args.repeat),
         "detector_scoring_only": _best(lambda: [scoring.detect(c) for c in ctxs], args.repeat),
+        "promoted_and_shadow_scoring": _best(lambda: [(scoring.detect(c), shadow.detect(c)) for c in ctxs],
+                                             args.repeat),
         "detector_with_explanation": _best(lambda: [worst.detect(c) for c in ctxs], args.repeat),
     }
     n = len(posts)

@@ -7,8 +7,9 @@
    stored with the assessments and change no verdict.
 3. :func:`evaluate_model` scores the decisions made *after* its training (or a labelled file), using the
    scores it recorded in shadow where they exist, beside the promoted model on the same examples.
-4. :func:`promote_model` refuses a model without an evaluation, or one that did worse than the promoted model
-   on the same examples (unless forced, with a reason); it retires the previous model and queues a rescan of
+4. :func:`promote_model` refuses a model without an evaluation, one evaluated against another model than the
+   one promoted now, or one that did worse than the promoted model on the same examples (the last two unless
+   forced, with a reason); it retires the previous model and queues a rescan of
    stored posts so their verdicts follow the new detector.
 
 :func:`load_promoted_detector` and :func:`load_shadow_detector` build the detectors from storage; the
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +39,9 @@ from adwarden.detect.classifier.features import FEATURE_VERSION
 from adwarden.detect.classifier.metrics import classification_metrics
 from adwarden.detect.classifier.model import (
     DEFAULT_FOLDS,
+    MIN_PER_CLASS,
     TextModel,
-    cross_validated_predictions,
+    cross_validated_probabilities,
     dump_artifact,
     load_artifact,
     train_text_model,
@@ -65,22 +67,31 @@ def latest_per_text(examples: Sequence[LabelledExample]) -> list[LabelledExample
     return sorted(by_hash.values(), key=lambda e: e.decision_id)
 
 
-def _flagging(truth: Sequence[str], predicted: Sequence[str], benign: frozenset[str]) -> dict[str, Any]:
-    """Precision/recall of "violating (any label) vs not": what decides whether a post reaches a reviewer."""
-    pairs = list(zip(truth, predicted, strict=True))
-    tp = sum(1 for t, p in pairs if t not in benign and p not in benign)
-    fp = sum(1 for t, p in pairs if t in benign and p not in benign)
-    fn = sum(1 for t, p in pairs if t not in benign and p in benign)
+def _flagging(truth: Sequence[str], flagged: Sequence[bool], benign: frozenset[str]) -> dict[str, Any]:
+    """Precision/recall of "violating (any label) vs not" as the detector decides it (a violating label at or
+    above the detector's threshold): what decides whether the model adds evidence to a post."""
+    pairs = list(zip(truth, flagged, strict=True))
+    tp = sum(1 for t, f in pairs if t not in benign and f)
+    fp = sum(1 for t, f in pairs if t in benign and f)
+    fn = sum(1 for t, f in pairs if t not in benign and not f)
     prec = tp / (tp + fp) if tp + fp else 1.0
     rec = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-    return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn}
+    return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "tp": tp, "fp": fp, "fn": fn,
+            "threshold": DEFAULT_MIN_PROBABILITY}
 
 
-def _metrics(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str],
+def _metrics(truth: Sequence[str], probabilities: Sequence[Mapping[str, float]], labels: Sequence[str],
              benign: frozenset[str]) -> dict[str, Any]:
+    """Label metrics of the most probable label, and violating-vs-not at the detector's threshold."""
+    predicted = [max(p.items(), key=lambda kv: kv[1])[0] for p in probabilities]
+    flagged = [any(v >= DEFAULT_MIN_PROBABILITY for k, v in p.items() if k not in benign) for p in probabilities]
     return {**classification_metrics(truth, predicted, sorted(set(labels) | set(truth))),
-            "violating_vs_not": _flagging(truth, predicted, benign)}
+            "violating_vs_not": _flagging(truth, flagged, benign)}
+
+
+def _probabilities(model: TextModel, texts: Sequence[str]) -> list[dict[str, float]]:
+    return [dict(p) for p in model.probabilities(texts)] if texts else []
 
 
 def benign_labels_of(model: ModelVersion) -> frozenset[str]:
@@ -90,25 +101,32 @@ def benign_labels_of(model: ModelVersion) -> frozenset[str]:
 
 def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
                 min_examples: int = MIN_TRAINING_EXAMPLES, note: str = "",
-                benign_labels: frozenset[str] = BENIGN_LABELS) -> ModelVersion:
+                benign_labels: frozenset[str] | None = None) -> ModelVersion:
     """Train a new model version on every reviewer decision so far and store it in shadow (audited).
 
-    ``benign_labels`` are the decision labels that mean "not violating" (the policy's non-violating labels);
-    they are stored with the version: the detector never turns them into evidence."""
+    ``benign_labels`` are the decision labels that mean "not violating" (the policy's non-violating labels;
+    default ``not-violating``); they are stored with the version: the detector never turns them into evidence."""
     ensure_permission(actor, "model:manage")
+    benign_labels = benign_labels or BENIGN_LABELS
     with db.read() as conn:
         raw = store.training_examples(conn)
     examples = latest_per_text(raw)
     if len(examples) < min_examples:
         raise InputError(f"{len(examples)} distinct decided posts, at least {min_examples} are needed to train "
                          f"(decisions read: {len(raw)}; escalations are not labels)", field="decisions")
+    counts = Counter(e.label for e in examples)
+    rare = {label: n for label, n in sorted(counts.items()) if n < MIN_PER_CLASS}
+    # A label with too few examples cannot be learnt yet; leave it out (it is reported) rather than refuse
+    # to learn the others.
+    examples = [e for e in examples if e.label not in rare]
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
     model = train_text_model(texts, labels, folds=folds)
-    metrics = _metrics(labels, cross_validated_predictions(texts, labels, folds=folds), model.classes,
+    metrics = _metrics(labels, cross_validated_probabilities(texts, labels, folds=folds), model.classes,
                        benign_labels)
     training = {
         "examples": len(examples), "decisions_read": len(raw), "labels": dict(sorted(Counter(labels).items())),
+        "labels_left_out": rare,
         "last_decision_id": max(e.decision_id for e in raw),
         "first_decided_at": min(e.decided_at for e in examples).isoformat(),
         "last_decided_at": max(e.decided_at for e in examples).isoformat(),
@@ -181,10 +199,6 @@ def read_labelled_file(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def _predict(model: TextModel, texts: Sequence[str]) -> list[str]:
-    return model.predict(texts) if texts else []
-
-
 def evaluate_model(db: Database, version: str, *, actor: Actor, data: Path | None = None,
                    min_examples: int = MIN_EVALUATION_EXAMPLES) -> Evaluation:
     """Evaluate ``version`` on examples it never saw and store the result (audited).
@@ -219,22 +233,16 @@ def evaluate_model(db: Database, version: str, *, actor: Actor, data: Path | Non
                          f"{min_examples} are needed: let it run in shadow while reviewers decide, or pass a "
                          "labelled file", field="examples")
     truth = [label for _, label in pairs]
-    predicted: list[str] = []
-    if shadow:
-        rescore = [i for i, k in enumerate(keys) if k not in shadow]
-        scored = dict(zip(rescore, _predict(model, [pairs[i][0] for i in rescore]), strict=True))
-        for i, k in enumerate(keys):
-            probs = shadow.get(k)
-            predicted.append(max(probs.items(), key=lambda kv: kv[1])[0] if probs else scored[i])
-    else:
-        predicted = _predict(model, [t for t, _ in pairs])
-    metrics = _metrics(truth, predicted, model.classes, benign_labels_of(meta))
+    rescore = [i for i, k in enumerate(keys) if k not in shadow] if keys else list(range(len(pairs)))
+    scored = dict(zip(rescore, _probabilities(model, [pairs[i][0] for i in rescore]), strict=True))
+    probabilities = [shadow[keys[i]] if keys and keys[i] in shadow else scored[i] for i in range(len(pairs))]
+    metrics = _metrics(truth, probabilities, model.classes, benign_labels_of(meta))
     incumbent = next((p for p in promoted if p.version != version), None)
     incumbent_metrics = None
     if incumbent is not None:
         inc_model, _ = _load(db, incumbent.version, incumbent.digest)
-        incumbent_metrics = _metrics(truth, _predict(inc_model, [t for t, _ in pairs]), inc_model.classes,
-                                     benign_labels_of(meta))
+        incumbent_metrics = _metrics(truth, _probabilities(inc_model, [t for t, _ in pairs]), inc_model.classes,
+                                     benign_labels_of(incumbent))
     now = datetime.now(UTC)
     with db.transaction() as conn:
         ev = store.insert_evaluation(conn, model_version=version, source=source, examples=len(pairs),

@@ -58,7 +58,11 @@ def test_model_commands_end_to_end(cli: Cli, runtime: Runtime, tmp_path: Path) -
 
 
 def test_bad_labelled_file_names_the_line_and_field(cli: Cli, runtime: Runtime, tmp_path: Path) -> None:
-    _decide(runtime, synthetic_ads(24, seed=62, prefix="bad"))
+    ads = synthetic_ads(24, seed=62, prefix="bad")
+    ads[0] = (ads[0][0], "violating-other")
+    _decide(runtime, ads)
+    r = cli("model", "train")
+    assert r.exit_code == 0 and "left out (fewer than 3 examples each): {'violating-other': 1}" in r.output
     version = json.loads(cli("model", "train", "--json").stdout)["version"]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "a sofa", "label": "not-violating"}\n{"text": "a desk"}\n', encoding="utf-8")

@@ -36,7 +36,7 @@ def _decide(rt: Runtime, ads: list[tuple[PostInput, str]]) -> list[IngestOutcome
     outs = rt.ingest([a for a, _ in ads], actor=PLATFORM)
     for out, (_, label) in zip(outs, ads, strict=True):
         assert out.case_id is not None, "every synthetic ad must open a case for a reviewer"
-        record_decision(rt.db, out.case_id, label, actor=MOD)
+        record_decision(rt.db, out.case_id, label, actor=MOD, policy=rt.screener.policy)
     return outs
 
 
@@ -149,6 +149,16 @@ def test_promotion_compares_with_the_promoted_model_and_retires_it(backend_runti
     assert '"forced":true' in payload and "rollback drill" in payload
 
 
+def test_a_label_with_too_few_decisions_is_left_out_and_reported(runtime: Runtime) -> None:
+    ads = synthetic_ads(24, seed=45, prefix="rare")
+    ads[0] = (ads[0][0], "violating-child-sexual-exploitation")
+    ads[2] = (ads[2][0], "violating-child-sexual-exploitation")
+    _decide(runtime, ads)
+    m = train_model(runtime.db, actor=OPS)
+    assert m.training["labels_left_out"] == {"violating-child-sexual-exploitation": 2}
+    assert m.labels == (BENIGN, VIOLATING) and m.training["examples"] == 22
+
+
 def test_refusals_name_what_is_missing(backend_runtime: Runtime) -> None:
     rt = backend_runtime
     with pytest.raises(InputError, match="0 distinct decided posts, at least 20"):
@@ -172,9 +182,10 @@ def test_training_reads_the_decided_version_and_skips_escalations(runtime: Runti
     ads = synthetic_ads(2, seed=51, prefix="v")
     outs = rt.ingest([a for a, _ in ads], actor=PLATFORM)
     assert outs[0].case_id and outs[1].case_id
-    record_decision(rt.db, outs[0].case_id, "escalate", actor=OPS)
-    record_decision(rt.db, outs[0].case_id, VIOLATING, actor=OPS)
-    record_decision(rt.db, outs[1].case_id, BENIGN, actor=MOD)
+    policy = rt.screener.policy
+    record_decision(rt.db, outs[0].case_id, None, "escalate-child-safety", actor=OPS, policy=policy)
+    record_decision(rt.db, outs[0].case_id, VIOLATING, actor=OPS, policy=policy)
+    record_decision(rt.db, outs[1].case_id, BENIGN, actor=MOD, policy=policy)
     # An edit after the decision is not what the reviewer judged.
     edited = PostInput(external_id=ads[0][0].external_id, site=ads[0][0].site, title="Sofa", body="Blue sofa.")
     rt.ingest([edited], actor=PLATFORM)
@@ -215,3 +226,15 @@ def test_latest_decision_per_text_wins() -> None:
     ex = [LabelledExample(3, "p1", 1, "h1", "a", VIOLATING, t), LabelledExample(1, "p2", 1, "h2", "b", BENIGN, t),
           LabelledExample(2, "p3", 1, "h1", "a", BENIGN, t)]
     assert [(e.decision_id, e.label) for e in latest_per_text(ex)] == [(1, BENIGN), (3, VIOLATING)]
+
+
+def test_violating_vs_not_counts_what_the_detector_would_flag() -> None:
+    from adwarden.models_service import _metrics
+
+    truth = [BENIGN, "violating-other", VIOLATING]
+    probs = [{BENIGN: 0.6, "violating-other": 0.3, VIOLATING: 0.1},
+             {BENIGN: 0.15, "violating-other": 0.45, VIOLATING: 0.4},  # most probable, yet below 0.5: no evidence
+             {BENIGN: 0.1, "violating-other": 0.2, VIOLATING: 0.7}]
+    m = _metrics(truth, probs, [BENIGN, "violating-other", VIOLATING], frozenset({BENIGN}))
+    assert m["accuracy"] == 1.0
+    assert (m["violating_vs_not"]["tp"], m["violating_vs_not"]["fn"], m["violating_vs_not"]["fp"]) == (1, 1, 0)

@@ -15,7 +15,7 @@ from adwarden.detect.classifier import features
 from adwarden.detect.classifier.features import prepare
 from adwarden.detect.classifier.metrics import classification_metrics
 from adwarden.detect.classifier.model import (
-    cross_validated_predictions,
+    cross_validated_probabilities,
     dump_artifact,
     load_artifact,
     train_text_model,
@@ -82,10 +82,11 @@ def test_model_separates_held_out_ads_with_calibrated_probabilities() -> None:
     assert 0.6 < float(np.median(viol)) < 1.0
 
 
-def test_cross_validated_predictions_cover_every_example() -> None:
+def test_cross_validated_probabilities_cover_every_example() -> None:
     texts, labels = _data(30, seed=3)
-    preds = cross_validated_predictions(texts, labels, folds=3)
-    assert len(preds) == 30 and set(preds) <= {BENIGN, VIOLATING}
+    probs = cross_validated_probabilities(texts, labels, folds=3)
+    assert len(probs) == 30 and all(set(p) == {BENIGN, VIOLATING} for p in probs)
+    preds = [max(p.items(), key=lambda kv: kv[1])[0] for p in probs]
     assert classification_metrics(labels, preds)["macro_f1"] >= 0.8
 
 
@@ -157,3 +158,35 @@ def test_phrases_split_a_chunk_between_its_words_and_fall_back_on_odd_whitespace
     only_words = features.phrase_contributions(text, word, [1.0], top=3)
     assert [p.text for p in only_words] == ["ask/her"] and only_words[0].weight == pytest.approx(0.6)
     assert features.phrase_contributions("!!! ...", {}, [0.0, 0.0]) == []
+
+
+def test_two_models_scoring_the_same_post_share_its_hashing() -> None:
+    from adwarden.detect.classifier import scoring
+
+    texts, labels = _data(30, seed=12)
+    a = train_text_model(texts, labels, folds=3)
+    b = train_text_model(texts[:20], labels[:20], folds=3)
+    post = "the boss sets every rate, licensed clinic downtown"
+    row_a = a.scorer.row(post)
+    assert scoring._last_hashed is not None and scoring._last_hashed[0] == post
+    row_b = b.scorer.row(post)  # served from the shared hashing, weighted by b's own idf
+    assert row_b.word_columns is row_a.word_columns
+    fresh = b.features([post])
+    assert np.allclose(row_b.values, fresh.toarray()[0, row_b.indices])
+    assert np.allclose(b.scorer.probabilities(row_b), b.calibrated.predict_proba(fresh)[0])
+
+
+def test_a_stored_model_loads_and_scores_with_the_network_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    texts, labels = _data(30, seed=14)
+    data, digest = dump_artifact(train_text_model(texts, labels, folds=3))
+
+    def no_network(*_a: object, **_k: object) -> None:
+        raise AssertionError("a model must load without network access")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    model, _ = load_artifact(data, digest=digest)
+    assert model.scorer.probabilities(model.scorer.row("the boss sets every rate")).shape == (2,)

@@ -84,7 +84,8 @@ def verdict_out(a: Assessment, *, duplicate: bool = False) -> VerdictOut:
         priority=v.priority,
         queue=v.queue,
         case_id=a.case_id,
-        reasons=[Reason(**e.to_json()) for e in v.reasons],
+        # A shadow model's scores are stored for evaluation but are not reasons the platform should act on.
+        reasons=[Reason(**e.to_json()) for e in v.reasons if not e.attrs.get("shadow")],
         duplicate=duplicate,
         assessed_at=a.created_at,
         versions=dict(a.versions),

@@ -47,12 +47,18 @@ def _summary(m: dict[str, object]) -> str:
 def train_cmd(folds: int, min_examples: int, note: str, as_json: bool) -> None:
     """Train a new version on every reviewer decision so far; it starts in shadow (audited)."""
     state = get_state()
-    m = train_model(state.runtime.db, actor=state.actor, folds=folds, min_examples=min_examples, note=note)
+    rt = state.runtime
+    # The active policy says which decision labels are not violations: those never become evidence.
+    benign = frozenset(lb.name for lb in rt.screener.policy.labels.values() if not lb.violating)
+    m = train_model(rt.db, actor=state.actor, folds=folds, min_examples=min_examples, note=note,
+                    benign_labels=benign or None)
     if as_json:
         emit_json(m.to_json())
         return
     click.echo(f"trained {m.version} (digest {m.digest[:12]}, {m.artifact_bytes} bytes) in shadow")
     click.echo(f"  examples: {m.training['examples']} {m.training['labels']}")
+    if m.training.get("labels_left_out"):
+        click.echo(f"  left out (fewer than 3 examples each): {m.training['labels_left_out']}")
     click.echo(f"  cross-validated macro-F1 {m.metrics['macro_f1']}, violating-vs-not "
                f"{m.metrics['violating_vs_not']}")
 

@@ -126,18 +126,18 @@ def train_text_model(texts: Sequence[str], labels: Sequence[str], *, folds: int 
     return TextModel(vectorizer, tfidf, calibrated, linear, classes)
 
 
-def cross_validated_predictions(texts: Sequence[str], labels: Sequence[str], *, folds: int = DEFAULT_FOLDS,
-                                seed: int = 13, **kw: Any) -> list[str]:
-    """Out-of-fold predictions: every example is predicted by a model trained without it (``folds`` folds,
+def cross_validated_probabilities(texts: Sequence[str], labels: Sequence[str], *, folds: int = DEFAULT_FOLDS,
+                                  seed: int = 13, **kw: Any) -> list[dict[str, float]]:
+    """Out-of-fold probabilities: every example is scored by a model trained without it (``folds`` folds,
     fewer when a label is rare). What a model trained on these decisions would have said on unseen ones."""
     k = _folds(labels, folds)
-    out: list[str] = [""] * len(texts)
+    out: list[dict[str, float]] = [{} for _ in texts]
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(np.zeros(len(labels)), np.asarray(labels, dtype=object)):
         tr_labels = [labels[i] for i in train_idx]
         m = train_text_model([texts[i] for i in train_idx], tr_labels, folds=folds, seed=seed, min_per_class=2, **kw)
-        for i, p in zip(test_idx, m.predict([texts[i] for i in test_idx]), strict=True):
-            out[int(i)] = p
+        for i, probs in zip(test_idx, m.probabilities([texts[i] for i in test_idx]), strict=True):
+            out[int(i)] = dict(probs)
     return out
 
 

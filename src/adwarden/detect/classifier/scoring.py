@@ -44,6 +44,39 @@ def _columns(grams: list[str], n_features: int, offset: int) -> np.ndarray:
     return np.asarray(np.abs(hashes) % n_features + offset, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class _Hashed:
+    """The model-independent part of a row: n-grams, their columns, and the column counts."""
+
+    prepared: str
+    word_grams: list[str]
+    word_columns: np.ndarray
+    char_grams: list[str]
+    char_columns: np.ndarray
+    columns: np.ndarray
+    counts: np.ndarray
+
+
+#: The last text hashed, shared by every scorer of this feature version: a promoted model and a shadow model
+#: screen the same post one after the other, and hashing its n-grams is most of the cost of scoring it.
+_last_hashed: tuple[str, _Hashed] | None = None
+
+
+def _hashed(text: str, word: Callable[[str], list[str]], char: Callable[[str], list[str]]) -> _Hashed:
+    global _last_hashed
+    last = _last_hashed  # one read: another thread may replace it meanwhile, never half-way
+    if last is not None and last[0] == text:
+        return last[1]
+    prepared = prepare(text)
+    word_grams, char_grams = word(prepared), char(prepared)
+    wcols = _columns(word_grams, WORD_FEATURES, 0)
+    ccols = _columns(char_grams, CHAR_FEATURES, WORD_FEATURES)
+    idx, tf = np.unique(np.concatenate([wcols, ccols]), return_counts=True)
+    out = _Hashed(prepared, word_grams, wcols, char_grams, ccols, idx, tf)
+    _last_hashed = (text, out)
+    return out
+
+
 class FastScorer:
     """The fitted numbers of a model, applied to one text at a time."""
 
@@ -65,16 +98,13 @@ class FastScorer:
             raise ValueError("the SVM's classes differ from the calibrated model's")
 
     def row(self, text: str) -> Row:
-        prepared = prepare(text)
-        word_grams, char_grams = self._word(prepared), self._char(prepared)
-        wcols = _columns(word_grams, WORD_FEATURES, 0)
-        ccols = _columns(char_grams, CHAR_FEATURES, WORD_FEATURES)
-        idx, tf = np.unique(np.concatenate([wcols, ccols]), return_counts=True)
-        vals = (np.log(tf.astype(np.float64)) + 1.0) * self.idf[idx]
+        h = _hashed(text, self._word, self._char)
+        idx = h.columns
+        vals = (np.log(h.counts.astype(np.float64)) + 1.0) * self.idf[idx]
         norm = float(np.sqrt(np.dot(vals, vals)))
         if norm > 0:
             vals /= norm
-        return Row(idx, vals, prepared, word_grams, wcols, char_grams, ccols)
+        return Row(idx, vals, h.prepared, h.word_grams, h.word_columns, h.char_grams, h.char_columns)
 
     def contributions(self, row: Row, label: str) -> tuple[dict[str, float], list[float]]:
         """Towards ``label``: each word n-gram's contribution (tf-idf value x weight), and the summed
