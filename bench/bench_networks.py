@@ -30,7 +30,7 @@ import resource
 import time
 from typing import Any
 
-from adwarden.demo.generate import _FIRST, _NET_SENTENCES, _WORDS, CITIES
+from adwarden.demo.vocabulary import CITIES, FIRST, NET_SENTENCES, WORDS
 from adwarden.detect.network import LinkConfig, LinkRecord, link_records
 from adwarden.detect.network.minhash import MinHashParams, lsh_edges, text_signatures
 from adwarden.detect.network.templates import network_templates
@@ -50,7 +50,7 @@ def rss_mb() -> float:
 
 def make_corpus(count: int, seed: int, share: float) -> list[LinkRecord]:
     rng = random.Random(seed)
-    words = _WORDS
+    words = WORDS
     cats = list(CATEGORY_PHRASES)
     n_net = int(count * share)
     net_at = set(rng.sample(range(count), n_net))
@@ -62,9 +62,9 @@ def make_corpus(count: int, seed: int, share: float) -> list[LinkRecord]:
         if i in net_at:
             if cur is None or left == 0 or rng.random() < 0.3:
                 own = " ".join(rng.choice(words) for _ in range(10))
-                tpl = " ".join(rng.sample(_NET_SENTENCES, 5)) + " " + own
+                tpl = " ".join(rng.sample(NET_SENTENCES, 5)) + " " + own
                 cur = {"id": len(networks), "tpl": tpl, "phone": f"+1{rng.randrange(201, 990)}55501{rng.randrange(30):02d}",
-                       "img": f"{rng.getrandbits(256):064x}", "names": rng.sample(_FIRST, 3),
+                       "img": f"{rng.getrandbits(256):064x}", "names": rng.sample(FIRST, 3),
                        "cities": rng.sample(CITIES, 3)}
                 networks.append(cur)
                 left = rng.randint(5, 40)

@@ -26,6 +26,8 @@ def _line(name: str, r: dict[str, Any]) -> str:
     extra = ""
     if "exact_match" in r:
         extra = f" exact_match={r['exact_match']:.3f} ads_exact={r['ads_exact']:.3f}"
+    if "foreign_share" in r:
+        extra += f" foreign_share={r['foreign_share']:.2f} foreign_f1={r['foreign']['f1']:.3f}"
     if "value_only" in r:
         extra += f" value_only_f1={r['value_only']['f1']:.3f}"
     return (

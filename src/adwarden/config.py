@@ -7,11 +7,12 @@ and a description; ``docs/settings.md`` is checked against these fields by the t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from adwarden.domain.errors import ConfigError
 
@@ -59,6 +60,10 @@ class Settings(BaseSettings):
         None, description="Ed25519 private key as PEM or 64 hex chars. Unset: a public development key, refused "
         "outside development/test."
     )
+    evidence_trusted_keys: str = Field(
+        "", description="Comma-separated Ed25519 key fingerprints (sha256:...) that `adwarden evidence verify` "
+        "trusts as signers; the public development key is never trusted."
+    )
     legal_emergency_hours: int = Field(4, description="Hours within which an emergency disclosure request is due.")
     legal_default_days: int = Field(14, description="Days within which other legal process is due by default.")
     legal_preservation_days: int = Field(90, description="Days a §2703(f) preservation lasts (at least 90).")
@@ -100,6 +105,9 @@ class Settings(BaseSettings):
             raise ValueError("ADWARDEN_BANK_HMAC_KEY must be set to a secret in production")
         return self
 
+    def trusted_evidence_keys(self) -> list[str]:
+        return [k.strip() for k in self.evidence_trusted_keys.split(",") if k.strip()]
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -111,5 +119,32 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment (plus explicit overrides), turning validation errors into ConfigError."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(describe_settings_error(exc)) from None
+    except SettingsError as exc:  # a value the environment source could not even parse (JSON fields)
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"ADWARDEN_{field.group(1).upper()}" if field else "a setting"
+        raise ConfigError(f"invalid settings: {name}: not valid JSON") from None
     except ValueError as exc:
-        raise ConfigError(f"invalid settings: {exc}") from exc
+        raise ConfigError(f"invalid settings: {exc}") from None
+
+
+def describe_settings_error(exc: ValidationError) -> str:
+    """One line naming each bad variable: ``invalid setting ADWARDEN_MAX_BODY_BYTES='abc': Input should be a
+    valid integer`` (pydantic's own message spans several lines and names the Python field)."""
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if loc:
+            name = "ADWARDEN_" + loc[0].upper()
+            value = err.get("input")
+            shown = f"={value!r}" if isinstance(value, str | int | float) and not _secret(loc[0]) else ""
+            parts.append(f"{name}{shown}: {message}")
+        else:
+            parts.append(message)
+    return "invalid settings: " + "; ".join(parts)
+
+
+def _secret(field: str) -> bool:
+    return any(word in field for word in ("key", "password", "secret"))

@@ -39,14 +39,15 @@ def test_ingest_json_summary_and_rejects(cli: Cli, tmp_path: Path, settings: Set
     rows = [post_json(f"p-{i}") for i in range(5)]
     _write_jsonl(f, rows, extra_lines=(b"{not json", b'{"external_id": "x"}'))
     r = cli("ingest", str(f), "--json")
-    assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    assert r.exit_code == 1, r.output  # rejected records make the run fail, after storing the rest
+    assert r.stderr.strip() == "error: 2 of 7 records rejected (named above); the other records were stored"
+    summary = json.loads(r.stdout)
     assert summary["read"] == 7 and summary["accepted"] == 5 and summary["duplicates"] == 0
     assert [x["line"] for x in summary["rejected"]] == [6, 7]
     assert "line 7" in summary["rejected"][1]["error"]
     assert sum(summary["actions"].values()) == 5
     assert summary["seconds"] >= 0
-    again = json.loads(cli("ingest", str(f), "--json").output)
+    again = json.loads(cli("ingest", str(f), "--json").stdout)
     assert again["accepted"] == 0 and again["duplicates"] == 5
     assert _stored(settings) == 5
 

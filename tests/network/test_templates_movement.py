@@ -111,3 +111,19 @@ def test_network_detector_reads_screen_context() -> None:
     assert {e.label for e in det.detect(ctx)} == {"network_member", "many_names_one_phone"}
     empty = ScreenContext(post=post, text=post.text, extraction=extract_all(post.text))
     assert det.detect(empty) == ()
+
+
+def test_movement_only_from_real_posting_times() -> None:
+    """Posts without a posting time cannot say which way a network moved: no route, no km from them."""
+    untimed = [LinkRecord(f"u{i}", location=loc, identifiers=(("phone", "+12065550147"),))
+               for i, loc in enumerate(["Miami, FL", "Seattle, WA", "Boston, MA", "Denver, CO"])]
+    f = network_facts(untimed)
+    assert f["km_travelled"] == 0 and f["moves"] == 0 and f["distinct_cities"] == 0
+    assert f["untimed_posts"] == 4 and f["untimed_places"] == ["Miami, FL", "Seattle, WA", "Boston, MA", "Denver, CO"]
+    mixed = network_facts([*circuit(), *untimed])
+    assert mixed["cities"] == ["Seattle, WA", "Portland, OR", "Boise, ID", "Salt Lake City, UT"]
+    assert mixed["km_travelled"] == network_facts(circuit())["km_travelled"]
+    assert mixed["untimed_posts"] == 4 and mixed["untimed_places"] == ["Miami, FL", "Boston, MA", "Denver, CO"]
+    [ev] = [e for e in evidence_from_facts(mixed) if e.label == "circuit_movement"]
+    assert "in posting-time order" in (ev.value or "") and "4 post(s) without a posting time left out" in (ev.value or "")
+    assert not [e for e in evidence_from_facts(f) if e.label == "circuit_movement"]

@@ -263,7 +263,8 @@ def test_api_import_background_rescan_then_post_carries_bank_reason(runtime: Run
         assert client.get("/v1/banks", headers=h).json()[0]["entries"] == 1
         bad = client.post("/v1/banks/api-bank/entries", content="kind,value,label\nphone,1,x\n",
                           headers={**h, "Content-Type": "text/plain"})
-        assert bad.status_code == 400 and "2: not a phone number" in bad.text
+        assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+        assert bad.json()["errors"] == [{"field": "content line 2", "message": "not a phone number: '1'"}]
 
 
 def test_background_worker_runs_queued_jobs(runtime: Runtime) -> None:

@@ -11,6 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adwarden import __version__
+from adwarden.api.hardening import Hardening
+from adwarden.api.openapi_problems import document_problems
 from adwarden.api.problems import install_problem_handlers, problem
 from adwarden.config import Settings
 from adwarden.runtime import Runtime, build_runtime, warm_up
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_problem_handlers(app)
     limit = runtime.settings.max_body_bytes * 2 + 64 * 1024  # JSON escaping can double the body's size
     app.add_middleware(BodySizeLimit, limit=limit)
+    app.add_middleware(Hardening)  # outermost: its headers are on every answer, 413s included
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
@@ -115,4 +118,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     for name in ROUTE_MODULES:
         app.include_router(import_module(name).router)
+    document_problems(app)
     return app

@@ -9,18 +9,19 @@ leak the exception's text (the traceback goes to the server log).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adwarden.domain import AdWardenError, InputError, PolicyError
-from adwarden.domain.errors import Unauthenticated
+from adwarden.domain.errors import ConfigError, Unauthenticated
 from adwarden.ingest.schema import _field_path
 
 PROBLEM_JSON = "application/problem+json"
@@ -42,6 +43,30 @@ def problem(
         body["instance"] = instance
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+_LINE_PROBLEM = re.compile(r"^(?P<source>.*?):(?P<line>\d+): (?P<message>.*)$", re.DOTALL)
+
+
+def file_problems(problems: Sequence[str], *, field: str) -> list[dict[str, str]]:
+    """``FILE:LINE: message`` strings (how file parsers report every problem at once) as the API's
+    ``{field, message}`` entries, the line kept in the field: ``{"field": "content line 3", ...}``."""
+    out = []
+    for text in problems:
+        m = _LINE_PROBLEM.match(text)
+        if m:
+            out.append({"field": f"{field} line {m.group('line')}", "message": m.group("message")})
+        else:
+            out.append({"field": field, "message": text})
+    return out
+
+
+def invalid_input(errors: Sequence[Mapping[str, str]], *, instance: str | None = None) -> JSONResponse:
+    """The documented 422 answer for invalid input, ``errors: [{field, message}]``."""
+    first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return problem(422, "Invalid input", f"{first['field']}: {first['message']}{more}", instance=instance,
+                   errors=[dict(e) for e in errors])
 
 
 def _title(status: int) -> str:
@@ -67,10 +92,7 @@ def _validation_entry(err: Mapping[str, Any]) -> dict[str, str]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_validation_entry(err) for err in exc.errors()]
-        first = errors[0] if errors else {"field": "(body)", "message": "invalid request"}
-        return problem(422, "Invalid input", f"{first['field']}: {first['message']}", instance=request.url.path,
-                       errors=errors)
+        return invalid_input([_validation_entry(err) for err in exc.errors()], instance=request.url.path)
 
     @app.exception_handler(AdWardenError)
     async def _domain(request: Request, exc: AdWardenError) -> JSONResponse:
@@ -90,6 +112,26 @@ def install_problem_handlers(app: FastAPI) -> None:
         # Keep the exception's headers: Allow on 405, WWW-Authenticate on 401, Retry-After on 503.
         return problem(exc.status_code, _title(exc.status_code), str(exc.detail), instance=request.url.path,
                        headers=exc.headers)
+
+    @app.exception_handler(ConfigError)
+    async def _config(request: Request, exc: ConfigError) -> JSONResponse:
+        # The server is not set up for this (e.g. no NCMEC credentials): the client did nothing wrong.
+        return problem(503, "Service not configured", str(exc), instance=request.url.path)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # A number or date too large for the database or for date arithmetic: bad input, never a 500.
+        log.warning("overflow serving %s %s: %s", request.method, request.url.path, exc)
+        return invalid_input([{"field": "(request)", "message": "a number or date is out of range"}],
+                             instance=request.url.path)
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot hold (NUL in text on PostgreSQL, out-of-range number): the route's
+        # validation should have caught it, so it is logged, but the client still gets a 422, not a 500.
+        log.warning("data error serving %s %s: %s", request.method, request.url.path, exc.orig)
+        return invalid_input([{"field": "(request)", "message": "a value cannot be stored (NUL character or out "
+                                                                 "of range)"}], instance=request.url.path)
 
     @app.exception_handler(TimeoutError)
     async def _timeout(request: Request, exc: TimeoutError) -> JSONResponse:

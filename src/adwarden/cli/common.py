@@ -19,11 +19,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CliState:
-    """Per-invocation state: settings are read once; the runtime is built on first use."""
+    """Per-invocation state: settings are read once, on first use (so ``--help`` works whatever the
+    environment holds); the runtime is built on first use."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings | Callable[[], Settings]) -> None:
+        self._settings = settings if isinstance(settings, Settings) else None
+        self._load = settings if not isinstance(settings, Settings) else None
         self._runtime: Runtime | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            assert self._load is not None
+            self._settings = self._load()
+        return self._settings
 
     @property
     def runtime(self) -> Runtime:
@@ -51,7 +60,7 @@ def make_state(database_url: str | None, data_dir: str | None) -> CliState:
         overrides["database_url"] = database_url
     if data_dir:
         overrides["data_dir"] = data_dir
-    return CliState(load_settings(**overrides))
+    return CliState(lambda: load_settings(**overrides))
 
 
 def get_state() -> CliState:
@@ -70,6 +79,23 @@ def handle_errors(fn: F) -> F:
             sys.exit(exc.exit_code)
 
     return cast(F, wrapper)
+
+
+class ErrorReportingGroup(click.Group):
+    """The top-level group: an expected failure anywhere (a bad setting read before any command runs, a
+    missing input file, a refused operation) prints one line naming the problem and exits with its code,
+    never a traceback. Bugs still raise."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdWardenError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
 
 
 def emit_json(value: Any) -> None:

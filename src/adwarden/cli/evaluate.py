@@ -20,10 +20,27 @@ def eval_group() -> None:
 @handle_errors
 def extract_cmd(data_dir: Path) -> None:
     """Precision, recall and F1 per extractor on the labelled phone, handle, e-mail, price and URL-country files
-    under DATA (missing files are reported as skipped)."""
+    under DATA, and the stated-age figures (exact per ad on age/age_dev.jsonl; agreement with the Backpage age
+    field on the WA 2013 corpus). Missing files are reported as skipped."""
     from adwarden.evaluation.extract_eval import evaluate
 
     emit_json(evaluate(data_dir))
+
+
+@eval_group.command("youth")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The shared data directory (e.g. ../shared/data).")
+@click.option("--top", default=25, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many youth terms to list, most frequent first.")
+@handle_errors
+def youth_cmd(data_dir: Path, top: int) -> None:
+    """How often each youth term fires (and is suppressed by context: negated, past, reader, qualification,
+    name, allowlist) on the WA 2013 and ad-category corpora under DATA, and which ads the default screening
+    sends to the child-safety queue (adults among them, by the WA corpus's age field). Prints only terms and
+    counts, never ad text."""
+    from adwarden.evaluation.youth_eval import evaluate_youth
+
+    emit_json(evaluate_youth(data_dir, top=top))
 
 
 @eval_group.command("networks")

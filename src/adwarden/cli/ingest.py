@@ -37,8 +37,9 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
                progress: bool | None, ack: bool = False, workers: int | None = None) -> None:
     """Screen and store every post in FILE (JSONL or CSV; '-' reads stdin).
 
-    Bad records are reported by line and skipped; the rest go on. Each batch is committed before it is counted
-    as accepted, so stopping midway loses nothing counted, and running the same file again adds no duplicates.
+    Bad records are reported by line and skipped; the rest go on, and the command then exits 1 saying how many
+    were rejected. Each batch is committed before it is counted as accepted, so stopping midway loses nothing
+    counted, and running the same file again adds no duplicates.
     """
     state = get_state()
     rt = state.runtime
@@ -114,7 +115,18 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     }
     if as_json:
         emit_json(summary)
-        return
+    else:
+        _print_summary(file, summary, cases)
+    if rejected:
+        click.echo(f"error: {len(rejected)} of {read} records rejected (named above); the other records were "
+                   "stored", err=True)
+        sys.exit(1)
+
+
+def _print_summary(file: str, summary: dict[str, Any], cases: int) -> None:
+    rejected: list[dict[str, Any]] = summary["rejected"]
+    action_counts: dict[str, int] = summary["actions"]
+    seconds = summary["seconds"]
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

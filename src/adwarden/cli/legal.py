@@ -367,22 +367,31 @@ def evidence_group() -> None:
 @evidence_group.command("verify")
 @click.argument("package", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--trusted-key", "trusted", multiple=True,
-              help="Fingerprint (sha256:...) the package must be signed with (repeatable).")
+              help="Fingerprint (sha256:...) the package must be signed with (repeatable); added to "
+              "ADWARDEN_EVIDENCE_TRUSTED_KEYS.")
 @click.option("--json", "as_json", is_flag=True)
 def evidence_verify_cmd(package: Path, trusted: tuple[str, ...], as_json: bool) -> None:
-    """Check every file hash and the signature. Exit 0 intact; 1 naming each altered, missing or added file.
+    """Check every file hash, the signature, and who signed.
 
+    Exit 0 only when the package is intact AND signed by a key you trust (--trusted-key or
+    ADWARDEN_EVIDENCE_TRUSTED_KEYS); 1 naming each altered, missing or added file; 3 when the files are
+    intact but the signer is unverified (no trusted key given, another key, or the public development key).
     Needs no database and no permission: anyone holding a package can check it."""
-    result = verify_package(package, trusted_fingerprints=list(trusted) or None)
+    keys = [*trusted, *get_state().settings.trusted_evidence_keys()]
+    result = verify_package(package, trusted_fingerprints=keys)
     if as_json:
         emit_json(result.to_json())
     elif result.ok:
-        click.echo(f"OK: {result.files_checked} files intact, signature valid (key {result.key_fingerprint})")
+        click.echo(f"OK: {result.files_checked} files intact, signature valid, signed by trusted key "
+                   f"{result.key_fingerprint}")
+    elif result.intact:
+        click.echo(f"UNVERIFIED SIGNER: {result.files_checked} files intact and the signature is valid, but "
+                   f"{result.signer_problem()}")
     else:
         click.echo(f"TAMPERED: {package}")
         for line in result.problems():
             click.echo(line)
-    sys.exit(0 if result.ok else 1)
+    sys.exit(0 if result.ok else (3 if result.intact else 1))
 
 
 @click.group("retention")

@@ -7,7 +7,7 @@ from importlib import import_module
 import click
 
 from adwarden import __version__
-from adwarden.cli.common import make_state
+from adwarden.cli.common import ErrorReportingGroup, make_state
 
 #: Command modules; each exposes ``commands`` (a list of click commands/groups). Areas append theirs.
 COMMAND_MODULES = [
@@ -27,7 +27,7 @@ COMMAND_MODULES = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=ErrorReportingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="adwarden")
 @click.option("--database-url", envvar="ADWARDEN_DATABASE_URL", help="Database URL (default: SQLite in the data dir).")
 @click.option("--data-dir", envvar="ADWARDEN_DATA_DIR", help="Data directory (default: ./var).")

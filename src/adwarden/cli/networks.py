@@ -117,7 +117,10 @@ def show_cmd(network_id: str, as_json: bool) -> None:
         return
     f = row["facts"]
     click.echo(f"{row['id']}: {row['size']} posts, risk {row['risk']:.0f}, {row['first_seen']} .. {row['last_seen']}")
-    click.echo(f"cities: {' -> '.join(row['cities']) or '-'} ({f.get('km_travelled', 0)} km)")
+    click.echo(f"cities in posting-time order: {' -> '.join(row['cities']) or '-'} ({f.get('km_travelled', 0)} km)")
+    if f.get("untimed_posts"):
+        seen = ", ".join(f.get("untimed_places") or []) or "no other place"
+        click.echo(f"  {f['untimed_posts']} post(s) without a posting time are not in the route (also seen: {seen})")
     click.echo(f"phones {f.get('phones')}, names {f.get('distinct_names')}, names per phone {f.get('names_per_phone')}, "
                f"ages per phone {f.get('ages_per_phone')}, accounts {f.get('accounts')}")
     click.echo("posts: " + ", ".join(row["posts"]))

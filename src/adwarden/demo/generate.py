@@ -33,9 +33,33 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
+
+from adwarden.demo.vocabulary import (
+    ADJ,
+    BENIGN,
+    CATEGORY_WEIGHTS,
+    CITIES,
+    COMPANIES,
+    FIRST,
+    FURNITURE,
+    LANDMARKS,
+    MAKES,
+    NEIGHBORHOODS,
+    NET_CATEGORIES,
+    NET_SENTENCES,
+    NET_TITLES,
+    NUMBER_WORDS,
+    REGIONS,
+    ROLES,
+    SELLER_FIRST,
+    SELLER_LAST,
+    SERVICES,
+    START,
+    WORDS,
+)
 
 __all__ = [
     "CITIES",
@@ -46,256 +70,6 @@ __all__ = [
     "planted_networks",
 ]
 
-#: (city, state, latitude, longitude, local area codes). Coordinates are approximate city centres.
-CITIES: tuple[tuple[str, str, float, float, tuple[int, ...]], ...] = (
-    ("Seattle", "WA", 47.606, -122.332, (206,)),
-    ("Tacoma", "WA", 47.253, -122.444, (253,)),
-    ("Spokane", "WA", 47.659, -117.426, (509,)),
-    ("Olympia", "WA", 47.038, -122.900, (360,)),
-    ("Portland", "OR", 45.515, -122.679, (503, 971)),
-    ("Boise", "ID", 43.615, -116.202, (208,)),
-    ("San Francisco", "CA", 37.775, -122.419, (415,)),
-    ("Oakland", "CA", 37.804, -122.271, (510,)),
-    ("Sacramento", "CA", 38.582, -121.494, (916,)),
-    ("Los Angeles", "CA", 34.052, -118.244, (213, 323)),
-    ("San Diego", "CA", 32.716, -117.161, (619,)),
-    ("Las Vegas", "NV", 36.170, -115.140, (702,)),
-    ("Phoenix", "AZ", 33.448, -112.074, (602,)),
-    ("Denver", "CO", 39.739, -104.990, (303, 720)),
-    ("Salt Lake City", "UT", 40.761, -111.891, (801,)),
-    ("Dallas", "TX", 32.777, -96.797, (214,)),
-    ("Houston", "TX", 29.760, -95.370, (713, 832)),
-    ("Austin", "TX", 30.267, -97.743, (512,)),
-    ("Chicago", "IL", 41.878, -87.630, (312, 773)),
-    ("Minneapolis", "MN", 44.978, -93.265, (612,)),
-    ("Atlanta", "GA", 33.749, -84.388, (404, 678)),
-    ("Miami", "FL", 25.762, -80.192, (305, 786)),
-    ("Orlando", "FL", 28.538, -81.379, (407,)),
-    ("New York", "NY", 40.713, -74.006, (212, 646)),
-    ("Newark", "NJ", 40.736, -74.172, (973,)),
-    ("Philadelphia", "PA", 39.953, -75.165, (215, 267)),
-    ("Boston", "MA", 42.360, -71.059, (617,)),
-    ("Washington", "DC", 38.907, -77.037, (202,)),
-    ("Charlotte", "NC", 35.227, -80.843, (704,)),
-    ("Nashville", "TN", 36.163, -86.781, (615,)),
-)
-
-_REGIONS: tuple[tuple[int, ...], ...] = (
-    (0, 1, 3, 4, 5, 2),  # Pacific Northwest
-    (6, 7, 8, 9, 10, 11),  # California and Nevada
-    (11, 12, 13, 14, 9),  # Mountain west
-    (15, 16, 17, 12),  # Texas
-    (18, 19, 13),  # Midwest
-    (20, 21, 22, 28, 29),  # Southeast
-    (23, 24, 25, 26, 27),  # Northeast corridor
-)
-
-_FIRST = (
-    "Avery", "Brooke", "Carmen", "Daisy", "Elena", "Fiona", "Gina", "Holly", "Iris", "Jade", "Kira", "Luna",
-    "Maya", "Nina", "Olive", "Paige", "Quinn", "Rosa", "Sasha", "Tessa", "Uma", "Vera", "Willa", "Xena",
-    "Yara", "Zoe", "Amber", "Bella", "Cleo", "Dana", "Ember", "Faye", "Gemma", "Hazel", "Ivy", "Jolie",
-)
-_SELLER_FIRST = (
-    "Alex", "Blake", "Casey", "Drew", "Emery", "Frank", "Grace", "Henry", "Isaac", "Julia", "Kevin", "Laura",
-    "Marco", "Nora", "Oscar", "Priya", "Ravi", "Sam", "Tom", "Ursula", "Victor", "Wendy", "Yusuf", "Zack",
-)
-_SELLER_LAST = (
-    "Abbott", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Kowalski",
-    "Lopez", "Moreau", "Nguyen", "Okafor", "Patel", "Quist", "Rossi", "Silva", "Tanaka", "Umar", "Vogel",
-)
-
-# --- benign content: sentence pools with dense slots, so unrelated benign ads are textually far apart -------
-_NEIGHBORHOODS = (
-    "downtown", "the north side", "the east end", "midtown", "the university district", "the harbor",
-    "old town", "the west hills", "riverside", "the market district", "lakeview", "the south park area",
-    "the arts district", "the airport area", "greenwood", "the old mill", "cedar heights", "maple grove",
-)
-_ADJ = (
-    "solid", "vintage", "modern", "sturdy", "lightly used", "like new", "handmade", "classic", "compact",
-    "spacious", "rustic", "elegant", "oak", "walnut", "leather", "mid-century", "industrial", "painted",
-)
-_FURNITURE = (
-    "dining table", "bookshelf", "sofa", "armchair", "dresser", "coffee table", "desk", "bed frame",
-    "nightstand", "wardrobe", "bar stools", "rocking chair", "futon", "china cabinet", "patio set", "crib",
-    "office chair", "tv stand", "filing cabinet", "kitchen island",
-)
-_ROLES = (
-    "line cook", "barista", "warehouse associate", "delivery driver", "receptionist", "dental assistant",
-    "electrician apprentice", "landscaper", "bookkeeper", "forklift operator", "cashier", "caregiver",
-    "welder", "data entry clerk", "sous chef", "painter", "retail supervisor", "dog walker",
-)
-_COMPANIES = (
-    "Northwind Supply", "Blue Harbor Cafe", "Cedar Logistics", "Summit Dental", "Bright Path Care",
-    "Evergreen Landscaping", "Copper Kettle Bistro", "Ironworks Fabrication", "Pinecrest Retail",
-    "Harbor Freight Movers", "Silver Lake Books", "Redwood Builders",
-)
-_MAKES = (
-    ("Toyota", ("Corolla", "Camry", "RAV4", "Tacoma")), ("Honda", ("Civic", "Accord", "CR-V", "Fit")),
-    ("Ford", ("F-150", "Focus", "Escape", "Ranger")), ("Subaru", ("Outback", "Forester", "Impreza")),
-    ("Chevrolet", ("Malibu", "Silverado", "Equinox")), ("Mazda", ("Mazda3", "CX-5", "Miata")),
-    ("Volkswagen", ("Jetta", "Golf", "Tiguan")), ("Nissan", ("Altima", "Rogue", "Frontier")),
-)
-_SERVICES = (
-    "house cleaning", "lawn mowing", "gutter cleaning", "piano lessons", "math tutoring", "moving help",
-    "computer repair", "bike repair", "pet sitting", "tax preparation", "handyman work", "window washing",
-    "alterations and tailoring", "carpet cleaning", "guitar lessons", "resume writing",
-)
-_LANDMARKS = (
-    "the light rail", "the park", "the community college", "the hospital", "the farmers market",
-    "the library", "the waterfront", "the stadium", "the bus depot", "the shopping center",
-)
-
-# Free-text vocabulary: each benign ad also gets a sentence or two of random words, because real benign ads
-# are written by thousands of different people and rarely share long word sequences. Words that read as
-# youth or trafficking indicators ("tiny", "fresh", "minor") are left out so benign ads stay benign.
-_WORDS = tuple(
-    """
-    able about above across after again almost along also always another around asked away back bright
-    busy calm careful carry clean clear close color comfortable corner cozy daily deep detail easy edge
-    enough even every extra fair family fast few fine finish first friendly front full garden gentle
-    good great green handy happy heavy help high home honest house ideal inside kitchen large last light
-    local long lovely low main many middle mostly neat nearby neighbor never next nice night noise
-    often older open order other outside owner paint paper people perfect piece plain plenty porch pretty
-    quick quiet rain ready reason recent regular rest right room rough round safe same season second shade
-    sharp shelf short simple single small smooth soft solid space spare spring square stairs steady still
-    storage street strong sturdy summer sunny sure table tall thanks thick thin tidy today together
-    top town trail tree truck useful usual valley village wall warm washed water weekend weekday wide
-    window winter wood work yard year yellow anyway basically honestly probably actually
-    bring check drop fit grab hold keep leave look meet move need pick reach send show stop swap take
-    try turn use wait want wash watch write blue brown gray orange purple red silver black white tan
-    """.split()
-)
-
-_BENIGN: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # category: (title templates, body sentence pool)
-    "furniture": (
-        ("{adj} {item} for sale", "{item} - {adj}, ${price}", "Moving sale: {adj} {item}", "{item} ({adj})"),
-        (
-            "Selling my {adj} {item} because we are moving to {hood}.",
-            "Asking ${price} or best offer.",
-            "Pickup only near {hood}, you load it.",
-            "Smoke free and pet free home.",
-            "Measures about {dim} inches wide.",
-            "Bought it new in {since} and it still looks great.",
-            "A few small scratches on the {part}, see photos.",
-            "Cash or app payment at pickup.",
-            "Also have a matching {item2} for ${price2}.",
-            "First come first served, no holds.",
-            "Can help carry it to your truck after {hour} pm.",
-            "Originally paid ${price3} at the store.",
-            "Message me with questions about the {item}.",
-            "Will not last long at this price.",
-        ),
-    ),
-    "jobs": (
-        ("Hiring {role} in {city}", "{company} is hiring: {role}", "{role} wanted, ${wage}/hr", "Now hiring {role}s"),
-        (
-            "{company} is looking for a reliable {role} to join our team.",
-            "Pay starts at ${wage} per hour depending on experience.",
-            "Full time and part time shifts available, {shift} preferred.",
-            "Benefits include paid time off and a {perk}.",
-            "Must be able to lift {lbs} pounds.",
-            "Apply online at {url} or stop by our {hood} location.",
-            "We train the right person, no experience needed.",
-            "Background check required for this position.",
-            "Weekly pay and a friendly crew near {landmark}.",
-            "Interviews held every {weekday} morning.",
-            "Bring a resume and two references.",
-            "Bilingual applicants are encouraged to apply.",
-            "Located close to {landmark} with free parking.",
-        ),
-    ),
-    "cars": (
-        ("{year} {make} {model} - {miles}k miles", "{make} {model} {year}, ${price}", "Clean title {year} {make}"),
-        (
-            "Selling my {year} {make} {model} with {miles} thousand miles.",
-            "Clean title in hand, asking ${price}.",
-            "New tires and brakes done last {month}.",
-            "Runs and drives great, no check engine light.",
-            "Oil changed every {oil} thousand miles, records available.",
-            "Small dent on the {side} door.",
-            "Test drives welcome near {hood} on weekends.",
-            "Only serious buyers please, price is firm.",
-            "Has a roof rack and a {accessory}.",
-            "Second owner, always garage kept.",
-            "Will consider a trade for a {make2}.",
-            "Registration is current until {month}.",
-        ),
-    ),
-    "rentals": (
-        ("{beds}BR apartment near {landmark}", "{beds} bed {baths} bath in {hood} - ${rent}", "Room for rent in {hood}"),
-        (
-            "Bright {beds} bedroom apartment in {hood}, ${rent} per month.",
-            "Walking distance to {landmark}.",
-            "Washer and dryer in unit, {parking} included.",
-            "Available starting {month} first.",
-            "Small pets considered with a deposit of ${deposit}.",
-            "Twelve month lease, first month and deposit to move in.",
-            "Quiet building with a shared garden.",
-            "Utilities about ${utilities} a month.",
-            "Hardwood floors and a {adj} kitchen.",
-            "Showings on {weekday} evenings, message to book.",
-            "No smoking anywhere on the property.",
-            "Close to bus lines and {landmark}.",
-        ),
-    ),
-    "services": (
-        ("{service} - reasonable rates", "Affordable {service} in {city}", "{service} by {seller}", "Need {service}?"),
-        (
-            "Offering {service} in {hood} and nearby areas.",
-            "Rates start at ${rate} per hour.",
-            "Experienced, with great references.",
-            "Licensed and insured for your peace of mind.",
-            "Free estimates, call or text {phone}.",
-            "Weekends and evenings available on request.",
-            "Senior and student discounts of {pct} percent.",
-            "I bring my own tools and supplies.",
-            "Book by {weekday} to get a spot this week.",
-            "Ask about the {perk} for new customers.",
-            "Serving {city} since {since}.",
-            "Reliable, on time and friendly.",
-        ),
-    ),
-}
-_CATEGORY_WEIGHTS = (("furniture", 25), ("jobs", 20), ("cars", 20), ("rentals", 20), ("services", 15))
-
-# --- network content: mild, non-explicit indicator phrases only -------------------------------------------
-_NET_TITLES = (
-    "New in town - {name} {age}",
-    "{name} visiting {city} - available 24/7",
-    "Sweet {name}, just arrived in {city}",
-    "{name} {age} - new in town this week",
-    "Friendly company in {city} - ask for {name}",
-    "Available now in {city}, {name}",
-)
-_NET_SENTENCES = (
-    "Hi gentlemen, my name is {name} and I am {age}.",
-    "New in town for a few days only.",
-    "Available 24/7, incall and outcall.",
-    "Visiting {city} this week, leaving soon.",
-    "{price} roses for the hour, no negotiating.",
-    "Call or text {phone}, no blocked numbers.",
-    "Ask for {name} when you call.",
-    "Discreet, upscale and friendly company.",
-    "Serious and respectful gentlemen only.",
-    "Just arrived in {city}, come say hello.",
-    "Text only, no private numbers please.",
-    "Donations of {price} roses, half hour {half} roses.",
-    "My pictures are 100 percent real and recent.",
-    "Available tonight and all weekend long.",
-    "Sweet smile and great conversation.",
-    "Generous gentlemen welcome, be on time.",
-    "I am {age} years young and new to the area.",
-    "Reach me anytime at {phone}.",
-    "Clean, classy and fun to be around.",
-    "Out of town visitor, limited time in {city}.",
-    "Please be patient if I do not answer right away.",
-    "Mention this ad for a special rate.",
-)
-_NET_CATEGORIES = ("personals", "companionship", "massage")
-
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_START = datetime(2026, 10, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -359,7 +133,7 @@ class Marketplace:
         step = span / max(self.count, 1)
         sellers = _Sellers(rng, self.count)
         for i in range(self.count):
-            posted = _START + timedelta(seconds=int((i + rng.random()) * step))
+            posted = START + timedelta(seconds=int((i + rng.random()) * step))
             slot = self._slot_of.get(i)
             if slot is None:
                 yield _benign_post(rng, i, posted, sellers)
@@ -406,7 +180,7 @@ def generate_marketplace(
     slot_of: dict[int, tuple[int, int]] = {}
     for k, idxs in enumerate(members):
         style = ("phone", "rotating", "images", "device")[k % 4]
-        region = _REGIONS[rng.randrange(len(_REGIONS))]
+        region = REGIONS[rng.randrange(len(REGIONS))]
         circuit = tuple(rng.sample(region, rng.randint(2, min(4, len(region)))))
         n_phones = {"phone": 1, "rotating": rng.randint(2, 3), "images": max(2, len(idxs) // 3), "device": 1}[style]
         phones: list[str] = []
@@ -414,7 +188,7 @@ def generate_marketplace(
             if next_phone < len(phone_pool):
                 phones.append(phone_pool[next_phone])
                 next_phone += 1
-        names = tuple(rng.sample(_FIRST, rng.randint(2, 5)))
+        names = tuple(rng.sample(FIRST, rng.randint(2, 5)))
         ages = tuple(sorted(rng.sample(range(19, 27), rng.randint(1, 3))))
         n_images = rng.randint(2, 6)
         images = tuple((_hex(rng, 64), _hex(rng, 64)) for _ in range(n_images))
@@ -433,8 +207,8 @@ def generate_marketplace(
             _NetPlan(
                 net=net,
                 sentences=_network_sentences(rng),
-                titles=tuple(rng.sample(_NET_TITLES, 2)),
-                category=_NET_CATEGORIES[rng.randrange(len(_NET_CATEGORIES))],
+                titles=tuple(rng.sample(NET_TITLES, 2)),
+                category=NET_CATEGORIES[rng.randrange(len(NET_CATEGORIES))],
                 site="example-classifieds" if rng.random() < 0.8 else "example-personals",
                 circuit=circuit,
                 stay_days=rng.randint(2, 5),
@@ -460,9 +234,9 @@ def generate_marketplace(
 
 def _network_sentences(rng: random.Random) -> tuple[str, ...]:
     """A network's template: a few stock phrases plus two catch-phrases of its own (every writer has a style)."""
-    stock = rng.sample(_NET_SENTENCES, rng.randint(4, 6))
+    stock = rng.sample(NET_SENTENCES, rng.randint(4, 6))
     own = [
-        " ".join(_WORDS[rng.randrange(len(_WORDS))] for _ in range(rng.randint(7, 11))).capitalize() + "."
+        " ".join(WORDS[rng.randrange(len(WORDS))] for _ in range(rng.randint(7, 11))).capitalize() + "."
         for _ in range(2)
     ]
     for phrase in own:
@@ -524,7 +298,7 @@ class _Sellers:
         rng = self._rng
         k = self._n
         self._n += 1
-        first, last = _SELLER_FIRST[rng.randrange(len(_SELLER_FIRST))], _SELLER_LAST[rng.randrange(len(_SELLER_LAST))]
+        first, last = SELLER_FIRST[rng.randrange(len(SELLER_FIRST))], SELLER_LAST[rng.randrange(len(SELLER_LAST))]
         phone = self._phones[k] if k < len(self._phones) and rng.random() < 0.6 else None
         seller: dict[str, Any] = {
             "id": f"u-{k:07d}",
@@ -547,32 +321,32 @@ def _pick(rng: random.Random, seq: tuple[Any, ...]) -> Any:
 
 
 def _benign_slots(rng: random.Random, city: str, seller: dict[str, Any]) -> dict[str, Any]:
-    make, models = _pick(rng, _MAKES)
+    make, models = _pick(rng, MAKES)
     return {
-        "adj": _pick(rng, _ADJ),
-        "item": _pick(rng, _FURNITURE),
-        "item2": _pick(rng, _FURNITURE),
+        "adj": _pick(rng, ADJ),
+        "item": _pick(rng, FURNITURE),
+        "item2": _pick(rng, FURNITURE),
         "price": rng.randrange(20, 900),
         "price2": rng.randrange(10, 300),
         "price3": rng.randrange(300, 3000),
-        "hood": _pick(rng, _NEIGHBORHOODS),
+        "hood": _pick(rng, NEIGHBORHOODS),
         "dim": rng.randrange(18, 96),
         "years": rng.randrange(2, 25),
         "part": _pick(rng, ("top", "legs", "side", "back", "drawer fronts")),
         "hour": rng.randrange(4, 9),
-        "role": _pick(rng, _ROLES),
-        "company": _pick(rng, _COMPANIES),
+        "role": _pick(rng, ROLES),
+        "company": _pick(rng, COMPANIES),
         "wage": rng.randrange(16, 42),
         "shift": _pick(rng, ("mornings", "evenings", "weekends", "overnights")),
         "perk": _pick(rng, ("free meal each shift", "transit pass", "first visit discount", "referral bonus")),
         "lbs": _pick(rng, (25, 40, 50, 75)),
         "url": f"https://example.com/jobs/{rng.randrange(10_000, 99_999)}",
-        "landmark": _pick(rng, _LANDMARKS),
+        "landmark": _pick(rng, LANDMARKS),
         "weekday": _pick(rng, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")),
         "year": rng.randrange(2004, 2024),
         "make": make,
         "model": _pick(rng, models),
-        "make2": _pick(rng, _MAKES)[0],
+        "make2": _pick(rng, MAKES)[0],
         "miles": rng.randrange(12, 220),
         "month": _pick(rng, ("January", "March", "May", "June", "August", "October", "December")),
         "oil": _pick(rng, (3, 5, 7)),
@@ -584,7 +358,7 @@ def _benign_slots(rng: random.Random, city: str, seller: dict[str, Any]) -> dict
         "parking": _pick(rng, ("one parking spot", "street parking", "garage space")),
         "deposit": rng.randrange(200, 800),
         "utilities": rng.randrange(60, 250),
-        "service": _pick(rng, _SERVICES),
+        "service": _pick(rng, SERVICES),
         "rate": rng.randrange(20, 120),
         "pct": _pick(rng, (5, 10, 15, 20)),
         "since": rng.randrange(1995, 2024),
@@ -595,15 +369,15 @@ def _benign_slots(rng: random.Random, city: str, seller: dict[str, Any]) -> dict
 
 
 def _benign_post(rng: random.Random, i: int, posted: datetime, sellers: _Sellers) -> dict[str, Any]:
-    category = rng.choices([c for c, _ in _CATEGORY_WEIGHTS], weights=[w for _, w in _CATEGORY_WEIGHTS])[0]
+    category = rng.choices([c for c, _ in CATEGORY_WEIGHTS], weights=[w for _, w in CATEGORY_WEIGHTS])[0]
     seller = sellers.pick(category)
     city_name, state = CITIES[seller["city"]][0], CITIES[seller["city"]][1]
-    titles, pool = _BENIGN[category]
+    titles, pool = BENIGN[category]
     slots = _benign_slots(rng, city_name, seller)
     chosen = rng.sample(pool, rng.randint(2, 4))
     body_parts = [s.format(**slots) for s in chosen]
     for _ in range(rng.randint(1, 2)):
-        words = [_WORDS[rng.randrange(len(_WORDS))] for _ in range(rng.randint(8, 16))]
+        words = [WORDS[rng.randrange(len(WORDS))] for _ in range(rng.randint(8, 16))]
         body_parts.insert(rng.randrange(len(body_parts) + 1), " ".join(words).capitalize() + ".")
     if seller["phone"] and rng.random() < 0.5 and not any("{phone}" in s for s in chosen):
         body_parts.append(f"Call or text {_format_phone(seller['phone'])}.")
@@ -656,13 +430,13 @@ def _obfuscate_phone(rng: random.Random, e164: str) -> str:
     d = e164[2:]
     style = rng.randrange(4)
     if style == 0:
-        return " ".join(_NUMBER_WORDS[int(c)] for c in d)
+        return " ".join(NUMBER_WORDS[int(c)] for c in d)
     if style == 1:
         swapped = d.replace("0", "o").replace("1", "l")
         return f"{swapped[:3]}.{swapped[3:6]}.{swapped[6:]}"
     if style == 2:
         return " ".join(d[:3]) + " - " + " ".join(d[3:6]) + " - " + " ".join(d[6:])
-    return f"{d[:3]} {_NUMBER_WORDS[int(d[3])]}{d[4:6]} {d[6:8]}{_NUMBER_WORDS[int(d[8])]}{d[9]}"
+    return f"{d[:3]} {NUMBER_WORDS[int(d[3])]}{d[4:6]} {d[6:8]}{NUMBER_WORDS[int(d[8])]}{d[9]}"
 
 
 def _flip_bits(rng: random.Random, pdq: str, n: int) -> str:
@@ -674,7 +448,7 @@ def _flip_bits(rng: random.Random, pdq: str, n: int) -> str:
 
 def _network_post(rng: random.Random, i: int, posted: datetime, plan: _NetPlan, ordinal: int) -> dict[str, Any]:
     net = plan.net
-    day = (posted - _START).days
+    day = (posted - START).days
     city_idx = plan.circuit[(day // plan.stay_days) % len(plan.circuit)]
     city_name, state = CITIES[city_idx][0], CITIES[city_idx][1]
     if net.style == "images" and net.phones:

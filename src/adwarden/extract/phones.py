@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from types import MappingProxyType
 
 import phonenumbers
@@ -29,10 +28,11 @@ import phonenumbers
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
+from adwarden.extract.phone_validate import validate
+from adwarden.extract.region_hints import fallback_regions, has_foreign_letters
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
-_E164 = phonenumbers.PhoneNumberFormat.E164
 _NO_ATTRS: MappingProxyType[str, object] = MappingProxyType({})
 _NANP_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO"})
 
@@ -70,21 +70,6 @@ def _id_before(text: str, start: int) -> bool:
     return _ID_BEFORE.search(window) is not None
 
 
-@lru_cache(maxsize=65536)
-def _validate(digits: str, region: str, international: bool) -> str | None:
-    """E.164 of ``digits`` read in ``region`` (or as ``+digits``), or ``None`` if not a valid number."""
-    try:
-        if international:
-            num = phonenumbers.parse("+" + digits, None)
-        else:
-            num = phonenumbers.parse(digits, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(num):
-        return None
-    return phonenumbers.format_number(num, _E164)
-
-
 def _is_shape(lengths: tuple[int, ...], nanp: bool) -> bool:
     if lengths in _NANP_SHAPES or (not nanp and lengths in _OTHER_SHAPES):
         return True
@@ -98,9 +83,12 @@ def _too_long(digits: str, cc: str) -> bool:
 
 
 def _strip_intl_prefix(digits: str, region: str) -> str | None:
-    """Digits after an international dialling prefix (00, or 011 in NANP), if present."""
-    if region in _NANP_REGIONS:
-        return digits[3:] if digits.startswith("011") else None
+    """Digits after an international dialling prefix (00, or 011 in NANP), if present.
+
+    ``00`` counts in NANP too: no NANP number starts with 0, and ads written from abroad use it.
+    """
+    if region in _NANP_REGIONS and digits.startswith("011"):
+        return digits[3:]
     return digits[2:] if digits.startswith("00") else None
 
 
@@ -109,26 +97,26 @@ def _candidate(digits: str, lengths: tuple[int, ...], region: str, plus: bool, w
     if len(digits) > 15 or len(digits) < 7:
         return None
     if plus:
-        return _validate(digits, region, True)
+        return validate(digits, region, True)
     intl = _strip_intl_prefix(digits, region)
     if intl is not None and len(intl) >= 7:
-        return _validate(intl, region, True)
+        return validate(intl, region, True)
     if region in _NANP_REGIONS:
         if len(digits) == 10 or (len(digits) == 11 and digits[0] == "1"):
-            found = _validate(digits, region, False)
+            found = validate(digits, region, False)
             if found is not None:
                 return found
     else:
-        found = _validate(digits, region, False)
+        found = validate(digits, region, False)
         if found is not None:
             return found
         if len(digits) == 10 and lengths in ((3, 3, 4), (10,), (1, 3, 3, 4)):
-            found = _validate(digits, "US", False)
+            found = validate(digits, "US", False)
             if found is not None:
                 return found
     # A country code written as its own first group ("91-9643094927", "44 7700 900123").
     if (whole or len(lengths) > 1) and lengths[0] <= 3 and len(digits) >= 10 and digits[0] not in "01":
-        found = _validate(digits, region, True)
+        found = validate(digits, region, True)
         if found is not None:
             return found
     return None
@@ -205,6 +193,36 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
     return out
 
 
+def _covered(found: list[tuple[str, int, int]]) -> int:
+    return sum(b - a for _e, a, b in found)
+
+
+def _uncovered(seq: Sequence, found: list[tuple[str, int, int]], text: str) -> bool:
+    """Is ``seq`` worth reading in another region?
+
+    Yes when nothing in it is a number here. When part of it is, only if the rest could be a number
+    of its own (7+ digits), or the ad is written in accents or another script (``8 916 223 45 67``:
+    a valid US number inside a Russian one).
+    """
+    if not found:
+        return True
+    first, last = found[0][1], max(b for _e, _a, b in found)
+    rest = sum(len(g.digits) for g in seq.groups if g.end <= first or g.start >= last)
+    return rest >= 7 or (rest > 0 and has_foreign_letters(text))
+
+
+def _worth_another_region(seq: Sequence) -> bool:
+    """Enough digits for a national number elsewhere (9-13), and not a date or a clock time."""
+    n = sum(len(g.digits) for g in seq.groups)
+    if not 9 <= n <= 13:
+        return False
+    # A group of four starting 19/20 next to groups of one or two digits is a date ("12.03.2015").
+    lengths = [len(g.digits) for g in seq.groups]
+    if any(ln == 4 and g.digits[:2] in ("19", "20") for ln, g in zip(lengths, seq.groups, strict=True)):
+        return max(lengths) > 4 or sum(1 for ln in lengths if ln <= 2) < 2
+    return True
+
+
 def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     """Phone facts in ``ctx.text`` read in ``region``; spans index the original text."""
     folded = ctx.folded
@@ -214,8 +232,21 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     if runs is None:
         runs = ctx.memo["digit_runs"] = digit_runs(text)
     spans: list[tuple[int, int]] = ctx.memo.setdefault("phone_spans", [])
+    fallback: tuple[str, ...] | None = None
     for seq in digit_sequences(text, runs=runs):
-        for e164, a, b in _phones_in_sequence(text, seq, region):
+        found = _phones_in_sequence(text, seq, region)
+        if _uncovered(seq, found, ctx.text) and _worth_another_region(seq):
+            # Not (all) read in the post's region: try the regions the text itself points to.
+            if fallback is None:
+                fallback = ctx.memo.get("fallback_regions")
+                if fallback is None:
+                    fallback = ctx.memo["fallback_regions"] = fallback_regions(ctx.text, region)
+            for other in fallback:
+                alt = _phones_in_sequence(text, seq, other)
+                if _covered(alt) > _covered(found):
+                    found = alt
+                    break
+        for e164, a, b in found:
             spans.append((a, b))
             start, end = folded.span(a, b)
             if (e164, start) in seen:
@@ -231,4 +262,21 @@ class PhoneExtractor(Extractor):
     kind = "phone"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        if ctx.url is not None and ctx.text == ctx.url:
+            return find_phones(_url_context(ctx), ctx.region)
         return find_phones(ctx, ctx.region)
+
+
+# Path, query and fragment delimiters of a URL, replaced by a letter of the same length.
+_URL_BOUNDARIES = str.maketrans({c: "x" for c in "/?&=#"})
+
+
+def _url_context(ctx: ExtractContext) -> ExtractContext:
+    """The URL with its path and query delimiters masked, so no number spans two segments.
+
+    A phone written in a URL sits inside one segment (``/call-206-555-0147/``); digits across a
+    ``/`` are an age at the end of a slug followed by the post ID (``...-25/13538952``), or a date
+    directory next to an ID, and thousands of unrelated ads would share such a "number". Spans are
+    unchanged: the replacement keeps every character in place.
+    """
+    return ExtractContext(ctx.text.translate(_URL_BOUNDARIES), region=ctx.region, url=ctx.url, location=ctx.location)

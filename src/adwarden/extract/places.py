@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 
-__all__ = ["LocationExtractor", "Place", "country_from_text", "country_from_url", "resolve_region"]
+__all__ = [
+    "LocationExtractor", "Place", "countries_in_text", "country_from_text", "country_from_url", "resolve_region",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ class _Gazetteer:
             alias = alias_src[: -len(" city")]
             self.cities.setdefault(alias, self.cities[alias_src])  # "new york" for "New York City"
 
+        self._gc = gc  # alternate names are indexed on first use (see alt_names)
         self.regions = {name: iso for iso, names in _REGIONS.items() for name in names.split(",")}
         self.states: dict[str, str] = {}
         self.state_codes: set[str] = set()
@@ -169,11 +174,78 @@ class _Gazetteer:
             self.states[str(s["name"]).lower()] = str(code)
             self.state_codes.add(str(code))
 
+    @cached_property
+    def alt_names(self) -> dict[str, Place]:
+        """Lower-case local and foreign names of large cities, in any script (see :meth:`_alternates`)."""
+        return self._alternates[0]
+
+    @cached_property
+    def alt_hosts(self) -> dict[str, Place]:
+        """The same names as ASCII letters without spaces, as in a host name (``saopaulo``)."""
+        return self._alternates[1]
+
+    @cached_property
+    def _alternates(self) -> tuple[dict[str, Place], dict[str, Place]]:
+        """Local and foreign names of large cities: ``moskva``/``москва`` (Moscow), ``milano`` (Milan).
+
+        Sites name their city pages in the local language (``moskva.``, ``milano.``, ``roma.``), and
+        location fields are written in the local script. Only cities of 100,000 or more count, names
+        shorter than five letters (airport codes, abbreviations) are left out, and a name that is
+        also a primary city name, a common word or a stop-listed name keeps its primary meaning.
+        ``alt_names`` keys are lower case in any script; ``alt_hosts`` keys are the same names folded
+        to ASCII letters without spaces or hyphens, as they appear in a host name.
+        """
+        names: dict[str, Place] = {}
+        hosts: dict[str, Place] = {}
+        for c in self._gc.get_cities().values():
+            pop = int(c["population"])
+            if pop < _ALT_MIN_POP:
+                continue
+            place = self.cities.get(str(c["name"]).lower())
+            if place is None or place.country != c["countrycode"] or place.population != pop:
+                continue
+            shortest = 4 if pop >= 1_000_000 else 5  # "roma", "kiev", "київ" name very large cities only
+            for alt in (place.name, *(c.get("alternatenames") or ())):
+                key = str(alt).strip().lower()
+                if len(key) < shortest or key in _COMMON_WORDS or key in _CITY_STOP:
+                    continue
+                if key in self.cities and key != place.name.lower():
+                    continue
+                old = names.get(key)
+                if old is None or old.population < pop:
+                    names[key] = place
+                host = _ascii_letters(key)
+                if len(host) >= shortest and (host not in self.cities or host == key == place.name.lower()):
+                    old = hosts.get(host)
+                    if old is None or old.population < pop:
+                        hosts[host] = place
+        for key, place in self.cities.items():  # "newyork", "losangeles"
+            compact = _ascii_letters(key)
+            if " " in key and place.population >= _ALT_MIN_POP and len(compact) >= 5:
+                hosts.setdefault(compact, place)
+        return names, hosts
+
     def city(self, name: str, state: str | None = None) -> Place | None:
         key = name.lower()
         if state is not None:
             return self.us_cities.get((key, state))
         return self.cities.get(key)
+
+
+_ALT_MIN_POP = 100_000
+
+
+_NON_LETTERS = re.compile(r"[^a-z]+")
+
+
+def _ascii_letters(name: str) -> str:
+    """``"São Paulo"`` -> ``"saopaulo"``: accents dropped, only ASCII letters kept (``""`` for other scripts)."""
+    if name.isascii():
+        return _NON_LETTERS.sub("", name)
+    if ord(max(name)) > 0x24F:
+        return ""  # Cyrillic, CJK, ...: never in a host name
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
 
 
 _GAZ: list[_Gazetteer] = []
@@ -221,6 +293,11 @@ def _token_country(tokens: list[str], min_city_pop: int) -> str | None:
 def country_from_url(url: str) -> str | None:
     """ISO country of an ad URL: its country-code domain, else a country, state or city in the URL.
 
+    The host counts first, then a host written as a path segment (an archived copy:
+    ``.../olympia.example.com/...``), then the words of short path segments (``/escorts/london/``).
+    An ad's title slug (``/new-girl-from-mongolia-22/``) says nothing about where the ad is, so
+    segments with digits, more than two hyphens or more than 30 characters are left out.
+
     >>> country_from_url("https://london.example.co.uk/ads/1")
     'GB'
     """
@@ -229,18 +306,44 @@ def country_from_url(url: str) -> str | None:
         host = (parts.hostname or "").lower()
     except ValueError:
         return None
+    segments = [seg for seg in unquote(parts.path).lower().split("/") if seg]
+    hosts = [host] + [seg for seg in segments if _HOST_LIKE.fullmatch(seg)]
+    for h in hosts:
+        iso = _host_country(h)
+        if iso is not None:
+            return iso
+    words = [w for seg in segments if _PAGE_WORDS.fullmatch(seg) for w in _WORDS.findall(seg)]
+    return _token_country(words, 50000) if words else None
+
+
+_HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
+_PAGE_WORDS = re.compile(r"(?=.{1,30}$)[a-z]+(?:[-_+ ][a-z]+){0,2}")
+
+
+def _host_country(host: str) -> str | None:
+    """Country of a host name: its country-code TLD, a place named in its labels, or a local city name."""
     gaz = gazetteer()
     labels = host.split(".")
     if len(labels) >= 2:
         iso = gaz.tlds.get(labels[-1])
         if iso is not None:
             return iso
-    tokens = [t for t in _HOST_SPLIT.split(host) if t] + _WORDS.findall(unquote(parts.path).lower())
-    return _token_country(tokens, 50000)
+    found = _token_country([t for t in _HOST_SPLIT.split(host) if t], 50000)
+    if found is not None:
+        return found
+    for label in labels[:-1]:  # a city page named in the local language: moskva., milano., quito.
+        place = gaz.alt_hosts.get(label.replace("-", ""))
+        if place is not None:
+            return place.country
+    return None
 
 
 def country_from_text(location: str) -> str | None:
-    """ISO country of a free-text location field (``"Olympia, Washington"``, ``"London, UK"``)."""
+    """ISO country of a free-text location field (``"Olympia, Washington"``, ``"London, UK"``).
+
+    >>> country_from_text("Bellingham, Mt Vernon Burlington")
+    'US'
+    """
     low = location.lower()
     parts = [p.strip() for p in re.split(r"[,/|(]", low) if p.strip()]
     gaz = gazetteer()
@@ -250,7 +353,75 @@ def country_from_text(location: str) -> str | None:
             return iso
         if p in gaz.states or p.upper() in gaz.state_codes:
             return "US"
-    return _token_country(_WORDS.findall(low), 15000)
+    # The first part names the place; later parts are neighbourhoods and notes ("Olympia, Olympia/Aberdeen",
+    # "Bellingham, Mt Vernon Burlington"), whose bigger namesakes abroad must not win.
+    found = _token_country(_WORDS.findall(parts[0]), 15000) if parts else None
+    if found is None:
+        found = _token_country(_WORDS.findall(low), 15000)
+    if found is not None:
+        return found
+    for p in reversed(parts):  # a city in the local language or script: "Roma", "Москва"
+        place = gaz.alt_names.get(p)
+        if place is not None:
+            return place.country
+    return None
+
+
+# Names that are also words or first names in ads, never taken as a country on their own.
+_COUNTRY_STOP = frozenset({"chad", "jordan", "georgia", "israel", "china", "india", "asia", "us", "man", "niger"})
+_MENTION_MIN_POP = 1_000_000
+
+
+# A location word, then up to three capitalized words: "in London", "visiting the UK", "based in New York".
+_MENTION = re.compile(
+    r"(?<![A-Za-z])(?i:in|at|near|visiting|visit|located|based in|around|across|touring|arrived in|arriving in|"
+    r"welcome to|back in|new in|all over|outside|downtown)(?i:\s+the)?\s{0,2}[:\-]?\s{0,2}"
+    r"((?:[A-Z][A-Za-z]+|[A-Z]{2,3})(?:[ \-][A-Z][A-Za-z]+){0,2})"
+)
+# Names in Cyrillic (capitalized), which count without a location word: "Москва", "Київ".
+_CYRILLIC_NAME = re.compile(r"[А-ЯЁІЇЄ][а-яёіїє]{3,}(?:[ \-][А-ЯЁІЇЄ][а-яёіїє]+){0,2}")
+
+
+def countries_in_text(text: str) -> tuple[str, ...]:
+    """Countries the text says the ad is in, in order of mention.
+
+    A country name (``Italy``, ``UK``) or a city of a million or more in any of its names (``London``,
+    ``Milano``) counts after a location word (``in``, ``visiting``, ``based in``): ads name countries
+    for other reasons too (``girl from Japan`` is an ethnicity, ``Sofia`` and ``London`` are first
+    names). A name in Cyrillic (``Москва``) counts on its own.
+
+    >>> countries_in_text("New in London! Then visiting Italy, from Japan")
+    ('GB', 'IT')
+    """
+    head = text[:20000]
+    names = [(m.start(1), m.group(1)) for m in _MENTION.finditer(head)]
+    if not head.isascii():
+        names += [(m.start(), m.group()) for m in _CYRILLIC_NAME.finditer(head)]
+        names.sort()
+    out: list[str] = []
+    for _pos, name in names:
+        iso = _name_country(name)
+        if iso is not None and iso not in out:
+            out.append(iso)
+    return tuple(out)
+
+
+def _name_country(name: str) -> str | None:
+    """Country of a capitalized name (longest sub-phrase first): a country, or a city of a million or more."""
+    gaz = gazetteer()
+    words = name.replace("-", " ").lower().split()
+    for size in range(len(words), 0, -1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in _COUNTRY_STOP:
+                continue
+            iso = gaz.countries.get(phrase)
+            if iso is not None:
+                return iso
+            place = gaz.cities.get(phrase) or gaz.alt_names.get(phrase)
+            if place is not None and place.population >= _MENTION_MIN_POP:
+                return place.country
+    return None
 
 
 def resolve_region(default: str, url: str | None, location: str | None) -> str:

@@ -36,14 +36,22 @@ _CURRENCY_WORDS = {
     "candy": "candy", "candies": "candy", "kisses": "kiss", "kiss": "kiss",
     "gbp": "pound", "£": "pound", "eur": "euro", "euro": "euro", "euros": "euro", "€": "euro",
     "cad": "dollar", "aud": "dollar", "bills": "dollar", "$$": "dollar", "$$$": "dollar",
+    "dolares": "dollar", "dolar": "dollar", "pesos": "peso", "peso": "peso",
 }
-_CUR_AFTER = r"(?:roses|rose|rozes|rosez|r|dollars|dollar|usd|bucks|donations|donation|dono|don|candies|candy|kisses|kiss|gbp|eur|euros|euro|cad|aud|bills|\${1,3}|£|€)"
+_CUR_AFTER = (
+    r"(?:roses|rose|rozes|rosez|r|dollars|dollar|dolares|dolar|usd|bucks|donations|donation|dono|don|candies|candy|"
+    r"kisses|kiss|gbp|eur|euros|euro|cad|aud|bills|pesos|peso|\${1,3}|£|€)"
+)
 
-_UNITS = r"minutes|minute|mins|min|m|hours|hour|hrs|hr|h|nights|night"
+# Units after a number, in English and the languages of foreign ads ("1 ora", "2 horas", "30 minuti").
+_UNITS = (
+    r"minutes|minute|minutos|minuto|minuti|mins|min|m|hours|hour|horas|hora|hrs|hr|ore|ora|h|nights|night|"
+    r"noches|noche|notte"
+)
 # Tokens that start with a digit or a currency sign. Each starts with a literal class and checks
 # its left context after the first character, so ``re`` skips letters and spaces without work.
 _NUM_TOKENS = re.compile(
-    rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
+    rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
     r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)"
     r"(?:"
     # a range with a currency word after it: "100-200 roses"
@@ -53,7 +61,7 @@ _NUM_TOKENS = re.compile(
     # duration: number + unit ("30 min", "2 1/2 hrs", "1 night")
     rf"|(?P<half>\s1/2)?\s?-?\s?(?P<du>{_UNITS})(?![a-z])"
     # a bare number (a price only when a duration is next to it)
-    r"|(?P<bare>)(?![\d'\"%:.]|/(?!\s?(?:hr|hour|h\b|hh|qv|min|fh))|"
+    r"|(?P<bare>)(?![\d'\"%:]|\.(?!\s|$)|/(?!\s?(?:hr|hour|h\b|hh|qv|min|fh))|"
     r"\s?(?:lbs|lb|kg|yo|y/o|yrs|years|inch|in\b|ft|cm|pounds|kilos))"
     r")"
 )
@@ -69,6 +77,11 @@ _WORD_DURATIONS: dict[str, int] = {
     "night": 480, "one night": 480, "ovn": 480, "on": 480, "half day": 720, "full day": 1440,
     "thirty minutes": 30, "fifteen minutes": 15, "twenty minutes": 20, "forty five minutes": 45,
     "sixty minutes": 60, "ninety minutes": 90,
+    # Italian, Spanish, Portuguese
+    "mezz'ora": 30, "mezzora": 30, "mezz ora": 30, "un'ora": 60, "un ora": 60, "media hora": 30, "una hora": 60,
+    "meia hora": 30, "uma hora": 60, "toda la noche": 480, "tutta la notte": 480, "noche": 480, "notte": 480,
+    # a bare "h" standing for hour: only read where a rate list puts it (see _word_tokens)
+    "h": 60,
 }
 _WORD_KEYS = {k.replace(" ", ""): v for k, v in _WORD_DURATIONS.items()}
 _WORD_TOKENS = re.compile(
@@ -81,7 +94,8 @@ _CODE_MINUTES = {
 }
 _UNIT_MINUTES = {
     "minutes": 1, "minute": 1, "mins": 1, "min": 1, "m": 1, "hours": 60, "hour": 60, "hrs": 60, "hr": 60,
-    "h": 60, "nights": 480, "night": 480,
+    "h": 60, "nights": 480, "night": 480, "minutos": 1, "minuto": 1, "minuti": 1, "horas": 60, "hora": 60,
+    "ore": 60, "ora": 60, "noches": 480, "noche": 480, "notte": 480,
 }
 _WORD_NUM = {"half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4, "an": 1, "a": 1, "1/2": 0.5}
 # Between an amount and its duration when written together ("$200/hr", "80 roses for hh", "50 = 15 min").
@@ -149,7 +163,9 @@ def _tokens(
 def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
     for m in _NUM_TOKENS.finditer(text, wa, wb):
         if m.group("pre") is not None:
-            toks.append(_Tok("amt", m.start(), m.end(), float(m.group("pn")), _CURRENCY_WORDS[m.group("pre")]))
+            toks.append(
+                _Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[m.group("pre")])
+            )
             continue
         num = m.group("num")
         if m.group("rcur") is not None:
@@ -175,7 +191,14 @@ def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
             if 5 <= minutes <= 1440:
                 toks.append(_Tok("dur", m.start(), m.end(), minutes=minutes))
         elif m.group("bare") is not None and len(num) >= 2 and "." not in num:
-            toks.append(_Tok("bare", m.start(), m.end(), float(num)))
+            code = _CODE_BEFORE.search(text, max(0, m.start() - 5), m.start())
+            if code is not None:  # "USD 200": a currency code before the amount
+                toks.append(_Tok("amt", code.start(), m.end(), float(num), _CURRENCY_WORDS[code.group(1)]))
+            else:
+                toks.append(_Tok("bare", m.start(), m.end(), float(num)))
+
+
+_CODE_BEFORE = re.compile(r"(?<![a-z])(usd|eur|gbp|cad|aud)\s?\Z")
 
 
 def _word_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
@@ -186,12 +209,27 @@ def _word_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
         word = m.group()
         if word == "on" and not _is_overnight_on(text, s):
             continue
+        if word == "h" and not _is_rate_h(text, s):
+            continue
         toks.append(_Tok("dur", s, m.end(), minutes=_WORD_KEYS[word.replace(" ", "")]))
 
 
 def _is_overnight_on(text: str, pos: int) -> bool:
     """"on" is overnight only in a rate list: followed by a separator and a number."""
     return re.match(r"on\s?[-:=]\s?[$£€]?\d", text[pos : pos + 12]) is not None
+
+
+def _is_rate_h(text: str, pos: int) -> bool:
+    """A lone "h" is an hour in a rate list: "/h", or right before an amount ("h 180€", "h: $200").
+
+    After a number ("150 h") the "h" is already that number's unit (see ``_NUM_TOKENS``).
+    """
+    if pos > 0 and text[pos - 1] == "/":
+        return True
+    before = text[max(0, pos - 3) : pos].rstrip()
+    if before and before[-1].isdigit():
+        return False
+    return re.match(r"h\s?[-:=]?\s?[$£€]?\d", text[pos : pos + 8]) is not None
 
 
 def _num(s: str) -> float:
@@ -302,7 +340,7 @@ def _minutes_for(
 _PRICE_HINTS = (  # most frequent first, so ``any`` stops early
     "min", "hr", "night", "$", "hh", "hour", "0h", "€", "ros", "half", "fh", "kiss", "cand", "0 r", "qv",
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
-    "usd", "gbp", "cad", "ovn",
+    "usd", "gbp", "cad", "ovn", "hora", "ora", "dolar", "peso", "notte", "noche", "minut",
 )
 
 

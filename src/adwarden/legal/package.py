@@ -46,10 +46,20 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from adwarden.documents.filenames import safe_component
+from adwarden.documents.pdf import SummaryPdf
+from adwarden.documents.spreadsheet import spreadsheet_row
+from adwarden.documents.xmltext import utf8
 from adwarden.domain.errors import InputError
 from adwarden.domain.posts import Post, PostVersion
 from adwarden.legal.model import LegalRequest, may_notify_user
-from adwarden.legal.signing import fingerprint, parse_public_key, public_key_pem, verify_signature
+from adwarden.legal.signing import (
+    development_fingerprint,
+    fingerprint,
+    parse_public_key,
+    public_key_pem,
+    verify_signature,
+)
 
 FORMAT = "adwarden-evidence-package"
 FORMAT_VERSION = 1
@@ -61,33 +71,10 @@ UNLISTED = frozenset({MANIFEST, SIGNATURE, PUBLIC_KEY})
 #: A member larger than this is not read during verification (guards against ZIP bombs).
 MAX_MEMBER_BYTES = 2 * 1024**3
 
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
-_UNSAFE_CHARS = re.compile(r'[/\\:<>"|?*]')
-_MAX_COMPONENT = 120
+__all__ = ["safe_component", "member_name_problem", "build_package", "verify_package"]
 
 
 # -------------------------------------------------------------------------------------------- names
-
-
-def safe_component(text: str) -> str:
-    """One path component that is safe on every file system: no separators, no control or bidi-format
-    characters, no leading dots (so never ``.`` or ``..``), no Windows device names, at most 120 characters.
-
-    >>> safe_component("../../etc/passwd")
-    '__.._etc_passwd'
-    """
-    name = unicodedata.normalize("NFC", text)
-    name = "".join("_" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"} else ch for ch in name)
-    name = _UNSAFE_CHARS.sub("_", name).strip(" ")
-    if name.startswith("."):
-        name = "_" + name.lstrip(".")
-    name = name.rstrip(". ")
-    if _WINDOWS_RESERVED.match(name):
-        name = "_" + name
-    if len(name) > _MAX_COMPONENT:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-        name = name[: _MAX_COMPONENT - 13] + "~" + digest
-    return name or "_"
 
 
 def member_name_problem(name: str) -> str | None:
@@ -211,7 +198,7 @@ def build_package(out_path: str | Path, data: PackageInput, *, signing_key: Ed25
             for name, body in sorted(files.items())
         ],
     }
-    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    manifest_bytes = utf8(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     signature = signing_key.sign(manifest_bytes)
     members = dict(files)
     members[MANIFEST] = manifest_bytes
@@ -253,7 +240,7 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
         return candidate
 
     req = data.request
-    files["README.txt"] = _readme(data).encode()
+    files["README.txt"] = utf8(_readme(data))
     files["request.json"] = _json_bytes(req.to_json())
 
     post_docs: list[dict[str, Any]] = []
@@ -278,10 +265,10 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
     files["assessments.json"] = _json_bytes(list(data.assessments))
     files["decisions.json"] = _json_bytes(list(data.decisions))
     files["audit.jsonl"] = b"".join(
-        (json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode() for e in data.audit
+        utf8(json.dumps(e, sort_keys=True, ensure_ascii=False, default=str) + "\n") for e in data.audit
     )
     context = _summary_context(data, post_docs, post_dirs, media_refs)
-    files["summary.html"] = render_summary_html(context).encode()
+    files["summary.html"] = utf8(render_summary_html(context))
     files["summary.pdf"] = render_summary_pdf(context)
     for name in files:
         problem = member_name_problem(name)
@@ -291,7 +278,7 @@ def _package_files(data: PackageInput) -> dict[str, bytes]:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode()
+    return utf8(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
 
 
 def _identifiers_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
@@ -300,14 +287,8 @@ def _identifiers_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: _csv_cell(row.get(c)) for c in columns})
-    return buf.getvalue().encode()
-
-
-def _csv_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas: identifiers come from ad text an adversary wrote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} and not re.fullmatch(r"\+\d+", text) else text
+        writer.writerow(dict(zip(columns, spreadsheet_row(row.get(c) for c in columns), strict=True)))
+    return utf8(buf.getvalue())
 
 
 def _readme(data: PackageInput) -> str:
@@ -383,37 +364,17 @@ def render_summary_html(context: Mapping[str, Any]) -> str:
     return env.get_template("summary.html").render(**context)
 
 
-def _latin1(text: Any) -> str:
-    """The PDF uses core fonts (latin-1 only, no font files to ship); other characters are written as
-    ``<U+XXXX>`` so nothing is silently lost. The JSON files hold the exact text."""
-    out = []
-    for ch in str(text):
-        if ch in "\r\n\t":
-            out.append(ch if ch != "\r" else "")
-        elif ord(ch) < 32 or 127 <= ord(ch) < 160:
-            out.append(f"<U+{ord(ch):04X}>")
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            out.append(f"<U+{ord(ch):04X}>")
-    return "".join(out)
-
-
 def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
-    """The same summary as a PDF (fpdf2), deterministic for the same input."""
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.fromisoformat(context["created_at"]))
-    pdf.set_title(_latin1(f"Evidence package {context['request']['id']}"))
-    pdf.set_author(_latin1(context["platform"]))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    """The same summary as a PDF, deterministic for the same input. Names and ad text in any script are
+    written as they are (:class:`~adwarden.documents.pdf.SummaryPdf`); what no font can draw is marked."""
+    pdf = SummaryPdf(
+        title=f"Evidence package {context['request']['id']}",
+        author=str(context["platform"]),
+        created_at=datetime.fromisoformat(context["created_at"]),
+    )
 
     def line(text: Any, *, size: int = 10, style: str = "") -> None:
-        pdf.set_font("Helvetica", style=style, size=size)
-        pdf.multi_cell(0, size * 0.5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+        pdf.line(text, size=size, bold=style == "B")
 
     req = context["request"]
     line(f"Evidence package - request {req['id']}", size=15, style="B")
@@ -421,7 +382,7 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
     if context["nondisclosure"]:
         nd = context["nondisclosure"]
         line(f"NON-DISCLOSURE ORDER until {nd['until']}: the user must not be notified.", style="B")
-    pdf.ln(2)
+    pdf.gap(2)
     line("Request", size=12, style="B")
     for key in ("type_label", "agency", "authority", "officer", "case_number", "received_at", "status"):
         line(f"{key.replace('_', ' ')}: {req.get(key) or '-'}")
@@ -430,14 +391,14 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
         line(f"date range: {req['date_range']}")
     if context["flags"]:
         line(f"flags: {', '.join(context['flags'])}", style="B")
-    pdf.ln(2)
+    pdf.gap(2)
     line(
         f"Contents: {len(context['posts'])} post(s), {context['media_count']} media reference(s), "
         f"{len(context['identifiers'])} identifier(s), {context['assessment_count']} assessment(s), "
         f"{context['decision_count']} decision(s), {context['audit_count']} audit event(s).",
     )
     for post in context["posts"]:
-        pdf.ln(2)
+        pdf.gap(2)
         line(f"Post {post['label']} ({post['dir']})", size=12, style="B")
         for v in post["versions"]:
             line(f"Version {v['version']} received {v['received_at']} sha256 {v['content_hash']}", style="B")
@@ -448,17 +409,17 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
             if v["body"]:
                 line(v["body"])
     if context["identifiers"]:
-        pdf.ln(2)
+        pdf.gap(2)
         line("Identifiers", size=12, style="B")
         for ident in context["identifiers"]:
             line(f"{ident.get('kind')}: {ident.get('value')} (post {ident.get('post_id')})")
     linked = context["network"].get("linked_posts") or []
-    pdf.ln(2)
+    pdf.gap(2)
     line("Network", size=12, style="B")
     line(f"{len(linked)} other post(s) share an identifier with the posts in scope (see network.json).")
-    pdf.ln(2)
+    pdf.gap(2)
     line("Integrity: every file is listed in manifest.json with its SHA-256; the manifest is signed with Ed25519.")
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 # ------------------------------------------------------------------------------------------ verify
@@ -466,8 +427,14 @@ def render_summary_pdf(context: Mapping[str, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of :func:`verify_package`. ``ok`` only when every listed file is present and unchanged,
-    nothing was added, no name is unsafe, and the signature verifies with the key the manifest names."""
+    """The outcome of :func:`verify_package`.
+
+    ``intact``: every listed file is present and unchanged, nothing was added, no name is unsafe, and the
+    signature verifies with the key inside the package. That proves only that nobody changed the package
+    *after* it was signed by whoever holds that key: an attacker who alters files re-signs with their own
+    key. So ``ok`` also needs ``key_trusted``: the signing key is one the verifier was told to trust
+    (``--trusted-key`` or ``ADWARDEN_EVIDENCE_TRUSTED_KEYS``), and never the public development key.
+    """
 
     path: str
     altered: tuple[str, ...] = ()
@@ -476,34 +443,53 @@ class VerifyResult:
     unsafe: tuple[str, ...] = ()
     signature_valid: bool = False
     key_fingerprint: str | None = None
-    key_trusted: bool | None = None
+    key_trusted: bool = False
+    development_key: bool = False
+    trusted_given: bool = False
     request_id: str | None = None
     files_checked: int = 0
     errors: tuple[str, ...] = ()
 
     @property
+    def intact(self) -> bool:
+        return self.signature_valid and not (self.altered or self.missing or self.added or self.unsafe or self.errors)
+
+    @property
     def ok(self) -> bool:
-        return (
-            self.signature_valid
-            and not (self.altered or self.missing or self.added or self.unsafe or self.errors)
-            and self.key_trusted is not False
-        )
+        return self.intact and self.key_trusted
+
+    def signer_problem(self) -> str | None:
+        """Why the signer is not verified, or None when it is."""
+        if self.development_key:
+            return (f"signed with the public development key {self.key_fingerprint}: anyone can sign with it, "
+                    "so the signer is unverified")
+        if self.key_trusted:
+            return None
+        if not self.trusted_given:
+            return (f"signer unverified: key {self.key_fingerprint} was not checked against a trusted key "
+                    "(pass --trusted-key sha256:... with the fingerprint the platform publishes, or set "
+                    "ADWARDEN_EVIDENCE_TRUSTED_KEYS)")
+        return f"signer unverified: key {self.key_fingerprint} is not one of the trusted keys"
 
     def problems(self) -> list[str]:
-        """One line per problem, naming the file."""
+        """One line per problem, naming the file; for an intact package, why its signer is unverified."""
         out = [f"altered: {n}" for n in self.altered]
         out += [f"missing: {n}" for n in self.missing]
         out += [f"added: {n}" for n in self.added]
         out += [f"unsafe name: {n}" for n in self.unsafe]
         out += list(self.errors)
-        if self.key_trusted is False:
-            out.append(f"signing key {self.key_fingerprint} is not one of the trusted keys")
+        signer = self.signer_problem()
+        if signer and self.intact:  # a tampered package has worse problems than who signed it
+            out.append(signer)
         return out
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "ok": self.ok,
+            "intact": self.intact,
+            "signer_verified": self.key_trusted,
+            "development_key": self.development_key,
             "request_id": self.request_id,
             "files_checked": self.files_checked,
             "signature_valid": self.signature_valid,
@@ -518,7 +504,8 @@ class VerifyResult:
 
 
 def verify_package(path: str | Path, *, trusted_fingerprints: Sequence[str] | None = None) -> VerifyResult:
-    """Check every hash in the manifest, the signature, and that no file was added or removed.
+    """Check every hash in the manifest, the signature, that no file was added or removed, and that the
+    signing key is one of ``trusted_fingerprints`` (without any, the signer is unverified and ``ok`` False).
 
     Never extracts anything to disk and reads members by name only, so a hostile archive (traversal names,
     duplicate entries, huge members) is reported rather than acted upon.
@@ -628,7 +615,8 @@ def _verify_open(zf: zipfile.ZipFile, path: str, trusted: Sequence[str] | None) 
         if hashlib.sha256(body).hexdigest() != entry.get("sha256") or len(body) != entry.get("size", len(body)):
             altered.append(name)
     added = sorted(n for n in present if n not in listed and n not in UNLISTED)
-    key_trusted = None if trusted is None else (key_fp in set(trusted))
+    development = key_fp is not None and key_fp == development_fingerprint()
+    key_trusted = bool(trusted) and key_fp in set(trusted or ()) and not development
     return VerifyResult(
         path=path,
         altered=tuple(altered),
@@ -638,6 +626,8 @@ def _verify_open(zf: zipfile.ZipFile, path: str, trusted: Sequence[str] | None) 
         signature_valid=signature_valid,
         key_fingerprint=key_fp,
         key_trusted=key_trusted,
+        development_key=development,
+        trusted_given=bool(trusted),
         request_id=manifest.get("request_id") if manifest else None,
         files_checked=checked,
         errors=tuple(errors),

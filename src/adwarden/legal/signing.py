@@ -93,6 +93,11 @@ def is_development_key(key: Ed25519PrivateKey) -> bool:
     return raw.hex() == DEVELOPMENT_KEY_HEX
 
 
+def development_fingerprint() -> str:
+    """The fingerprint of the public development key: a package signed with it proves nothing."""
+    return fingerprint(Ed25519PrivateKey.from_private_bytes(bytes.fromhex(DEVELOPMENT_KEY_HEX)).public_key())
+
+
 def verify_signature(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
     try:
         public_key.verify(signature, message)

@@ -26,6 +26,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from adwarden.documents.spreadsheet import spreadsheet_row
 from adwarden.domain.errors import InputError
 from adwarden.legal.model import RequestType
 
@@ -116,10 +117,21 @@ def build_report(
     return TransparencyReport(start, end, by_type, cybertip_reports, ordered)
 
 
+class _SafeWriter:
+    """A CSV writer whose every cell is neutralised: categories come from platform data, so a category named
+    ``=HYPERLINK(...)`` must stay text in the analyst's spreadsheet."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self._w = csv.writer(buf, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._w.writerow(spreadsheet_row(row))
+
+
 def to_csv(report: TransparencyReport) -> str:
     """A long-format CSV (section, key, metric, value): one file that spreadsheets and scripts read alike."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(buf)
     w.writerow(["section", "key", "metric", "value"])
     w.writerow(["period", "", "from", report.start.isoformat()])
     w.writerow(["period", "", "to", report.end.isoformat()])

@@ -99,6 +99,56 @@ class _Person:
         setattr(self, attr, items)
 
 
+_MERGED_ATTRS = ("emails", "phones", "ips", "devices", "handles", "payments")
+
+
+def _merge_people(people: list[_Person]) -> list[_Person]:
+    """Fold each post without an account into the reported person who shares one of its phones or e-mails.
+
+    Posts without an account id each start their own person; a network of such posts sharing one phone would
+    otherwise tell NCMEC about the same person once per post. Persons with different account ids stay
+    separate: they are different users of the platform, whatever they share (the group identifier links them).
+    """
+    merged: list[_Person] = []
+    for person in people:
+        mine = set(person.phones or ()) | set(person.emails or ())
+        target = None
+        if person.account_id is None:
+            target = next((m for m in merged if mine & (set(m.phones or ()) | set(m.emails or ()))), None)
+        if target is None:
+            merged.append(person)
+            continue
+        for attr in _MERGED_ATTRS:
+            for value in getattr(person, attr) or ():
+                target.add(attr, value)
+        target.esp_identifier = target.esp_identifier or person.esp_identifier
+        target.location = target.location or person.location
+    return merged
+
+
+def _distinct(people: Iterable[ReportedPerson]) -> tuple[ReportedPerson, ...]:
+    """Drop exact repeats, keeping order: an identical block says nothing new to the analyst."""
+    out: list[ReportedPerson] = []
+    for p in people:
+        if p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+def _incident_time(post: Post) -> tuple[datetime, str]:
+    """When the incident happened, and what that time is: the platform's posting time when it gave one,
+    else the time AdWarden first received the ad (saying so: police read this as the time of the offence)."""
+    posted = [v.content.posted_at for v in post.versions if v.content.posted_at is not None]
+    if posted:
+        return min(posted).astimezone(UTC), "Time the ad was first posted, as reported by the platform (posted_at)."
+    received = [v.received_at for v in post.versions] or [post.created_at]
+    return (
+        min(received).astimezone(UTC),
+        "Time the platform first sent the ad to AdWarden for screening; the platform did not report when it "
+        "was posted.",
+    )
+
+
 def _linked_post_ids(conn: Connection, post_id: str) -> tuple[list[str], list[str]]:
     """Posts sharing a linking identifier with ``post_id`` (capped), and the identifiers that link them."""
     own = conn.execute(
@@ -245,7 +295,7 @@ def build_case_report_conn(
     people: dict[str, _Person] = {}
     for p in network:
         _collect(conn, p, people, settings.default_region)
-    reported = tuple(_reported(p, group=group) for p in people.values())
+    reported = _distinct(_reported(p, group=group) for p in _merge_people(list(people.values())))
 
     minor_ages = sorted({int(f.value) for f in ex.ages if f.value.isdigit() and int(f.value) < 18})
     hints = tuple(f"stated age {age} ({text[f.start:f.end]!r})" for f in ex.ages for age in [f.value]
@@ -267,8 +317,7 @@ def build_case_report_conn(
             if version.content.url and version.content.url not in urls:
                 urls.append(version.content.url)
 
-    posted = [v.content.posted_at or v.received_at for v in post.versions]
-    incident_at = min(posted) if posted else post.created_at
+    incident_at, incident_description = _incident_time(post)
 
     media_files: list[MediaFile] = []
     unattached: list[str] = []
@@ -325,8 +374,8 @@ def build_case_report_conn(
 
     return ReportCase(
         case_id=case.id,
-        incident_datetime=incident_at.astimezone(UTC),
-        incident_datetime_description="Time the (first version of the) ad was posted.",
+        incident_datetime=incident_at,
+        incident_datetime_description=incident_description,
         reporter=reporter_from_settings(settings),
         incident_type=incident_type,
         platform=settings.reporter_platform,

@@ -25,17 +25,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 import jinja2
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
+from adwarden.documents.filenames import safe_file_name
+from adwarden.documents.pdf import SummaryPdf
+from adwarden.documents.xmltext import utf8
 from adwarden.reporting.ncmec.build import format_datetime
 from adwarden.reporting.ncmec.model import ReportCase, ReportedPerson, Reporter, Victim
 
@@ -173,6 +172,43 @@ def _subject(who: ReportedPerson) -> IC3Person:
     )
 
 
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a + tuple(x for x in b if x not in a)
+
+
+def _account(subject: IC3Person) -> str | None:
+    return next((i for i in subject.account_identifiers if i.startswith("account ")), None)
+
+
+def merge_subjects(subjects: Iterable[IC3Person]) -> tuple[IC3Person, ...]:
+    """One subject per person: exact repeats dropped, and subjects sharing a phone or e-mail folded together
+    unless they are two different platform accounts (IC3 should see each account the platform knows)."""
+    out: list[IC3Person] = []
+    for s in subjects:
+        if s in out:
+            continue
+        mine = set(s.phones) | set(s.emails)
+        account = _account(s)
+        index = next((i for i, o in enumerate(out) if mine & (set(o.phones) | set(o.emails))
+                      and (account is None or _account(o) in (None, account))), None)
+        if index is None:
+            out.append(s)
+            continue
+        o = out[index]
+        out[index] = replace(
+            o,
+            name=o.name or s.name,
+            address=o.address or s.address,
+            phones=_union(o.phones, s.phones),
+            emails=_union(o.emails, s.emails),
+            websites=_union(o.websites, s.websites),
+            ip_addresses=_union(o.ip_addresses, s.ip_addresses),
+            account_identifiers=_union(o.account_identifiers, s.account_identifiers),
+            notes="\n".join(n for n in dict.fromkeys((o.notes, s.notes)) if n) or None,
+        )
+    return tuple(out)
+
+
 def complaint_from_case(
     case: ReportCase,
     *,
@@ -192,7 +228,7 @@ def complaint_from_case(
         prepared_at=format_datetime(when),
         complainant=_complainant(case.reporter),
         victims=tuple(_victim(v) for v in case.victims),
-        subjects=tuple(_subject(p) for p in case.reported_people),
+        subjects=merge_subjects(_subject(p) for p in case.reported_people),
         financial_transactions=tuple(financial_transactions),
         incident_start=format_datetime(case.incident_datetime),
         incident_end=format_datetime(incident_end) if incident_end else None,
@@ -201,33 +237,6 @@ def complaint_from_case(
         related_cybertip_ids=tuple(cybertip_report_ids),
         other_information=(f"Incident type (NCMEC): {case.incident_type.value}", *other_information),
     )
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_file_name(name: str, *, taken: Iterable[str] = ()) -> str:
-    """A file name that cannot escape its folder or clash with ``taken``.
-
-    >>> safe_file_name("../../etc/passwd")
-    'passwd'
-    >>> safe_file_name("photo 1.jpg", taken={"photo_1.jpg"})
-    'photo_1-2.jpg'
-    """
-    base = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    base = base.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE.sub("_", base).strip("._-") or "file"
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem, ext = stem[:80] or "file", ext[:10]
-    candidate = f"{stem}.{ext}" if ext else stem
-    used = set(taken)
-    n = 2
-    while candidate in used:
-        candidate = f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}"
-        n += 1
-    return candidate
 
 
 _TEMPLATES = jinja2.Environment(
@@ -241,35 +250,27 @@ def render_summary_html(complaint: IC3Complaint) -> str:
     return _TEMPLATES.get_template("ic3_summary.html").render(c=complaint)
 
 
-def _latin1(text: str) -> str:
-    """The PDF core fonts are Latin-1 only; anything else is replaced, never dropped silently."""
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def render_summary_pdf(complaint: IC3Complaint) -> bytes:
-    pdf = FPDF(format="Letter")
-    pdf.set_creation_date(datetime.fromisoformat(complaint.prepared_at.replace("Z", "+00:00")))
-    pdf.set_title(_latin1(f"IC3 complaint package {complaint.complaint_id}"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    """The printable summary in the form's order; names in any script are written as they are."""
+    pdf = SummaryPdf(
+        title=f"IC3 complaint package {complaint.complaint_id}",
+        created_at=datetime.fromisoformat(complaint.prepared_at.replace("Z", "+00:00")),
+        page_format="Letter",
+    )
 
     def heading(text: str) -> None:
-        pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 10)
+        pdf.line(text, size=12, bold=True)
 
     def line(text: str) -> None:
-        pdf.multi_cell(0, 5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.line(text, size=10)
 
     def person(p: IC3Person) -> None:
         for label, value in p.rows():
             line(f"{label}: {value}")
-        pdf.ln(2)
+        pdf.gap(2)
 
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(0, 8, _latin1(f"IC3 complaint package - {complaint.complaint_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 9)
-    line(f"Prepared {complaint.prepared_at} by AdWarden for manual entry at https://www.ic3.gov/ (IC3 has no API).")
+    pdf.line(f"IC3 complaint package - {complaint.complaint_id}", size=14, bold=True)
+    pdf.line(f"Prepared {complaint.prepared_at} by AdWarden for manual entry at https://www.ic3.gov/ (IC3 has no API).", size=9)
     heading("Complainant")
     person(complaint.complainant)
     heading("Victim information")
@@ -305,7 +306,7 @@ def render_summary_pdf(complaint: IC3Complaint) -> bytes:
         line(f"{e.file_name} ({e.size} bytes) sha256 {e.sha256} {e.description}")
     if not complaint.evidence:
         line("No files attached.")
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 def build_ic3_package(complaint: IC3Complaint, evidence: Sequence[EvidenceFile] = ()) -> bytes:
@@ -324,8 +325,8 @@ def build_ic3_package(complaint: IC3Complaint, evidence: Sequence[EvidenceFile] 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         files = [
-            ("complaint.json", full.to_json().encode("utf-8")),
-            ("summary.html", render_summary_html(full).encode("utf-8")),
+            ("complaint.json", utf8(full.to_json())),
+            ("summary.html", utf8(render_summary_html(full))),
             ("summary.pdf", render_summary_pdf(full)),
             *stored,
         ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Assessment, PostInput
@@ -24,7 +24,13 @@ from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
 from adwarden.storage.sql.database import Database, WriteConflict
-from adwarden.storage.sql.tables import accounts, assessments, identifiers, media, post_versions, posts
+from adwarden.storage.sql.posts_store import (
+    ACCOUNT_FIELDS,
+    insert_assessments,
+    lock_posts,
+    merge_accounts,
+    store_batch,
+)
 
 
 @dataclass(frozen=True)
@@ -88,24 +94,8 @@ def record_assessment(
     Used by re-assessment (rescans after a bank or policy change); ingest batches the same steps."""
     row = _assess(conn, post_id=post_id, version=version, screening=screening, trigger=trigger, actor=actor,
                   known_new_post=known_new_post, now=datetime.now(UTC))
-    conn.execute(insert(assessments), [row])
+    insert_assessments(conn, [row])
     return row["id"], row["case_id"]
-
-
-@dataclass
-class _PostState:
-    """What one transaction knows about a stored (or about to be stored) post while it walks a batch."""
-
-    exists: bool
-    latest: int
-    current: int
-    hashes: dict[str, int]  # content hash -> version
-    account_id: str | None
-    row: dict[str, Any] | None = None  # the pending insert row of a post new in this batch
-
-    @property
-    def current_hash(self) -> str | None:
-        return next((h for h, v in self.hashes.items() if v == self.current), None)
 
 
 def ingest_posts(
@@ -146,23 +136,25 @@ def ingest_posts(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@dataclass
+class _PostState:
+    """What one transaction knows about a stored (or about to be stored) post while it walks a batch."""
+
+    exists: bool
+    latest: int
+    current: int
+    hashes: dict[str, int]  # content hash -> version
+    account_id: str | None
+    row: dict[str, Any] | None = None  # the pending insert row of a post new in this batch
+
+    @property
+    def current_hash(self) -> str | None:
+        return next((h for h, v in self.hashes.items() if v == self.current), None)
+
+
 def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
-    states: dict[str, _PostState] = {}
-    unique_ids = sorted(set(ids))
-    if not unique_ids:
-        return states
-    # Lock the rows of existing posts (in id order, so concurrent batches cannot deadlock on them).
-    rows = conn.execute(
-        select(posts.c.id, posts.c.latest_version, posts.c.current_version, posts.c.account_id)
-        .where(posts.c.id.in_(unique_ids)).order_by(posts.c.id).with_for_update()
-    ).all()
-    for r in rows:
-        states[r.id] = _PostState(True, r.latest_version, r.current_version, {}, r.account_id)
-    if states:
-        for r in conn.execute(select(post_versions.c.post_id, post_versions.c.content_hash, post_versions.c.version)
-                              .where(post_versions.c.post_id.in_(list(states)))):
-            states[r.post_id].hashes[r.content_hash] = r.version
-    return states
+    return {pid: _PostState(True, s.latest, s.current, s.hashes, s.account_id)
+            for pid, s in lock_posts(conn, ids).items()}
 
 
 def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime) -> None:
@@ -174,27 +166,13 @@ def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime
             continue
         a = p.account
         aid = f"{p.site}:{a.id}"
-        merged = wanted.setdefault(aid, {"id": aid, "site": p.site, "external_id": a.id, "email": None,
-                                         "phone": None, "ip": None, "device_id": None})
-        for key in ("email", "phone", "ip", "device_id"):
+        merged = wanted.setdefault(aid, {"id": aid, "site": p.site, "external_id": a.id,
+                                         **dict.fromkeys(ACCOUNT_FIELDS)})
+        for key in ACCOUNT_FIELDS:
             value = getattr(a, key)
             if value:
                 merged[key] = value
-    if not wanted:
-        return
-    known = {r.id: r for r in conn.execute(select(accounts).where(accounts.c.id.in_(sorted(wanted)))
-                                           .order_by(accounts.c.id).with_for_update())}
-    fresh = []
-    for aid, row in sorted(wanted.items()):
-        old = known.get(aid)
-        if old is None:
-            fresh.append({**row, "created_at": now, "updated_at": now})
-            continue
-        changes = {k: row[k] for k in ("email", "phone", "ip", "device_id") if row[k] and row[k] != getattr(old, k)}
-        if changes:
-            conn.execute(update(accounts).where(accounts.c.id == aid).values(**changes, updated_at=now))
-    if fresh:
-        conn.execute(insert(accounts), fresh)
+    merge_accounts(conn, wanted, now)
 
 
 def _ingest_once(
@@ -267,20 +245,11 @@ def _ingest_once(
             slots.append(len(stored))
             stored.append((pid, version, post, scr, status))
 
-        if new_posts:
-            conn.execute(insert(posts), new_posts)
         touched = {s[0] for s in stored}
-        for pid, st in states.items():
-            if st.exists and pid in touched:
-                conn.execute(update(posts).where(posts.c.id == pid).values(
-                    latest_version=st.latest, current_version=st.current, account_id=st.account_id,
-                    updated_at=now))
-        if version_rows:
-            conn.execute(insert(post_versions), version_rows)
-        if ident_rows:
-            conn.execute(insert(identifiers), ident_rows)
-        if media_rows:
-            conn.execute(insert(media), media_rows)
+        store_batch(conn, new_posts=new_posts, versions=version_rows, identifier_rows=ident_rows,
+                    media_rows=media_rows, now=now,
+                    pointers={pid: (st.latest, st.current, st.account_id) for pid, st in states.items()
+                              if st.exists and pid in touched})
 
         assessment_rows: list[dict[str, Any]] = []
         first_seen: set[str] = set()
@@ -309,6 +278,5 @@ def _ingest_once(
                            versions=scr.versions, created_at=row["created_at"], case_id=row["case_id"],
                            trigger=row["trigger"]),
                 row["case_id"]))
-        if assessment_rows:
-            conn.execute(insert(assessments), assessment_rows)
+        insert_assessments(conn, assessment_rows)
     return [slot if isinstance(slot, IngestOutcome) else stored_outcomes[slot] for slot in slots]

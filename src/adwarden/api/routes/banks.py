@@ -12,10 +12,12 @@ from contextlib import asynccontextmanager
 from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Body, FastAPI
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from adwarden.api.deps import ActorDep, RuntimeDep
-from adwarden.domain import Actor
+from adwarden.api.problems import file_problems, invalid_input
+from adwarden.domain import Actor, PolicyError
 from adwarden.permissions import ensure_permission
 from adwarden.retro.banks import import_bank, list_banks
 from adwarden.retro.rescan import get_job, run_rescan
@@ -87,10 +89,15 @@ def _background_rescan(runtime: Runtime, job_id: str, actor: Actor) -> None:
              summary="Import a bank file (CSV kind,value,label; pytx; HMA JSON)")
 def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: BackgroundTasks,
                  content: str = Body(..., media_type="text/plain"),
-                 format: Literal["csv", "pytx", "hma"] | None = None) -> ImportOut:
+                 format: Literal["csv", "pytx", "hma"] | None = None) -> ImportOut | JSONResponse:
+    """A malformed file changes nothing and answers 422 with one ``{field: "content line N", message}`` per
+    problem found (every problem at once)."""
     s = runtime.settings
-    res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"), actor=actor,
-                      fmt=format, source=f"api:{actor.name}", region=s.default_region)
+    try:
+        res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"),
+                          actor=actor, fmt=format, source=f"api:{actor.name}", region=s.default_region)
+    except PolicyError as exc:
+        return invalid_input(file_problems(exc.problems, field="content"), instance=f"/v1/banks/{name}/entries")
     runtime.refresh_screener()
     if res.rescan_job:
         background.add_task(_background_rescan, runtime, res.rescan_job, actor)

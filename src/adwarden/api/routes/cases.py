@@ -22,7 +22,7 @@ def get_cases(
     actor: ActorDep,
     status: Annotated[Literal["open", "closed", "all"], Query()] = "open",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[CaseOut]:
     ensure_permission(actor, "case:view")
     queues = visible_queues(runtime.screener.policy, restricted=has_permission(actor, "case:view-restricted"))

@@ -3,7 +3,7 @@ each route also checks its declared permission, and every write is audited by th
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Date, DateTime, LongText, ShortText
 from adwarden.domain import Actor, NotFound, PermissionDenied
 from adwarden.legal.deadlines import overdue
 from adwarden.legal.holds import get_hold, list_holds, place_hold, release_hold
@@ -51,45 +52,46 @@ router = APIRouter(prefix="/v1/legal", tags=["legal"], dependencies=[Depends(req
 
 
 class IntakeIn(BaseModel):
-    type: str = Field(..., description="subpoena, 2703d-order, search-warrant, preservation, emergency, foreign, other")
-    agency: str
-    authority: str = Field(..., description="The legal authority, e.g. 'Grand jury subpoena GJ-42'.")
-    targets: list[str] = Field(..., description="KIND:VALUE: post:, account:, phone:, email:, handle:, dates:A..B")
-    officer: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    case_number: str | None = None
-    nondisclosure_until: date | None = None
+    type: ShortText = Field(..., description="subpoena, 2703d-order, search-warrant, preservation, emergency, foreign, other")
+    agency: ShortText
+    authority: ShortText = Field(..., description="The legal authority, e.g. 'Grand jury subpoena GJ-42'.")
+    targets: list[ShortText] = Field(..., max_length=1000,
+                                     description="KIND:VALUE: post:, account:, phone:, email:, handle:, dates:A..B")
+    officer: ShortText | None = None
+    contact_email: ShortText | None = None
+    contact_phone: ShortText | None = None
+    case_number: ShortText | None = None
+    nondisclosure_until: Date | None = None
     nondisclosure_indefinite: bool = False
-    notes: str | None = None
-    received_at: datetime | None = None
+    notes: LongText | None = None
+    received_at: DateTime | None = None
 
 
 class TransitionIn(BaseModel):
-    status: str
-    note: str | None = None
+    status: ShortText
+    note: LongText | None = None
 
 
 class VerificationIn(BaseModel):
-    check: str = Field(..., description="official_domain, callback or supervisor_approval")
-    detail: str
+    check: ShortText = Field(..., description="official_domain, callback or supervisor_approval")
+    detail: LongText
     passed: bool = True
-    callback_number: str | None = None
+    callback_number: ShortText | None = None
 
 
 class ProduceIn(BaseModel):
-    recipient: str | None = None
+    recipient: ShortText | None = None
 
 
 class HoldIn(BaseModel):
-    targets: list[str]
-    reason: str
-    expires_at: datetime | None = None
-    source: str = "manual"
+    targets: list[ShortText] = Field(..., max_length=1000)
+    reason: LongText
+    expires_at: DateTime | None = None
+    source: ShortText = "manual"
 
 
 class ReleaseIn(BaseModel):
-    reason: str
+    reason: LongText
 
 
 @router.post("/requests", status_code=201, summary="Record a legal request")
@@ -110,8 +112,8 @@ def post_request(body: IntakeIn, runtime: RuntimeDep, actor: DeskActor) -> dict[
 
 
 @router.get("/requests", summary="List requests, soonest due first")
-def get_requests(runtime: RuntimeDep, actor: DeskActor, status: str | None = None, open: bool = False,
-                 type: str | None = None) -> list[dict[str, Any]]:
+def get_requests(runtime: RuntimeDep, actor: DeskActor, status: Annotated[str | None, Query(max_length=50)] = None,
+                 open: bool = False, type: Annotated[str | None, Query(max_length=50)] = None) -> list[dict[str, Any]]:
     ensure_permission(actor, "legal:manage")
     statuses: set[RequestStatus] | None = {RequestStatus.parse(status)} if status else None
     if open:
@@ -214,8 +216,8 @@ def post_release(hold_id: str, body: ReleaseIn, runtime: RuntimeDep, actor: Desk
 
 
 @router.get("/transparency", summary="Transparency report numbers for a period")
-def get_transparency(runtime: RuntimeDep, actor: DeskActor, start: Annotated[date, Query(alias="from")],
-                     end: Annotated[date, Query(alias="to")]) -> dict[str, Any]:
+def get_transparency(runtime: RuntimeDep, actor: DeskActor, start: Annotated[Date, Query(alias="from")],
+                     end: Annotated[Date, Query(alias="to")]) -> dict[str, Any]:
     ensure_transparency_permission(actor)
     with runtime.db.read() as conn:
         return transparency_report(conn, start, end).to_json()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Limit, Offset
 from adwarden.domain import NotFound
 from adwarden.networks import service as network_service
 from adwarden.permissions import ensure_permission
@@ -17,15 +18,15 @@ router = APIRouter(tags=["networks"])
 
 
 @router.get("/v1/networks", summary="Networks, riskiest first")
-def get_networks(runtime: RuntimeDep, actor: ActorDep, limit: int = 100, offset: int = 0,
-                 min_size: int = 2) -> list[dict[str, Any]]:
+def get_networks(runtime: RuntimeDep, actor: ActorDep, limit: Limit = 100, offset: Offset = 0,
+                 min_size: Annotated[int, Query(ge=2, le=1_000_000)] = 2) -> list[dict[str, Any]]:
     """Each network with its posts (external ids), the links that joined them, ignored hub identifiers, cities,
     first and last seen, risk (the highest latest risk of its posts, or its network evidence), facts and
     templates. Networks are rebuilt first when posts were added since the last build."""
     ensure_permission(actor, "network:view")
     network_service.ensure_fresh(runtime.db)
     with runtime.db.read() as conn:
-        return list_networks(conn, limit=max(1, min(limit, 1000)), offset=max(0, offset), min_size=min_size)
+        return list_networks(conn, limit=limit, offset=offset, min_size=min_size)
 
 
 @router.get("/v1/networks/{network_id}", summary="One network")

@@ -6,12 +6,13 @@ service functions. NCMEC errors answer 502 with NCMEC's ``code`` in the problem 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.params import Limit, ShortText, UnicodeText
 from adwarden.domain import InputError
 from adwarden.permissions import ensure_permission
 from adwarden.reporting.ncmec.lint import lint_report_xml
@@ -36,10 +37,11 @@ MAX_XML_BYTES = 2 * 1024 * 1024
 
 
 class DraftIn(BaseModel):
-    case_id: str = Field(description="The case to report.")
+    case_id: ShortText = Field(description="The case to report.")
     incident_type: IncidentType = Field(IncidentType.CHILD_SEX_TRAFFICKING, description="CyberTipline incident type.")
-    escalation_reason: str | None = Field(
-        None, description="Escalate to high priority with this reason (a child may be in imminent danger)."
+    escalation_reason: UnicodeText | None = Field(
+        None, description="Escalate to high priority with this reason (a child may be in imminent danger). "
+        "Control characters are kept and written visibly as [U+XXXX] in the XML."
     )
 
 
@@ -76,11 +78,11 @@ def create_draft(body: DraftIn, runtime: RuntimeDep, actor: ActorDep) -> dict[st
 
 
 @router.get("", summary="Stored CyberTipline reports, newest first")
-def read_reports(runtime: RuntimeDep, actor: ActorDep, case_id: str | None = None,
-                 limit: int = 100) -> list[dict[str, Any]]:
+def read_reports(runtime: RuntimeDep, actor: ActorDep, case_id: Annotated[str | None, Query(max_length=200)] = None,
+                 limit: Limit = 100) -> list[dict[str, Any]]:
     ensure_permission(actor, "report:draft")
     with runtime.db.read() as conn:
-        return [r.to_json() for r in list_reports(conn, case_id=case_id, limit=min(limit, 1000))]
+        return [r.to_json() for r in list_reports(conn, case_id=case_id, limit=limit)]
 
 
 @router.get("/status", summary="Can AdWarden reach NCMEC with its credentials?")

@@ -69,7 +69,9 @@ def evidence_from_facts(facts: Mapping[str, Any], t: NetworkThresholds | None = 
                 "circuit_movement",
                 weight=15.0,
                 category="network",
-                value=f"{cities} cities, {km:.0f} km: " + " -> ".join(list(facts.get("cities") or [])[:8]),
+                value=f"{cities} cities, {km:.0f} km in posting-time order: "
+                + " -> ".join(list(facts.get("cities") or [])[:8])
+                + _untimed_note(facts),
                 attrs={**base, "distinct_cities": cities, "km_travelled": km},
             )
         )
@@ -102,3 +104,9 @@ class NetworkDetector(Detector):
         if not ctx.network:
             return ()
         return evidence_from_facts(ctx.network, self.thresholds)
+
+
+def _untimed_note(facts: Mapping[str, Any]) -> str:
+    """Say when posts had no posting time: they are not part of the route, so it may be incomplete."""
+    n = int(facts.get("untimed_posts") or 0)
+    return f" ({n} post(s) without a posting time left out)" if n else ""

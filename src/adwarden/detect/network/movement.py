@@ -134,21 +134,23 @@ def network_facts(records: Sequence[LinkRecord]) -> dict[str, Any]:
 
     Keys: ``size``, ``accounts``, ``phones``, ``distinct_states``, ``days_active``, ``cities_per_week``,
     ``first_seen``, ``last_seen``, ``span_days``, ``posts_per_day``, ``median_gap_hours``,
-    ``cities`` (in order of first appearance over time), ``distinct_cities``, ``distinct_locations``,
-    ``moves`` (city changes in time order), ``km_travelled`` (sum of great-circle hops between consecutive
-    cities), ``max_hop_km``, ``distinct_phones``, ``distinct_names``, ``distinct_ages``,
+    ``cities`` (in order of first appearance over time, posts with a posting time only), ``distinct_cities``,
+    ``untimed_posts`` (posts without a posting time: left out of the route), ``untimed_places`` (other places
+    only they were seen in), ``distinct_locations``, ``moves`` (city changes in time order),
+    ``km_travelled`` (sum of great-circle hops between consecutive cities), ``max_hop_km``, ``distinct_phones``, ``distinct_names``, ``distinct_ages``,
     ``distinct_accounts``, ``distinct_sites``, ``names_per_phone``, ``ages_per_phone``, ``phones_per_name``
     (maxima over the phones / names), ``names_per_image`` (most names used with one exact image).
     """
     recs = list(records)
     timed = sorted((r for r in recs if r.posted_at is not None), key=lambda r: (r.posted_at, r.post_id))
     untimed = [r for r in recs if r.posted_at is None]
-    ordered = timed + untimed
     cities: list[str] = []
     hops: list[float] = []
     moves = 0
     last: Place | None = None
-    for r in ordered:
+    # Movement is a claim about time order, so it is computed from posts with a real posting time only:
+    # posts without one say where the network was seen, never which way it went.
+    for r in timed:
         p = _place_of(r)
         if p is None:
             continue
@@ -158,6 +160,11 @@ def network_facts(records: Sequence[LinkRecord]) -> dict[str, Any]:
             moves += 1
             hops.append(haversine_km(last.lat, last.lon, p.lat, p.lon))
         last = p
+    untimed_places: list[str] = []
+    for r in untimed:
+        p = _place_of(r)
+        if p is not None and p.label not in cities and p.label not in untimed_places:
+            untimed_places.append(p.label)
     times = [r.posted_at for r in timed if r.posted_at is not None]
     span_days = (times[-1] - times[0]).total_seconds() / 86_400 if len(times) >= 2 else 0.0
     gaps = [(b - a).total_seconds() / 3600 for a, b in zip(times, times[1:], strict=False)]
@@ -189,6 +196,8 @@ def network_facts(records: Sequence[LinkRecord]) -> dict[str, Any]:
         "median_gap_hours": round(statistics.median(gaps), 3) if gaps else None,
         "cities": cities,
         "distinct_cities": len(cities),
+        "untimed_posts": len(untimed),
+        "untimed_places": untimed_places,
         "distinct_locations": len({r.location for r in recs if r.location}),
         "moves": moves,
         "km_travelled": round(sum(hops), 1),

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from adwarden.documents.xmltext import replacement_note, xml_safe
 from adwarden.reporting.ncmec.model import (
     AccountDisabled,
     Address,
@@ -288,7 +289,33 @@ def _victim(root: ET.Element, victim: Victim) -> None:
     _text(elem, "additionalInfo", victim.additional_info)
 
 
+def _make_xml_safe(root: ET.Element) -> None:
+    """Replace every character XML 1.0 cannot carry, in every text and attribute, and say so in the document.
+
+    Done once over the finished tree rather than field by field, so no field a future builder adds can
+    forget it: an ad with U+FFFF in its text must not be able to make its own report invalid.
+    """
+    replaced = 0
+    for elem in root.iter():
+        if elem.text:
+            elem.text, n = xml_safe(elem.text)
+            replaced += n
+        for name, value in elem.attrib.items():
+            elem.attrib[name], n = xml_safe(value)
+            replaced += n
+    if not replaced:
+        return
+    note = replacement_note(replaced)
+    # ``additionalInfo`` is the last child of both <report> (single) and <fileDetails> (repeated).
+    last = root.find("additionalInfo") if root.tag == "report" else None
+    if last is None:
+        ET.SubElement(root, "additionalInfo").text = note
+    else:
+        last.text = f"{last.text}\n\n{note}" if last.text else note
+
+
 def _serialize(root: ET.Element) -> bytes:
+    _make_xml_safe(root)
     ET.indent(root, space="  ")
     data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
     return data + b"\n"
