@@ -26,6 +26,10 @@ ROUTE_MODULES = [
     "adwarden.api.routes.banks",
     "adwarden.api.routes.reports",
     "adwarden.api.routes.legal",
+    "adwarden.api.routes.review_bulk",
+    "adwarden.api.routes.platform",
+    "adwarden.api.routes.webhooks",
+    "adwarden.api.routes.metrics",
 ]
 
 

@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "adwarden.cli.ingest",
     "adwarden.cli.serve",
     "adwarden.cli.cases",
+    "adwarden.cli.webhooks",
     "adwarden.cli.audit",
     "adwarden.cli.demo",
     "adwarden.cli.extract",
@@ -24,6 +25,8 @@ COMMAND_MODULES = [
     "adwarden.cli.dev",
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
+    "adwarden.cli.scan",
+    "adwarden.cli.model",
 ]
 
 
