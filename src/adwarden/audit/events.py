@@ -50,6 +50,14 @@ AUDIT_EVENTS: dict[str, str] = {
     # retro/rescan.py
     "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
     "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # console (issue 12)
+    "console-user-created": "A console user was created with its roles (the password hash is never logged).",
+    "console-user-changed": "A console user's roles, password or enabled state changed (which, not the password).",
+    "console-signed-in": "A console user signed in: a new session was issued (the old one, if any, revoked).",
+    "console-signed-out": "A console user signed out, or the session was revoked.",
+    "media-revealed": "A reviewer revealed one blurred media item of a post (post, version, position, queue).",
+    "case-comment-added": "A reviewer added a comment to a case for other reviewers.",
+    "console-preferences-changed": "A console user changed their wellness preferences (blur, greyscale, re-blur).",
     # models_service.py (the reviewer-trained classifier)
     "model-trained": "A classifier model was trained from reviewer decisions and stored in shadow (digest, examples, labels).",
     "model-evaluated": "A classifier model was evaluated on examples it was not trained on, beside the promoted model.",

@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "adwarden.cli.evaluate",
     "adwarden.cli.scan",
     "adwarden.cli.model",
+    "adwarden.cli.users",
 ]
 
 
