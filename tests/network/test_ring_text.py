@@ -73,7 +73,9 @@ def test_slot_text_keeps_plain_words() -> None:
 def test_batch_prefilter_never_skips_a_text_that_needs_masking() -> None:
     rng = random.Random(3)
     pieces = ["call", "me", "I'm", "Jade", "ask for", "Kira", "x@example.com", "www.example.com", "five", "\u2665",
-              "sweet", "town", "It's", "my name is Nova", "@handle", "oh", "one", "new", "in", "this is Rosa", "."]
+              "sweet", "town", "It's", "my name is Nova", "@handle", "oh", "one", "new", "in", "this is Rosa", ".",
+              "network", "awww.x", "I\nam Tess", "it's\tMila", "ex.co", "kira(at)example(dot)com", "twosome",
+              "ILL BE Jade", "https://example.com/a"]
     texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(500)]
     assert slot_texts(texts) == [slot_text(t) for t in texts]
 

@@ -26,14 +26,13 @@ __all__ = ["SLOTS", "slot_text", "slot_texts"]
 
 _AT = re.compile(r"[\w.+-]+\s?(?:@|\(at\)|\[at\])\s?[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[a-z]{2,6})+|@\w{2,}",
                  re.IGNORECASE)
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|info|biz|us|co|me|ly)\b(?:/\S*)?", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|info|biz|us|co|me|ly)\b(?:/\S*)?",
+                  re.IGNORECASE)
 _NUMWORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
+#: Number words are masked only in a text that has one other than "one" and "oh" (a phone written in words),
+#: so "the one and only" keeps its words.
+_NUM_TRIGGER = re.compile(r"\b(?:zero|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
-# Cheap substring tests decide which patterns can match: most texts need none of them, and a regex scan of
-# every text would cost more than hashing it (the linker keys a million ads in seconds).
-_URL_HINTS = ("://", "www.", ".com", ".net", ".org", ".info", ".biz", ".us", ".co", ".me", ".ly")
-_NUM_HINTS = ("zero", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_NAME_HINTS = ("name", "i am", "i'm", "im ", "ask for", "this is", "call me", "it's", "its ", "ill be", "i'll be")
 
 
 def _email_or_handle(m: re.Match[str]) -> str:
@@ -41,26 +40,30 @@ def _email_or_handle(m: re.Match[str]) -> str:
 
 
 def slot_text(text: str) -> str:
-    """``text`` with its slot values masked (see the module docstring)."""
+    """``text`` with its slot values masked (see the module docstring).
+
+    Every pattern runs on every text given (the substring tests only skip a pattern that cannot match), so
+    the result does not depend on the batch prefilter of :func:`slot_texts`.
+    """
     low = text.lower()
-    if "@" in low or "(at)" in low or "[at]" in low:
+    if "@" in text or "(at)" in low or "[at]" in low:
         text = _AT.sub(_email_or_handle, text)
-    if any(h in low for h in _URL_HINTS):
+    if "://" in text or "www." in low or "." in text:
         text = _URL.sub(" qurl ", text)
     if not text.isascii():
         text = _EMOJI.sub(" ", text)
-    if any(h in low for h in _NUM_HINTS):
+    if _NUM_TRIGGER.search(text):
         text = _NUMWORD.sub(" 0 ", text)
-    if any(h in low for h in _NAME_HINTS):
-        names = find_names(text)
-        if names:
-            alt = "|".join(re.escape(n) for n in names)
-            text = re.sub(r"\b(?:" + alt + r")\b", " qname ", text, flags=re.IGNORECASE)
+    names = find_names(text)
+    if names:
+        alt = "|".join(re.escape(n) for n in names)
+        text = re.sub(r"\b(?:" + alt + r")\b", " qname ", text, flags=re.IGNORECASE)
     return text
 
 
 #: Words (in the character-shingle form of :func:`~adwarden.detect.neardup.texts_with`) without which no slot
-#: pattern can match: URLs, number words, the phrases that introduce a name.
+#: pattern can match: URLs, spelled-out e-mails, number words, the phrases that introduce a name (see
+#: ``names._INTRO``). Texts with none of them, no ``@`` and no non-ASCII character are left as they are.
 _NEEDLES = (" www", " http", " com ", " net ", " org ", " info ", " biz ", " us ", " co ", " me ", " ly ", " at ",
             " dot ", " zero", " two", " three", " four", " five", " six", " seven", " eight", " nine",
             " name", " i am ", " i m ", " im ", " ask for", " this is", " call me", " it s ", " its ", " ill be",
