@@ -54,8 +54,16 @@ def test_misspelled_number_words(text: str, expected: list[str]) -> None:
         # the language says where the ad is
         ("Привет, я новенькая в городе, звони 8 916 123 45 67", {}, ["+79161234567"]),
         ("Ciao ragazzi, sono nuova in città, chiamami al 333 123 4567", {}, ["+393331234567"]),
+        # a script alone (too short to classify), a city page whose name is also a first name
+        ("8(916)1234567 звони", {}, ["+79161234567"]),
+        ("tel. 06 12 34 56 78 bisous", {"url": "https://paris.example.com/x"}, ["+33612345678"]),
+        ("call me 0412 345 678", {"location": "Sydney"}, ["+61412345678"]),
+        ("Appelle-moi au 06 12 34 56 78, je suis nouvelle à Paris", {}, ["+33612345678"]),
+        ("Ruf mich an: 0151 12345678, bin neu in Berlin", {}, ["+4915112345678"]),
         # a US number stays a US number in a foreign ad
         ("chiamami 206-555-0147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
+        ("chiamami 12065550147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
+        ("chiamami 1 206 555 0147", {"url": "https://milano.example.com/a"}, ["+12065550147"]),
     ],
 )
 def test_region_signals(text: str, kw: dict[str, str], expected: list[str]) -> None:

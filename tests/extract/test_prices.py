@@ -25,6 +25,8 @@ def prices(text: str) -> list[tuple[str, str, int | None]]:
         ("$120/half hour $200/hour", [("120", "dollar", 30), ("200", "dollar", 60)]),
         # thousands
         ("overnight $1,200", [("1200", "dollar", 480)]),
+        ("overnight 1.5k", [("1500", "", 480)]),
+        ("2k roses overnight", [("2000", "rose", 480)]),
         # per-hour written as words in other languages
         ("1 ora 250 euro, mezz'ora 150 euro", [("250", "euro", 60), ("150", "euro", 30)]),
         ("media hora 80 dolares, 1 hora 120 dolares", [("80", "dollar", 30), ("120", "dollar", 60)]),
@@ -46,6 +48,7 @@ def test_price_layouts(text: str, expected: list[tuple[str, str, int | None]]) -
         "since 2012, 3 girls, 2 hours from Seattle",
         "open 10am-10pm, 1 hour notice",
         "size 8, 34C, 120 lbs",
+        "10k followers, ran a 5k",
     ],
 )
 def test_not_prices(text: str) -> None:

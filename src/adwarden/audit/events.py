@@ -50,4 +50,37 @@ AUDIT_EVENTS: dict[str, str] = {
     # retro/rescan.py
     "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
     "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # console (issue 12)
+    "console-user-created": "A console user was created with its roles (the password hash is never logged).",
+    "console-user-changed": "A console user's roles, password or enabled state changed (which, not the password).",
+    "console-signed-in": "A console user signed in: a new session was issued (the old one, if any, revoked).",
+    "console-signed-out": "A console user signed out, or the session was revoked.",
+    "media-revealed": "A reviewer revealed one blurred media item of a post (post, version, position, queue).",
+    "case-comment-added": "A reviewer added a comment to a case for other reviewers.",
+    "console-preferences-changed": "A console user changed their wellness preferences (blur, greyscale, re-blur).",
+    # models_service.py (the reviewer-trained classifier)
+    "model-trained": "A classifier model was trained from reviewer decisions and stored in shadow (digest, examples, labels).",
+    "model-evaluated": "A classifier model was evaluated on examples it was not trained on, beside the promoted model.",
+    "model-promoted": "A classifier model became the live classifier detector (evaluation cited, previous model, rescan job).",
+    "model-retired": "A classifier model stopped being used (replaced, or retired by an operator with a reason).",
+    # review loop (issue 11): review/claims.py, decisions.py, enforcement.py, flags.py, appeals.py, cases.py
+    "case-claimed": "A reviewer claimed a case (a lease; payload: expiry, how: next or direct).",
+    "case-lease-renewed": "The holder of a claim extended its lease.",
+    "case-released": "A claim was given back; the case returned to its queue.",
+    "case-lease-expired": "A claim's lease had expired when someone else took the case (payload: old holder).",
+    "case-reassigned": "A lead handed a case to another reviewer (payload: from, to).",
+    "case-reopened": "A closed case was reopened, with the reason; its SLA clock restarted.",
+    "case-new-evidence": "A re-assessment found new evidence on a case a reviewer closed; the case stayed closed.",
+    "decision-superseded": "A later decision on the post superseded this one; both are kept.",
+    "enforcement-changed": "A decision changed a post's enforcement state (payload: state, decision, action event).",
+    "account-enforcement-changed": "A decision suspended, banned or reinstated an account.",
+    "flag-received": "A user's flag on a post was stored (payload: reason, reporter, trust, weight, effect).",
+    "appeal-opened": "A poster's appeal opened an appeal case against a standing decision.",
+    "appeal-decided": "An appeal was upheld or overturned by a reviewer other than the decider.",
+    # actions/ (issue 11)
+    "webhook-endpoint-registered": "A webhook endpoint was registered for a site (the secret is never logged).",
+    "webhook-endpoint-changed": "A webhook endpoint was disabled, enabled or had its secret rotated.",
+    "webhook-deliveries-recorded": "One sender round: the event ids delivered and those that failed (to be retried).",
+    "webhook-dead-lettered": "A webhook delivery exhausted its attempts and moved to the dead-letter list.",
+    "webhook-replayed": "Deliveries were queued again (from the dead-letter list or by event id).",
 }

@@ -61,4 +61,17 @@ def networks_cmd(data_dir: Path, as_json: bool) -> None:
         click.echo(table(report))
 
 
+@eval_group.command("classifier")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The shared data directory (e.g. ../shared/data); reads ad_category/train.csv and test.csv.")
+@handle_errors
+def classifier_cmd(data_dir: Path) -> None:
+    """Macro-F1 of the reviewer-trained classifier's model against a plain TF-IDF + logistic-regression
+    baseline, both trained on ad_category/train.csv and tested on ad_category/test.csv in the same run
+    (massage / escort / job ads)."""
+    from adwarden.evaluation.classifier_eval import evaluate
+
+    emit_json(evaluate(data_dir))
+
+
 commands = [eval_group]

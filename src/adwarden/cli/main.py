@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "adwarden.cli.ingest",
     "adwarden.cli.serve",
     "adwarden.cli.cases",
+    "adwarden.cli.webhooks",
     "adwarden.cli.audit",
     "adwarden.cli.demo",
     "adwarden.cli.extract",
@@ -25,6 +26,8 @@ COMMAND_MODULES = [
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
     "adwarden.cli.scan",
+    "adwarden.cli.model",
+    "adwarden.cli.users",
 ]
 
 

@@ -42,14 +42,16 @@ for _digit, _words in enumerate(
 
 # --- Misspelled digit words (added for phone extraction, issue 13) ----------------------------------
 # Ad writers swap two neighbouring letters ("fiev", "fuor", "sevne", "eihgt", "zreo"), as a typo or
-# to dodge filters. Every adjacent-letter swap of each digit word is read as that digit, except the
+# to dodge filters. Every adjacent-letter swap after the first letter of each digit word is read as that digit, except the
 # swaps that are ordinary words ("tow", "there") or another number word. Only correctly spelled words
 # get leetspeak variants (below), so these add no "0"/"1"/"3" look-alikes.
 _SWAP_STOP = frozenset({"tow", "there", "noe"})
 
 
 def _swaps(word: str) -> list[str]:
-    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
+    # The first letter stays: swapping it ("ifve", "wto") is rare, and a new first letter would slow the
+    # literal-led number-word scan for every ad.
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1) if word[i] != word[i + 1]]
 
 
 for _digit, _word in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")):

@@ -10,11 +10,17 @@ How it works (fast path first):
    phone number** (``3-3-4``, ``1-3-3-4``, ten digits together, digit by digit, ...), so a date or a
    list of prices next to a number cannot lend it digits, and a measurement like ``34-24-36`` is
    never long enough.
-3. Candidates are validated and formatted by :mod:`phonenumbers` in the post's region (from the
-   ``region`` argument, or the URL / location of the post), with ``+``/``00``/``011`` or a leading
-   country-code group read as international. Results are cached per (digits, region).
-4. Numbers right after an ID word (``post id``, ``ref #``, ``order no``) are dropped, and so is any
-   run of more than 11 digits written together without a ``+`` (timestamps, listing IDs).
+3. Candidates are validated and formatted in the post's region (from the ``region`` argument, or
+   the URL / location of the post), with ``+``/``00``/``011`` or a leading country-code group read
+   as international, by :mod:`adwarden.extract.phone_validate` (``phonenumbers``, with an exact
+   fast path for NANP numbers and a cache per distinct candidate).
+4. A sequence that gives no number in that region (or leaves 7+ digits unread) is read again in the
+   regions the text itself points to (:func:`adwarden.extract.region_hints.fallback_regions`: a
+   country or large city named after a location word, the language, the script), once per text and
+   only when needed: ``New in London, 07700 900123`` -> ``+447700900123``.
+5. Numbers right after an ID word (``post id``, ``ref #``, ``order no``) are dropped, and so is any
+   run of more than 11 digits written together without a ``+`` (timestamps, listing IDs). In a URL
+   no number spans a ``/``, ``?``, ``&``, ``=`` or ``#`` (an age ending the slug + the post ID).
 """
 
 from __future__ import annotations
@@ -110,7 +116,10 @@ def _candidate(digits: str, lengths: tuple[int, ...], region: str, plus: bool, w
         found = validate(digits, region, False)
         if found is not None:
             return found
-        if len(digits) == 10 and lengths in ((3, 3, 4), (10,), (1, 3, 3, 4)):
+        # A US or Canadian number in a foreign ad, written the NANP way (with or without the leading 1).
+        if (len(digits) == 10 and lengths in ((3, 3, 4), (10,))) or (
+            len(digits) == 11 and digits[0] == "1" and lengths in ((11,), (1, 10), (1, 3, 3, 4))
+        ):
             found = validate(digits, "US", False)
             if found is not None:
                 return found

@@ -328,6 +328,10 @@ def _host_country(host: str) -> str | None:
         iso = gaz.tlds.get(labels[-1])
         if iso is not None:
             return iso
+    for label in labels[:-1]:  # a city page ("paris.", "sydney."): a name that is also a first name counts here
+        place = gaz.cities.get(label.replace("-", " "))
+        if place is not None and place.population >= _MENTION_MIN_POP:
+            return place.country
     found = _token_country([t for t in _HOST_SPLIT.split(host) if t], 50000)
     if found is not None:
         return found
@@ -353,6 +357,11 @@ def country_from_text(location: str) -> str | None:
             return iso
         if p in gaz.states or p.upper() in gaz.state_codes:
             return "US"
+    # A first part that is exactly a city's name is that city, even a name that is also a word or a
+    # first name ("Sydney", "Paris"): a location field names a place.
+    place = gaz.cities.get(parts[0]) if parts else None
+    if place is not None:
+        return place.country
     # The first part names the place; later parts are neighbourhoods and notes ("Olympia, Olympia/Aberdeen",
     # "Bellingham, Mt Vernon Burlington"), whose bigger namesakes abroad must not win.
     found = _token_country(_WORDS.findall(parts[0]), 15000) if parts else None

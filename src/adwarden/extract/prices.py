@@ -52,7 +52,7 @@ _UNITS = (
 # its left context after the first character, so ``re`` skips letters and spaces without work.
 _NUM_TOKENS = re.compile(
     rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
-    r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)"
+    r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)(?P<kilo>k(?![a-z]))?"
     r"(?:"
     # a range with a currency word after it: "100-200 roses"
     rf"\s?-\s?(?P<hi>\d{{2,5}})\s?(?P<rcur>{_CUR_AFTER})(?![a-z])"
@@ -85,7 +85,9 @@ _WORD_DURATIONS: dict[str, int] = {
 }
 _WORD_KEYS = {k.replace(" ", ""): v for k, v in _WORD_DURATIONS.items()}
 _WORD_TOKENS = re.compile(
-    "(?:" + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}) + ")(?![a-z])"
+    "(?:"
+    + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}, after_first=r"(?<![a-z].)")
+    + ")(?![a-z])"
 )
 _CODE_MINUTES = {
     "qv": 15, "quickvisit": 15, "quickie": 15, "qk": 15, "hh": 30, "halfhour": 30, "halfhr": 30,
@@ -168,6 +170,10 @@ def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
             )
             continue
         num = m.group("num")
+        if m.group("kilo") is not None:  # "1.5k", "2k": thousands, an amount only (never a duration)
+            if m.group("du") is not None or m.group("rcur") is not None:
+                continue
+            num = str(float(num) * 1000).removesuffix(".0")
         if m.group("rcur") is not None:
             cur = _CURRENCY_WORDS.get(m.group("rcur"), "dollar")
             if len(num) >= 2:
@@ -340,7 +346,7 @@ def _minutes_for(
 _PRICE_HINTS = (  # most frequent first, so ``any`` stops early
     "min", "hr", "night", "$", "hh", "hour", "0h", "€", "ros", "half", "fh", "kiss", "cand", "0 r", "qv",
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
-    "usd", "gbp", "cad", "ovn", "hora", "ora", "dolar", "peso", "notte", "noche", "minut",
+    "usd", "gbp", "cad", "ovn", "hora", " ora", "'ora", " ore", "dolar", "peso", "notte", "noche",
 )
 
 

@@ -41,6 +41,7 @@ LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
 }
 _MIN_PROBABILITY = 0.5
 _MIN_LETTERS = 12
+_FEW_FOREIGN_LETTERS = 8
 _IDENTIFIER: list[Any] = []
 _LOCK = threading.Lock()
 
@@ -70,16 +71,17 @@ def has_foreign_letters(text: str) -> bool:
 
 
 def _plainly_english(text: str) -> bool:
-    """ASCII letters only and at least three common English words: the classifier can be skipped."""
-    if has_foreign_letters(text):
-        return False
+    """At least three common English words and hardly any accented or non-Latin letters (a name like
+    "Renée", an "ñ" in "piñata"): the classifier can be skipped."""
     low = " " + text[:2000].lower().replace("\n", " ") + " "
     count = 0
     for w in _ENGLISH:
         count += low.count(w)
         if count >= 3:
-            return True
-    return False
+            break
+    else:
+        return False
+    return len(_FOREIGN_LETTER.findall(text, 0, 2000)) < _FEW_FOREIGN_LETTERS
 
 
 def language_of(text: str) -> str | None:
@@ -90,13 +92,31 @@ def language_of(text: str) -> str | None:
     return str(lang) if prob >= _MIN_PROBABILITY else None
 
 
+# Scripts that name a language (or a group of countries) on their own, for texts too short to classify.
+_SCRIPTS = (
+    (re.compile(r"[Ѐ-ӿ]"), "ru"), (re.compile(r"[Ͱ-Ͽ]"), "el"), (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"), (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[\u4e00-\u9fff]"), "zh"),
+)
+
+
+def _script_language(text: str) -> str | None:
+    """The language a short text's script implies (Cyrillic -> Russian and its neighbours), if any."""
+    if not has_foreign_letters(text):
+        return None
+    for rx, lang in _SCRIPTS:
+        if rx.search(text, 0, 2000) is not None:
+            return lang
+    return None
+
+
 def fallback_regions(text: str, region: str) -> tuple[str, ...]:
     """Regions other than ``region`` that the text names or whose language it is written in, in order."""
     out: list[str] = []
     for iso in countries_in_text(text):
         if iso != region and iso not in out:
             out.append(iso)
-    lang = language_of(text)
+    lang = language_of(text) or _script_language(text)
     for iso in LANGUAGE_REGIONS.get(lang or "", ()):
         if iso != region and iso not in out:
             out.append(iso)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
 from adwarden.domain import InputError, NotFound
 from adwarden.ingest.schema import PostIn
 from adwarden.permissions import ensure_permission
+from adwarden.review.enforcement import post_enforcement_of
 from adwarden.runtime import Runtime
 from adwarden.screening.batcher import IngestBatcher
 from adwarden.storage.sql.queries import get_post, latest_assessment
@@ -49,10 +52,18 @@ async def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep) -> Ver
     return verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
 
 
-@router.get("/{post_id}", response_model=PostOut, summary="A post, all its versions and its latest verdict")
-def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostOut:
+class PostWithEnforcementOut(PostOut):
+    enforcement: dict[str, Any] | None = Field(
+        None, description="The state a reviewer's decision put the post in (allowed/removed) and that decision; "
+        "it wins over the verdict's automatic action. None until a decision.")
+
+
+@router.get("/{post_id}", response_model=PostWithEnforcementOut,
+            summary="A post, all its versions, its latest verdict and its enforcement")
+def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostWithEnforcementOut:
     ensure_permission(actor, "post:view")
     with runtime.db.read() as conn:
         p = get_post(conn, post_id)
         latest = latest_assessment(conn, post_id)
-    return post_out(p, latest)
+        enforcement = post_enforcement_of(conn, post_id)
+    return PostWithEnforcementOut(**post_out(p, latest).model_dump(), enforcement=enforcement)

@@ -24,7 +24,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -333,29 +333,28 @@ class IncrementalLinker:
             for p in posts:
                 uf.members[self._post_node[p]] = [p]
             for k in keys:
-                if k in hub:
-                    continue
-                kn = self._key_node[k]
-                for p in self._postings[k]:
-                    uf.union(self._post_node[p], kn)
-                for o in self._img_adj.get(k, ()):
-                    if o not in hub:
-                        uf.union(kn, self._key_node[o])
+                if k not in hub:
+                    self._union_key(k, hub)
             for p in posts:
                 for q in self._text_adj.get(p, ()):
                     uf.union(self._post_node[p], self._post_node[q])
         for k in self._former_hubs:
-            kn = self._key_node[k]
-            for p in self._postings[k]:
-                uf.union(self._post_node[p], kn)
-            for o in self._img_adj.get(k, ()):
-                if o not in hub:
-                    uf.union(kn, self._key_node[o])
+            self._union_key(k, hub)
         self._new_hubs.clear()
         self._former_hubs.clear()
         self._dirty = False
         self._facts_cache.clear()
         self.rebuilds += 1
+
+    def _union_key(self, k: int, hub: Mapping[int, str]) -> None:
+        """Join identifier ``k``'s node to its posts and to its near-duplicate (PDQ) neighbours that are no hubs."""
+        uf = self._uf
+        kn = self._key_node[k]
+        for p in self._postings[k]:
+            uf.union(self._post_node[p], kn)
+        for o in self._img_adj.get(k, ()):
+            if o not in hub:
+                uf.union(kn, self._key_node[o])
 
     def _rebuild_all(self) -> None:
         """Recompute the whole union-find from stored edges (the reference :meth:`_rebuild` must agree with)."""
