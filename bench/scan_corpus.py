@@ -19,15 +19,8 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from adwarden.demo.generate import (
-    _FIRST,
-    _NET_SENTENCES,
-    _SELLER_FIRST,
-    _SELLER_LAST,
-    _WORDS,
-    CITIES,
-    _area_codes,
-)
+from adwarden.demo.generate import _area_codes
+from adwarden.demo.vocabulary import CITIES, FIRST, NET_SENTENCES, SELLER_FIRST, SELLER_LAST, WORDS
 
 CATEGORIES = {
     "furniture": ("for sale", "pickup only", "best offer", "like new", "solid oak", "moving sale"),
@@ -53,7 +46,7 @@ def _filler(rng: random.Random, chars: int) -> str:
     out: list[str] = []
     n = 0
     while n < chars:
-        sentence = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(6, 12)))
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 12)))
         out.append(sentence.capitalize() + ".")
         n += len(sentence) + 2
     return " ".join(out)
@@ -84,9 +77,9 @@ class Generator:
         route = rng.sample(CITIES, rng.randint(1, 4))
         return {
             "id": self.nets,
-            "tpl": " ".join(rng.sample(_NET_SENTENCES, 4)) + " " + _filler(rng, 120),
+            "tpl": " ".join(rng.sample(NET_SENTENCES, 4)) + " " + _filler(rng, 120),
             "phones": [self.net_phones.pop() for _ in range(rng.randint(1, 3)) if self.net_phones],
-            "names": rng.sample(_FIRST, rng.randint(1, 4)),
+            "names": rng.sample(FIRST, rng.randint(1, 4)),
             "route": route,
             "img": f"{rng.getrandbits(256):064x}",
         }
@@ -98,7 +91,7 @@ class Generator:
             return rng.choice(self.recent)
         k = self.sellers
         self.sellers += 1
-        first, last = rng.choice(_SELLER_FIRST), rng.choice(_SELLER_LAST)
+        first, last = rng.choice(SELLER_FIRST), rng.choice(SELLER_LAST)
         seller: dict[str, str | None] = {
             "phone": self.seller_phones.pop() if self.seller_phones and rng.random() < 0.4 else None,
             "email": f"{first.lower()}.{last.lower()}{k}@example.com" if rng.random() < 0.3 else None,

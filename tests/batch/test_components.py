@@ -30,10 +30,10 @@ def _expected(edges: list[tuple[int, int]]) -> dict[int, int]:
 @pytest.mark.timeout(900)  # ~80 s on an idle 2-core box; many small Spark jobs
 def test_components_equal_scipy(spark: Any) -> None:
     rng = np.random.default_rng(3)
-    chain = [(i, i + 1) for i in range(1000, 1300)]  # a long chain: many rounds of label propagation
-    star = [(5000, 5000 + i) for i in range(1, 50)]
-    cycle = [(7000 + i, 7000 + (i + 1) % 40) for i in range(40)]
-    rand = [(int(a), int(b)) for a, b in rng.integers(10_000, 12_000, size=(1500, 2))]
+    chain = [(i, i + 1) for i in range(1000, 1128)]  # a chain: 128 rounds for label propagation, ~8 here
+    star = [(5000, 5000 + i) for i in range(1, 30)]
+    cycle = [(7000 + i, 7000 + (i + 1) % 20) for i in range(20)]
+    rand = [(int(a), int(b)) for a, b in rng.integers(10_000, 11_000, size=(600, 2))]
     loop = [(20_000, 20_000)]
     edges = chain + star + cycle + rand + loop
     df = spark.createDataFrame(edges, "u long, v long")

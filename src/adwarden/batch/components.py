@@ -13,7 +13,8 @@ O(log n) rounds in practice, every round a few joins and aggregations over the e
 
 It stops when a round leaves the edge set unchanged; every edge is then ``(node, smallest node of its
 component)``. Node ids are non-negative longs; the caller maps its own ids onto them. Each
-round is checkpointed locally (its lineage cut), and convergence is checked with one job per round.
+round is materialised with ``localCheckpoint`` (which also cuts the plan, so it does not grow with the rounds),
+and convergence is checked with one more job per round.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def connected_components(edges: Any, *, max_rounds: int = 100) -> Any:
     loops = cur.where(F.col("u") == F.col("v")).select(F.col("u").alias("node"))
     cur = cur.where(F.col("u") != F.col("v"))
     for _ in range(max_rounds):
-        # localCheckpoint (eager) cuts the lineage: with persist() alone every round's plan nests the previous
-        # one, and planning the 10th round's query exhausted the driver's heap.
+        # localCheckpoint cuts the plan: without it each round's plan holds every earlier round (several times
+        # over, through the unions and joins) and analysing it exhausts the driver's heap within a few rounds
         nxt = _small_star(_large_star(cur, F), F).localCheckpoint()
         # an unchanged edge set ends the loop: one job, a full outer join that keeps edges on one side only
         changed = (cur.withColumn("a", F.lit(1)).join(nxt.withColumn("b", F.lit(1)), ["u", "v"], "full_outer")
