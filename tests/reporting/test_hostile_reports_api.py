@@ -12,11 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adwarden.api.app import create_app
-from adwarden.pipeline import Screener
 from adwarden.reporting.ncmec.validate import validate_report_xml
-from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
-from adwarden.storage.sql.database import Database
+from adwarden.runtime import BaseDetectors, Runtime, build_runtime
 from adwarden.storage.sql.queries import open_case_for_post
 
 from .storefix import PLATFORM, configured, minor_ad
@@ -26,9 +23,9 @@ CS = {"Authorization": "Bearer cs-key"}
 
 
 @pytest.fixture
-def api(runtime: Runtime, shared_screener: Screener) -> Iterator[tuple[TestClient, Runtime]]:
+def api(runtime: Runtime, shared_base: BaseDetectors) -> Iterator[tuple[TestClient, Runtime]]:
     settings = configured(runtime.settings, api_keys={"cs-key": "cara:child-safety"})
-    rt = Runtime(settings=settings, db=Database(settings.resolved_database_url), screener=shared_screener)
+    rt = build_runtime(settings, migrate=False, base=shared_base)
     with TestClient(create_app(runtime=rt)) as client:
         yield client, rt
     rt.db.dispose()
@@ -38,7 +35,7 @@ def test_noncharacters_in_the_ad_cannot_block_its_report(api: tuple[TestClient, 
     client, rt = api
     ad = minor_ad()
     ad = replace(ad, body=ad.body + " \uffff\ufffe", title=ad.title + "\u0085")
-    [outcome] = ingest_posts(rt.db, [ad], rt.screener, actor=PLATFORM)
+    [outcome] = rt.ingest([ad], actor=PLATFORM)
     with rt.db.read() as conn:
         case = open_case_for_post(conn, outcome.post_id)
     assert case is not None

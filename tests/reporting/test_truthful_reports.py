@@ -11,7 +11,6 @@ from adwarden.reporting.casebuild import build_case_report_conn
 from adwarden.reporting.ic3 import IC3Person, complaint_from_case, merge_subjects
 from adwarden.reporting.ncmec.build import build_report_xml
 from adwarden.runtime import Runtime
-from adwarden.screening.service import ingest_posts
 from adwarden.storage.sql.queries import open_case_for_post
 
 from .ncmec_cases import possible_minor_escalated
@@ -21,7 +20,7 @@ POSTED = datetime(2026, 2, 20, 18, 30, tzinfo=UTC)
 
 
 def _report(rt: Runtime, posts: list[PostInput]) -> ET.Element:
-    outcomes = ingest_posts(rt.db, posts, rt.screener, actor=PLATFORM)
+    outcomes = rt.ingest(posts, actor=PLATFORM)
     with rt.db.read() as conn:
         case = open_case_for_post(conn, outcomes[0].post_id)
         assert case is not None
