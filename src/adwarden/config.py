@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         None, description="Ed25519 private key as PEM or 64 hex chars. Unset: a public development key, refused "
         "outside development/test."
     )
+    audit_checkpoint_dir: Path | None = Field(
+        None, description="Directory for signed audit checkpoints (ship it off the host); default "
+        "<data dir>/audit-checkpoints."
+    )
+    audit_checkpoint_seconds: float = Field(
+        3600.0, description="Seconds between the API server's audit checkpoints; 0 disables them. Never started "
+        "when the environment is test."
+    )
     evidence_trusted_keys: str = Field(
         "", description="Comma-separated Ed25519 key fingerprints (sha256:...) that `adwarden evidence verify` "
         "trusts as signers; the public development key is never trusted."

@@ -44,6 +44,10 @@ def test_subpoena_to_verified_package(cli, runtime: Runtime, tmp_path: Path) -> 
     assert produced.exit_code == 0, produced.output
     info = json.loads(produced.stdout)
     assert info["recipient"] == "Det. Casey Morgan, Example County Sheriff"
+    # every evidence package anchors the audit log outside the database
+    anchors = list((runtime.settings.data_dir / "audit-checkpoints").glob("checkpoint-*.json"))
+    assert [json.loads(a.read_text())["reason"] for a in anchors] == [f"evidence package {info['production_id']}"]
+    assert cli("audit", "verify").exit_code == 0
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
     assert sum(n.startswith("posts/") for n in names) == 1  # only the post in scope

@@ -14,7 +14,9 @@ from adwarden import __version__
 from adwarden.api.hardening import Hardening
 from adwarden.api.openapi_problems import document_problems
 from adwarden.api.problems import install_problem_handlers, problem
+from adwarden.audit.checkpoint import PeriodicCheckpoints
 from adwarden.config import Settings
+from adwarden.legal.service import checkpoint_dir, signing_key
 from adwarden.runtime import Runtime, build_runtime, warm_up
 
 #: Route modules included by the factory (each exposes ``router``). Areas append theirs here.
@@ -87,6 +89,16 @@ class BodySizeLimit:
             await self._refusal(scope)(scope, receive, send)
 
 
+def _start_checkpoints(runtime: Runtime) -> PeriodicCheckpoints | None:
+    """Signed audit checkpoints at a fixed interval while the server runs (never under tests)."""
+    s = runtime.settings
+    if s.audit_checkpoint_seconds <= 0 or s.environment == "test":
+        return None
+    worker = PeriodicCheckpoints(runtime.db.read, signing_key(s), checkpoint_dir(s), s.audit_checkpoint_seconds)
+    worker.start()
+    return worker
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the API around a runtime (database migrated, screener loaded)."""
     if runtime is None:
@@ -94,7 +106,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up(runtime)  # before the first request, not during it
+        checkpoints = _start_checkpoints(runtime)
         yield
+        if checkpoints is not None:
+            checkpoints.stop()
         batcher, runtime.batcher = runtime.batcher, None
         close = getattr(batcher, "close", None)
         if close is not None:

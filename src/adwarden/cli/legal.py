@@ -21,6 +21,7 @@ from adwarden.legal.model import FINAL_STATUSES, NonDisclosure, RequestStatus, R
 from adwarden.legal.package import verify_package
 from adwarden.legal.retention import purge
 from adwarden.legal.service import (
+    checkpoint_after_production,
     deadline_policy,
     do_attach_document,
     do_intake_request,
@@ -328,6 +329,7 @@ def produce_cmd(request_id: str, out: Path, recipient: str | None, as_json: bool
     with _db().transaction() as conn:
         prod = do_produce(conn, request_id=request_id, out_path=out, recipient=recipient, signing_key=key,
                           actor=state.actor)
+    checkpoint_after_production(_db(), state.settings, prod)
     result = {"production_id": prod.id, "request_id": prod.request_id, "path": str(out),
               "package_sha256": prod.package_sha256, "manifest_sha256": prod.info.manifest_sha256,
               "key_fingerprint": prod.info.key_fingerprint, "recipient": prod.recipient}
