@@ -7,6 +7,7 @@ import threading
 from fastapi import APIRouter
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.restricted import redact_verdict, restricted_posts
 from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
 from adwarden.domain import InputError, NotFound
 from adwarden.ingest.schema import PostIn
@@ -46,7 +47,8 @@ async def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep) -> Ver
     outcome = await get_batcher(runtime).submit_async(post.to_domain(), actor=actor)
     if outcome.assessment is None:
         raise NotFound(f"post {outcome.post_id} has no verdict")
-    return verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
+    verdict = verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
+    return redact_verdict(verdict, actor, restricted=False)  # the platform learns the action, not the queue
 
 
 @router.get("/{post_id}", response_model=PostOut, summary="A post, all its versions and its latest verdict")
@@ -55,4 +57,8 @@ def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostOut:
     with runtime.db.read() as conn:
         p = get_post(conn, post_id)
         latest = latest_assessment(conn, post_id)
-    return post_out(p, latest)
+        restricted = bool(restricted_posts(conn, [post_id]))
+    out = post_out(p, latest)
+    if out.verdict is not None:  # restricted (child-safety) details only for case:view-restricted
+        out.verdict = redact_verdict(out.verdict, actor, restricted=restricted)
+    return out
