@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from adwarden.domain.errors import ConfigError
 
 DEV_BANK_KEY = "development-only-bank-key-change-me"
+#: Shortest HMAC key or API key accepted in production.
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
         "dev-platform with the platform role.",
     )
     cli_actor: str | None = Field(None, description="Actor name recorded for CLI commands (default: OS user).")
+    cli_api_key: str | None = Field(
+        None, description="API key the CLI authenticates with where an identity is needed (four-eyes steps: "
+        "report approval and submission, emergency call-back and supervisor checks)."
+    )
     cli_roles: str = Field("admin", description="Comma-separated roles of the CLI operator (shell access is trusted).")
     legal_signing_key_path: Path | None = Field(
         None, description="Ed25519 private key (PEM or 64 hex chars) that signs evidence packages; wins over the key."
@@ -109,8 +115,27 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
-        if self.environment == "production" and self.bank_hmac_key == DEV_BANK_KEY:
+        if self.environment != "production":
+            return self
+        if self.bank_hmac_key == DEV_BANK_KEY:
             raise ValueError("ADWARDEN_BANK_HMAC_KEY must be set to a secret in production")
+        if len(self.bank_hmac_key.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"ADWARDEN_BANK_HMAC_KEY must be at least {MIN_SECRET_BYTES} bytes in production")
+        short = [spec.partition(":")[0] for key, spec in self.api_keys.items() if len(key.encode()) < MIN_SECRET_BYTES]
+        if short:
+            raise ValueError(f"ADWARDEN_API_KEYS: the keys of {', '.join(short)} are under {MIN_SECRET_BYTES} bytes "
+                             "(use `adwarden keys create`)")
+        if self.legal_signing_key_path is None and not self.legal_signing_key:
+            raise ValueError("ADWARDEN_LEGAL_SIGNING_KEY_PATH must name the evidence signing key in production")
+        if self.legal_signing_key_path is not None:
+            try:
+                mode = self.legal_signing_key_path.stat().st_mode
+            except OSError as exc:
+                raise ValueError(f"ADWARDEN_LEGAL_SIGNING_KEY_PATH: cannot read {self.legal_signing_key_path}: "
+                                 f"{exc.strerror}") from None
+            if mode & 0o077:
+                raise ValueError(f"ADWARDEN_LEGAL_SIGNING_KEY_PATH: {self.legal_signing_key_path} is readable by "
+                                 f"others (mode {mode & 0o777:o}); chmod 600 it")
         return self
 
     def trusted_evidence_keys(self) -> list[str]:

@@ -198,10 +198,15 @@ def transition_cmd(request_id: str, status: str, note: str | None) -> None:
 @handle_errors
 def verify_cmd(request_id: str, check: str, detail: str, callback_number: str | None, failed: bool,
                as_json: bool) -> None:
-    """Record one emergency-request check, by you, now."""
+    """Record one emergency-request check, by you, now.
+
+    The call-back and supervisor checks must come from two different people, so they need
+    ADWARDEN_CLI_API_KEY (an authenticated identity), not just ADWARDEN_CLI_ACTOR."""
     state = get_state()
+    four_eyes = check in {"callback", "supervisor_approval", "supervisor"}
+    actor = state.authenticated_actor(f"the {check} check") if four_eyes else state.actor
     with _db().transaction() as conn:
-        ev = do_verify_emergency(conn, request_id=request_id, check=check, detail=detail, actor=state.actor,
+        ev = do_verify_emergency(conn, request_id=request_id, check=check, detail=detail, actor=actor,
                                  passed=not failed, callback_number=callback_number,
                                  official_suffixes=official_suffixes(state.settings),
                                  default_region=state.settings.default_region)

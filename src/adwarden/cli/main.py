@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "adwarden.cli.dev",
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
+    "adwarden.cli.keys",
 ]
 
 
