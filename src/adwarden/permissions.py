@@ -27,6 +27,7 @@ PERMISSIONS: Mapping[str, str] = {
     "retention:purge": "Purge data past retention (held data is always kept).",
     "audit:verify": "Verify the audit log.",
     "network:view": "Read networks of linked posts.",
+    "model:manage": "Train, evaluate, promote and retire the reviewer-trained classifier's models.",
 }
 
 ROLES: Mapping[str, frozenset[str]] = {

@@ -9,7 +9,7 @@ imported, so a post gets the same verdict whether it came through the API, a fil
   models) and is rebuilt whenever that state changes; the others are built once.
 * Policy: the most recently activated policy in the database, else ``ADWARDEN_POLICY_PATH``, else the packaged one.
 * Freshness: :meth:`Runtime.current_screener` compares the database's screening-state version (bumped by every
-  bank change and policy activation, in their transactions) with the one the screener was built from, under the
+  bank change, policy activation and classifier model change, in their transactions) with the one the screener was built from, under the
   row's lock, so a change committed by another process is used by the very next batch.
 """
 
@@ -84,12 +84,26 @@ def _network(_src: DetectorSources) -> Detector:
     return NetworkDetector()
 
 
+def _classifier(src: DetectorSources) -> Detector | None:
+    from adwarden.models_service import load_promoted_detector
+
+    return load_promoted_detector(src.db) if src.db is not None else None
+
+
+def _shadow_classifier(src: DetectorSources) -> Detector | None:
+    from adwarden.models_service import load_shadow_detector
+
+    return load_shadow_detector(src.db) if src.db is not None else None
+
+
 #: The built-in detectors, in the order they run, declared the way a plug-in declares its own.
 BUILTIN_DETECTORS: tuple[DetectorSpec, ...] = (
     DetectorSpec("indicator", _indicator),
     DetectorSpec("facts", _facts),
     DetectorSpec("bank", _banks, stored=True),
     DetectorSpec("network", _network),
+    DetectorSpec("classifier", _classifier, stored=True),  # the promoted reviewer-trained model
+    DetectorSpec("shadow_classifier", _shadow_classifier, stored=True),  # scores recorded, verdicts unchanged
 )
 
 

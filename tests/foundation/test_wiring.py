@@ -48,12 +48,13 @@ def test_library_cli_and_api_get_the_same_detectors(runtime: Runtime) -> None:
     cli = list(CliState(settings).runtime.screener.registry.names())
     api = list(create_app(settings).state.runtime.screener.registry.names())
     assert fresh == after_import == cli == api == list(runtime.screener.registry.names())
-    assert fresh == ["indicator", "facts", "network"]  # banks join when a bank has entries
+    assert fresh == ["indicator", "facts", "network"]  # banks join when a bank has entries, classifiers with models
 
 
 def test_detectors_are_declared_once_and_in_order() -> None:
     names = [s.name for s in declared_detectors()]
-    assert names[: len(BUILTIN_DETECTORS)] == ["indicator", "facts", "bank", "network"]
+    assert names[: len(BUILTIN_DETECTORS)] == ["indicator", "facts", "bank", "network", "classifier",
+                                               "shadow_classifier"]
     assert len(names) == len(set(names))
 
 

@@ -56,4 +56,9 @@ AUDIT_EVENTS: dict[str, str] = {
     "api-key-revoked": "An API key was revoked: it stopped working at once.",
     "secret-fingerprint-recorded": "The keyed fingerprint of a deployment secret (the bank HMAC key) was recorded.",
     "secret-fingerprint-forgotten": "A secret's recorded fingerprint was dropped, before re-keying the banks.",
+    # models_service.py (the reviewer-trained classifier)
+    "model-trained": "A classifier model was trained from reviewer decisions and stored in shadow (digest, examples, labels).",
+    "model-evaluated": "A classifier model was evaluated on examples it was not trained on, beside the promoted model.",
+    "model-promoted": "A classifier model became the live classifier detector (evaluation cited, previous model, rescan job).",
+    "model-retired": "A classifier model stopped being used (replaced, or retired by an operator with a reason).",
 }

@@ -1,31 +1,30 @@
-"""The network linking as an Apache Spark job, for corpora that outgrow one machine.
+"""The network linking as an Apache Spark job: the same graph as the in-process linker, built and solved with
+distributed aggregations, so a corpus can outgrow one machine.
 
-It builds the same graph as :mod:`adwarden.detect.network.linker`, with the heavy steps distributed:
+Input is a DataFrame of posts (:data:`adwarden.batch.spark_input.POST_DDL`: identifiers, PDQ hashes, MinHash
+signature and band keys, ``order`` = corpus order), read and screened on the executors
+(:func:`~adwarden.batch.spark_input.read_posts`) or made from in-memory records (:func:`link_with_spark`).
 
-1. records are numbered in input order (``zipWithIndex``), because text links depend on it;
-2. postings ``(identifier, post)`` with the per-post identifier cap; hub statistics per identifier
-   (posts, categories, sites) with ``reduceByKey``; hubs decided by the same :class:`HubRules`;
-3. near-duplicate PDQ hashes: every distinct non-hub hash is emitted once per chunk; hashes sharing a chunk
-   are compared inside the bucket (multi-index hashing, as in :mod:`~adwarden.detect.network.images`);
-4. MinHash signatures per partition with the same vectorized code; LSH buckets per band; each member is
-   checked against its bucket's lowest-index post;
-5. connected components by iterated min-label propagation over the post/identifier graph.
+1. Repeated post ids: the first in corpus order wins (``groupBy(post_id).min(order)``).
+2. Postings ``(post, identifier)`` with the per-post identifier cap (:func:`post_keys`, the linker's rule).
+3. Hub statistics per identifier (posts, categories, sites) with ``groupBy``; hubs decided by the same
+   :class:`~adwarden.detect.network.hubs.HubRules` on the executors.
+4. Near-duplicate PDQ hashes: each distinct non-hub hash is emitted once per chunk (multi-index hashing);
+   hashes sharing a chunk are compared inside their bucket.
+5. Text: posts sharing a band key form a bucket; each member is checked against the bucket's lowest-order
+   post (the linker's leader rule, so the same edges).
+6. Connected components by large-star/small-star (:mod:`adwarden.batch.components`) over post nodes
+   (``2 * order``) and identifier nodes (``2 * key id + 1``).
 
-:func:`link_with_spark` returns the component of every post and, when ``explain`` is true, the same
-:class:`~adwarden.detect.network.model.LinkResult` the in-process linker gives (links and ignored
-identifiers are assembled on the driver from the edges Spark computed). Tests check both agree.
-
-Run it with ``adwarden networks build --from ads.jsonl --spark`` or::
-
-    from adwarden.batch.network_job import link_with_spark
-    out = link_with_spark(records, master="local[2]")
+Nothing proportional to the corpus reaches the driver: it sees counts, and writes networks, memberships,
+links and ignored identifiers as Parquet from the executors (:func:`write_networks`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,8 @@ from adwarden.detect.network.minhash import band_keys, text_signatures
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.records import LinkRecord
 
-__all__ = ["SparkLinkOutput", "link_with_spark", "spark_session"]
+__all__ = ["SparkGraph", "SparkLinkOutput", "build_graph", "link_with_spark", "post_keys", "spark_session",
+           "write_networks"]
 
 
 @dataclass(frozen=True)
@@ -55,89 +55,217 @@ class SparkLinkOutput:
         return {frozenset(g) for g in groups.values() if len(g) >= min_size}
 
 
-def spark_session(master: str = "local[2]", app: str = "adwarden-networks") -> Any:
-    """A small Spark session; quiet logs, few shuffle partitions (local mode)."""
+def spark_session(master: str = "local[2]", app: str = "adwarden-networks", *, partitions: int | None = None,
+                  driver_memory: str = "2g") -> Any:
+    """A Spark session: quiet logs; in local mode few shuffle partitions (one machine's cores)."""
     # workers must run the interpreter that has adwarden installed
     os.environ["PYSPARK_PYTHON"] = os.environ.get("PYSPARK_PYTHON") or sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = os.environ.get("PYSPARK_DRIVER_PYTHON") or sys.executable
     from pyspark.sql import SparkSession
 
+    parts = partitions or (4 if master.startswith("local") else 200)
     spark = (
         SparkSession.builder.master(master)
         .appName(app)
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "2")
-        .config("spark.driver.memory", "1g")
+        .config("spark.sql.shuffle.partitions", str(parts))
+        .config("spark.default.parallelism", str(parts))
+        .config("spark.driver.memory", driver_memory)
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "true")
+        # plain pickled Python UDFs: Arrow-optimised ones need pandas, which AdWarden does not depend on
+        .config("spark.sql.execution.pythonUDF.arrow.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
-def _postings(item: tuple[LinkRecord, int], config: LinkConfig) -> list[tuple[tuple[str, str], int]]:
-    r, i = item
+def post_keys(kinds: Sequence[str], values: Sequence[str], images: Sequence[str],
+              config: LinkConfig) -> tuple[list[tuple[str, str]], int]:
+    """The identifiers a post links by, and how many it carried before the cap (the linker's
+    ``collect_postings`` rule: more than ``max_identifiers_per_post`` means only the account links it)."""
     disabled = config.disabled
-    ids = [kv for kv in r.identifiers if kv[0] not in disabled]
+    ids = [(k, v) for k, v in zip(kinds, values, strict=True) if k not in disabled]
     if "image" not in disabled:
-        ids.extend(("image", h) for h in r.image_hashes)
-    if len(ids) > config.hubs.max_identifiers_per_post:
+        ids.extend(("image", h) for h in images)
+    carried = len(ids)
+    if carried > config.hubs.max_identifiers_per_post:
         ids = [kv for kv in ids if kv[0] == "account"]
-    return [(kv, i) for kv in dict.fromkeys(ids)]
+    return list(dict.fromkeys(ids)), carried
 
 
-def _signatures(rows: Iterator[tuple[LinkRecord, int]], config: LinkConfig) -> Iterator[tuple[int, Any, Any]]:
-    batch = list(rows)
-    if not batch:
-        return
-    sigs, valid = text_signatures([r.text for r, _ in batch], config.text)
-    keys = band_keys(sigs, config.text)
-    for (_, i), sig, ok, k in zip(batch, sigs, valid, keys, strict=True):
-        if ok:
-            yield i, sig, k
-
-
-def _bucket_edges(members: Iterable[tuple[int, Any]], threshold: float) -> list[tuple[int, int]]:
-    ms = sorted(members, key=lambda m: m[0])
-    leader, lsig = ms[0]
-    return [(leader, i) for i, sig in ms[1:] if float((lsig == sig).mean()) >= threshold]
-
-
-def _image_bucket_pairs(members: Iterable[tuple[int, Any]], max_distance: int) -> list[tuple[int, int, int]]:
-    ms = sorted(members, key=lambda m: m[0])
+def _image_pairs(members: Iterable[Any], max_distance: int) -> list[tuple[int, int, int]]:
+    ms = sorted((int(m["key_id"]), m["value"]) for m in members)
     if len(ms) > MAX_BUCKET:
         return []
+    words = pdq_words([v for _, v in ms])
     out = []
     for a in range(len(ms)):
-        for b in range(a + 1, len(ms)):
-            d = int(np.bitwise_count(ms[a][1] ^ ms[b][1]).sum())
-            if 0 < d <= max_distance:
-                out.append((ms[a][0], ms[b][0], d))
+        d = np.bitwise_count(words[a] ^ words[a + 1 :]).sum(axis=1)
+        for off in np.flatnonzero((d > 0) & (d <= max_distance)).tolist():
+            out.append((ms[a][0], ms[a + 1 + off][0], int(d[off])))
     return out
 
 
-def _components(sc: Any, n_nodes: int, edges: Any) -> dict[int, int]:
-    """Min-label propagation until no label changes (iterations ~ graph diameter).
+def _text_pairs(members: Iterable[Any], threshold: float) -> list[tuple[int, int]]:
+    ms = sorted((int(m["order"]), bytes(m["sig"])) for m in members)
+    leader, lsig = ms[0]
+    lead = np.frombuffer(lsig, dtype=np.uint32)
+    return [(leader, o) for o, sig in ms[1:] if float((np.frombuffer(sig, dtype=np.uint32) == lead).mean())
+            >= threshold]
 
-    Labels only ever decrease, so an unchanged sum of labels means nothing changed: one cheap action per
-    iteration instead of a join."""
-    parts = max(2, sc.defaultParallelism)
-    both = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).distinct(parts).cache()
-    labels = sc.parallelize(range(n_nodes), parts).map(lambda x: (x, x)).cache()
-    total = labels.values().sum()
-    while True:
-        msgs = both.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))
-        new = labels.union(msgs).reduceByKey(min, parts).cache()
-        new_total = new.values().sum()
-        labels.unpersist()
-        labels = new
-        if new_total == total:
-            break
-        total = new_total
-    out: dict[int, int] = dict(labels.collect())
-    both.unpersist()
-    return out
+
+@dataclass
+class SparkGraph:
+    """The distributed graph: ``posts`` (deduplicated), ``keys`` (``key_id, kind, value, posts, reason``),
+    ``postings`` (``order, key_id``), ``image_edges`` (``a, b, d`` key ids), ``text_edges`` (``a, b`` orders),
+    ``labels`` (``order, component`` for posts in a component with an edge), ``stats`` (counts)."""
+
+    posts: Any
+    keys: Any
+    postings: Any
+    image_edges: Any
+    text_edges: Any
+    labels: Any
+    stats: dict[str, int]
+
+
+def build_graph(spark: Any, posts: Any, config: LinkConfig) -> SparkGraph:
+    """Every edge of the linking graph and its components (see the module docstring)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from adwarden.batch.components import connected_components
+
+    cfg = config
+    good = posts.where(F.col("error").isNull())
+    first = good.groupBy("post_id").agg(F.min("order").alias("order"))
+    uniq = good.join(first, ["post_id", "order"], "left_semi").persist()
+    n = uniq.count()
+    key_t = T.StructType([T.StructField("keys", T.ArrayType(T.StructType([
+        T.StructField("kind", T.StringType()), T.StructField("value", T.StringType())]))),
+        T.StructField("carried", T.IntegerType())])
+    keys_udf = F.udf(lambda k, v, i: post_keys(k or [], v or [], i or [], cfg), key_t)
+    with_keys = uniq.withColumn("pk", keys_udf("ident_kinds", "ident_values", "images"))
+    postings_kv = (with_keys.select("order", F.coalesce("category", F.lit("\x00none")).alias("category"), "site",
+                                    F.explode("pk.keys").alias("k"))
+                   .select("order", "category", "site", F.col("k.kind").alias("kind"), F.col("k.value").alias("value"))
+                   .persist())
+    rules = cfg.hubs
+    reason_udf = F.udf(lambda kind, p, c, s: rules.reason(kind, posts=p, categories=c, sites=s, corpus=n),
+                       T.StringType())
+    keys = (postings_kv.groupBy("kind", "value")
+            .agg(F.count("*").alias("posts"), F.countDistinct("category").alias("categories"),
+                 F.countDistinct("site").alias("sites"))
+            .withColumn("reason", reason_udf("kind", "posts", "categories", "sites"))
+            .withColumn("key_id", F.monotonically_increasing_id())
+            .localCheckpoint())  # materialised once: the ids must not change if a partition is recomputed
+    postings = postings_kv.join(keys.select("kind", "value", "key_id"), ["kind", "value"]).select(
+        "order", "key_id").persist()
+    live = keys.where(F.col("reason").isNull())
+    edges = [postings.join(live.select("key_id"), "key_id")
+             .select((F.col("order") * 2).alias("u"), (F.col("key_id") * 2 + 1).alias("v"))]
+    empty_img = spark.createDataFrame([], "a long, b long, d int")
+    image_edges = empty_img
+    if "image" not in cfg.disabled:
+        images = live.where(F.col("kind") == "image").select("key_id", "value")
+        n_img = images.count()
+        if n_img >= 2:
+            bits = chunk_bits_for(n_img, cfg.pdq_chunk_bits)
+            chunk_udf = F.udf(lambda v: [int(x) for x in chunks(pdq_words([v]), bits)[0].astype(np.int64)],
+                              T.ArrayType(T.LongType()))
+            maxd = cfg.pdq_max_distance
+            pair_udf = F.udf(lambda ms: _image_pairs(ms, maxd), "array<struct<a:long,b:long,d:int>>")
+            image_edges = (images.select("key_id", "value", F.posexplode(chunk_udf("value")).alias("c", "cv"))
+                           .groupBy("c", "cv").agg(F.collect_list(F.struct("key_id", "value")).alias("ms"))
+                           .where(F.size("ms") >= 2)
+                           .select(F.explode(pair_udf("ms")).alias("p")).select("p.a", "p.b", "p.d")
+                           .distinct().persist())
+            edges.append(image_edges.select((F.col("a") * 2 + 1).alias("u"), (F.col("b") * 2 + 1).alias("v")))
+    text_edges = spark.createDataFrame([], "a long, b long")
+    if "text" not in cfg.disabled and n >= 2:
+        thr = cfg.text.threshold
+        pair_udf = F.udf(lambda ms: _text_pairs(ms, thr), "array<struct<a:long,b:long>>")
+        text_edges = (uniq.where(F.col("text_valid"))
+                      .select("order", "sig", F.posexplode("bands").alias("band", "bk"))
+                      .groupBy("band", "bk").agg(F.collect_list(F.struct("order", "sig")).alias("ms"))
+                      .where(F.size("ms") >= 2)
+                      .select(F.explode(pair_udf("ms")).alias("p")).select("p.a", "p.b").distinct().persist())
+        edges.append(text_edges.select((F.col("a") * 2).alias("u"), (F.col("b") * 2).alias("v")))
+    all_edges = edges[0]
+    for e in edges[1:]:
+        all_edges = all_edges.union(e)
+    comps = connected_components(all_edges)
+    labels = (comps.where(F.col("node") % 2 == 0)
+              .select((F.col("node") / 2).cast("long").alias("order"), F.col("component")).persist())
+    stats = {"posts": n, "identifiers": keys.count(), "hubs": live.count()}
+    stats["hubs"] = stats["identifiers"] - stats["hubs"]
+    return SparkGraph(uniq, keys, postings, image_edges, text_edges, labels, stats)
+
+
+def memberships(graph: SparkGraph, config: LinkConfig) -> Any:
+    """``order, post_id, external_id, site, network_id, size`` of every post in a network."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    joined = graph.labels.join(graph.posts.select("order", "post_id", "external_id", "site"), "order")
+    w = Window.partitionBy("component")
+    return (joined.withColumn("size", F.count("*").over(w))
+            .withColumn("first", F.min("post_id").over(w))
+            .where(F.col("size") >= config.min_network_size)
+            .withColumn("network_id", F.concat(F.lit("net-"), F.substring(F.sha1(F.col("first")), 1, 12)))
+            .drop("component", "first"))
+
+
+def write_networks(spark: Any, graph: SparkGraph, config: LinkConfig, out_dir: str) -> dict[str, Any]:
+    """Write ``memberships``, ``networks``, ``links`` and ``ignored`` Parquet datasets under ``out_dir``;
+    returns counts (the only things the driver collects)."""
+    from pyspark.sql import functions as F
+
+    members = memberships(graph, config).persist()
+    members.write.mode("overwrite").parquet(os.path.join(out_dir, "memberships.parquet"))
+    posts = graph.posts
+    nets = (members.join(posts.select("order", "risk", "posted_at", "location"), "order")
+            .groupBy("network_id")
+            .agg(F.count("*").alias("size"),
+                 F.transform(F.array_sort(F.collect_list(F.struct("order", "external_id"))),
+                             lambda x: x["external_id"]).alias("posts"),
+                 F.max("risk").alias("max_post_risk"), F.min("posted_at").alias("first_seen"),
+                 F.max("posted_at").alias("last_seen"), F.collect_set("site").alias("sites"),
+                 F.slice(F.collect_set("location"), 1, 20).alias("locations")))
+    nets.write.mode("overwrite").parquet(os.path.join(out_dir, "networks.parquet"))
+    keyed = graph.postings.join(graph.keys, "key_id").join(members.select("order", "network_id", "external_id"),
+                                                            "order")
+    links = (keyed.where(F.col("reason").isNull() & (F.col("posts") >= 2))
+             .groupBy("network_id", "kind", "value")
+             .agg(F.count("*").alias("count"), F.slice(F.collect_list("external_id"), 1, 50).alias("posts")))
+    links.write.mode("overwrite").parquet(os.path.join(out_dir, "links.parquet"))
+    ignored = (keyed.where(F.col("reason").isNotNull())
+               .select("network_id", "kind", "value", "posts", "reason").distinct())
+    ignored.write.mode("overwrite").parquet(os.path.join(out_dir, "ignored.parquet"))
+    counts = members.groupBy("network_id").count().agg(
+        F.count("*").alias("networks"), F.sum("count").alias("networked_posts"),
+        F.max("count").alias("largest")).first()
+    members.unpersist()
+    return {**graph.stats, "networks": int(counts["networks"] or 0),
+            "networked_posts": int(counts["networked_posts"] or 0), "largest": int(counts["largest"] or 0)}
+
+
+# --- in-memory records (the storage rebuild) -----------------------------------------------------------------
+
+
+def _records_frame(spark: Any, recs: Sequence[LinkRecord], config: LinkConfig) -> Any:
+    from adwarden.batch.spark_input import POST_DDL
+
+    sigs, valid = text_signatures([r.text for r in recs], config.text)
+    bands = band_keys(sigs, config.text).view(np.int64) if recs else np.zeros((0, 0), dtype=np.int64)
+    rows: list[tuple[Any, ...]] = [(i, "", i + 1, None, None, r.post_id, r.external_id, r.site, r.category, r.location, r.posted_at,
+             r.lat, r.lon, list(r.names), list(r.ages), [k for k, _ in r.identifiers], [v for _, v in r.identifiers],
+             list(r.image_hashes), 0.0, "allow", [], None, sigs[i].tobytes(), bool(valid[i]), bands[i].tolist(), "")
+            for i, r in enumerate(recs)]
+    return spark.createDataFrame(rows, POST_DDL)
 
 
 def link_with_spark(
@@ -148,122 +276,58 @@ def link_with_spark(
     spark: Any = None,
     explain: bool = True,
 ) -> SparkLinkOutput:
-    """Link ``records`` with Spark (see the module docstring)."""
+    """Link in-memory ``records`` with the distributed graph; with ``explain`` the driver assembles the same
+    explained :class:`LinkResult` as the in-process linker from the edges Spark found (the records are on the
+    driver already in this use: the storage rebuild)."""
     cfg = config or LinkConfig()
     recs, dups = unique_records(records)
     session = spark or spark_session(master)
-    sc = session.sparkContext
-    n = len(recs)
-    rdd = sc.parallelize(recs, max(1, min(8, n // 2000 + 1))).zipWithIndex().cache()
-    postings = rdd.flatMap(lambda item: _postings(item, cfg)).cache()
-    cats = {i: (r.category, r.site) for i, r in enumerate(recs)}
-    bcats = sc.broadcast(cats)
-
-    def stats(kv_posts: tuple[tuple[str, str], Iterable[int]]) -> tuple[tuple[str, str], int, str | None]:
-        kv, ps = kv_posts
-        plist = list(ps)
-        ctx = bcats.value
-        reason = cfg.hubs.reason(
-            kv[0],
-            posts=len(plist),
-            categories=len({ctx[p][0] for p in plist}),
-            sites=len({ctx[p][1] for p in plist}),
-            corpus=n,
-        )
-        return kv, len(plist), reason
-
-    key_stats = postings.groupByKey().map(stats).collect()
-    # key numbering in order of first appearance, as the in-process linker numbers them (the driver holds the
-    # records anyway; a cluster-scale variant would number keys with zipWithIndex over a sorted RDD)
-    first_seen: dict[tuple[str, str], int] = {}
-    for i, r in enumerate(recs):
-        for kv, _ in _postings((r, i), cfg):
-            first_seen.setdefault(kv, len(first_seen))
-    ordered = sorted(key_stats, key=lambda s: first_seen[s[0]])
-    key_index = {s[0]: k for k, s in enumerate(ordered)}
-    hubs = {key_index[s[0]]: s[2] for s in ordered if s[2] is not None}
-    bkey = sc.broadcast(key_index)
-    bhub = sc.broadcast(set(hubs))
-    edges_post_key = postings.map(lambda x: (x[1], bkey.value[x[0]])).cache()
-
-    # images: multi-index hashing over distinct non-hub PDQ hashes
-    img_edges: list[tuple[int, int, int]] = []
-    if "image" not in cfg.disabled:
-        img_keys = [(key_index[kv], kv[1]) for kv, _, reason in ordered if kv[0] == "image" and reason is None]
-        bits = chunk_bits_for(len(img_keys), cfg.pdq_chunk_bits)
-        maxd = cfg.pdq_max_distance
-
-        def chunked(item: tuple[int, str]) -> list[tuple[tuple[int, int], tuple[int, Any]]]:
-            k, pdq = item
-            w = pdq_words([pdq])
-            return [((c, int(v)), (k, w[0])) for c, v in enumerate(chunks(w, bits)[0].tolist())]
-
-        img_edges = (
-            sc.parallelize(img_keys, 2)
-            .flatMap(chunked)
-            .groupByKey()
-            .flatMap(lambda kv: _image_bucket_pairs(kv[1], maxd))
-            .distinct()
-            .collect()
-        )
-    # text: signatures per partition, LSH buckets per band, check against the bucket's lowest index
-    text_edges: list[tuple[int, int]] = []
-    if "text" not in cfg.disabled and n >= 2:
-        thr = cfg.text.threshold
-        sigs = rdd.mapPartitions(lambda rows: _signatures(rows, cfg)).cache()
-        text_edges = (
-            sigs.flatMap(lambda x: [((b, int(k)), (x[0], x[1])) for b, k in enumerate(x[2].tolist())])
-            .groupByKey()
-            .filter(lambda kv: len(kv[1]) >= 2)
-            .flatMap(lambda kv: _bucket_edges(kv[1], thr))
-            .distinct()
-            .collect()
-        )
-        sigs.unpersist()
-    text_edges.sort()
-    img_edges.sort()
-    # connected components over posts (0..n-1) and identifiers (n..n+K-1)
-    nk = len(ordered)
-    graph_edges = (
-        edges_post_key.filter(lambda e: e[1] not in bhub.value)
-        .map(lambda e: (e[0], n + e[1]))
-        .union(sc.parallelize([(n + a, n + b) for a, b, _ in img_edges] + list(text_edges) or [], 2))
-    )
-    labels = _components(sc, n + nk, graph_edges)
-    components = {recs[i].post_id: labels[i] for i in range(n)}
-    result = None
-    if explain:
-        pk = edges_post_key.collect()
-        pk.sort(key=lambda e: (e[1], e[0]))
-        hub_mask = np.zeros(nk, dtype=bool)
-        for k in hubs:
-            hub_mask[k] = True
-        ignored_posts = [
-            IgnoredPost(r.post_id, f"carries {c} identifiers (limit {cfg.hubs.max_identifiers_per_post}): "
-                        "a list or directory, not one contact; only its account links it")
-            for r in recs
-            if (c := len([kv for kv in r.identifiers if kv[0] not in cfg.disabled])
-                + (len(r.image_hashes) if "image" not in cfg.disabled else 0)) > cfg.hubs.max_identifiers_per_post
-        ]
-        graph = _Graph(
-            records=recs,
-            kinds=[kv[0] for kv, _, _ in ordered],
-            values=[kv[1] for kv, _, _ in ordered],
-            post_of=np.asarray([p for p, _ in pk], dtype=np.int64),
-            key_of=np.asarray([k for _, k in pk], dtype=np.int64),
-            hub=hub_mask,
-            hub_reason={k: str(v) for k, v in hubs.items()},
-            key_posts=np.asarray([c for _, c, _ in ordered], dtype=np.int64),
-            image_src=np.asarray([a for a, _, _ in img_edges], dtype=np.int64),
-            image_dst=np.asarray([b for _, b, _ in img_edges], dtype=np.int64),
-            image_dist=np.asarray([d for _, _, d in img_edges], dtype=np.int64),
-            text_src=np.asarray([a for a, _ in text_edges], dtype=np.int64),
-            text_dst=np.asarray([b for _, b in text_edges], dtype=np.int64),
-            ignored_posts=ignored_posts,
-            duplicates=dups,
-        )
-        result = assemble(graph, cfg)
-    rdd.unpersist()
-    postings.unpersist()
-    edges_post_key.unpersist()
+    g = build_graph(session, _records_frame(session, recs, cfg), cfg)
+    labels = dict(g.labels.collect())
+    components = {r.post_id: int(labels.get(i, -1 - i)) for i, r in enumerate(recs)}
+    result = _explain(g, recs, dups, cfg) if explain else None
+    for df in (g.posts, g.keys, g.postings, g.labels):
+        df.unpersist()
     return SparkLinkOutput(components=components, result=result)
+
+
+def _explain(g: SparkGraph, recs: Sequence[LinkRecord], dups: list[str], cfg: LinkConfig) -> LinkResult:
+    keys = {int(k["key_id"]): k for k in g.keys.collect()}
+    # number keys in order of first appearance, as the in-process linker does
+    order: dict[tuple[str, str], int] = {}
+    for r in recs:
+        for kv in post_keys([k for k, _ in r.identifiers], [v for _, v in r.identifiers], r.image_hashes, cfg)[0]:
+            order.setdefault(kv, len(order))
+    local = {kid: order[(k["kind"], k["value"])] for kid, k in keys.items()}
+    nk = len(order)
+    kinds, values = [""] * nk, [""] * nk
+    counts = np.zeros(nk, dtype=np.int64)
+    hub = np.zeros(nk, dtype=bool)
+    reasons: dict[int, str] = {}
+    for kid, k in keys.items():
+        j = local[kid]
+        kinds[j], values[j], counts[j] = k["kind"], k["value"], int(k["posts"])
+        if k["reason"] is not None:
+            hub[j] = True
+            reasons[j] = k["reason"]
+    pk = sorted((local[int(r["key_id"])], int(r["order"])) for r in g.postings.collect())
+    img = sorted((min(local[int(r["a"])], local[int(r["b"])]), max(local[int(r["a"])], local[int(r["b"])]),
+                  int(r["d"])) for r in g.image_edges.collect())
+    txt = sorted((int(r["a"]), int(r["b"])) for r in g.text_edges.collect())
+    ignored_posts = []
+    for r in recs:
+        carried = post_keys([k for k, _ in r.identifiers], [v for _, v in r.identifiers], r.image_hashes, cfg)[1]
+        if carried > cfg.hubs.max_identifiers_per_post:
+            ignored_posts.append(IgnoredPost(r.post_id, f"carries {carried} identifiers (limit "
+                                             f"{cfg.hubs.max_identifiers_per_post}): a list or directory, not one "
+                                             "contact; only its account links it"))
+
+    def arr(xs: Iterable[int]) -> Any:
+        return np.asarray(list(xs), dtype=np.int64)
+
+    graph = _Graph(records=list(recs), kinds=kinds, values=values, post_of=arr(p for _, p in pk),
+                   key_of=arr(k for k, _ in pk), hub=hub, hub_reason=reasons, key_posts=counts,
+                   image_src=arr(a for a, _, _ in img), image_dst=arr(b for _, b, _ in img),
+                   image_dist=arr(d for _, _, d in img), text_src=arr(a for a, _ in txt),
+                   text_dst=arr(b for _, b in txt), ignored_posts=ignored_posts, duplicates=dups)
+    return assemble(graph, cfg)

@@ -25,6 +25,8 @@ COMMAND_MODULES = [
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
     "adwarden.cli.keys",
+    "adwarden.cli.scan",
+    "adwarden.cli.model",
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 import click
@@ -10,7 +11,7 @@ from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.detect.network.linker import LinkConfig, link_records
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
-from adwarden.domain import NotFound
+from adwarden.domain import InputError, NotFound
 from adwarden.networks import service as network_service
 
 _LIST_KEYS = ("id", "size", "posts", "links", "ignored", "cities", "first_seen", "last_seen", "risk")
@@ -55,17 +56,31 @@ def networks_group() -> None:
 
 
 @networks_group.command("build")
-@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Link this JSONL corpus (ingest schema) directly, without storing it.")
+@click.option("--from", "from_file", type=click.Path(),
+              help="Link this JSONL corpus (ingest schema) directly, without storing it. With --spark: JSONL or "
+                   "Parquet files, directories or globs (any Hadoop path), read by Spark.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="networks-spark", show_default=True,
+              help="With --spark --from: where the job writes its Parquet datasets.")
+@click.option("--master", default="local[*]", show_default=True, help="With --spark --from: the Spark master URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the networks as a JSON array (as `list --json`).")
 @click.option("--spark", is_flag=True, help="Run the linking as an Apache Spark job (local mode).")
 @click.option("--no-link", "no_link", multiple=True, type=click.Choice(LINK_KINDS),
               help="Switch a link kind off (repeatable), e.g. --no-link phone for an evaluation.")
 @click.option("--full", is_flag=True, help="With --json: include facts and templates.")
 @handle_errors
-def build_cmd(from_file: str | None, as_json: bool, spark: bool, no_link: tuple[str, ...], full: bool) -> None:
+def build_cmd(from_file: str | None, out_dir: str, master: str, as_json: bool, spark: bool,
+              no_link: tuple[str, ...], full: bool) -> None:
     """Link stored posts (or a corpus file with --from) into networks."""
     config = _config(no_link)
+    if from_file and spark:
+        from adwarden.batch.scan_job import spark_scan
+
+        summary = spark_scan([from_file], out_dir, settings=get_state().settings, config=config, master=master,
+                             posts_output=False)
+        emit_json({"totals": summary["totals"], "out": out_dir, "seconds": summary["seconds"]})
+        return
+    if from_file and not os.path.isfile(from_file):
+        raise InputError(f"no such file: {from_file}", record=from_file)
     if from_file:
         rows = network_service.build_from_file(from_file, config=config, link=_linker(spark))
     else:

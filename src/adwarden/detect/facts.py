@@ -15,14 +15,15 @@ Labels (closed set, checked by the policy loader): see :data:`LABELS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from adwarden.detect.base import Detector, ScreenContext
 from adwarden.domain import Evidence
 
 if TYPE_CHECKING:  # pragma: no cover
-    from adwarden.extract.facts import Extraction
+    from adwarden.extract.facts import Extraction, Fact
 
 #: label -> (category, weight). Weights are proposals; the policy scales and caps them.
 LABELS: dict[str, tuple[str, float]] = {
@@ -58,26 +59,49 @@ def is_age_requirement(text: str, start: int, end: int) -> bool:
                 or _REQUIREMENT_AFTER.search(text[end : end + 30]))
 
 
-def facts_evidence(ex: Extraction, text: str | None = None) -> list[Evidence]:
+def _age_attrs(f: Fact, age: int, text: str | None) -> dict[str, object]:
+    """What a reviewer needs to see about a stated age: the cue that made it one, as written."""
+    attrs: dict[str, object] = {"age": age}
+    for key in ("cue", "language"):
+        if key in f.attrs:
+            attrs[key] = f.attrs[key]
+    attrs["evidence"] = f.attrs.get("evidence") or (text[f.start : f.end] if text is not None else f.value)
+    return attrs
+
+
+def facts_evidence(ex: Extraction, text: str | None = None, *, language: Callable[[], str] | None = None) -> list[Evidence]:
     """The evidence a set of extracted facts supports (pure; see :class:`FactsDetector`). With ``text``, an
-    age written as a requirement ("applicants must be 16 or older") is not taken as someone's stated age."""
+    age written as a requirement ("applicants must be 16 or older") is not taken as someone's stated age.
+
+    An age the text gives as a past age ("when I was 16") is not a stated age now, and the two ends of a range
+    ("ladies 18-35") are not two providers. ``language`` (called only when there is youth evidence) gives the
+    post's language, recorded on youth evidence whose cue has no language of its own, so a policy can weight
+    youth evidence by language."""
     out: list[Evidence] = []
     ages: dict[int, tuple[int, int]] = {}
+    youth: list[Evidence] = []
     for f in ex.ages:
         try:
             age = int(f.value)
         except ValueError:
             continue
-        if text is not None and is_age_requirement(text, f.start, f.end):
+        if f.attrs.get("past") or (text is not None and is_age_requirement(text, f.start, f.end)):
             continue
-        ages.setdefault(age, (f.start, f.end))
+        if not f.attrs.get("range"):
+            ages.setdefault(age, (f.start, f.end))
         if _MIN_AGE <= age < 18:
-            out.append(_ev("stated_age_under_18", value=f.value, start=f.start, end=f.end, attrs={"age": age}))
+            youth.append(_ev("stated_age_under_18", value=f.value, start=f.start, end=f.end,
+                             attrs=_age_attrs(f, age, text)))
         elif age in (18, 19):
-            out.append(_ev("stated_age_18_19", value=f.value, start=f.start, end=f.end, attrs={"age": age}))
+            youth.append(_ev("stated_age_18_19", value=f.value, start=f.start, end=f.end, attrs=_age_attrs(f, age, text)))
     for f in ex.youth_language:
         label = "youth_language_underage" if f.value in _UNDERAGE_TERMS else "youth_language"
-        out.append(_ev(label, value=f.value, start=f.start, end=f.end))
+        youth.append(_ev(label, value=f.value, start=f.start, end=f.end))
+    if youth and language is not None:
+        post_language = language()
+        youth = [e if "language" in e.attrs else replace(e, attrs={**e.attrs, "language": post_language})
+                 for e in youth]
+    out.extend(youth)
     for f in ex.availability:
         if f.value == "24/7":
             out.append(_ev("always_available", value=f.value, start=f.start, end=f.end))
@@ -100,10 +124,20 @@ def facts_evidence(ex: Extraction, text: str | None = None) -> list[Evidence]:
     return out
 
 
-class FactsDetector(Detector):
-    """Turns extracted facts (ages, youth language, availability, phones, places, prices) into evidence."""
+def _post_language(text: str) -> str:
+    from adwarden.extract.language import detect_language
 
-    version = "2"
+    return detect_language(text).code
+
+
+class FactsDetector(Detector):
+    """Turns extracted facts (ages, youth language, availability, phones, places, prices) into evidence.
+
+    The post's language is detected (:func:`adwarden.extract.language.detect_language`) only for posts with
+    youth evidence, the evidence a language weight in the policy can change."""
+
+    version = "3"
 
     def detect(self, ctx: ScreenContext) -> Sequence[Evidence]:
-        return facts_evidence(ctx.extraction, ctx.text)
+        text = ctx.text
+        return facts_evidence(ctx.extraction, text, language=lambda: _post_language(text))

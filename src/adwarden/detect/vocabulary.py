@@ -42,10 +42,16 @@ NETWORK_FACTS: frozenset[str] = frozenset(
 )
 
 
+#: Languages a policy may weight (``[languages.XX]``, ``language = "XX"`` in a condition): those the language
+#: detector reports and the lexicon has terms in (ISO 639-1), plus ``emoji`` (emoji codes) and ``und``.
+LANGUAGES: frozenset[str] = frozenset({"en", "es", "pt", "fr", "it", "ru", "zh", "emoji", "und"})
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     detectors: Mapping[str, DetectorVocabulary]
     network_facts: frozenset[str] = field(default=NETWORK_FACTS)
+    languages: frozenset[str] = field(default=LANGUAGES)
 
     @property
     def categories(self) -> frozenset[str]:
@@ -56,7 +62,7 @@ class Vocabulary:
         return frozenset(out)
 
     def with_detectors(self, extra: Mapping[str, DetectorVocabulary]) -> Vocabulary:
-        return Vocabulary({**self.detectors, **extra}, self.network_facts)
+        return Vocabulary({**self.detectors, **extra}, self.network_facts, self.languages)
 
     @classmethod
     def of(cls, detectors: Iterable[tuple[str, DetectorVocabulary]]) -> Vocabulary:

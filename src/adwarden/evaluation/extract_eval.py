@@ -26,6 +26,8 @@ How each figure is defined:
   precision and F1, and ``ads_exact`` is the share of ads whose whole price list matches.
 * **url_country** (``other_extractors/url_country.jl``): accuracy of
   :func:`adwarden.extract.places.country_from_url` against the expected country name.
+* **stated_age** (``age/age_dev.jsonl``) and **stated_age_wa** (``clustering/backpage_wa_2013_ads.jsonl``,
+  the Backpage form's age field): see :mod:`adwarden.evaluation.ages_eval`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from adwarden.evaluation.ages_eval import age_dev, wa_stated_age
 from adwarden.extract import extract_all
 from adwarden.extract.places import country_from_url, gazetteer
 
@@ -208,6 +211,8 @@ def evaluate(data_dir: str | Path) -> dict[str, Any]:
         ("email", root / "other_extractors" / "emails.jl", _emails),
         ("price", root / "price" / "etk_price_groundtruth.jl", _prices),
         ("url_country", root / "other_extractors" / "url_country.jl", _url_country),
+        ("stated_age", root / "age" / "age_dev.jsonl", age_dev),
+        ("stated_age_wa", root / "clustering" / "backpage_wa_2013_ads.jsonl", wa_stated_age),
     ]
     results: dict[str, Any] = {}
     for name, path, fn in tasks:

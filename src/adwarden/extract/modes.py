@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.cues import add_terms, phrase_hits
 from adwarden.extract.facts import Fact
+from adwarden.extract.youth_context import youth_context
 
 __all__ = ["AvailabilityExtractor", "ServiceExtractor", "YouthLanguageExtractor"]
 
@@ -80,10 +81,18 @@ class AvailabilityExtractor(Extractor):
 
 @register
 class YouthLanguageExtractor(Extractor):
-    """Words that describe youth without a number; value is the canonical term."""
+    """Words that describe youth without a number; value is the canonical term.
+
+    Each hit goes through the youth context rules (:func:`adwarden.extract.youth_context.youth_context`):
+    "not a teen", "ex cheerleader, now 25", "if you are under 18", "Lolita" as a name are not youth
+    language about the person. A match that ends on ``!`` or ``|`` read as a letter ("lol!" as "loli") is
+    punctuation, not leetspeak."""
 
     kind = "youth_language"
 
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
+        text = ctx.text
         for value, start, end in phrase_hits(ctx, "youth_language"):
+            if text[end - 1 : end] in ("!", "|") or youth_context(text, start, end) is not None:
+                continue
             yield Fact("youth_language", value, start, end)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from adwarden.extract.retrie import trie_pattern
 
-__all__ = ["Group", "Sequence", "digit_runs", "digit_sequences"]
+__all__ = ["SPELLED_LANGUAGES", "Group", "Sequence", "digit_runs", "digit_sequences", "spelled_numbers"]
 
 _UNITS: dict[str, int] = {}
 _CANONICAL: set[str] = set()  # the correctly spelled words; only these get leetspeak variants
@@ -395,3 +395,116 @@ def _plus_before(text: str, pos: int) -> bool:
         i -= 1
         steps += 1
     return i >= 0 and text[i] == "+"
+
+
+# ---- Spelled numbers 10-79 in the languages of the age extractor ------------------------------------------
+# Ages are written with number words in every language Backpage ran sites in ("dieciséis años", "vingt-deux
+# ans", "двадцать два года", "十六岁"). The forms are generated from each language's teens, tens, units and
+# joiners, then folded exactly as ad text is folded (accents stripped, Cyrillic look-alike letters read as
+# Latin), so they can be matched on :func:`adwarden.extract.normalize.fold` output.
+
+_SPELLED_PARTS: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int], tuple[str, ...]]] = {
+    # language: (10-19 and other one-word forms, tens, units, joiners between a tens word and a unit)
+    "en": (
+        {**_TEENS},
+        {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70},
+        {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9},
+        (" ", "-", ""),
+    ),
+    "es": (
+        {"diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16,
+         "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "diez y seis": 16, "diez y siete": 17,
+         "diez y ocho": 18, "diez y nueve": 19, "veintiuno": 21, "veintiun": 21, "veintiuna": 21,
+         "veintidos": 22, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26,
+         "veintisiete": 27, "veintiocho": 28, "veintinueve": 29},
+        {"veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70},
+        {"uno": 1, "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+         "ocho": 8, "nueve": 9},
+        (" y ",),
+    ),
+    "pt": (
+        {"dez": 10, "onze": 11, "doze": 12, "treze": 13, "catorze": 14, "quatorze": 14, "quinze": 15,
+         "dezesseis": 16, "dezasseis": 16, "dezessete": 17, "dezassete": 17, "dezoito": 18, "dezenove": 19,
+         "dezanove": 19},
+        {"vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50, "sessenta": 60, "setenta": 70},
+        {"um": 1, "uma": 1, "dois": 2, "duas": 2, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6, "sete": 7,
+         "oito": 8, "nove": 9},
+        (" e ",),
+    ),
+    "fr": (
+        {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+         "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "dix sept": 17, "dix huit": 18, "dix neuf": 19,
+         "soixante-dix": 70, "soixante dix": 70, "septante": 70},
+        {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60},
+        {"un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9},
+        ("-", " ", " et ", "-et-"),
+    ),
+    "it": (
+        {"dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15,
+         "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19},
+        {"venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70},
+        {"uno": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9},
+        ("",),
+    ),
+    "ru": (
+        {"десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
+         "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19},
+        {"двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70},
+        {"один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+         "восемь": 8, "девять": 9},
+        (" ",),
+    ),
+}
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _italian_join(tens: str, unit: str) -> str:
+    """``venti`` + ``otto`` -> ``ventotto``; ``trenta`` + ``uno`` -> ``trentuno`` (the vowel elides)."""
+    return tens[:-1] + unit if unit[0] in "aeiou" else tens + unit
+
+
+def _zh_forms() -> dict[str, int]:
+    out = {"十": 10, "廿": 20}
+    for u, v in _ZH_DIGITS.items():
+        out["十" + u] = 10 + v
+        out["廿" + u] = 20 + v
+    for t, tv in _ZH_DIGITS.items():
+        if tv < 2 or t in "两兩":
+            continue
+        out[t + "十"] = tv * 10
+        for u, v in _ZH_DIGITS.items():
+            if u not in "两兩":
+                out[t + "十" + u] = tv * 10 + v
+    return {k: v for k, v in out.items() if 10 <= v <= 79}
+
+
+def spelled_numbers(language: str) -> dict[str, int]:
+    """Every written form of the numbers 10-79 in ``language`` (en, es, pt, fr, it, ru, zh), folded.
+
+    >>> spelled_numbers("es")["veintidos"], spelled_numbers("fr")["vingt et un"], spelled_numbers("zh")["十六"]
+    (22, 21, 16)
+    """
+    if language == "zh":
+        return _zh_forms()
+    from adwarden.extract.normalize import fold  # late: normalize imports nothing from here, keep it so
+
+    if language not in _SPELLED_PARTS:
+        raise ValueError(f"no number words for language {language!r}; known: {', '.join(SPELLED_LANGUAGES)}")
+    ones, tens, units, joiners = _SPELLED_PARTS[language]
+    forms: dict[str, int] = dict(ones)
+    for tw, tv in tens.items():
+        forms.setdefault(tw, tv)
+        for uw, uv in units.items():
+            for j in joiners:
+                word = _italian_join(tw, uw) if language == "it" else tw + j + uw
+                forms.setdefault(word, tv + uv)
+    if language == "fr":  # soixante et onze ... soixante-dix-neuf
+        for i, w in enumerate(["onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit",
+                               "dix-neuf"]):
+            forms.setdefault(f"soixante-{w}", 71 + i)
+            forms.setdefault(f"soixante et {w}", 71 + i)
+    return {fold(k).text: v for k, v in forms.items() if 10 <= v <= 79}
+
+
+#: Languages :func:`spelled_numbers` knows.
+SPELLED_LANGUAGES = ("en", "es", "pt", "fr", "it", "ru", "zh")

@@ -4,8 +4,9 @@ The score is built in steps that each leave a :class:`~adwarden.domain.Contribut
 a verdict always add up to its risk and a verdict from a year ago can be explained exactly:
 
 1. evidence points: each distinct ``(detector, label)`` counts once (its highest weight), times the scale of
-   its detector and category;
-2. caps: the points of one category, then of one detector, are capped (a negative "cap" contribution);
+   its detector, its category and its language (``attrs["language"]``: the matched term's or the post's);
+2. caps: the points of one language, one category, then one detector are capped (a negative "cap"
+   contribution);
 3. rules, in file order, whose condition holds: add points, raise risk to a floor, route, prioritise, bound
    the action, ask for preservation. Conditions on risk see the evidence score of steps 1-2, so rule order
    never changes which rules fire;
@@ -63,16 +64,19 @@ def score_evidence(policy: Policy, evidence: Sequence[Evidence]) -> tuple[list[_
     for e in best.values():
         det = policy.detectors.get(e.detector)
         cat = policy.categories.get(e.category) if e.category else None
-        pts = e.weight * (det.scale if det else 1.0) * (cat.scale if cat else 1.0)
+        lang = policy.languages.get(e.attrs.get("language", "")) if policy.languages else None
+        pts = e.weight * (det.scale if det else 1.0) * (cat.scale if cat else 1.0) * (lang.scale if lang else 1.0)
         if pts:
             scored.append(_Scored(e, pts))
             note = f"{e.category}: {e.value}" if e.category and e.value else (e.category or e.value or "")
             contributions.append(Contribution(f"{e.detector}:{e.label}", round(pts, 4), note))
-    for section, attr in (("category", "category"), ("detector", "detector")):
-        table = policy.categories if section == "category" else policy.detectors
+    for section in ("language", "category", "detector"):
+        table = {"language": policy.languages, "category": policy.categories, "detector": policy.detectors}[section]
+        if not table:
+            continue
         totals: dict[str, float] = {}
         for s in scored:
-            name = getattr(s.evidence, attr)
+            name = s.evidence.attrs.get("language") if section == "language" else getattr(s.evidence, section)
             if name is not None:
                 totals[name] = totals.get(name, 0.0) + s.points
         for name, total in totals.items():
@@ -91,6 +95,8 @@ def _matches(test: EvidenceTest, e: Evidence) -> bool:
     if test.category is not None and e.category != test.category:
         return False
     if test.bank is not None and e.attrs.get("bank") != test.bank:
+        return False
+    if test.language is not None and e.attrs.get("language") != test.language:
         return False
     return not (test.kind is not None and e.attrs.get("kind") != test.kind)
 

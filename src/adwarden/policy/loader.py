@@ -41,7 +41,7 @@ KeyPath = tuple[str | int, ...]
 
 DEFAULT_POLICY_NAME = "default_policy.toml"
 
-_TOP_KEYS = {"policy", "queues", "detectors", "categories", "rules"}
+_TOP_KEYS = {"policy", "queues", "detectors", "categories", "languages", "rules"}
 _POLICY_KEYS = {"version", "description", "review_threshold", "hold_threshold", "block_threshold", "default_queue"}
 _QUEUE_KEYS = {"name", "priority", "restricted", "description"}
 _SCORING_KEYS = {"scale", "cap"}
@@ -49,7 +49,7 @@ _RULE_KEYS = {
     "id", "description", "when", "add", "min_risk", "queue", "priority", "action", "max_action", "preserve",
     "open_case", "enabled",
 }
-_EVIDENCE_KEYS = {"detector", "label", "category", "bank", "kind", "min_count", "min_points", "distinct"}
+_EVIDENCE_KEYS = {"detector", "label", "category", "bank", "kind", "language", "min_count", "min_points", "distinct"}
 _OPS = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -200,13 +200,14 @@ class _Checker:
             self.error((*p, "default_queue"), f"default_queue {default_queue!r} is restricted; use an open queue")
         detectors = self.build_scoring(doc.get("detectors", {}), "detectors", set(self.vocab.detectors))
         categories = self.build_scoring(doc.get("categories", {}), "categories", set(self.vocab.categories))
+        languages = self.build_scoring(doc.get("languages", {}), "languages", set(self.vocab.languages))
         rules = self.build_rules(doc.get("rules", []), queues, detectors, categories)
         if self.problems:
             return None
         return Policy(
             version=version, digest=digest, source=self.source, review_threshold=review, hold_threshold=hold,
             block_threshold=block, default_queue=default_queue, queues=queues, rules=rules,
-            detectors=detectors, categories=categories, description=description,
+            detectors=detectors, categories=categories, description=description, languages=languages,
         )
 
     def build_queues(self, raw: Any) -> dict[str, Queue]:
@@ -240,7 +241,7 @@ class _Checker:
         for name, body in raw.items():
             path: KeyPath = (section, name)
             if name not in known:
-                what = "detector" if section == "detectors" else "category"
+                what = {"detectors": "detector", "categories": "category"}.get(section, "language")
                 self.error(path, f"unknown {what} {name!r} (known: {', '.join(sorted(known))})")
                 continue
             if not isinstance(body, dict):
@@ -368,11 +369,15 @@ class _Checker:
         category = self.get(raw, "category", path, str, None)
         bank = self.get(raw, "bank", path, str, None)
         kind = self.get(raw, "kind", path, str, None)
+        language = self.get(raw, "language", path, str, None)
         min_count = self.get(raw, "min_count", path, int, 1)
         min_points = self.get(raw, "min_points", path, (int, float), None, check=self.in_range(0, 100))
         distinct = self.get(raw, "distinct", path, bool, True)
-        if not any(v is not None for v in (detector, label, category, bank, kind)):
-            self.error(path, f"rule {rid!r}: an evidence condition needs at least one of detector, label, category, bank, kind")
+        if not any(v is not None for v in (detector, label, category, bank, kind, language)):
+            self.error(path, f"rule {rid!r}: an evidence condition needs at least one of detector, label, category, bank, kind, language")
+            return None
+        if language is not None and language not in self.vocab.languages:
+            self.error((*path, "language"), f"rule {rid!r}: unknown language {language!r} (known: {', '.join(sorted(self.vocab.languages))})")
             return None
         if min_count < 1:
             self.error((*path, "min_count"), f"rule {rid!r}: min_count must be at least 1, got {min_count}")
@@ -386,7 +391,7 @@ class _Checker:
         if category is not None and category not in self.vocab.categories and not open_cats:
             self.error((*path, "category"), f"rule {rid!r}: unknown category {category!r} (known: {', '.join(sorted(self.vocab.categories))})")
             return None
-        return EvidenceTest(detector, label, category, bank, kind, min_count,
+        return EvidenceTest(detector, label, category, bank, kind, language, min_count,
                             None if min_points is None else float(min_points), distinct)
 
     def check_can_fire(

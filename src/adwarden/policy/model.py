@@ -46,6 +46,7 @@ class EvidenceTest:
     category: str | None = None
     bank: str | None = None
     kind: str | None = None
+    language: str | None = None  # the evidence's ``attrs["language"]`` (the matched term's or the post's)
     min_count: int = 1
     min_points: float | None = None
     distinct: bool = True
@@ -123,6 +124,7 @@ class Policy:
     detectors: Mapping[str, Scoring] = field(default_factory=dict)
     categories: Mapping[str, Scoring] = field(default_factory=dict)
     description: str = ""
+    languages: Mapping[str, Scoring] = field(default_factory=dict)  # by the evidence's attrs["language"]
 
     def queue(self, name: str) -> Queue:
         return self.queues[name]

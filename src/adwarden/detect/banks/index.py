@@ -7,9 +7,10 @@ Built from banks and their entries (storage loads them; tests build them directl
 * ``md5``/``sha256``: a dict from hex digest to entries;
 * ``pdq``: :class:`~adwarden.detect.banks.pdq_index.PdqIndex`, exact radius-31 search; media hashes of quality
   below 50 are not matched;
-* ``text``: exact (normalized text) and near-duplicate templates over word 3-grams: candidates come from
-  MinHash LSH (:mod:`datasketch`, whole ads that are near copies of a banked one) and from an inverted index of
-  3-grams (a banked template embedded in a longer ad); a candidate matches when the estimated Jaccard
+* ``text``: exact (normalized text) and near-duplicate templates over word 3-grams with digits masked, through
+  the near-duplicate module that network linking uses too (:class:`adwarden.detect.neardup.NearDupIndex`):
+  candidates come from MinHash LSH (whole ads that are near copies of a banked one) and from an inverted index
+  of 3-grams (a banked template embedded in a longer ad); a candidate matches when the estimated Jaccard
   similarity or the exact share of the template's 3-grams found in the post reaches 0.7.
 
 Rebuilding is cheap (a sort for PDQ, a dict for the rest), so an import swaps in a new index.
@@ -25,11 +26,13 @@ from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import IDENTIFIER_KINDS, Bank, BankEntry
 from adwarden.detect.banks.pdq_index import MATCH_RADIUS, MIN_QUALITY, PdqIndex, hex_to_bytes
 from adwarden.detect.indicators.fastnorm import normalize_phrase
+from adwarden.detect.neardup import NearDupIndex, NearDupParams
 from adwarden.domain import InputError
 
 TEXT_THRESHOLD = 0.7  # Jaccard or containment of word 3-grams for a near-duplicate template
-LSH_THRESHOLD = 0.5  # candidate generation is looser than the final test
-NUM_PERM = 128
+#: Banked templates: word 3-grams, 128 permutations in 32 bands of 4 rows (pairs at Jaccard 0.5 become LSH
+#: candidates with probability ~0.87; the inverted index of 3-grams finds every contained template anyway).
+TEXT_PARAMS = NearDupParams(num_perm=128, bands=32, shingle=3, threshold=TEXT_THRESHOLD, min_shingles=2)
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,6 @@ class BankMatch:
     similarity: float | None = None
     start: int | None = None
     end: int | None = None
-
-
-def _shingles(norm: str) -> set[bytes]:
-    words = norm.split()
-    if len(words) < 3:
-        return {w.encode() for w in words}
-    return {" ".join(words[i : i + 3]).encode() for i in range(len(words) - 2)}
 
 
 class BankIndex:
@@ -78,23 +74,7 @@ class BankIndex:
         self._pdq_rows = pdq_rows
         self._pdq = PdqIndex(hex_to_bytes([e.value for _, e in pdq_rows])) if pdq_rows else None
         self._text_rows = text_rows
-        self._lsh = None
-        self._minhashes: list[object] = []
-        self._text_shingles: list[set[bytes]] = []
-        self._postings: dict[bytes, list[int]] = {}
-        if text_rows:
-            from datasketch import MinHash, MinHashLSH
-
-            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-            for i, (_, e) in enumerate(text_rows):
-                sh = _shingles(e.value)
-                mh = MinHash(num_perm=NUM_PERM, seed=1)
-                mh.update_batch(list(sh))
-                self._lsh.insert(str(i), mh)
-                self._minhashes.append(mh)
-                self._text_shingles.append(sh)
-                for s in sh:
-                    self._postings.setdefault(s, []).append(i)
+        self._near = NearDupIndex([e.value for _, e in text_rows], TEXT_PARAMS) if text_rows else None
 
     @classmethod
     def empty(cls, *, key: bytes) -> BankIndex:
@@ -146,30 +126,13 @@ class BankIndex:
             return []
         exact = self._exact.get(("text", _text_key(norm)), [])
         out = [BankMatch(b, e, "text", "", similarity=1.0) for b, e in exact]
-        if self._lsh is None:
+        if self._near is None:
             return out
-        from datasketch import MinHash
-
-        shingles = _shingles(norm)
-        if len(shingles) < 2:
-            return out
-        mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch(list(shingles))
         seen = {id(e) for _, e in exact}
-        shared: dict[int, int] = {}
-        for sh in shingles:
-            for i in self._postings.get(sh, ()):
-                shared[i] = shared.get(i, 0) + 1
-        candidates = {int(k) for k in self._lsh.query(mh)} | set(shared)
-        for i in sorted(candidates):
+        for i, jaccard, containment in self._near.query(norm):
             bank, e = self._text_rows[i]
-            if id(e) in seen:
-                continue
-            jaccard = float(mh.jaccard(self._minhashes[i]))
-            containment = shared.get(i, 0) / max(1, len(self._text_shingles[i]))
-            sim = max(jaccard, containment)
-            if sim >= TEXT_THRESHOLD:
-                out.append(BankMatch(bank, e, "text", "", similarity=round(sim, 3)))
+            if id(e) not in seen:
+                out.append(BankMatch(bank, e, "text", "", similarity=round(max(jaccard, containment), 3)))
         return out
 
 

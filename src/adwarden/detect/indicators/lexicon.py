@@ -59,6 +59,10 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Lexicon:
+    """A validated lexicon. ``context_categories``: categories whose hits go through the youth context rules
+    (negation, past tense, disclaimers, names; :mod:`adwarden.extract.youth_context`); ``allow``: words that
+    are never hits of those categories (names such as "Lolli"), in addition to the built-in allowlist."""
+
     version: str
     digest: str
     source: str
@@ -66,6 +70,13 @@ class Lexicon:
     sources: Mapping[str, Source]
     indicators: tuple[Indicator, ...]
     description: str = ""
+    context_categories: frozenset[str] = frozenset({"youth"})
+    allow: frozenset[str] = frozenset()
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages the lexicon has indicators in (``emoji`` included)."""
+        return frozenset(i.language for i in self.indicators)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -131,10 +142,29 @@ def parse_lexicon(data: bytes, *, source: str = "<lexicon>") -> Lexicon:
         ind = _indicator(raw, ("indicators", i), err, categories, sources, seen)
         if ind is not None:
             indicators.append(ind)
+    context_categories, allow = _context(doc.get("context", {}), categories, err)
     if problems:
         raise PolicyError(problems)
     return Lexicon(version, hashlib.sha256(data).hexdigest(), source, categories, sources, tuple(indicators),
-                   str(head.get("description", "")) if isinstance(head, dict) else "")
+                   str(head.get("description", "")) if isinstance(head, dict) else "", context_categories, allow)
+
+
+def _context(raw: Any, categories: Mapping[str, str], err: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """``[context] categories = [...]`` (default: youth) and ``allow = [...]`` (lower-case words)."""
+    if not isinstance(raw, dict):
+        err(("context",), "[context] must be a table with categories and/or allow")
+        return frozenset({"youth"}), frozenset()
+    for key in raw:
+        if key not in ("categories", "allow"):
+            err(("context", key), f"unknown key {key!r} in [context] (expected one of: allow, categories)")
+    if "categories" not in raw:
+        return frozenset({"youth"}), frozenset(a.lower() for a in _strings(raw, "allow", ("context",), err) or ())
+    cats = _strings(raw, "categories", ("context",), err)
+    allow = _strings(raw, "allow", ("context",), err) or ()
+    for c in cats or ():
+        if c not in categories:
+            err(("context", "categories"), f"[context] categories: unknown category {c!r} (declared: {', '.join(sorted(categories))})")
+    return frozenset(cats or ()), frozenset(a.lower() for a in allow)
 
 
 def _strings(raw: Mapping[str, Any], key: str, path: tuple[str | int, ...], err: Any) -> tuple[str, ...] | None:

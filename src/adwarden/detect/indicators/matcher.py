@@ -24,6 +24,8 @@ import numpy.typing as npt
 
 from adwarden.detect.indicators.fastnorm import TOKEN_CHAR, normalize_batch, normalize_phrase
 from adwarden.detect.indicators.lexicon import Indicator, Lexicon
+from adwarden.detect.indicators.scripts import ScriptMatcher, needs_script_matcher
+from adwarden.extract.youth_context import youth_context
 
 _PHRASE = 0
 _TRIGGER = 1
@@ -35,12 +37,17 @@ _MAX_PAIR_LETTERS = 16  # two doubled letters are enumerated for phrases up to t
 
 
 class Hit(NamedTuple):
-    """One indicator found in the text: ``start``/``end`` index the ORIGINAL text; ``text`` is that slice."""
+    """One indicator found in the text: ``start``/``end`` index the ORIGINAL text; ``text`` is that slice.
+
+    ``suppressed`` is set (``"negated"``, ``"past"``, ``"reader"``, ...) on hits of a context-checked category
+    whose context says they are not about the advertised person now (see
+    :func:`adwarden.extract.youth_context.youth_context`); such hits are only returned on request."""
 
     indicator: Indicator
     start: int
     end: int
     text: str
+    suppressed: str | None = None
 
 
 def phrase_variants(phrase: str) -> set[str]:
@@ -76,16 +83,17 @@ class LexiconMatcher:
         self.lexicon = lexicon
         self._indicators = lexicon.indicators
         entries: dict[str, set[tuple[int, int]]] = {}
+        script_entries: list[tuple[int, str, int]] = []  # Cyrillic and Chinese phrases (see scripts.py)
         for idx, ind in enumerate(self._indicators):
-            for phrase in ind.phrases:
-                for v in phrase_variants(phrase):
-                    entries.setdefault(v, set()).add((_PHRASE, idx))
-            for trig in ind.triggers:
-                for v in phrase_variants(trig):
-                    entries.setdefault(v, set()).add((_TRIGGER, idx))
-            for ex in ind.exclude:
-                for v in phrase_variants(ex):
-                    entries.setdefault(v, set()).add((_EXCLUDE, idx))
+            for kind, phrases in ((_PHRASE, ind.phrases), (_TRIGGER, ind.triggers), (_EXCLUDE, ind.exclude)):
+                for phrase in phrases:
+                    if needs_script_matcher(phrase):
+                        if kind != _TRIGGER:
+                            script_entries.append((idx, phrase, kind))
+                        continue
+                    for v in phrase_variants(phrase):
+                        entries.setdefault(v, set()).add((kind, idx))
+        self._scripts = ScriptMatcher(script_entries)
         # The automaton stores an int per key; per-key facts and the (kind, indicator) entries of each key
         # live in numpy arrays, so the hits of a whole batch are decoded with vectorised operations.
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -163,11 +171,31 @@ class LexiconMatcher:
             p_idx, p_a, p_b = p_idx[keep], p_a[keep], p_b[keep]
         return p_idx, p_a, p_b
 
-    def find(self, text: str) -> list[Hit]:
+    def _checked(self, text: str, hits: list[Hit], keep_suppressed: bool) -> list[Hit]:
+        """Adds the hits of Cyrillic and Chinese phrases; hits of context-checked categories go through the youth
+        context rules."""
+        if self._scripts and not text.isascii():
+            extra = [Hit(self._indicators[i], a, b, text[a:b]) for i, a, b in self._scripts.find(text)]
+            if extra:
+                hits = sorted([*hits, *extra], key=lambda h: (h.start, -h.end))
+        gated = self.lexicon.context_categories
+        if not any(h.indicator.category in gated for h in hits):
+            return hits
+        out: list[Hit] = []
+        for h in hits:
+            why = youth_context(text, h.start, h.end, self.lexicon.allow) if h.indicator.category in gated else None
+            if why is None:
+                out.append(h)
+            elif keep_suppressed:
+                out.append(h._replace(suppressed=why))
+        return out
+
+    def find(self, text: str, *, keep_suppressed: bool = False) -> list[Hit]:
         """Every indicator hit in ``text``, ordered by position; a hit inside a longer hit of the same
-        indicator is dropped (``young`` inside ``so young``)."""
+        indicator is dropped (``young`` inside ``so young``). Hits whose context rules them out ("not a teen",
+        "ex cheerleader") are left out unless ``keep_suppressed`` (then they carry the reason)."""
         if len(text) > SCALAR_MAX_CHARS:
-            return self.find_many([text])[0]
+            return self.find_many([text], keep_suppressed=keep_suppressed)[0]
         norm = normalize_batch([text])
         raw: set[tuple[int, int, int]] = set()
         triggered: set[int] = set()
@@ -190,7 +218,7 @@ class LexiconMatcher:
                     if m.end() > m.start():
                         raw.add((idx, m.start(), m.end()))
         if not raw:
-            return []
+            return self._checked(text, [], keep_suppressed)
         if excluded:
             raw = {h for h in raw if not any(x[0] == h[0] and x[1] <= h[1] and h[2] <= x[2] for x in excluded)}
         out: list[Hit] = []
@@ -205,9 +233,9 @@ class LexiconMatcher:
             s1 = int(positions[b - 1]) if b - 1 < n_pos else len(text)
             s1 = min(s1, len(text))
             out.append(Hit(self._indicators[idx], s0, s1, text[s0:s1]))
-        return out
+        return self._checked(text, out, keep_suppressed)
 
-    def find_many(self, texts: list[str]) -> list[list[Hit]]:
+    def find_many(self, texts: list[str], *, keep_suppressed: bool = False) -> list[list[Hit]]:
         """:meth:`find` for many texts in vectorised passes (much faster per text for batches).
 
         Texts are processed in chunks of about :data:`CHUNK_CHARS` characters: large enough that numpy's
@@ -221,19 +249,19 @@ class LexiconMatcher:
                 chunk.append(t)
                 size += len(t)
                 if size >= CHUNK_CHARS:
-                    out.extend(self._find_chunk(chunk))
+                    out.extend(self._find_chunk(chunk, keep_suppressed))
                     chunk, size = [], 0
             if chunk:
-                out.extend(self._find_chunk(chunk))
+                out.extend(self._find_chunk(chunk, keep_suppressed))
             return out
-        return self._find_chunk(texts)
+        return self._find_chunk(texts, keep_suppressed)
 
-    def _find_chunk(self, texts: list[str]) -> list[list[Hit]]:
+    def _find_chunk(self, texts: list[str], keep_suppressed: bool = False) -> list[list[Hit]]:
         norm = normalize_batch(texts)
         out: list[list[Hit]] = [[] for _ in texts]
         idx, a, b = self._raw_hits(norm.text)
         if not len(idx):
-            return out
+            return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]
         # Per indicator, in order of position (longest first at one position), keep a hit only when it
         # reaches past every earlier kept hit of the same indicator: "young" inside "so young" goes, and so
         # do duplicates. Keys idx * M + b grow with idx, so one running maximum serves every indicator.
@@ -259,4 +287,4 @@ class LexiconMatcher:
         for i_ind, i, s0, s1 in zip(k_idx.tolist(), which.tolist(), local_start.tolist(), local_stop.tolist(),
                                     strict=True):
             out[i].append(Hit(inds[i_ind], s0, s1, texts[i][s0:s1]))
-        return out
+        return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]

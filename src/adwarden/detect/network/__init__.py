@@ -9,9 +9,10 @@ movement and cadence, and :class:`NetworkDetector` turns those facts into eviden
 
 from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPost
 from adwarden.detect.network.linker import LinkConfig, link_records
-from adwarden.detect.network.minhash import MinHashParams
+from adwarden.detect.network.minhash import RING_TEXT, MinHashParams
 from adwarden.detect.network.model import Link, LinkResult, Network, network_id
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord, record_from_input, record_from_post
+from adwarden.detect.network.verify import VerifyParams
 
 __all__ = [
     "LINK_KINDS",
@@ -24,6 +25,8 @@ __all__ = [
     "LinkResult",
     "MinHashParams",
     "Network",
+    "RING_TEXT",
+    "VerifyParams",
     "link_records",
     "network_id",
     "record_from_input",

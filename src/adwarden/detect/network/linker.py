@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,9 +32,10 @@ from scipy.sparse.csgraph import connected_components
 
 from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPost
 from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
-from adwarden.detect.network.minhash import MinHashParams, lsh_edges, text_signatures
+from adwarden.detect.network.minhash import RING_TEXT, MinHashParams, lsh_edges, text_signatures
 from adwarden.detect.network.model import Link, LinkResult, Network, network_id
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
+from adwarden.detect.network.verify import VerifyParams, verified_pairs
 
 __all__ = ["LinkConfig", "link_records"]
 
@@ -43,14 +44,21 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class LinkConfig:
-    """How to link. ``disabled`` switches link kinds off (``{"phone"}`` for an evaluation on text and images)."""
+    """How to link. ``disabled`` switches link kinds off (``{"phone"}`` for an evaluation on text and images).
+
+    ``text`` is the text key (default :data:`~adwarden.detect.network.minhash.RING_TEXT`: slot-masked character
+    8-shingles; ``MinHashParams()`` is the previous word 3-shingle key). ``verify`` switches on the second stage
+    (:mod:`~adwarden.detect.network.verify`, template alignment on candidate clusters); the incremental linker
+    does not run it, so it is for corpus runs and evaluations.
+    """
 
     disabled: frozenset[str] = frozenset()
     hubs: HubRules = field(default_factory=HubRules)
-    text: MinHashParams = field(default_factory=MinHashParams)
+    text: MinHashParams = RING_TEXT
     pdq_max_distance: int = 31
     pdq_chunk_bits: int | None = None
     min_network_size: int = 2
+    verify: VerifyParams | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.disabled) - set(LINK_KINDS)
@@ -197,7 +205,10 @@ def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
     txt_src, txt_dst = empty, empty
     if "text" not in config.disabled and len(recs) >= 2:
         sigs, valid = text_signatures([r.text for r in recs], config.text)
-        txt_src, txt_dst = lsh_edges(sigs, valid, config.text)
+        if config.verify is None:
+            txt_src, txt_dst = lsh_edges(sigs, valid, config.text)
+        else:
+            txt_src, txt_dst = _verified_text_edges(recs, sigs, valid, config.text, config.verify)
     return _Graph(
         records=recs,
         kinds=kinds,
@@ -215,6 +226,21 @@ def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
         ignored_posts=ignored_posts,
         duplicates=dups,
     )
+
+
+def _verified_text_edges(
+    recs: Sequence[LinkRecord], sigs: npt.NDArray[np.uint32], valid: npt.NDArray[np.bool_], text: MinHashParams,
+    verify: VerifyParams,
+) -> tuple[I64, I64]:
+    """Second stage (:mod:`~adwarden.detect.network.verify`): looser LSH candidates, verified by alignment."""
+    loose = replace(text, threshold=min(text.threshold, verify.candidate_threshold))
+    cs, cd = lsh_edges(sigs, valid, loose)
+    strong = (sigs[cs] == sigs[cd]).mean(axis=1) >= text.threshold if cs.size else np.zeros(0, dtype=bool)
+    pairs = verified_pairs([r.text for r in recs], list(zip(cs.tolist(), cd.tolist(), strict=True)), verify,
+                           keep=strong.tolist())
+    src = np.asarray([a for a, _ in pairs], dtype=np.int64)
+    dst = np.asarray([b for _, b in pairs], dtype=np.int64)
+    return src, dst
 
 
 def _components(n_nodes: int, src: I64, dst: I64) -> npt.NDArray[np.int32]:

@@ -1,0 +1,118 @@
+"""Networks of a scan as rows: members, shared identifiers, movement facts, risk, and templates for the top.
+
+A network's risk is the highest risk of its posts (the policy's verdicts) or the points of its own network
+evidence (:func:`~adwarden.detect.network.detector.evidence_from_facts`, capped at 100), whichever is higher:
+the same rule a stored network uses. Templates (slow-ish: an alignment per cluster) are computed only for the
+networks the report shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from adwarden.detect.network.detector import evidence_from_facts
+from adwarden.detect.network.model import LinkResult, Network
+from adwarden.detect.network.movement import network_facts
+from adwarden.detect.network.templates import network_templates
+from adwarden.scan.state import ScanState
+
+__all__ = ["add_templates", "network_rows"]
+
+#: Shared identifiers listed per network (the most shared first); the JSON keeps all of them.
+MAX_LINKS_SHOWN = 12
+
+
+def _risk(facts: dict[str, Any], post_risk: float) -> float:
+    own = min(100.0, sum(max(e.weight, 0.0) for e in evidence_from_facts(facts)))
+    return round(max(post_risk, own), 2)
+
+
+def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
+    """One JSON-ready row per network, riskiest first, then largest."""
+    index = {r.post_id: i for i, r in enumerate(state.records)}
+    risk = state.risk
+    recs = state.records
+    rows: list[dict[str, Any]] = []
+    for net in result.networks:
+        members = [index[p] for p in net.posts]
+        facts = network_facts([recs[i] for i in members])
+        facts["network_id"] = net.id
+        facts["image_reuse"] = len({p for link in net.links if link.kind in ("image", "image_sha256")
+                                    for p in link.posts})
+        top_post = max(members, key=lambda i: float(risk[i]))
+        rows.append({
+            "id": net.id,
+            "size": net.size,
+            "risk": _risk(facts, float(risk[top_post])),
+            "riskiest_post": recs[top_post].external_id,
+            "posts": [recs[i].external_id for i in members],
+            "post_ids": list(net.posts),
+            "sites": sorted({recs[i].site for i in members}),
+            "links": _links(net, recs, index),
+            "ignored": [i.to_json() for i in net.ignored],
+            "cities": facts["cities"],
+            "first_seen": facts["first_seen"],
+            "last_seen": facts["last_seen"],
+            "facts": facts,
+            "templates": [],
+            "_members": members,
+        })
+    rows.sort(key=lambda r: (-r["risk"], -r["size"], r["id"]))
+    return rows
+
+
+def _links(net: Network, recs: Sequence[Any], index: dict[str, int]) -> list[dict[str, Any]]:
+    out = []
+    for link in sorted(net.links, key=lambda x: (-len(x.posts), x.kind, x.value)):
+        value = recs[index[link.value]].external_id if link.kind == "text" else link.value
+        row: dict[str, Any] = {"kind": link.kind, "value": value, "count": len(link.posts),
+                               "posts": [recs[index[p]].external_id for p in link.posts]}
+        if link.detail:
+            row["detail"] = dict(link.detail)
+        out.append(row)
+    return out
+
+
+def add_templates(state: ScanState, result: LinkResult, rows: Sequence[dict[str, Any]], *,
+                  max_members: int = 25) -> None:
+    """Fill ``templates`` (skeleton with ``{slot}`` markers) of the given rows, in place."""
+    by_id = {n.id: n for n in result.networks}
+    index = {r.post_id: i for i, r in enumerate(state.records)}
+    for row in rows:
+        net = by_id[row["id"]]
+        clusters = {link.value: link.posts for link in net.links if link.kind == "text"}
+        if not clusters:
+            continue
+        wanted = [index[p] for posts in clusters.values() for p in posts[:max_members]]
+        texts_by_index = state.texts_of(wanted)
+        texts = {state.records[i].post_id: t for i, t in texts_by_index.items()}
+        names = {state.records[i].post_id: state.records[i].names for i in wanted}
+        cities = [c.split(", ")[0] for c in row["cities"]]
+        templates = network_templates(clusters, texts, names=names, cities=cities, max_members=max_members)
+        row["templates"] = [
+            {"cluster": state.records[index[cid]].external_id, **t.to_json()}
+            for cid, t in sorted(templates.items(), key=lambda kv: -kv[1].size)
+        ]
+
+
+def network_of_posts(n_posts: int, rows: Sequence[dict[str, Any]]) -> list[str | None]:
+    """Network id of each post index (``None`` outside networks)."""
+    out: list[str | None] = [None] * n_posts
+    for row in rows:
+        for i in row["_members"]:
+            out[i] = row["id"]
+    return out
+
+
+def size_histogram(rows: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Networks per size bucket (2, 3-5, 6-10, 11-25, 26-100, 101+)."""
+    edges = [(2, 2), (3, 5), (6, 10), (11, 25), (26, 100), (101, 10**12)]
+    sizes = np.asarray([r["size"] for r in rows], dtype=np.int64)
+    out = []
+    for lo, hi in edges:
+        label = f"{lo}" if lo == hi else (f"{lo}+" if hi >= 10**12 else f"{lo}-{hi}")
+        out.append((label, int(((sizes >= lo) & (sizes <= hi)).sum())))
+    return out
