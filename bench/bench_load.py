@@ -11,6 +11,9 @@ rescan runs in the CLI). At the end it counts:
 * lost: posts the server acknowledged (200/201) that are not stored afterwards (every one is checked);
 * latency p50 / p99 / max of acknowledged requests, and the achieved rate.
 
+It runs twice in one invocation: first the API load alone (the baseline), then with the CLI commands, and
+reports the ratio of the achieved rates.
+
 All posts are synthetic and non-explicit (555-01xx numbers, example.com). Bounded: at most 3,600 s and 1,000
 posts/s; exit 1 when anything was lost or erred.
 
@@ -82,6 +85,17 @@ def main() -> None:
     args = ap.parse_args()
     if not (1 <= args.duration <= MAX_DURATION and 0 < args.rate <= MAX_RATE):
         raise SystemExit(f"--duration must be 1..{MAX_DURATION} and --rate 0..{MAX_RATE}")
+    phases = {"baseline (API load alone)": False, "with CLI ingest and bank import": True}
+    results = {name: _phase(args, side) for name, side in phases.items()}
+    base, full = results.values()
+    ratio = (round(float(full["achieved_rate"]) / float(base["achieved_rate"]), 2)  # type: ignore[arg-type]
+             if base["achieved_rate"] else None)
+    print(json.dumps({"phases": results, "achieved_rate_ratio_vs_baseline": ratio}, indent=2))
+    sys.exit(1 if any(r["errors"] or r["lost"] for r in results.values()) else 0)
+
+
+def _phase(args: argparse.Namespace, side: bool) -> dict[str, object]:
+    """One server on a fresh database, the offered load, and (when ``side``) the concurrent CLI commands."""
     port = _free_port()
     url = f"http://{HOST}:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,15 +106,13 @@ def main() -> None:
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_ready(url, server)
-            result = _run(url, env, Path(tmp), args)
+            return _run(url, env, Path(tmp), args, side=side)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(json.dumps(result, indent=2))
-    sys.exit(1 if result["errors"] or result["lost"] else 0)
 
 
-def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace) -> dict[str, object]:
+def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace, *, side: bool) -> dict[str, object]:
     cli_file = tmp / "cli.jsonl"
     cli_file.write_text("".join(json.dumps(_post(i, "cli")) + "\n" for i in range(args.cli_posts)))
     bank = tmp / "bank.csv"
@@ -129,10 +141,10 @@ def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace) -> 
                 errors.append(f"{r.status_code}: {r.text[:200]}")
 
     total = int(args.duration * args.rate)
-    side = [subprocess.Popen([*adwarden, "ingest", str(cli_file), "--json"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)]
+    procs = [subprocess.Popen([*adwarden, "ingest", str(cli_file), "--json"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)] if side else []
     t0 = time.perf_counter()
-    bank_started = False
+    bank_started = not side
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         for i in range(total):
             due = t0 + i / args.rate
@@ -140,18 +152,21 @@ def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace) -> 
             if delay > 0:
                 time.sleep(delay)
             if not bank_started and time.perf_counter() - t0 > args.duration / 3:
-                side.append(subprocess.Popen([*adwarden, "banks", "import", "bench-bank", str(bank), "--json"],
+                procs.append(subprocess.Popen([*adwarden, "banks", "import", "bench-bank", str(bank), "--json"],
                                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
                 bank_started = True
             pool.submit(send, i)
     wall = time.perf_counter() - t0
+    print(f"load done: {len(acked)} acknowledged, {len(errors)} errors in {wall:.0f} s; waiting for the CLI",
+          file=sys.stderr, flush=True)
     side_results = []
-    for proc in side:
+    for proc in procs:
         out, err = proc.communicate(timeout=900)
         side_results.append({"command": " ".join(str(a) for a in proc.args[2:4]), "exit": proc.returncode,  # type: ignore[index]
                              "stderr": err.decode(errors="replace")[-300:]})
         if proc.returncode != 0:
             errors.append(f"side command failed: {side_results[-1]}")
+    print("side commands done; checking every acknowledged post is stored", file=sys.stderr, flush=True)
     lost = [pid for pid in acked if client.get(f"/v1/posts/{pid}").status_code != 200]
     client.close()
     ordered = sorted(latencies)
