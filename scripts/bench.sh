@@ -13,6 +13,6 @@ if [ -f "$WA" ]; then
   $V bench/bench_ingest.py --file "$WA" --map external_id=url --map site=source --map posted_at=created
 fi
 echo "== API"; $V bench/bench_api.py --seconds 60
-for b in bench/bench_extract.py bench/bench_indicators.py bench/bench_pdq_index.py bench/bench_networks.py; do
+for b in bench/bench_extract.py bench/bench_indicators.py bench/bench_pdq_index.py bench/bench_networks.py bench/bench_review.py bench/bench_webhooks.py; do
   [ -f "$b" ] && { echo "== $b"; $V "$b" --help >/dev/null 2>&1 && $V "$b"; }
 done

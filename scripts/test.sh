@@ -8,6 +8,7 @@ echo "== ruff"; "$V/ruff" check src tests bench
 echo "== mypy"; "$V/mypy"
 echo "== java (for the Spark tests)"; bash scripts/ensure-java.sh >&2
 echo "== fonts (for the PDF summaries)"; bash scripts/ensure-fonts.sh >&2
+echo "== chromium (for the console's browser tests)"; bash scripts/ensure-chromium.sh >&2
 pg_dir=""
 # An if, not `[ ... ] && ...`: the trap's status becomes the script's, so a false test would fail a good run.
 cleanup() {

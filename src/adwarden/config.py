@@ -53,6 +53,18 @@ class Settings(BaseSettings):
         description='API keys as JSON {"key": "actor-name:role1,role2"}. Empty in development: requests act as '
         "dev-platform with the platform role.",
     )
+    platform_sites: dict[str, str] = Field(
+        default_factory=dict,
+        description='Sites each platform actor acts for, as JSON {"actor-name": "site1,site2"} (flags, appeals, '
+        "the action feed, webhooks). Unbound actors: every site outside production, none in production.",
+    )
+    webhook_poll_seconds: float = Field(
+        0.5, description="Seconds between the API server's webhook sender polls (it is also woken by decisions); "
+        "0 disables the in-process sender. Never started when the environment is test."
+    )
+    webhook_timeout_seconds: float = Field(5.0, description="Seconds before a webhook request times out (then retried).")
+    webhook_max_attempts: int = Field(10, description="Attempts per webhook delivery before the dead-letter list.")
+    review_lease_minutes: float = Field(10.0, description="Minutes a reviewer's claim on a case lasts (renewable).")
     cli_actor: str | None = Field(None, description="Actor name recorded for CLI commands (default: OS user).")
     cli_api_key: str | None = Field(
         None, description="API key the CLI authenticates with where an identity is needed (four-eyes steps: "

@@ -28,18 +28,28 @@ PERMISSIONS: Mapping[str, str] = {
     "audit:verify": "Verify the audit log.",
     "network:view": "Read networks of linked posts.",
     "model:manage": "Train, evaluate, promote and retire the reviewer-trained classifier's models.",
+    # review loop (issue 11)
+    "case:assign": "Reassign or release other reviewers' claims on cases.",
+    "flag:submit": "Forward users' flags on posts (platform).",
+    "appeal:submit": "Forward a poster's appeal against a decision (platform).",
+    "action:read": "Poll the platform action feed (a platform reads only its own sites).",
+    "webhook:manage": "Register, disable and replay webhook endpoints (a platform only for its own sites).",
+    "metrics:view": "Read review metrics (queue depth, SLA breaches, decision rates, flag precision).",
 }
 
 ROLES: Mapping[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
-    "platform": frozenset({"post:ingest", "post:view"}),
+    "platform": frozenset({"post:ingest", "post:view", "flag:submit", "appeal:submit", "action:read",
+                           "webhook:manage"}),
     "moderator": frozenset({"post:view", "case:view", "case:decide", "network:view"}),
+    "review-lead": frozenset({"post:view", "case:view", "case:decide", "case:assign", "network:view",
+                              "metrics:view"}),
     "child-safety": frozenset(
         {"post:view", "case:view", "case:view-restricted", "case:decide", "network:view", "report:draft",
          "report:submit", "hold:manage"}
     ),
     "le-liaison": frozenset({"post:view", "network:view", "legal:manage", "legal:produce", "hold:manage"}),
-    "compliance": frozenset({"post:view", "case:view", "audit:verify", "network:view"}),
+    "compliance": frozenset({"post:view", "case:view", "audit:verify", "network:view", "metrics:view"}),
 }
 
 

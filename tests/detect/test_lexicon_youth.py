@@ -102,6 +102,7 @@ def test_adults_are_not_sent_to_child_safety(screener: Screener, text: str) -> N
         ("ex high school cheerleader, now 25", "cheerleader", "past"),
         ("former schoolgirl", "schoolgirl", "past"),
         ("in my teens I danced", "teens", "past"),
+        ("I ran into a friend from middle school", "middle school", "past"),
         ("not a teen", "teen", "negated"),
         ("no young guys please", "young", "negated"),
         ("不是学生妹", "学生妹", "negated"),
@@ -130,6 +131,7 @@ def test_context_reasons(text: str, word: str, reason: str) -> None:
         ("dressed as a schoolgirl", "schoolgirl"),
         ("sweet teen 19 years old", "teen"),
         ("no drama, young girl", "young"),
+        ("new girl from Lima, young teen", "teen"),
         ("I am a minor.", "minor"),
     ],
 )
@@ -180,3 +182,30 @@ def test_reason_shows_the_age_cue(screener: Screener) -> None:
     (ev,) = [e for e in s.evidence if e.label == "stated_age_under_18"]
     assert ev.attrs["cue"] == "suffix" and ev.attrs["evidence"] == "16 años" and ev.attrs["language"] == "es"
     assert s.verdict.queue == "child-safety"
+
+
+_NEGATION_WORDS = ("not", "no ", "nao", "não", "pas ", "nет", "нет", "aun no", "ainda nao")
+_NEGATE = {"en": "not a {}", "es": "no soy {}", "pt": "não sou {}", "fr": "pas {}", "it": "non sono {}", "ru": "я не {}",
+           "zh": "不是{}", "emoji": "no {}"}
+
+
+def _youth_phrases() -> list[tuple[str, str, str]]:
+    out = []
+    for ind in load_lexicon().indicators:
+        if ind.category != "youth":
+            continue
+        phrase = next(p for p in ind.phrases if not any(w in p for w in _NEGATION_WORDS))
+        out.append((ind.id, ind.language, phrase))
+    return out
+
+
+@pytest.mark.parametrize(("indicator", "language", "phrase"), _youth_phrases())
+def test_every_youth_indicator_fires_and_has_a_negative(matcher: LexiconMatcher, indicator: str, language: str,
+                                                        phrase: str) -> None:
+    """Each youth indicator fires on its phrase, and is suppressed when negated and when in the past."""
+    def fired(text: str) -> bool:
+        return indicator in {h.indicator.id for h in matcher.find(text)}
+
+    assert fired(f"sweet {phrase} here"), phrase
+    assert not fired(_NEGATE[language].format(phrase)), phrase
+    assert not fired(f"former {phrase}, now 30"), phrase

@@ -91,7 +91,8 @@ def test_two_reviewers_deciding_at_once_one_wins(backend_runtime: Runtime) -> No
     def decide(name: str) -> None:
         barrier.wait()
         try:
-            record_decision(rt.db, case_id, "not-violating", actor=Actor(name, frozenset({"moderator"})))
+            record_decision(rt.db, case_id, "not-violating", actor=Actor(name, frozenset({"moderator"})),
+                            policy=rt.screener.policy)
             results.append("ok")
         except Conflict:
             results.append("conflict")
@@ -125,7 +126,8 @@ def test_sqlite_reads_do_not_block_writers(runtime: Runtime) -> None:
 def test_closed_case_is_not_rewritten_by_ingest(runtime: Runtime, status: str) -> None:
     case_id = runtime.ingest([risky_post("r-9")], actor=ACTOR)[0].case_id
     assert case_id is not None
-    record_decision(runtime.db, case_id, "not-violating", actor=Actor("mia", frozenset({"moderator"})))
+    record_decision(runtime.db, case_id, "not-violating", actor=Actor("mia", frozenset({"moderator"})),
+                    policy=runtime.screener.policy)
     edited = risky_post("r-9").__class__(**{**risky_post("r-9").__dict__, "body": "Changed text, new in town 24/7."})
     out = runtime.ingest([edited], actor=ACTOR)[0]
     assert out.case_id != case_id

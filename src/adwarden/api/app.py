@@ -29,6 +29,10 @@ ROUTE_MODULES = [
     "adwarden.api.routes.banks",
     "adwarden.api.routes.reports",
     "adwarden.api.routes.legal",
+    "adwarden.api.routes.review_bulk",
+    "adwarden.api.routes.platform",
+    "adwarden.api.routes.webhooks",
+    "adwarden.api.routes.metrics",
 ]
 
 
@@ -133,6 +137,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored assets: no CDN
         title="AdWarden",
         version=__version__,
         description="Screen posts for sex trafficking and child sexual exploitation; review, report, preserve.",
@@ -149,5 +154,29 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     for name in ROUTE_MODULES:
         app.include_router(import_module(name).router)
+    mount_console(app, runtime)
     document_problems(app)
     return app
+
+
+def mount_console(app: FastAPI, runtime: Runtime) -> None:
+    """The reviewer console at ``/console`` and the OpenAPI page at ``/docs``, both from packaged assets."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse, RedirectResponse
+
+    from adwarden.actions.notify import wakeup_for
+    from adwarden.console.app import create_console
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        assets = "/console/static/vendor/swagger-ui"
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title="AdWarden API",
+                                   swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{assets}/swagger-ui.css",
+                                   swagger_favicon_url="/console/static/favicon.svg")
+
+    @app.get("/console", include_in_schema=False)
+    def console_root() -> RedirectResponse:
+        return RedirectResponse("/console/", status_code=307)
+
+    app.mount("/console", create_console(runtime, notify=wakeup_for(app.state)))

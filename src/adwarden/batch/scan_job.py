@@ -7,7 +7,7 @@ distributed aggregations (:mod:`adwarden.batch.network_job`), and writes Parquet
 ``links.parquet``, ``ignored.parquet``. The driver collects only counts, the top networks and the first
 rejected records for ``scan.json`` (bounded, whatever the corpus size).
 
-    spark-submit --master yarn ... adwarden/batch/submit.py scan --spark --master yarn \\
+    spark-submit --master yarn ... adwarden/__main__.py scan --spark --master yarn \\
         hdfs:///corpora/2013/*.jsonl --out hdfs:///scans/2013
 """
 

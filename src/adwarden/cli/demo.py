@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from adwarden.cli.common import get_state, handle_errors
+from adwarden.cli.common import CliState, get_state, handle_errors
 
 
 @click.group("demo")
@@ -65,10 +65,22 @@ def run_cmd(count: int, seed: int, serve: bool, port: int) -> None:
     from adwarden.cli.cases import list_cmd
 
     ctx.invoke(list_cmd, status="open", queues=(), limit=10, as_json=False)
+    _print_console_users(state, port)
     if serve:
         from adwarden.cli.serve import serve_cmd
 
         ctx.invoke(serve_cmd, host="127.0.0.1", port=port, log_level="warning")
+
+
+def _print_console_users(state: CliState, port: int) -> None:
+    """The console URL and one demo user per role (fresh passwords each run)."""
+    from adwarden.demo.users import ensure_demo_users
+
+    users = ensure_demo_users(state.runtime.db, actor=state.actor, environment=state.settings.environment)
+    click.echo(f"\nReviewer console: http://127.0.0.1:{port}/console/  (sign in as one of these)")
+    for name, role, password in users:
+        click.echo(f"  {role:<13} user {name:<18} password {password}")
+    click.echo("Keyboard: Enter claims the next case, t/n/x/s/f/o decide, e escalates, ? lists every key.\n")
 
 
 def _show_networks(ctx: click.Context) -> None:

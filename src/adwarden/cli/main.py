@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "adwarden.cli.ingest",
     "adwarden.cli.serve",
     "adwarden.cli.cases",
+    "adwarden.cli.webhooks",
     "adwarden.cli.audit",
     "adwarden.cli.demo",
     "adwarden.cli.extract",
@@ -27,6 +28,7 @@ COMMAND_MODULES = [
     "adwarden.cli.keys",
     "adwarden.cli.scan",
     "adwarden.cli.model",
+    "adwarden.cli.users",
 ]
 
 

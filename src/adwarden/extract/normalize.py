@@ -124,7 +124,7 @@ _CONFUSABLES = {
 
 
 @lru_cache(maxsize=8192)
-def _fold_char(c: str) -> str:
+def fold_char(c: str) -> str:
     """Fold one non-ASCII character to its ASCII-ish form ('' drops it)."""
     cat = unicodedata.category(c)
     if cat == "Cs" or cat == "Cf" or cat == "Mn" or cat == "Me" or cat == "Cn" or cat == "Co":
@@ -236,7 +236,7 @@ class _FoldTable(dict[int, str]):
             return True
         for c in new:
             cp = ord(c)
-            folded = _fold_char(c) if not 0xD800 <= cp <= 0xDFFF else ""
+            folded = fold_char(c) if not 0xD800 <= cp <= 0xDFFF else ""
             self[cp] = folded
             self.seen.add(c)
             if folded != c:

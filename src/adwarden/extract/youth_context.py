@@ -8,6 +8,7 @@ reason          examples (the youth word is what a lexicon or the youth extracto
 ==============  ===========================================================================================
 ``negated``     "not a teen", "no teens", "nothing underage", "no soy menor", "не малолетка", "不是学生"
 ``past``        "ex high school cheerleader, now 25", "former cheerleader", "back in high school",
+                "a friend from middle school",
                 "when I was a teen", "in my teens", "exalumna de secundaria"
 ``reader``      disclaimers to the reader or about clients: "if you are under 18, leave", "no one under 18",
                 "underage use of this site is prohibited", "no young guys"
@@ -32,6 +33,8 @@ from __future__ import annotations
 
 import re
 
+from adwarden.extract.retrie import trie_pattern
+
 __all__ = ["ALLOWLIST", "UNDERAGE_NAME_TERMS", "youth_context"]
 
 #: Words that contain or look like a youth term but are names or chat words; never youth cues.
@@ -49,7 +52,7 @@ _NEGATION = re.compile(
     r"im not|don'?t|doesn'?t|no longer|not a|not an|not some|"
     r"ni|sin|nada|nunca|jamas|jamás|no soy|não|nao|sem|nunca|pas|jamais|ne suis pas|ni|non sono|senza|mai|"
     r"не|нет|без|никогда|不是|不|没有|沒有|非)"
-    r"\W*(?:(?:a|an|some|any|un|una|uma|une|un'|so|too|really|real)\W+)?\Z"
+    r"\W*(?:(?:a|an|some|any|un|una|uma|une|un'|so|too|really|real|soy|sou|sono|suis|es|é|è|e|am|is|я)\W+)?\Z"
 )
 _PAST_BEFORE = re.compile(
     r"(?:^|\W)(?:ex|ex-|former|formerly|retired|used to be|use to be|back in|back when|when i was|when i was a|"
@@ -62,6 +65,7 @@ _PAST_AFTER = re.compile(r"\A\W*(?:\w+\W+){0,3}?(?:years ago|back then|in the pa
                          r"hace años|há anos|il y a|anni fa|лет назад|以前)")
 _PAST_TERM_AFTER = re.compile(r"\A\s*(?:years|days|grad|graduate|reunion|sweetheart)\b")
 _IN_MY = re.compile(r"in my\W+\Z")
+_FROM = re.compile(r"(?:^|\W)from\W+(?:the\W+|my\W+)?\Z")  # "a friend from middle school" (school words only)
 _READER_BEFORE = re.compile(
     r"(?:if you are|if you're|if youre|you are|you're|you must|must be|anyone|anybody|no one|noone|nobody|persons?|"
     r"people|viewers?|visitors?|users?|no|any|si eres|si es|si tienes|se você|se voce|si vous|se sei|если вам|если ты|"
@@ -90,6 +94,21 @@ _UNDERAGE_READER_TERMS = frozenset({
     "under 18", "under age", "underage", "minor", "minors", "under the age", "menor", "menores", "menor de edad",
     "menor de idade", "mineur", "mineure", "mineurs", "minorenne", "minorenni", "малолет", "несовершеннолетн", "未成年",
 })
+# Every word any rule below starts from. A youth word with none of them in its clause (most hits) is decided
+# after one scan of each window instead of ten.
+_TRIGGER_WORDS = """
+not no never nor non nobody none nothing without isn't isnt aren't arent ain't aint don't dont doesn't doesnt
+ni sin nada nunca jamas jamás não nao sem pas jamais ne senza mai не нет без никогда ex ex- former formerly retired used
+back when since was graduated out finished after from exalumna antigua cuando fui quand j'etais j'étais ancienne quando
+ero eu когда бывшая if you're youre must anyone anybody noone nobody person persons people viewer viewers
+visitor visitors user users usage any si se sei vous если prohibited prohibit forbidden allowed permitted prohibido
+prohibida proibido proibida interdit interdite vietato vietata запрещено запрещен ago then past now hace há il anni
+лет access viewing browsing leave exit guys men boys clients customers callers gentlemen dudes strictly degree diploma
+ged graduate education qualification equivalent required requirement preferred resume employment applicant
+applicants titulo título bachillerato educacion educación estudios escolaridade completo concluido diplome diplôme
+образование years days grad reunion sweetheart
+""".split()
+_TRIGGER = re.compile(r"(?<![\w'])(?:" + trie_pattern(sorted(set(_TRIGGER_WORDS))) + r")(?![\w'])|不|没有|沒有|非|以前|曾经|当年|禁止|学历")
 _SCHOOL_WORDS = ("school", "colegio", "escola", "secundaria", "prepa", "ensino", "lycee", "lycée", "liceo", "школ", "学")
 
 
@@ -119,6 +138,12 @@ def youth_context(text: str, start: int, end: int, allow: frozenset[str] = froze
     after = _after(text, end)
     if low in UNDERAGE_NAME_TERMS and word[:1].isupper() and not word.isupper() and not _YOUTH_BEFORE.search(before):
         return "name"
+    if low.startswith("teen") and _IN_MY.search(before):
+        return "past"  # "in my teens"
+    if _FROM.search(before) and any(w in low for w in _SCHOOL_WORDS):
+        return "past"  # "a friend from middle school"; but "a girl from Lima, young teen" is not past
+    if bare != "minor" and _TRIGGER.search(before) is None and _TRIGGER.search(after) is None:
+        return None
     if _NEGATION.search(before):
         return "negated"
     if bare == "minor" and _ADJECTIVE_AFTER.match(after):
@@ -130,7 +155,7 @@ def youth_context(text: str, start: int, end: int, allow: frozenset[str] = froze
         return "negated"
     if _CLIENT_TERMS_AFTER.match(after):
         return "reader"  # "no young guys", "teen boys welcome": about clients
-    if _PAST_BEFORE.search(before) or _PAST_TERM_AFTER.match(after) or (low.startswith("teen") and _IN_MY.search(before)):
+    if _PAST_BEFORE.search(before) or _PAST_TERM_AFTER.match(after):
         return "past"
     later = _PAST_AFTER.match(after)
     if later is not None and (later.group("now") is None or int(later.group("now")) >= 18):

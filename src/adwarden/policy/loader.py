@@ -23,9 +23,11 @@ from adwarden.detect.vocabulary import Vocabulary
 from adwarden.domain import Action, PolicyError
 from adwarden.domain.source_lines import LineIndex
 from adwarden.policy.model import (
+    DEFAULT_LABELS,
     AllOf,
     AnyOf,
     Condition,
+    DecisionLabel,
     EvidenceTest,
     NetworkTest,
     NotOf,
@@ -35,15 +37,17 @@ from adwarden.policy.model import (
     Rule,
     Scoring,
 )
+from adwarden.policy.stranding import stranding_problems
 
 T = TypeVar("T")
 KeyPath = tuple[str | int, ...]
 
 DEFAULT_POLICY_NAME = "default_policy.toml"
 
-_TOP_KEYS = {"policy", "queues", "detectors", "categories", "languages", "rules"}
+_TOP_KEYS = {"policy", "queues", "detectors", "categories", "languages", "rules", "labels"}
 _POLICY_KEYS = {"version", "description", "review_threshold", "hold_threshold", "block_threshold", "default_queue"}
-_QUEUE_KEYS = {"name", "priority", "restricted", "description"}
+_QUEUE_KEYS = {"name", "priority", "restricted", "description", "sla_hours"}
+_LABEL_KEYS = {"name", "violating", "category", "description"}
 _SCORING_KEYS = {"scale", "cap"}
 _RULE_KEYS = {
     "id", "description", "when", "add", "min_risk", "queue", "priority", "action", "max_action", "preserve",
@@ -202,13 +206,44 @@ class _Checker:
         categories = self.build_scoring(doc.get("categories", {}), "categories", set(self.vocab.categories))
         languages = self.build_scoring(doc.get("languages", {}), "languages", set(self.vocab.languages))
         rules = self.build_rules(doc.get("rules", []), queues, detectors, categories)
+        labels = self.build_labels(doc.get("labels"))
+        for path, message in stranding_problems(review, hold, block, rules, doc.get("rules", []), queues):
+            self.error(path, message)
         if self.problems:
             return None
         return Policy(
             version=version, digest=digest, source=self.source, review_threshold=review, hold_threshold=hold,
             block_threshold=block, default_queue=default_queue, queues=queues, rules=rules,
             detectors=detectors, categories=categories, description=description, languages=languages,
+            labels=labels,
         )
+
+    def build_labels(self, raw: Any) -> dict[str, DecisionLabel]:
+        """Decision labels; the defaults when the file declares none. ``not-violating`` must exist."""
+        if raw is None:
+            return {lb.name: lb for lb in DEFAULT_LABELS}
+        out: dict[str, DecisionLabel] = {}
+        if not isinstance(raw, list) or not raw:
+            self.error(("labels",), "labels must be a non-empty array of [[labels]] tables")
+            return out
+        for i, lb in enumerate(raw):
+            path: KeyPath = ("labels", i)
+            if not isinstance(lb, dict):
+                self.error(path, "each label must be a table")
+                continue
+            self.unknown_keys(lb, _LABEL_KEYS, path, "[[labels]]")
+            name = self.get(lb, "name", path, str, None, required=True)
+            violating = self.get(lb, "violating", path, bool, None, required=True)
+            if name is None or violating is None:
+                continue
+            if name in out:
+                self.error((*path, "name"), f"label {name!r} is declared twice")
+                continue
+            out[name] = DecisionLabel(name, violating, self.get(lb, "category", path, str, ""),
+                                      self.get(lb, "description", path, str, ""))
+        if out and not any(not lb.violating for lb in out.values()):
+            self.error(("labels",), "declare at least one label with violating = false (e.g. not-violating)")
+        return out
 
     def build_queues(self, raw: Any) -> dict[str, Queue]:
         out: dict[str, Queue] = {}
@@ -225,12 +260,13 @@ class _Checker:
             prio = self.get(q, "priority", path, int, 50, check=self.in_range(0, 100))
             restricted = self.get(q, "restricted", path, bool, False)
             desc = self.get(q, "description", path, str, "")
+            sla = float(self.get(q, "sla_hours", path, (int, float), 24.0, check=self.in_range(0.01, 24 * 365)))
             if name is None:
                 continue
             if name in out:
                 self.error((*path, "name"), f"queue {name!r} is declared twice")
                 continue
-            out[name] = Queue(name, prio, restricted, desc)
+            out[name] = Queue(name, prio, restricted, desc, sla)
         return out
 
     def build_scoring(self, raw: Any, section: str, known: set[str]) -> dict[str, Scoring]:

@@ -25,6 +25,33 @@ class Queue:
     priority: int = 50
     restricted: bool = False
     description: str = ""
+    #: Hours within which a case in this queue should be decided (its SLA); overdue cases are listed first.
+    sla_hours: float = 24.0
+
+
+@dataclass(frozen=True)
+class DecisionLabel:
+    """A conclusion a reviewer may record (``not-violating``, ``violating-trafficking``...).
+
+    ``violating`` labels default to the ``remove`` action, the others to ``allow``; ``category`` names the
+    harm for metrics and reports (trafficking, child-sexual-exploitation, spam, scam...)."""
+
+    name: str
+    violating: bool
+    category: str = ""
+    description: str = ""
+
+
+#: Labels used when a policy file declares no ``[[labels]]`` table.
+DEFAULT_LABELS: tuple[DecisionLabel, ...] = (
+    DecisionLabel("not-violating", False, "", "Nothing in the post breaks the rules."),
+    DecisionLabel("violating-trafficking", True, "trafficking", "Sex trafficking or its advertising."),
+    DecisionLabel("violating-child-sexual-exploitation", True, "child-sexual-exploitation",
+                  "A minor is, or appears to be, advertised or exploited."),
+    DecisionLabel("violating-spam", True, "spam", "Spam, duplicate or off-topic posting."),
+    DecisionLabel("violating-scam", True, "scam", "Fraud: fake offers, advance-fee or extortion."),
+    DecisionLabel("violating-other", True, "other", "Breaks another rule of the platform."),
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,7 @@ class Policy:
     categories: Mapping[str, Scoring] = field(default_factory=dict)
     description: str = ""
     languages: Mapping[str, Scoring] = field(default_factory=dict)  # by the evidence's attrs["language"]
+    labels: Mapping[str, DecisionLabel] = field(default_factory=lambda: {lb.name: lb for lb in DEFAULT_LABELS})
 
     def queue(self, name: str) -> Queue:
         return self.queues[name]

@@ -297,8 +297,9 @@ def build_case_report_conn(
         _collect(conn, p, people, settings.default_region)
     reported = _distinct(_reported(p, group=group) for p in _merge_people(list(people.values())))
 
-    minor_ages = sorted({int(f.value) for f in ex.ages if f.value.isdigit() and int(f.value) < 18})
-    hints = tuple(f"stated age {age} ({text[f.start:f.end]!r})" for f in ex.ages for age in [f.value]
+    stated = [f for f in ex.ages if not f.attrs.get("past")]  # "when I was 16" is not the age now
+    minor_ages = sorted({int(f.value) for f in stated if f.value.isdigit() and int(f.value) < 18})
+    hints = tuple(f"stated age {age} ({text[f.start:f.end]!r})" for f in stated for age in [f.value]
                   if age.isdigit() and int(age) < 18)
     victims: tuple[Victim, ...] = ()
     if minor_ages:

@@ -3,18 +3,27 @@
 Edits do not close cases: a post edited to look harmless (the Backpage pattern) keeps its open case until a
 reviewer decides. Only a re-assessment under a changed policy or bank (``trigger="rescan"``) may close a case
 automatically, and it says so in the close reason.
+
+A re-assessment never silently undoes a human: when a rescan finds a post worth a case but a reviewer already
+closed the post's last case with a decision, the case stays closed and ``case-new-evidence`` is written into
+its history (risk, queue, rules), so the reviewer's decision stands and the new evidence is visible. The one
+exception is new evidence that routes to a restricted (child-safety) queue the case was not in: then the case
+is reopened there, with ``case-reopened`` saying why. New *content* (an edit, ``trigger="ingest"``) is new
+evidence for a new case, which names the decided case it follows.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Verdict
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.tables import cases
+from adwarden.storage.sql.tables_review import case_work, review_decisions
 
 #: The restricted queue for suspected minors; cases there stay until a reviewer moves them.
 RESTRICTED_QUEUE = "child-safety"
@@ -34,14 +43,13 @@ def apply_verdict_to_case(
     if verdict.open_case:
         queue = verdict.queue or "general"
         if existing is None:
-            case_id = new_id("c")
-            conn.execute(insert(cases), [{
-                "id": case_id, "post_id": post_id, "status": "open", "queue": queue, "priority": verdict.priority,
-                "risk": verdict.risk, "opened_at": now, "updated_at": now}])
-            append_event(conn, name="case-opened", actor=actor, subject_type="case", subject_id=case_id,
-                         payload={"post_id": post_id, "queue": queue, "priority": verdict.priority,
-                                  "risk": verdict.risk, "trigger": trigger})
-            return case_id
+            decided = None if known_new_post else _last_human_closed(conn, post_id)
+            if decided is not None and trigger not in ("ingest", "revert"):
+                return _new_evidence_on_decided(conn, decided, post_id=post_id, verdict=verdict, queue=queue,
+                                                trigger=trigger, actor=actor, now=now)
+            return open_case(conn, post_id=post_id, queue=queue, priority=verdict.priority, risk=verdict.risk,
+                             actor=actor, trigger=trigger, now=now,
+                             follows=None if decided is None else str(decided.id))
         # A case never leaves the restricted child-safety queue, nor loses priority there, by re-assessment
         # alone: a reviewer moves it.
         sticky = existing.queue == RESTRICTED_QUEUE
@@ -62,3 +70,51 @@ def apply_verdict_to_case(
                      payload={"post_id": post_id, "reason": reason, "trigger": trigger})
         return None
     return str(existing.id) if existing is not None else None
+
+
+def open_case(conn: Connection, *, post_id: str, queue: str, priority: int, risk: float, actor: str, trigger: str,
+              now: datetime, follows: str | None = None) -> str:
+    """Insert an open case for the post and its ``case-opened`` event; returns the case id."""
+    case_id = new_id("c")
+    conn.execute(insert(cases), [{
+        "id": case_id, "post_id": post_id, "status": "open", "queue": queue, "priority": priority,
+        "risk": risk, "opened_at": now, "updated_at": now}])
+    payload: dict[str, object] = {"post_id": post_id, "queue": queue, "priority": priority, "risk": risk,
+                                  "trigger": trigger}
+    if follows is not None:
+        payload["follows_decided_case"] = follows
+    append_event(conn, name="case-opened", actor=actor, subject_type="case", subject_id=case_id, payload=payload)
+    return case_id
+
+
+def _last_human_closed(conn: Connection, post_id: str) -> Row[Any] | None:
+    """The post's most recent closed case, if a reviewer's decision closed it."""
+    row = conn.execute(
+        select(cases.c.id, cases.c.queue, cases.c.closed_at).where(cases.c.post_id == post_id,
+                                                                   cases.c.status == "closed")
+        .order_by(cases.c.closed_at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    decided = conn.execute(select(review_decisions.c.id).where(review_decisions.c.case_id == row.id).limit(1)
+                           ).first()
+    return row if decided is not None else None
+
+
+def _new_evidence_on_decided(conn: Connection, decided: Row[Any], *, post_id: str, verdict: Verdict, queue: str,
+                             trigger: str, actor: str, now: datetime) -> str | None:
+    payload = {"post_id": post_id, "risk": verdict.risk, "queue": queue, "priority": verdict.priority,
+               "rules_fired": list(verdict.rules_fired), "trigger": trigger}
+    if queue == RESTRICTED_QUEUE and decided.queue != RESTRICTED_QUEUE:
+        reason = f"new evidence on re-assessment ({trigger}) routes the post to {queue}"
+        conn.execute(update(cases).where(cases.c.id == decided.id).values(
+            status="open", queue=queue, priority=max(verdict.priority, 100), risk=verdict.risk, closed_at=None,
+            close_reason=None, updated_at=now))
+        if conn.execute(update(case_work).where(case_work.c.case_id == decided.id).values(
+                sla_started_at=now, assignee=None, claimed_at=None, lease_expires_at=None)).rowcount == 0:
+            conn.execute(insert(case_work).values(case_id=decided.id, kind="post", sla_started_at=now))
+        append_event(conn, name="case-reopened", actor=actor, subject_type="case", subject_id=decided.id,
+                     payload={**payload, "reason": reason})
+        return str(decided.id)
+    append_event(conn, name="case-new-evidence", actor=actor, subject_type="case", subject_id=decided.id,
+                 payload={**payload, "kept_closed": "a reviewer decided this case; the decision stands"})
+    return None

@@ -20,8 +20,8 @@ from adwarden.api.problems import file_problems, invalid_input
 from adwarden.domain import Actor, PolicyError
 from adwarden.identities.secrets_check import ensure_bank_key
 from adwarden.permissions import ensure_permission
-from adwarden.retro.banks import import_bank, list_banks
-from adwarden.retro.rescan import get_job, run_rescan
+from adwarden.retro.banks import ImportResult, import_bank, list_banks
+from adwarden.retro.rescan import RescanJob, get_job, run_rescan
 from adwarden.runtime import Runtime
 
 
@@ -54,23 +54,10 @@ class BankOut(BaseModel):
     description: str
 
 
-class ImportOut(BaseModel):
-    bank: str
-    read: int
-    added: int
-    already_present: int
-    affected_posts: int
-    rescan_job: str | None
-
-
-class RescanOut(BaseModel):
-    id: str
-    trigger: str
-    reason: str
-    status: str
-    total: int
-    done: int
-    changed: int
+#: The import result and the rescan job are answered as the service's own dataclasses (one definition of
+#: each shape; FastAPI derives the schema from them).
+ImportOut = ImportResult
+RescanOut = RescanJob
 
 
 @router.get("/v1/banks", response_model=list[BankOut], summary="Banks with their entry counts")
@@ -104,8 +91,7 @@ def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: Ba
     runtime.refresh_screener()
     if res.rescan_job:
         background.add_task(_background_rescan, runtime, res.rescan_job, actor)
-    return ImportOut(bank=res.bank, read=res.read, added=res.added, already_present=res.already_present,
-                     affected_posts=res.affected_posts, rescan_job=res.rescan_job)
+    return res
 
 
 @router.get("/v1/rescans/{job_id}", response_model=RescanOut, summary="Progress of a rescan job")
@@ -113,5 +99,4 @@ def get_rescan(job_id: str, runtime: RuntimeDep, actor: ActorDep) -> RescanOut:
     ensure_permission(actor, "rescan:run")
     with runtime.db.read() as conn:
         j = get_job(conn, job_id)
-    return RescanOut(id=j.id, trigger=j.trigger, reason=j.reason, status=j.status, total=j.total, done=j.done,
-                     changed=j.changed)
+    return j

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from fastapi import APIRouter
+from pydantic import Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
-from adwarden.api.restricted import redact_verdict, restricted_posts
+from adwarden.api.restricted import redact_verdict, restricted_posts, sees_restricted
 from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
 from adwarden.domain import InputError, NotFound
 from adwarden.ingest.schema import PostIn
 from adwarden.permissions import ensure_permission
+from adwarden.review.enforcement import post_enforcement_of
 from adwarden.runtime import Runtime
 from adwarden.screening.batcher import IngestBatcher
 from adwarden.storage.sql.queries import get_post, latest_assessment
@@ -51,14 +54,24 @@ async def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep) -> Ver
     return redact_verdict(verdict, actor, restricted=False)  # the platform learns the action, not the queue
 
 
-@router.get("/{post_id}", response_model=PostOut, summary="A post, all its versions and its latest verdict")
-def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostOut:
+class PostWithEnforcementOut(PostOut):
+    enforcement: dict[str, Any] | None = Field(
+        None, description="The state a reviewer's decision put the post in (allowed/removed) and that decision; "
+        "it wins over the verdict's automatic action. None until a decision.")
+
+
+@router.get("/{post_id}", response_model=PostWithEnforcementOut,
+            summary="A post, all its versions, its latest verdict and its enforcement")
+def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostWithEnforcementOut:
     ensure_permission(actor, "post:view")
     with runtime.db.read() as conn:
         p = get_post(conn, post_id)
         latest = latest_assessment(conn, post_id)
+        enforcement = post_enforcement_of(conn, post_id)
         restricted = bool(restricted_posts(conn, [post_id]))
     out = post_out(p, latest)
     if out.verdict is not None:  # restricted (child-safety) details only for case:view-restricted
         out.verdict = redact_verdict(out.verdict, actor, restricted=restricted)
-    return out
+    if enforcement is not None and restricted and not sees_restricted(actor):
+        enforcement = {"state": enforcement.get("state")}  # the decision names the restricted case
+    return PostWithEnforcementOut(**out.model_dump(), enforcement=enforcement)

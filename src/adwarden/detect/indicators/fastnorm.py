@@ -77,22 +77,11 @@ class Tables:
 
 
 def _char_fold() -> Callable[[str], str]:
-    """The shared normalizer's per-character fold (so both agree on look-alikes and digits); a plain NFKC +
-    case fold + accent strip if it is not available."""
-    try:
-        from adwarden.extract.normalize import _fold_char
+    """The shared normalizer's per-character fold, so both agree on look-alikes and digits (no copy of the
+    table here, and no silent fallback: if extraction's fold changes, the matcher follows it)."""
+    from adwarden.extract.normalize import fold_char
 
-        return _fold_char.__wrapped__ if hasattr(_fold_char, "__wrapped__") else _fold_char
-    except ImportError:  # pragma: no cover - only if the extract module is reorganised
-        import unicodedata
-
-        def fallback(ch: str) -> str:
-            if unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cs", "Cn", "Co"):
-                return ""
-            out = unicodedata.normalize("NFKC", ch).casefold()
-            return "".join(c for c in unicodedata.normalize("NFD", out) if not unicodedata.combining(c))
-
-        return fallback
+    return getattr(fold_char, "__wrapped__", fold_char)
 
 
 def _build_tables() -> Tables:

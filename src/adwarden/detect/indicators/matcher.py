@@ -22,7 +22,13 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
-from adwarden.detect.indicators.fastnorm import TOKEN_CHAR, normalize_batch, normalize_phrase
+from adwarden.detect.indicators.fastnorm import (
+    OTHER_LETTER,
+    TOKEN_CHAR,
+    Normalized,
+    normalize_batch,
+    normalize_phrase,
+)
 from adwarden.detect.indicators.lexicon import Indicator, Lexicon
 from adwarden.detect.indicators.scripts import ScriptMatcher, needs_script_matcher
 from adwarden.extract.youth_context import youth_context
@@ -31,6 +37,7 @@ _PHRASE = 0
 _TRIGGER = 1
 _EXCLUDE = 2
 _TOKENS = frozenset(TOKEN_CHAR.values())
+_OTHER = chr(OTHER_LETTER)  # in normalized text: a letter of a script the fast normalizer does not cover
 SCALAR_MAX_CHARS = 20_000  # longer single texts take the vectorised path
 CHUNK_CHARS = 250_000  # characters of text per vectorised pass (see LexiconMatcher.find_many)
 _MAX_PAIR_LETTERS = 16  # two doubled letters are enumerated for phrases up to this many letters
@@ -94,6 +101,7 @@ class LexiconMatcher:
                     for v in phrase_variants(phrase):
                         entries.setdefault(v, set()).add((kind, idx))
         self._scripts = ScriptMatcher(script_entries)
+        self._gated = np.asarray([ind.category in lexicon.context_categories for ind in self._indicators], dtype=np.bool_)
         # The automaton stores an int per key; per-key facts and the (kind, indicator) entries of each key
         # live in numpy arrays, so the hits of a whole batch are decoded with vectorised operations.
         self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -171,10 +179,10 @@ class LexiconMatcher:
             p_idx, p_a, p_b = p_idx[keep], p_a[keep], p_b[keep]
         return p_idx, p_a, p_b
 
-    def _checked(self, text: str, hits: list[Hit], keep_suppressed: bool) -> list[Hit]:
-        """Adds the hits of Cyrillic and Chinese phrases; hits of context-checked categories go through the youth
-        context rules."""
-        if self._scripts and not text.isascii():
+    def _checked(self, text: str, hits: list[Hit], keep_suppressed: bool, other_script: bool = True) -> list[Hit]:
+        """Adds the hits of Cyrillic and Chinese phrases (``other_script``: the normalized text had letters the fast
+        normalizer does not cover); hits of context-checked categories go through the youth context rules."""
+        if other_script and self._scripts and not text.isascii():
             extra = [Hit(self._indicators[i], a, b, text[a:b]) for i, a, b in self._scripts.find(text)]
             if extra:
                 hits = sorted([*hits, *extra], key=lambda h: (h.start, -h.end))
@@ -218,7 +226,7 @@ class LexiconMatcher:
                     if m.end() > m.start():
                         raw.add((idx, m.start(), m.end()))
         if not raw:
-            return self._checked(text, [], keep_suppressed)
+            return self._checked(text, [], keep_suppressed, _OTHER in norm.text)
         if excluded:
             raw = {h for h in raw if not any(x[0] == h[0] and x[1] <= h[1] and h[2] <= x[2] for x in excluded)}
         out: list[Hit] = []
@@ -233,7 +241,7 @@ class LexiconMatcher:
             s1 = int(positions[b - 1]) if b - 1 < n_pos else len(text)
             s1 = min(s1, len(text))
             out.append(Hit(self._indicators[idx], s0, s1, text[s0:s1]))
-        return self._checked(text, out, keep_suppressed)
+        return self._checked(text, out, keep_suppressed, _OTHER in norm.text)
 
     def find_many(self, texts: list[str], *, keep_suppressed: bool = False) -> list[list[Hit]]:
         """:meth:`find` for many texts in vectorised passes (much faster per text for batches).
@@ -261,7 +269,7 @@ class LexiconMatcher:
         out: list[list[Hit]] = [[] for _ in texts]
         idx, a, b = self._raw_hits(norm.text)
         if not len(idx):
-            return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]
+            return self._all_checked(texts, out, keep_suppressed, norm, set())
         # Per indicator, in order of position (longest first at one position), keep a hit only when it
         # reaches past every earlier kept hit of the same indicator: "young" inside "so young" goes, and so
         # do duplicates. Keys idx * M + b grow with idx, so one running maximum serves every indicator.
@@ -287,4 +295,22 @@ class LexiconMatcher:
         for i_ind, i, s0, s1 in zip(k_idx.tolist(), which.tolist(), local_start.tolist(), local_stop.tolist(),
                                     strict=True):
             out[i].append(Hit(inds[i_ind], s0, s1, texts[i][s0:s1]))
-        return [self._checked(t, h, keep_suppressed) for t, h in zip(texts, out, strict=True)]
+        gated = set(which[self._gated[k_idx]].tolist()) if self._gated.any() else set()
+        return self._all_checked(texts, out, keep_suppressed, norm, gated)
+
+    def _all_checked(self, texts: list[str], hits: list[list[Hit]], keep_suppressed: bool,
+                     norm: Normalized, gated: set[int]) -> list[list[Hit]]:
+        """:meth:`_checked` for a chunk, only where needed: texts with a hit of a context-checked category
+        (``gated``) and texts with letters of other scripts (one vectorised pass over the normalized chunk)."""
+        other: set[int] = set()
+        if self._scripts and _OTHER in norm.text:
+            codes = np.frombuffer(norm.text.encode("latin-1"), dtype=np.uint8)
+            at = np.flatnonzero(codes == OTHER_LETTER)
+            positions = norm.positions()
+            orig = positions[np.minimum(at - 1, len(positions) - 1)]
+            other = set((np.searchsorted(norm.starts, orig, side="right") - 1).tolist())
+        need = gated | other
+        if not need:
+            return hits
+        return [self._checked(t, h, keep_suppressed, i in other) if i in need else h
+                for i, (t, h) in enumerate(zip(texts, hits, strict=True))]

@@ -17,6 +17,7 @@ spaces, so a Chinese phrase matches anywhere.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import ahocorasick
@@ -27,6 +28,9 @@ __all__ = ["ScriptMatcher", "needs_script_matcher"]
 
 _PHRASE = 0
 _EXCLUDE = 2
+# Letters of the scripts matched here (Cyrillic, kana, CJK, Hangul): a text without any is skipped after one
+# character-class scan (most non-ASCII ads only have emoji).
+_SCRIPT_LETTER = re.compile("[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def needs_script_matcher(phrase: str) -> bool:
@@ -67,10 +71,10 @@ class ScriptMatcher:
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(indicator index, start, end) of every phrase in ``text`` (original offsets), minus excluded ones."""
-        if not self.size or text.isascii():
+        if not self.size or text.isascii() or _SCRIPT_LETTER.search(text) is None:
             return []
-        low = _lower(unicodedata.normalize("NFC", text)) if len(unicodedata.normalize("NFC", text)) == len(text) \
-            else _lower(text)
+        nfc = unicodedata.normalize("NFC", text)
+        low = _lower(nfc if len(nfc) == len(text) else text)
         hits: list[tuple[int, int, int]] = []
         excluded: list[tuple[int, int, int]] = []
         n = len(low)
