@@ -74,7 +74,12 @@ def _leaks(text: str, ids: dict[str, str], url: str = "") -> list[str]:
     asked = {m for m in markers.values() if m in url}
     if ids["post_id"] in asked:  # the post asked for by id may show itself; never its case, queue or reasons
         asked.add(ids["external_id"])
-    return [name for name, marker in markers.items() if marker and marker in text and marker not in asked]
+    found = [name for name, marker in markers.items()
+             if marker and marker in text and marker not in asked and name != "restricted queue"]
+    # The queue's name may appear in static policy metadata (labels, categories); a record *in* it may not.
+    if re.search(r'"queue"\s*:\s*"' + re.escape(RESTRICTED_QUEUE) + '"', text):
+        found.append("restricted queue")
+    return found
 
 
 @pytest.mark.parametrize("role", UNRESTRICTED_ROLES)
