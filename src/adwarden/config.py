@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from adwarden.domain.errors import ConfigError
 
 DEV_BANK_KEY = "development-only-bank-key-change-me"
+#: Shortest HMAC key or API key accepted in production.
+MIN_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -64,6 +66,10 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(10, description="Attempts per webhook delivery before the dead-letter list.")
     review_lease_minutes: float = Field(10.0, description="Minutes a reviewer's claim on a case lasts (renewable).")
     cli_actor: str | None = Field(None, description="Actor name recorded for CLI commands (default: OS user).")
+    cli_api_key: str | None = Field(
+        None, description="API key the CLI authenticates with where an identity is needed (four-eyes steps: "
+        "report approval and submission, emergency call-back and supervisor checks)."
+    )
     cli_roles: str = Field("admin", description="Comma-separated roles of the CLI operator (shell access is trusted).")
     legal_signing_key_path: Path | None = Field(
         None, description="Ed25519 private key (PEM or 64 hex chars) that signs evidence packages; wins over the key."
@@ -71,6 +77,14 @@ class Settings(BaseSettings):
     legal_signing_key: str | None = Field(
         None, description="Ed25519 private key as PEM or 64 hex chars. Unset: a public development key, refused "
         "outside development/test."
+    )
+    audit_checkpoint_dir: Path | None = Field(
+        None, description="Directory for signed audit checkpoints (ship it off the host); default "
+        "<data dir>/audit-checkpoints."
+    )
+    audit_checkpoint_seconds: float = Field(
+        3600.0, description="Seconds between the API server's audit checkpoints; 0 disables them. Never started "
+        "when the environment is test."
     )
     evidence_trusted_keys: str = Field(
         "", description="Comma-separated Ed25519 key fingerprints (sha256:...) that `adwarden evidence verify` "
@@ -113,8 +127,27 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
-        if self.environment == "production" and self.bank_hmac_key == DEV_BANK_KEY:
+        if self.environment != "production":
+            return self
+        if self.bank_hmac_key == DEV_BANK_KEY:
             raise ValueError("ADWARDEN_BANK_HMAC_KEY must be set to a secret in production")
+        if len(self.bank_hmac_key.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"ADWARDEN_BANK_HMAC_KEY must be at least {MIN_SECRET_BYTES} bytes in production")
+        short = [spec.partition(":")[0] for key, spec in self.api_keys.items() if len(key.encode()) < MIN_SECRET_BYTES]
+        if short:
+            raise ValueError(f"ADWARDEN_API_KEYS: the keys of {', '.join(short)} are under {MIN_SECRET_BYTES} bytes "
+                             "(use `adwarden keys create`)")
+        if self.legal_signing_key_path is None and not self.legal_signing_key:
+            raise ValueError("ADWARDEN_LEGAL_SIGNING_KEY_PATH must name the evidence signing key in production")
+        if self.legal_signing_key_path is not None:
+            try:
+                mode = self.legal_signing_key_path.stat().st_mode
+            except OSError as exc:
+                raise ValueError(f"ADWARDEN_LEGAL_SIGNING_KEY_PATH: cannot read {self.legal_signing_key_path}: "
+                                 f"{exc.strerror}") from None
+            if mode & 0o077:
+                raise ValueError(f"ADWARDEN_LEGAL_SIGNING_KEY_PATH: {self.legal_signing_key_path} is readable by "
+                                 f"others (mode {mode & 0o777:o}); chmod 600 it")
         return self
 
     def trusted_evidence_keys(self) -> list[str]:

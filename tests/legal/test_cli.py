@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from adwarden.legal.signing import development_fingerprint
+from adwarden.legal.signing import DEVELOPMENT_KEY_HEX, development_fingerprint
 from adwarden.runtime import Runtime
 
 from .storefix import ad, backdate, store
 
 LIAISON_ENV = {"ADWARDEN_CLI_ACTOR": "lee.liaison", "ADWARDEN_CLI_ROLES": "le-liaison"}
 SUPERVISOR_ENV = {"ADWARDEN_CLI_ACTOR": "sam.supervisor", "ADWARDEN_CLI_ROLES": "le-liaison"}
+_KEYS = {"lee-liaison-key-0123456789abcdef0123": "lee.liaison:le-liaison",
+         "sam-supervisor-key-0123456789abcdef01": "sam.supervisor:le-liaison"}
+LIAISON_ID_ENV = {**LIAISON_ENV, "ADWARDEN_API_KEYS": json.dumps(_KEYS),
+                  "ADWARDEN_CLI_API_KEY": "lee-liaison-key-0123456789abcdef0123"}
+SUPERVISOR_ID_ENV = {**SUPERVISOR_ENV, "ADWARDEN_API_KEYS": json.dumps(_KEYS),
+                     "ADWARDEN_CLI_API_KEY": "sam-supervisor-key-0123456789abcdef01"}
 MODERATOR_ENV = {"ADWARDEN_CLI_ACTOR": "mo", "ADWARDEN_CLI_ROLES": "moderator"}
 
 
@@ -44,6 +50,10 @@ def test_subpoena_to_verified_package(cli, runtime: Runtime, tmp_path: Path) -> 
     assert produced.exit_code == 0, produced.output
     info = json.loads(produced.stdout)
     assert info["recipient"] == "Det. Casey Morgan, Example County Sheriff"
+    # every evidence package anchors the audit log outside the database
+    anchors = list((runtime.settings.data_dir / "audit-checkpoints").glob("checkpoint-*.json"))
+    assert [json.loads(a.read_text())["reason"] for a in anchors] == [f"evidence package {info['production_id']}"]
+    assert cli("audit", "verify").exit_code == 0
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
     assert sum(n.startswith("posts/") for n in names) == 1  # only the post in scope
@@ -139,19 +149,22 @@ def test_emergency_needs_the_checklist(cli, runtime: Runtime, tmp_path: Path) ->
     assert req["emergency_verification"]["complete"] is False
     # the call-back may not go to the number written in the request
     same = cli("legal", "verify", rid, "--check", "callback", "--number", "206-555-0111", "--detail", "x",
-               env=LIAISON_ENV)
+               env=LIAISON_ID_ENV)
     assert same.exit_code == 1 and "published number" in same.stderr
     assert cli("legal", "verify", rid, "--check", "domain", "--detail", "pd.example.gov is the agency's domain",
                env=LIAISON_ENV).exit_code == 0
     assert cli("legal", "verify", rid, "--check", "callback", "--number", "+12065550100",
-               "--detail", "switchboard listed on the agency website", env=LIAISON_ENV).exit_code == 0
+               "--detail", "switchboard listed on the agency website", env=LIAISON_ID_ENV).exit_code == 0
     assert cli("legal", "transition", rid, "in_review", env=LIAISON_ENV).exit_code == 0
     blocked = cli("legal", "transition", rid, "producing", env=LIAISON_ENV)
     assert blocked.exit_code == 1 and "supervisor_approval not yet verified" in blocked.stderr
-    self_approval = cli("legal", "verify", rid, "--check", "supervisor", "--detail", "ok", env=LIAISON_ENV)
+    self_approval = cli("legal", "verify", rid, "--check", "supervisor", "--detail", "ok", env=LIAISON_ID_ENV)
     assert "someone other than" in self_approval.stdout
+    # a name in an environment variable is not a second person: the supervisor must authenticate
+    named_only = cli("legal", "verify", rid, "--check", "supervisor", "--detail", "ok", env=SUPERVISOR_ENV)
+    assert named_only.exit_code == 3 and "ADWARDEN_CLI_API_KEY" in named_only.stderr
     assert cli("legal", "verify", rid, "--check", "supervisor", "--detail", "approved by phone",
-               env=SUPERVISOR_ENV).exit_code == 0
+               env=SUPERVISOR_ID_ENV).exit_code == 0
     assert cli("legal", "transition", rid, "producing", env=LIAISON_ENV).exit_code == 0
     out = tmp_path / "edr.zip"
     assert cli("legal", "produce", rid, "--out", str(out), env=LIAISON_ENV).exit_code == 0
@@ -185,12 +198,16 @@ def test_transparency_command(cli, runtime: Runtime, tmp_path: Path) -> None:  #
 
 
 def test_production_key_refused_in_production(cli, runtime: Runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = cli("legal", "key", env={"ADWARDEN_ENVIRONMENT": "production", "ADWARDEN_BANK_HMAC_KEY": "s3cret"})
+    long_secret = "s3cret-bank-key-0123456789abcdef0123456789"
+    result = cli("legal", "key", env={"ADWARDEN_ENVIRONMENT": "production", "ADWARDEN_BANK_HMAC_KEY": long_secret})
+    assert result.exit_code == 2 and "ADWARDEN_LEGAL_SIGNING_KEY_PATH must name" in result.stderr
+    result = cli("legal", "key", env={"ADWARDEN_ENVIRONMENT": "production", "ADWARDEN_BANK_HMAC_KEY": long_secret,
+                                      "ADWARDEN_LEGAL_SIGNING_KEY": DEVELOPMENT_KEY_HEX})
     assert result.exit_code == 2 and "development key" in result.stderr
     key = tmp_path / "k.pem"
     fp = cli("legal", "keygen", "--out", str(key)).stdout.strip()
     assert fp.startswith("sha256:") and oct(key.stat().st_mode & 0o777) == "0o600"
-    env = {"ADWARDEN_ENVIRONMENT": "production", "ADWARDEN_BANK_HMAC_KEY": "s3cret",
+    env = {"ADWARDEN_ENVIRONMENT": "production", "ADWARDEN_BANK_HMAC_KEY": long_secret,
            "ADWARDEN_LEGAL_SIGNING_KEY_PATH": str(key)}
     assert cli("legal", "key", env=env).stdout.strip() == fp
 

@@ -14,7 +14,10 @@ from adwarden import __version__
 from adwarden.api.hardening import Hardening
 from adwarden.api.openapi_problems import document_problems
 from adwarden.api.problems import install_problem_handlers, problem
+from adwarden.audit.checkpoint import PeriodicCheckpoints
 from adwarden.config import Settings
+from adwarden.domain.errors import ConfigError
+from adwarden.legal.service import checkpoint_dir, signing_key
 from adwarden.runtime import Runtime, build_runtime, warm_up
 
 #: Route modules included by the factory (each exposes ``router``). Areas append theirs here.
@@ -91,14 +94,42 @@ class BodySizeLimit:
             await self._refusal(scope)(scope, receive, send)
 
 
+def _start_checkpoints(runtime: Runtime) -> PeriodicCheckpoints | None:
+    """Signed audit checkpoints at a fixed interval while the server runs (never under tests)."""
+    s = runtime.settings
+    if s.audit_checkpoint_seconds <= 0 or s.environment == "test":
+        return None
+    worker = PeriodicCheckpoints(runtime.db.read, signing_key(s), checkpoint_dir(s), s.audit_checkpoint_seconds)
+    worker.start()
+    return worker
+
+
+def _refuse_unsafe_start(runtime: Runtime) -> None:
+    """Production needs at least one API key (settings or stored), and the bank key banks were hashed with."""
+    from datetime import UTC, datetime
+
+    from adwarden.identities.keys import any_active_key
+    from adwarden.identities.secrets_check import ensure_bank_key
+
+    s = runtime.settings
+    with runtime.db.transaction() as conn:
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"))
+        if s.environment == "production" and not s.api_keys and not any_active_key(conn, now=datetime.now(UTC)):
+            raise ConfigError("production needs API keys: create one with `adwarden keys create`")
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the API around a runtime (database migrated, screener loaded)."""
     if runtime is None:
         runtime = build_runtime(settings or Settings())
+    _refuse_unsafe_start(runtime)
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up(runtime)  # before the first request, not during it
+        checkpoints = _start_checkpoints(runtime)
         yield
+        if checkpoints is not None:
+            checkpoints.stop()
         batcher, runtime.batcher = runtime.batcher, None
         close = getattr(batcher, "close", None)
         if close is not None:

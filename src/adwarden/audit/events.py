@@ -50,6 +50,12 @@ AUDIT_EVENTS: dict[str, str] = {
     # retro/rescan.py
     "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
     "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # identities/keys.py, identities/secrets_check.py (trust)
+    "api-key-created": "An API key was created for an actor with roles (payload: actor, roles, expiry; never the key).",
+    "api-key-expired": "An API key's expiry was set (it stops working at that time).",
+    "api-key-revoked": "An API key was revoked: it stopped working at once.",
+    "secret-fingerprint-recorded": "The keyed fingerprint of a deployment secret (the bank HMAC key) was recorded.",
+    "secret-fingerprint-forgotten": "A secret's recorded fingerprint was dropped, before re-keying the banks.",
     # console (issue 12)
     "console-user-created": "A console user was created with its roles (the password hash is never logged).",
     "console-user-changed": "A console user's roles, password or enabled state changed (which, not the password).",

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
+from adwarden.identities.secrets_check import ensure_bank_key
 from adwarden.retro.banks import export_bank, import_bank, list_banks, set_bank_enabled
 from adwarden.retro.rescan import RescanJob, get_job, list_jobs, queue_full_rescan, run_pending, run_rescan
 
@@ -50,6 +51,8 @@ def import_cmd(name: str, file: Path, fmt: str | None, labels: tuple[str, ...], 
     state = get_state()
     rt = state.runtime
     s = state.settings
+    with rt.db.transaction() as conn:  # refuse a changed bank key before hashing entries under it
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=state.actor.name)
     result = import_bank(rt.db, name, file.read_bytes(), key=s.bank_hmac_key.encode("utf-8"), actor=state.actor,
                          fmt=fmt, source=str(file), labels=labels, description=description,  # type: ignore[arg-type]
                          region=s.default_region)

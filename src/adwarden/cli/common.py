@@ -47,6 +47,28 @@ class CliState:
         return Actor(name=name, roles=roles)
 
 
+    def authenticated_actor(self, purpose: str) -> Actor:
+        """The operator as an authenticated identity, for four-eyes steps: ``ADWARDEN_CLI_API_KEY`` must be a
+        key from ``adwarden keys create`` (or ``ADWARDEN_API_KEYS``). The actor name from the environment
+        (``ADWARDEN_CLI_ACTOR``) is anyone's to set, so it never counts as a second person."""
+        from datetime import UTC, datetime
+
+        from adwarden.domain.errors import Unauthenticated
+        from adwarden.identities.keys import SettingsKeys, authenticate
+
+        key = self.settings.cli_api_key
+        if not key:
+            raise Unauthenticated(f"{purpose} needs an authenticated identity: set ADWARDEN_CLI_API_KEY to your "
+                                  "API key (adwarden keys create)")
+        actor = SettingsKeys(self.settings.api_keys).lookup(key)
+        if actor is None:
+            with self.runtime.db.read() as conn:
+                actor = authenticate(conn, key, now=datetime.now(UTC))
+        if actor is None:
+            raise Unauthenticated("ADWARDEN_CLI_API_KEY is unknown, expired or revoked")
+        return actor
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()

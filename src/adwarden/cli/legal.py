@@ -21,6 +21,7 @@ from adwarden.legal.model import FINAL_STATUSES, NonDisclosure, RequestStatus, R
 from adwarden.legal.package import verify_package
 from adwarden.legal.retention import purge
 from adwarden.legal.service import (
+    checkpoint_after_production,
     deadline_policy,
     do_attach_document,
     do_intake_request,
@@ -197,10 +198,15 @@ def transition_cmd(request_id: str, status: str, note: str | None) -> None:
 @handle_errors
 def verify_cmd(request_id: str, check: str, detail: str, callback_number: str | None, failed: bool,
                as_json: bool) -> None:
-    """Record one emergency-request check, by you, now."""
+    """Record one emergency-request check, by you, now.
+
+    The call-back and supervisor checks must come from two different people, so they need
+    ADWARDEN_CLI_API_KEY (an authenticated identity), not just ADWARDEN_CLI_ACTOR."""
     state = get_state()
+    four_eyes = check in {"callback", "supervisor_approval", "supervisor"}
+    actor = state.authenticated_actor(f"the {check} check") if four_eyes else state.actor
     with _db().transaction() as conn:
-        ev = do_verify_emergency(conn, request_id=request_id, check=check, detail=detail, actor=state.actor,
+        ev = do_verify_emergency(conn, request_id=request_id, check=check, detail=detail, actor=actor,
                                  passed=not failed, callback_number=callback_number,
                                  official_suffixes=official_suffixes(state.settings),
                                  default_region=state.settings.default_region)
@@ -328,6 +334,7 @@ def produce_cmd(request_id: str, out: Path, recipient: str | None, as_json: bool
     with _db().transaction() as conn:
         prod = do_produce(conn, request_id=request_id, out_path=out, recipient=recipient, signing_key=key,
                           actor=state.actor)
+    checkpoint_after_production(_db(), state.settings, prod)
     result = {"production_id": prod.id, "request_id": prod.request_id, "path": str(out),
               "package_sha256": prod.package_sha256, "manifest_sha256": prod.info.manifest_sha256,
               "key_fingerprint": prod.info.key_fingerprint, "recipient": prod.recipient}

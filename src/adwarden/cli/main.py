@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "adwarden.cli.dev",
     "adwarden.cli.legal",
     "adwarden.cli.evaluate",
+    "adwarden.cli.keys",
     "adwarden.cli.scan",
     "adwarden.cli.model",
     "adwarden.cli.users",

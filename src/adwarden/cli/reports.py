@@ -119,11 +119,13 @@ def lint_cmd(file: Path, victim_hints: tuple[str, ...], no_db: bool) -> None:
 @click.argument("report_id")
 @handle_errors
 def approve_cmd(report_id: str) -> None:
-    """Approve a draft as the second reviewer (when ADWARDEN_REPORT_REQUIRES_SECOND_APPROVAL is set)."""
+    """Approve a draft as the second reviewer (when ADWARDEN_REPORT_REQUIRES_SECOND_APPROVAL is set).
+
+    Needs ADWARDEN_CLI_API_KEY: four eyes means two authenticated identities, not two names."""
     from adwarden.reporting.service import do_approve_report
 
     state = get_state()
-    report = do_approve_report(state.runtime.db, report_id, actor=state.actor)
+    report = do_approve_report(state.runtime.db, report_id, actor=state.authenticated_actor("approving a report"))
     click.echo(f"report {report.id} approved by {report.approved_by}")
 
 
@@ -142,7 +144,10 @@ def submit_cmd(case_id: str, report_id: str | None, as_json: bool) -> None:
         with rt.db.read() as conn:
             report_id = latest_draft_id(conn, case_id)
     with client_from_settings(state.settings) as client:
-        report = do_submit_report(rt.db, client, report_id, actor=state.actor, settings=state.settings)
+        # With a second approval required, the submitter is one of the four eyes: an authenticated identity.
+        actor = (state.authenticated_actor("submitting a report that needs a second approval")
+                 if state.settings.report_requires_second_approval else state.actor)
+        report = do_submit_report(rt.db, client, report_id, actor=actor, settings=state.settings)
     if as_json:
         emit_json(report.to_json())
     else:

@@ -23,6 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
+from adwarden.audit.checkpoint import make_checkpoint, write_checkpoint
 from adwarden.audit.log import append_event
 from adwarden.config import Settings
 from adwarden.domain import Actor, Conflict, InputError, NotFound, Post
@@ -50,6 +51,7 @@ from adwarden.legal.signing import load_signing_key
 from adwarden.legal.transparency import RequestRow, TransparencyReport, build_report
 from adwarden.permissions import ensure_permission, has_permission
 from adwarden.storage.ids import new_id
+from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_post
 from adwarden.storage.sql.tables import (
     accounts,
@@ -98,6 +100,20 @@ def signing_key(settings: Settings) -> Ed25519PrivateKey:
     """The package signing key from settings; the development key is refused outside development/test."""
     return load_signing_key(key=settings.legal_signing_key, key_path=settings.legal_signing_key_path,
                             environment=settings.environment)
+
+
+def checkpoint_dir(settings: Settings) -> Path:
+    """Where audit checkpoints are written: ``ADWARDEN_AUDIT_CHECKPOINT_DIR``, else ``<data dir>/audit-checkpoints``."""
+    return settings.audit_checkpoint_dir or Path(settings.data_dir) / "audit-checkpoints"
+
+
+def checkpoint_after_production(db: Database, settings: Settings, production: Production) -> Path:
+    """Anchor the audit log right after a production is committed: the package's ``legal-production-sent``
+    event is then covered by a signed checkpoint outside the database."""
+    with db.read() as conn:
+        cp = make_checkpoint(conn, signing_key(settings), now=datetime.now(UTC),
+                             reason=f"evidence package {production.id}")
+    return write_checkpoint(cp, checkpoint_dir(settings))
 
 
 # ----------------------------------------------------------------------------------------- reading

@@ -262,7 +262,8 @@ def _ingest_once(
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]
             append_event(conn, name=event, actor=actor.name, subject_type="post", subject_id=pid,
-                         payload={"site": post.site, "external_id": post.external_id, "version": version})
+                         payload={"site": post.site, "external_id": post.external_id, "version": version,
+                                  "content_hash": content_hash(post)})
             facts = facts_by_post.get(pid)
             if facts:
                 scr = screener.with_network(post, scr, facts)

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.problems import file_problems, invalid_input
 from adwarden.domain import Actor, PolicyError
+from adwarden.identities.secrets_check import ensure_bank_key
 from adwarden.permissions import ensure_permission
 from adwarden.retro.banks import ImportResult, import_bank, list_banks
 from adwarden.retro.rescan import RescanJob, get_job, run_rescan
@@ -80,6 +81,8 @@ def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: Ba
     """A malformed file changes nothing and answers 422 with one ``{field: "content line N", message}`` per
     problem found (every problem at once)."""
     s = runtime.settings
+    with runtime.db.transaction() as conn:  # entries hashed under another key would silently never match
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=actor.name)
     try:
         res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"),
                           actor=actor, fmt=format, source=f"api:{actor.name}", region=s.default_region)

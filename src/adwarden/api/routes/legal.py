@@ -19,6 +19,7 @@ from adwarden.legal.deadlines import overdue
 from adwarden.legal.holds import get_hold, list_holds, place_hold, release_hold
 from adwarden.legal.model import FINAL_STATUSES, NonDisclosure, RequestStatus, RequestType
 from adwarden.legal.service import (
+    checkpoint_after_production,
     deadline_policy,
     do_intake_request,
     do_produce,
@@ -156,6 +157,7 @@ def post_production(request_id: str, body: ProduceIn, runtime: RuntimeDep, actor
     with runtime.db.transaction() as conn:
         prod = do_produce(conn, request_id=request_id, out_path=out, recipient=body.recipient, signing_key=key,
                           actor=actor)
+    checkpoint_after_production(runtime.db, runtime.settings, prod)
     return {"production_id": prod.id, "request_id": prod.request_id, "recipient": prod.recipient,
             "package_sha256": prod.package_sha256, "manifest_sha256": prod.info.manifest_sha256,
             "key_fingerprint": prod.info.key_fingerprint,

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from adwarden.api.deps import ActorDep, RuntimeDep
+from adwarden.api.restricted import redact_verdict, restricted_posts, sees_restricted
 from adwarden.api.schemas import PostOut, VerdictOut, post_out, verdict_out
 from adwarden.domain import InputError, NotFound
 from adwarden.ingest.schema import PostIn
@@ -49,7 +50,8 @@ async def submit_post(post: PostIn, runtime: RuntimeDep, actor: ActorDep) -> Ver
     outcome = await get_batcher(runtime).submit_async(post.to_domain(), actor=actor)
     if outcome.assessment is None:
         raise NotFound(f"post {outcome.post_id} has no verdict")
-    return verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
+    verdict = verdict_out(outcome.assessment, duplicate=outcome.status == "duplicate")
+    return redact_verdict(verdict, actor, restricted=False)  # the platform learns the action, not the queue
 
 
 class PostWithEnforcementOut(PostOut):
@@ -66,4 +68,10 @@ def read_post(post_id: str, runtime: RuntimeDep, actor: ActorDep) -> PostWithEnf
         p = get_post(conn, post_id)
         latest = latest_assessment(conn, post_id)
         enforcement = post_enforcement_of(conn, post_id)
-    return PostWithEnforcementOut(**post_out(p, latest).model_dump(), enforcement=enforcement)
+        restricted = bool(restricted_posts(conn, [post_id]))
+    out = post_out(p, latest)
+    if out.verdict is not None:  # restricted (child-safety) details only for case:view-restricted
+        out.verdict = redact_verdict(out.verdict, actor, restricted=restricted)
+    if enforcement is not None and restricted and not sees_restricted(actor):
+        enforcement = {"state": enforcement.get("state")}  # the decision names the restricted case
+    return PostWithEnforcementOut(**out.model_dump(), enforcement=enforcement)
