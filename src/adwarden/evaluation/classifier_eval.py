@@ -12,7 +12,6 @@ Rows whose text is empty or whose label is unknown are counted and skipped, neve
 from __future__ import annotations
 
 import csv
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from sklearn.pipeline import make_pipeline
 from adwarden.detect.classifier.metrics import classification_metrics
 from adwarden.detect.classifier.model import train_text_model
 from adwarden.domain import InputError
+from adwarden.evaluation.csvlimit import wide_csv_fields
 
 __all__ = ["CATEGORY_NAMES", "evaluate", "read_category_file"]
 
@@ -32,11 +32,10 @@ CATEGORY_NAMES = {"2": "massage", "3": "escort", "4": "job"}
 
 def read_category_file(path: Path) -> tuple[list[str], list[str], int]:
     """``(texts, labels, skipped rows)`` of one ad_category CSV; a missing column is an error naming the file."""
-    csv.field_size_limit(sys.maxsize)
     texts: list[str] = []
     labels: list[str] = []
     skipped = 0
-    with path.open(encoding="utf-8", newline="") as fh:
+    with wide_csv_fields(), path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         missing = {"label", "extracted_text"} - set(reader.fieldnames or ())
         if missing:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from adwarden.detect.facts import facts_evidence
 from adwarden.detect.indicators import IndicatorDetector, hit_evidence
+from adwarden.evaluation.csvlimit import wide_csv_fields
 from adwarden.extract import extract_all
 from adwarden.policy import evaluate, load_policy
 
@@ -44,12 +44,11 @@ def _wa(path: Path) -> Iterator[tuple[str, str, int | None]]:
 
 
 def _ad_category(root: Path) -> Iterator[tuple[str, str, int | None]]:
-    csv.field_size_limit(sys.maxsize)
     for name in ("train.csv", "test.csv"):
         path = root / name
         if not path.exists():
             continue
-        with path.open(encoding="utf-8", newline="") as fh:
+        with wide_csv_fields(), path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 label = _AD_CATEGORY.get(str(row.get("label", "")).strip())
                 if label:
