@@ -137,7 +137,9 @@ def train_model(db: Database, *, actor: Actor, folds: int = DEFAULT_FOLDS,
     artifact, digest = dump_artifact(model, {"training_hashes": sorted({e.content_hash for e in examples}),
                                              "training": training})
     now = datetime.now(UTC)
-    version = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
+    # Microseconds: two trainings on the same decisions within one second give the same digest, and a version
+    # made of the second and the digest alone collided (the second one failed on the primary key).
+    version = f"{now:%Y%m%dT%H%M%S%f}-{digest[:8]}"
     with db.transaction() as conn:
         screening_state.bump(conn)  # first: every process picks up the new shadow model with its next batch
         for old in store.models_with_status(conn, ModelStatus.SHADOW):

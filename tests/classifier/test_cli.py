@@ -105,3 +105,31 @@ def test_eval_classifier_reports_both_models_on_a_synthetic_directory(cli: Cli, 
 def test_eval_classifier_names_a_missing_file(cli: Cli, tmp_path: Path) -> None:
     r = cli("eval", "classifier", "--data", str(tmp_path))
     assert r.exit_code == 1 and "ad_category/train.csv: data: file not found" in r.output
+
+
+def test_two_trainings_in_the_same_second_get_their_own_versions(runtime: Runtime,
+                                                                  monkeypatch: object) -> None:
+    """The same decisions give the same artifact digest; a version named by the second and the digest alone
+    collided on the primary key when two trainings ran within one second (seen in CI)."""
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from adwarden import models_service
+    from adwarden.domain import Actor
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    _decide(runtime, synthetic_ads(24, seed=63, prefix="same"))
+    ticks = iter(range(1, 1000))
+
+    class _Clock(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+            return datetime(2026, 12, 1, 9, 0, 0, next(ticks), tzinfo=UTC)
+
+    monkeypatch.setattr(models_service, "datetime", _Clock)
+    admin = Actor("ana", frozenset({"admin"}))
+    first = models_service.train_model(runtime.db, actor=admin)
+    second = models_service.train_model(runtime.db, actor=admin)
+    assert first.version != second.version
+    assert first.version[:15] == second.version[:15]  # the same second, told apart
