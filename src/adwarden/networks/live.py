@@ -79,13 +79,16 @@ class LiveNetworks:
         after_commit(conn, self._lock.release)
         after_rollback(conn, self._rolled_back)
         committed = lock_log(conn)
-        linker = self._caught_up(conn, upto=committed)
-        self._applied = append_changes(conn, changes, after=committed)
-        adds = [p for p, op in changes if op == "add" and p not in linker]
-        if len(adds) == len(changes):
-            linker.add_many(load_records(conn, adds))
-        else:
-            linker = self._rebuild(conn)  # reads this transaction's own rows: the batch is in it
+        if all(op == "add" for _, op in changes):
+            linker = self._caught_up(conn, upto=committed)
+            # a rebuild while catching up reads this transaction's rows, so the batch may be in already
+            missing = [p for p, _ in changes if p not in linker]
+            if missing:
+                linker.add_many(load_records(conn, missing))
+            self._applied = append_changes(conn, changes, after=committed)
+        else:  # an edit or a revert can split a network: one rebuild, which reads the batch's own rows
+            self._applied = append_changes(conn, changes, after=committed)
+            linker = self._rebuild(conn)
         return {p: linker.facts_of(p) for p, _ in changes if p in linker}
 
     def _rolled_back(self) -> None:

@@ -30,6 +30,7 @@ from adwarden.review.flags import reverse_flags
 from adwarden.review.labels import ACCOUNT_STATE, DecisionAction, Resolved
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.queries import require_post_id
 from adwarden.storage.sql.tables import cases, posts
 from adwarden.storage.sql.tables_review import case_work, review_decisions
 
@@ -56,10 +57,7 @@ def submit_appeal(
         raise NotFound(f"post {site}/{external_id} not found")
     t = now or datetime.now(UTC)
     with db.transaction() as conn:
-        post_id = conn.execute(select(posts.c.id).where(posts.c.site == site, posts.c.external_id == external_id)
-                               ).scalar_one_or_none()
-        if post_id is None:
-            raise NotFound(f"post {site}/{external_id} not found")
+        post_id = require_post_id(conn, site, external_id)
         standing = conn.execute(
             select(review_decisions.c.id, review_decisions.c.case_id).where(
                 review_decisions.c.post_id == post_id, review_decisions.c.superseded_by.is_(None),

@@ -30,7 +30,8 @@ from adwarden.review.cases import RESTRICTED_QUEUE, open_case
 from adwarden.review.reputation import WEIGHT, add_outcome, counts, reputation_json, trust_of
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables import cases, posts
+from adwarden.storage.sql.queries import require_post_id
+from adwarden.storage.sql.tables import cases
 from adwarden.storage.sql.tables_review import flags
 
 REASONS = ("minor", "trafficking", "exploitation", "spam", "scam", "violence", "other")
@@ -68,10 +69,7 @@ def submit_flag(
         raise NotFound(f"post {site}/{external_id} not found")
     t = now or datetime.now(UTC)
     with db.transaction() as conn:
-        post_id = conn.execute(select(posts.c.id).where(posts.c.site == site, posts.c.external_id == external_id)
-                               ).scalar_one_or_none()
-        if post_id is None:
-            raise NotFound(f"post {site}/{external_id} not found")
+        post_id = require_post_id(conn, site, external_id)
         upheld, rejected = counts(conn, site, reporter)
         trust = trust_of(upheld, rejected)
         weight = WEIGHT[trust]

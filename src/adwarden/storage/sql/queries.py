@@ -29,6 +29,14 @@ def find_post_id(conn: Connection, site: str, external_id: str) -> str | None:
     ).scalar_one_or_none()
 
 
+def require_post_id(conn: Connection, site: str, external_id: str) -> str:
+    """The stored post's id, or :class:`NotFound` naming the site and external id."""
+    post_id = find_post_id(conn, site, external_id)
+    if post_id is None:
+        raise NotFound(f"post {site}/{external_id} not found")
+    return post_id
+
+
 def latest_assessment(conn: Connection, post_id: str) -> Assessment | None:
     """The newest verdict on the post's *current* version (the one live on the platform).
 
