@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install AdWarden with every extra the tests need. Re-runs only when pyproject.toml changed.
+# Create .venv and install AdWarden with every extra the tests need, at the versions pinned in constraints.txt
+# (a clean machine once got a newer Starlette whose test client the suite had never run with). Re-runs only when
+# pyproject.toml or constraints.txt changed.
 # On a stock Debian machine `python3 -m venv` fails (after creating a venv without pip) until python3-venv,
 # which provides ensurepip, is installed: as root that package is installed (time-bounded) and the venv
 # completed; otherwise the error says what to install. An existing venv is never deleted.
@@ -33,11 +35,11 @@ ensure_venv() {
   python3 -m venv "$VENV" >&2 && has_pip
 }
 
-stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+stamp="$VENV/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   ensure_venv
   timeout 900 "$VENV/bin/python" -m pip install -q -U pip
-  timeout 1800 "$VENV/bin/python" -m pip install -q -e '.[dev,postgres,spark]'
+  timeout 1800 "$VENV/bin/python" -m pip install -q -c constraints.txt -e '.[dev,postgres,spark]'
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi
