@@ -20,6 +20,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adwarden.domain import StorageError
 
+__all__ = ["Connection", "Database", "WriteConflict", "after_commit", "after_rollback"]
+#: ``Connection`` is re-exported so that services can type the transaction they are handed without importing
+#: SQLAlchemy: only ``storage/`` knows which database library sits underneath.
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 AUDIT_WRITER_KEY = "adwarden_audit_writer"
 READ_ONLY_OPTION = "adwarden_read_only"
