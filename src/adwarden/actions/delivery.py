@@ -24,17 +24,21 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
-from sqlalchemy import bindparam, select, tuple_, update
 
 from adwarden.actions.signing import sign_headers
 from adwarden.audit.log import append_event
 from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_review import action_events, webhook_deliveries, webhook_endpoints
+from adwarden.storage.sql.deliveries_store import (
+    Attempt,
+    DueDelivery,
+    claim_due,
+    record_delivered,
+    record_failure,
+)
 
 HISTORY_KEPT = 20
 log = logging.getLogger(__name__)
@@ -59,16 +63,8 @@ class RetryPolicy:
         return raw * (1 + self.jitter * (2 * rand.random() - 1))
 
 
-@dataclass(frozen=True)
-class _Item:
-    event_seq: int
-    endpoint_id: str
-    event_id: str
-    body: str
-    url: str
-    secret: str
-    attempts: int
-    history: list[dict[str, Any]]
+#: A claimed delivery: what one send needs (event key and body, endpoint URL and secret, attempts so far).
+_Item = DueDelivery
 
 
 @dataclass(frozen=True)
@@ -138,20 +134,9 @@ class DeliveryWorker:
 
     # -- steps ------------------------------------------------------------------------------------------
     def _claim(self) -> list[_Item]:
-        d, e, ep = webhook_deliveries, action_events, webhook_endpoints
         now = datetime.now(UTC)
-        q = (select(d.c.event_seq, d.c.endpoint_id, d.c.attempts, d.c.history, e.c.id, e.c.payload, ep.c.url,
-                    ep.c.secret)
-             .join(e, e.c.seq == d.c.event_seq).join(ep, ep.c.id == d.c.endpoint_id)
-             .where(d.c.status == "pending", d.c.next_attempt_at <= now, ep.c.active.is_(True))
-             .order_by(d.c.event_seq).limit(self.batch).with_for_update(of=d, skip_locked=True))
         with self.db.transaction() as conn:
-            rows = conn.execute(q).all()
-            if rows:
-                conn.execute(update(d).where(tuple_(d.c.event_seq, d.c.endpoint_id).in_(
-                    [(r.event_seq, r.endpoint_id) for r in rows])).values(next_attempt_at=now + self.lease))
-        return [_Item(r.event_seq, r.endpoint_id, r.id, r.payload, r.url, r.secret, r.attempts, list(r.history or []))
-                for r in rows]
+            return claim_due(conn, now=now, lease_until=now + self.lease, limit=self.batch)
 
     def _send(self, item: _Item) -> _Result:
         body = item.body.encode("utf-8")
@@ -173,39 +158,30 @@ class DeliveryWorker:
         return _Result(item, True, resp.status_code, None, ms)
 
     def _record(self, results: list[_Result]) -> None:
-        d = webhook_deliveries
         now = datetime.now(UTC)
         delivered: list[str] = []
         failed: list[str] = []
-        ok_rows: list[dict[str, Any]] = []
+        ok: list[Attempt] = []
         with self.db.transaction() as conn:
             for r in results:
                 attempts = r.item.attempts + 1
                 entry = {"at": now.isoformat(), "status": r.status, "error": r.error, "ms": round(r.ms, 2)}
-                history = [*r.item.history, entry][-HISTORY_KEPT:]
-                key = (d.c.event_seq == r.item.event_seq) & (d.c.endpoint_id == r.item.endpoint_id)
+                attempt = Attempt(r.item.event_seq, r.item.endpoint_id, attempts, r.status, r.error,
+                                  [*r.item.history, entry][-HISTORY_KEPT:])
                 if r.ok:
                     delivered.append(r.item.event_id)
-                    ok_rows.append({"k_seq": r.item.event_seq, "k_ep": r.item.endpoint_id, "attempts": attempts,
-                                    "last_status": r.status, "history": history})
+                    ok.append(attempt)
                     continue
                 failed.append(r.item.event_id)
                 if attempts >= self.retry.max_attempts:
-                    conn.execute(update(d).where(key, d.c.status == "pending").values(
-                        status="dead", attempts=attempts, last_status=r.status, last_error=r.error,
-                        history=history))
+                    record_failure(conn, attempt, dead=True)
                     append_event(conn, name="webhook-dead-lettered", actor="webhook-sender", subject_type="webhook",
                                  subject_id=r.item.endpoint_id, payload={"event_id": r.item.event_id,
                                                                          "attempts": attempts, "error": r.error})
                 else:
                     due = now + timedelta(seconds=self.retry.delay(attempts, self.rand))
-                    conn.execute(update(d).where(key, d.c.status == "pending").values(
-                        attempts=attempts, last_status=r.status, last_error=r.error, next_attempt_at=due,
-                        history=history))
-            if ok_rows:  # one executemany for the common case
-                conn.execute(update(d).where(d.c.event_seq == bindparam("k_seq"), d.c.endpoint_id == bindparam("k_ep"),
-                                             d.c.status == "pending")
-                             .values(status="delivered", last_error=None, delivered_at=now), ok_rows)
+                    record_failure(conn, replace(attempt, next_attempt_at=due), dead=False)
+            record_delivered(conn, ok, now=now)
             append_event(conn, name="webhook-deliveries-recorded", actor="webhook-sender", subject_type="webhook",
                          subject_id="deliveries", payload={"delivered": delivered, "failed": failed})
 

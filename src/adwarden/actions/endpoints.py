@@ -7,29 +7,24 @@ sign deliveries and never written to the audit log. Only http(s) URLs are accept
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError, NotFound
+from adwarden.domain.webhook_endpoint import Endpoint
 from adwarden.permissions import ensure_permission
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_review import webhook_endpoints
+from adwarden.storage.sql.webhook_endpoints_store import (
+    endpoints_of,
+    insert_endpoint,
+    lock_endpoint,
+    update_endpoint,
+)
 
-
-@dataclass(frozen=True)
-class Endpoint:
-    id: str
-    site: str
-    url: str
-    active: bool
-    description: str
-    created_at: datetime
-    secret: str | None = None  # only when just created or rotated
+__all__ = ["Endpoint", "change_endpoint", "check_url", "list_endpoints", "register_endpoint"]
 
 
 def check_url(url: str) -> str:
@@ -57,23 +52,18 @@ def register_endpoint(db: Database, *, site: str, url: str, actor: Actor, descri
     key = secret or secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     eid = new_id("wh")
+    endpoint = Endpoint(eid, site, clean, True, description, now)
     with db.transaction() as conn:
-        conn.execute(insert(webhook_endpoints).values(id=eid, site=site, url=clean, secret=key, active=True,
-                                                      description=description, created_by=actor.name,
-                                                      created_at=now))
+        insert_endpoint(conn, endpoint, secret=key, created_by=actor.name)
         append_event(conn, name="webhook-endpoint-registered", actor=actor.name, subject_type="webhook",
                      subject_id=eid, payload={"site": site, "url": clean})
-    return Endpoint(eid, site, clean, True, description, now, key)
+    return replace(endpoint, secret=key)
 
 
 def list_endpoints(db: Database, *, actor: Actor, sites: frozenset[str] | None = None) -> list[Endpoint]:
     ensure_permission(actor, "webhook:manage")
-    q = select(webhook_endpoints).order_by(webhook_endpoints.c.created_at)
-    if sites is not None:
-        q = q.where(webhook_endpoints.c.site.in_(sorted(sites)))
     with db.read() as conn:
-        rows = conn.execute(q).all()
-    return [Endpoint(r.id, r.site, r.url, r.active, r.description, r.created_at) for r in rows]
+        return endpoints_of(conn, sites)
 
 
 def change_endpoint(db: Database, endpoint_id: str, *, actor: Actor, active: bool | None = None,
@@ -81,20 +71,13 @@ def change_endpoint(db: Database, endpoint_id: str, *, actor: Actor, active: boo
     """Disable/enable an endpoint or rotate its secret (the new secret is returned once)."""
     ensure_permission(actor, "webhook:manage")
     with db.transaction() as conn:
-        row = conn.execute(select(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)
-                           .with_for_update()).first()
+        row = lock_endpoint(conn, endpoint_id)
         if row is None or (sites is not None and row.site not in sites):
             raise NotFound(f"webhook endpoint {endpoint_id} not found")
-        values: dict[str, object] = {}
-        if active is not None:
-            values["active"] = active
         new_secret = secrets.token_urlsafe(32) if rotate_secret else None
-        if new_secret:
-            values["secret"] = new_secret
-        if not values:
+        if active is None and not new_secret:
             raise InputError("nothing to change: give active or rotate_secret", record="endpoint")
-        conn.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id).values(**values))
+        update_endpoint(conn, endpoint_id, active=active, secret=new_secret)
         append_event(conn, name="webhook-endpoint-changed", actor=actor.name, subject_type="webhook",
                      subject_id=endpoint_id, payload={"active": active, "secret_rotated": rotate_secret})
-    return Endpoint(row.id, row.site, row.url, row.active if active is None else active, row.description,
-                    row.created_at, new_secret)
+    return replace(row, active=row.active if active is None else active, secret=new_secret)

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError, NotFound
 from adwarden.permissions import ensure_permission
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_review import action_events, webhook_deliveries, webhook_endpoints
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.deliveries_store import DeliveryState, dead_deliveries, deliveries_of_event, requeue
+from adwarden.storage.sql.outbox_store import ActionEvent, feed_after, get_action_event
 
 
 @dataclass(frozen=True)
@@ -39,19 +38,14 @@ def read_feed(db: Database, *, after: str | None, actor: Actor, sites: frozenset
               site: str | None = None, limit: int = 100) -> FeedPage:
     ensure_permission(actor, "action:read")
     cursor = parse_cursor(after)
-    q = select(action_events.c.seq, action_events.c.payload).where(action_events.c.seq > cursor)
-    if sites is not None:
-        q = q.where(action_events.c.site.in_(sorted(sites)))
-    if site is not None:
-        q = q.where(action_events.c.site == site)
     with db.read() as conn:
-        rows = conn.execute(q.order_by(action_events.c.seq).limit(limit)).all()
-    events = [{"cursor": str(r.seq), "event": json.loads(r.payload)} for r in rows]
-    return FeedPage(events, str(rows[-1].seq) if rows else str(cursor))
+        rows = feed_after(conn, cursor, sites=sites, site=site, limit=limit)
+    events = [{"cursor": str(seq), "event": json.loads(body)} for seq, body in rows]
+    return FeedPage(events, str(rows[-1][0]) if rows else str(cursor))
 
 
-def _event_row(conn: Connection, event_id: str, sites: frozenset[str] | None) -> Any:
-    row = conn.execute(select(action_events).where(action_events.c.id == event_id)).first()
+def _event_row(conn: Connection, event_id: str, sites: frozenset[str] | None) -> ActionEvent:
+    row = get_action_event(conn, event_id)
     if row is None or (sites is not None and row.site not in sites):
         raise NotFound(f"action event {event_id} not found")
     return row
@@ -62,24 +56,15 @@ def delivery_status(db: Database, event_id: str, *, actor: Actor, sites: frozens
     ensure_permission(actor, "action:read")
     with db.read() as conn:
         ev = _event_row(conn, event_id, sites)
-        rows = conn.execute(select(webhook_deliveries, webhook_endpoints.c.url)
-                            .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
-                            .where(webhook_deliveries.c.event_seq == ev.seq)).all()
+        rows = deliveries_of_event(conn, ev.seq)
     return {"event": json.loads(ev.payload), "cursor": str(ev.seq),
             "deliveries": [_delivery_json(r) for r in rows]}
 
 
 def dead_letters(db: Database, *, actor: Actor, sites: frozenset[str] | None, limit: int = 100) -> list[dict[str, Any]]:
     ensure_permission(actor, "webhook:manage")
-    q = (select(webhook_deliveries, webhook_endpoints.c.url, action_events.c.id.label("event_id"),
-                action_events.c.site)
-         .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
-         .join(action_events, action_events.c.seq == webhook_deliveries.c.event_seq)
-         .where(webhook_deliveries.c.status == "dead"))
-    if sites is not None:
-        q = q.where(action_events.c.site.in_(sorted(sites)))
     with db.read() as conn:
-        rows = conn.execute(q.order_by(webhook_deliveries.c.event_seq).limit(limit)).all()
+        rows = dead_deliveries(conn, sites=sites, limit=limit)
     return [{"event_id": r.event_id, "site": r.site, **_delivery_json(r)} for r in rows]
 
 
@@ -91,27 +76,15 @@ def replay(db: Database, *, actor: Actor, sites: frozenset[str] | None, event_id
         raise InputError("name event ids to replay, or ask for all dead deliveries", field="event_ids")
     now = datetime.now(UTC)
     with db.transaction() as conn:
-        q = select(webhook_deliveries.c.event_seq, webhook_deliveries.c.endpoint_id).join(
-            action_events, action_events.c.seq == webhook_deliveries.c.event_seq)
-        if event_ids:
-            for eid in event_ids:
-                _event_row(conn, eid, sites)
-            q = q.where(action_events.c.id.in_(event_ids))
-        else:
-            q = q.where(webhook_deliveries.c.status == "dead")
-        if sites is not None:
-            q = q.where(action_events.c.site.in_(sorted(sites)))
-        targets = conn.execute(q).all()
-        for t in targets:
-            conn.execute(update(webhook_deliveries).where(
-                webhook_deliveries.c.event_seq == t.event_seq, webhook_deliveries.c.endpoint_id == t.endpoint_id
-            ).values(status="pending", attempts=0, next_attempt_at=now, delivered_at=None))
+        for eid in event_ids or ():
+            _event_row(conn, eid, sites)
+        n = requeue(conn, event_ids=event_ids or None, sites=sites, now=now)
         append_event(conn, name="webhook-replayed", actor=actor.name, subject_type="webhook", subject_id="deliveries",
-                     payload={"event_ids": event_ids or [], "all_dead": all_dead, "deliveries": len(targets)})
-    return len(targets)
+                     payload={"event_ids": event_ids or [], "all_dead": all_dead, "deliveries": n})
+    return n
 
 
-def _delivery_json(r: Any) -> dict[str, Any]:
+def _delivery_json(r: DeliveryState) -> dict[str, Any]:
     return {"endpoint_id": r.endpoint_id, "url": r.url, "status": r.status, "attempts": r.attempts,
             "last_status": r.last_status, "last_error": r.last_error,
             "next_attempt_at": r.next_attempt_at.isoformat() if r.status == "pending" else None,

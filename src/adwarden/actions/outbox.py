@@ -6,8 +6,8 @@ row per active endpoint of the site are committed with the decision; the worker 
 
 Ordering: ``seq`` is the polling cursor, so events must become visible in ``seq`` order. On PostgreSQL two
 transactions could take sequence numbers in one order and commit in the other, and a poller would skip the
-late one; :func:`emit` therefore takes the audit head's row lock first (every writing transaction takes it
-anyway before commit), which makes outbox writers commit in ``seq`` order. SQLite writers are serial already.
+late one; storage (:func:`adwarden.storage.sql.outbox_store.queue_action_event`) therefore takes the audit
+head's row lock first, which makes outbox writers commit in ``seq`` order. SQLite writers are serial already.
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, insert, literal, select
-
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.tables import audit_head
-from adwarden.storage.sql.tables_review import action_events, webhook_deliveries, webhook_endpoints
-from adwarden.storage.sql.types import UTCDateTime
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.outbox_store import queue_action_event
 
 EVENT_TYPES = ("post.enforcement", "account.enforcement")
 
@@ -38,17 +35,7 @@ def emit(conn: Connection, *, site: str, event_type: str, data: dict[str, Any], 
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown action event type {event_type!r}")
     t = now or datetime.now(UTC)
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(audit_head.c.id).where(audit_head.c.id == 1).with_for_update())
     event_id = new_id("evt")
-    body = event_body(event_id, event_type, site, t, data)
-    seq = conn.execute(insert(action_events).values(
-        id=event_id, site=site, type=event_type, post_id=post_id, payload=body, created_at=t,
-    ).returning(action_events.c.seq)).scalar_one()
-    # One delivery per active endpoint of the site, in one INSERT ... SELECT.
-    conn.execute(insert(webhook_deliveries).from_select(
-        ["event_seq", "endpoint_id", "status", "attempts", "next_attempt_at", "history"],
-        select(literal(seq), webhook_endpoints.c.id, literal("pending"), literal(0),
-               literal(t, type_=UTCDateTime()), literal([], type_=JSON()))
-        .where(webhook_endpoints.c.site == site, webhook_endpoints.c.active.is_(True))))
+    queue_action_event(conn, event_id=event_id, site=site, event_type=event_type, post_id=post_id,
+                       body=event_body(event_id, event_type, site, t, data), now=t)
     return event_id

@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
+from adwarden.domain.review_case import ReviewCase
 from adwarden.permissions import ensure_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case
@@ -29,10 +27,11 @@ from adwarden.review.enforcement import Cause, set_account_state
 from adwarden.review.flags import reverse_flags
 from adwarden.review.labels import ACCOUNT_STATE, DecisionAction, Resolved
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.queries import require_post_id
-from adwarden.storage.sql.tables import cases, posts
-from adwarden.storage.sql.tables_review import case_work, review_decisions
+from adwarden.storage.sql.account_posts_store import account_of_post
+from adwarden.storage.sql.cases_store import close_case, find_open_case, set_case_work
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.decisions_store import get_decision, insert_decision, standing_violating_decision
+from adwarden.storage.sql.queries import get_case, require_post_id
 
 APPEAL_OUTCOMES = ("uphold", "overturn")
 
@@ -58,21 +57,15 @@ def submit_appeal(
     t = now or datetime.now(UTC)
     with db.transaction() as conn:
         post_id = require_post_id(conn, site, external_id)
-        standing = conn.execute(
-            select(review_decisions.c.id, review_decisions.c.case_id).where(
-                review_decisions.c.post_id == post_id, review_decisions.c.superseded_by.is_(None),
-                review_decisions.c.violating.is_(True), review_decisions.c.appeal_outcome.is_(None))
-            .order_by(review_decisions.c.created_at.desc()).limit(1)).first()
+        standing = standing_violating_decision(conn, post_id)
         if standing is None:
             raise Conflict(f"post {site}/{external_id} has no standing removal decision to appeal")
-        if conn.execute(select(cases.c.id).where(cases.c.post_id == post_id, cases.c.status == "open")).first():
+        if find_open_case(conn, post_id) is not None:
             raise Conflict(f"post {site}/{external_id} already has an open case (an appeal or a review)")
-        original = conn.execute(select(cases.c.queue, cases.c.priority, cases.c.risk)
-                                .where(cases.c.id == standing.case_id)).one()
+        original = get_case(conn, standing.case_id)
         case_id = open_case(conn, post_id=post_id, queue=original.queue, priority=original.priority,
                             risk=float(original.risk), actor=actor.name, trigger="appeal", now=t)
-        conn.execute(insert(case_work).values(case_id=case_id, kind="appeal", appeal_of=standing.id,
-                                              appellant=appellant))
+        set_case_work(conn, case_id, exists=False, kind="appeal", appeal_of=standing.id, appellant=appellant)
         append_event(conn, name="appeal-opened", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"post_id": post_id, "appeal_of": standing.id, "appellant": appellant, "text": text})
         return AppealCase(case_id, post_id, standing.id, original.queue)
@@ -92,7 +85,9 @@ def decide_appeal(
         if row.kind != "appeal":
             raise InputError(f"case {case_id} is not an appeal; decide it with a label", field="appeal")
         ensure_may_decide(conn, row, actor=actor, now=t)
-        contested = conn.execute(select(review_decisions).where(review_decisions.c.id == row.appeal_of)).one()
+        if row.appeal_of is None:
+            raise InputError(f"case {case_id} names no decision it appeals", field="appeal")
+        contested = get_decision(conn, row.appeal_of)
         if outcome == "uphold":
             label = policy.labels.get(contested.label or "")
             if label is None:
@@ -108,7 +103,7 @@ def decide_appeal(
                                    scope="appeal", scope_id=contested.id, now=t, appeal_outcome="overturned")
             events = list(record.action_events)
             if DecisionAction(contested.action) in ACCOUNT_STATE:
-                account_id = conn.execute(select(posts.c.account_id).where(posts.c.id == row.post_id)).scalar_one()
+                account_id = account_of_post(conn, row.post_id)
                 if account_id is not None:
                     cause = Cause(record.id, row.id, allow.name, "allow", actor.name, note, t)
                     ev = set_account_state(conn, account_id, "active", cause)
@@ -123,22 +118,19 @@ def decide_appeal(
     return record
 
 
-def _close_upheld(conn: Connection, row: Any, resolved: Resolved, note: str, *, actor: Actor,
+def _close_upheld(conn: Connection, row: ReviewCase, resolved: Resolved, note: str, *, actor: Actor,
                   now: datetime) -> DecisionRecord:
     """Uphold: record the appeal decision and close the case; enforcement and the contested decision stand."""
     decision_id = new_id("d")
     label = resolved.label.name if resolved.label else None
-    conn.execute(insert(review_decisions).values(
-        id=decision_id, case_id=row.id, post_id=row.post_id, label=label, violating=resolved.violating,
-        action=resolved.action.value, scope="appeal", scope_id=row.appeal_of, note=note, actor=actor.name,
-        created_at=now, superseded_by=None, appeal_outcome="upheld"))
+    record = DecisionRecord(decision_id, row.id, row.post_id, label, resolved.action.value, resolved.violating,
+                            "appeal", note, actor.name, now, row.appeal_of, None, "upheld", ())
+    insert_decision(conn, record)
     reason = "appeal upheld"
-    conn.execute(update(cases).where(cases.c.id == row.id).values(status="closed", closed_at=now, updated_at=now,
-                                                                  close_reason=reason))
+    close_case(conn, row.id, reason=reason, now=now)
     append_event(conn, name="decision-recorded", actor=actor.name, subject_type="case", subject_id=row.id,
                  payload={"decision_id": decision_id, "label": label, "action": resolved.action.value,
                           "scope": "appeal", "appeal_outcome": "upheld", "note": note})
     append_event(conn, name="case-closed", actor=actor.name, subject_type="case", subject_id=row.id,
                  payload={"reason": reason, "decision_id": decision_id})
-    return DecisionRecord(decision_id, row.id, row.post_id, label, resolved.action.value, resolved.violating,
-                          "appeal", note, actor.name, now, row.appeal_of, None, "upheld", ())
+    return record

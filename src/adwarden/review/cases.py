@@ -15,15 +15,20 @@ evidence for a new case, which names the decided case it follows.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, Row, insert, select, update
 
 from adwarden.audit.log import append_event
-from adwarden.domain import Verdict
+from adwarden.domain import Case, Verdict
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.tables import cases
-from adwarden.storage.sql.tables_review import case_work, review_decisions
+from adwarden.storage.sql.cases_store import (
+    close_case,
+    find_open_case,
+    insert_case,
+    last_decided_closed_case,
+    reopen_case_row,
+    route_case,
+    set_case_work,
+)
+from adwarden.storage.sql.database import Connection
 
 #: The restricted queue for suspected minors; cases there stay until a reviewer moves them.
 RESTRICTED_QUEUE = "child-safety"
@@ -34,16 +39,11 @@ def apply_verdict_to_case(
 ) -> str | None:
     """Open, update or close the post's case for a new verdict; returns the open case id (or None)."""
     now = datetime.now(UTC)
-    existing = None
-    if not known_new_post:
-        existing = conn.execute(
-            select(cases.c.id, cases.c.queue, cases.c.priority, cases.c.risk)
-            .where(cases.c.post_id == post_id, cases.c.status == "open").limit(1).with_for_update()
-        ).first()
+    existing = None if known_new_post else find_open_case(conn, post_id, lock=True)
     if verdict.open_case:
         queue = verdict.queue or "general"
         if existing is None:
-            decided = None if known_new_post else _last_human_closed(conn, post_id)
+            decided = None if known_new_post else last_decided_closed_case(conn, post_id)
             if decided is not None and trigger not in ("ingest", "revert"):
                 return _new_evidence_on_decided(conn, decided, post_id=post_id, verdict=verdict, queue=queue,
                                                 trigger=trigger, actor=actor, now=now)
@@ -56,16 +56,15 @@ def apply_verdict_to_case(
         new_queue = existing.queue if sticky else queue
         new_priority = max(verdict.priority, existing.priority) if sticky else verdict.priority
         if (existing.queue, existing.priority, float(existing.risk)) != (new_queue, new_priority, verdict.risk):
-            conn.execute(update(cases).where(cases.c.id == existing.id, cases.c.status == "open").values(
-                queue=new_queue, priority=new_priority, risk=verdict.risk, updated_at=now))
+            route_case(conn, existing.id, queue=new_queue, priority=new_priority, risk=verdict.risk, now=now,
+                       only_open=True)
             append_event(conn, name="case-updated", actor=actor, subject_type="case", subject_id=existing.id,
                          payload={"post_id": post_id, "queue": new_queue, "priority": new_priority,
                                   "risk": verdict.risk, "trigger": trigger})
         return str(existing.id)
     if existing is not None and trigger == "rescan":
         reason = "risk fell below the review threshold on re-assessment"
-        conn.execute(update(cases).where(cases.c.id == existing.id, cases.c.status == "open").values(
-            status="closed", closed_at=now, updated_at=now, close_reason=reason, risk=verdict.risk))
+        close_case(conn, existing.id, reason=reason, now=now, risk=verdict.risk)
         append_event(conn, name="case-closed", actor=actor, subject_type="case", subject_id=existing.id,
                      payload={"post_id": post_id, "reason": reason, "trigger": trigger})
         return None
@@ -76,9 +75,7 @@ def open_case(conn: Connection, *, post_id: str, queue: str, priority: int, risk
               now: datetime, follows: str | None = None) -> str:
     """Insert an open case for the post and its ``case-opened`` event; returns the case id."""
     case_id = new_id("c")
-    conn.execute(insert(cases), [{
-        "id": case_id, "post_id": post_id, "status": "open", "queue": queue, "priority": priority,
-        "risk": risk, "opened_at": now, "updated_at": now}])
+    insert_case(conn, case_id=case_id, post_id=post_id, queue=queue, priority=priority, risk=risk, now=now)
     payload: dict[str, object] = {"post_id": post_id, "queue": queue, "priority": priority, "risk": risk,
                                   "trigger": trigger}
     if follows is not None:
@@ -87,31 +84,15 @@ def open_case(conn: Connection, *, post_id: str, queue: str, priority: int, risk
     return case_id
 
 
-def _last_human_closed(conn: Connection, post_id: str) -> Row[Any] | None:
-    """The post's most recent closed case, if a reviewer's decision closed it."""
-    row = conn.execute(
-        select(cases.c.id, cases.c.queue, cases.c.closed_at).where(cases.c.post_id == post_id,
-                                                                   cases.c.status == "closed")
-        .order_by(cases.c.closed_at.desc()).limit(1)).first()
-    if row is None:
-        return None
-    decided = conn.execute(select(review_decisions.c.id).where(review_decisions.c.case_id == row.id).limit(1)
-                           ).first()
-    return row if decided is not None else None
-
-
-def _new_evidence_on_decided(conn: Connection, decided: Row[Any], *, post_id: str, verdict: Verdict, queue: str,
+def _new_evidence_on_decided(conn: Connection, decided: Case, *, post_id: str, verdict: Verdict, queue: str,
                              trigger: str, actor: str, now: datetime) -> str | None:
     payload = {"post_id": post_id, "risk": verdict.risk, "queue": queue, "priority": verdict.priority,
                "rules_fired": list(verdict.rules_fired), "trigger": trigger}
     if queue == RESTRICTED_QUEUE and decided.queue != RESTRICTED_QUEUE:
         reason = f"new evidence on re-assessment ({trigger}) routes the post to {queue}"
-        conn.execute(update(cases).where(cases.c.id == decided.id).values(
-            status="open", queue=queue, priority=max(verdict.priority, 100), risk=verdict.risk, closed_at=None,
-            close_reason=None, updated_at=now))
-        if conn.execute(update(case_work).where(case_work.c.case_id == decided.id).values(
-                sla_started_at=now, assignee=None, claimed_at=None, lease_expires_at=None)).rowcount == 0:
-            conn.execute(insert(case_work).values(case_id=decided.id, kind="post", sla_started_at=now))
+        reopen_case_row(conn, decided.id, now=now, queue=queue, priority=max(verdict.priority, 100),
+                        risk=verdict.risk)
+        set_case_work(conn, decided.id, sla_started_at=now, assignee=None, claimed_at=None, lease_expires_at=None)
         append_event(conn, name="case-reopened", actor=actor, subject_type="case", subject_id=decided.id,
                      payload={**payload, "reason": reason})
         return str(decided.id)

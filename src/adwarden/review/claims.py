@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
+from adwarden.domain.review_case import ReviewCase
 from adwarden.permissions import ensure_permission, has_permission
 from adwarden.policy.model import Policy
-from adwarden.review.access import case_select, lock_case, may_see_queue
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables import cases
-from adwarden.storage.sql.tables_review import case_work, review_decisions
+from adwarden.review.access import lock_case, may_see_queue
+from adwarden.storage.sql.cases_store import set_case_work
+from adwarden.storage.sql.claims_store import next_claimable_case
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.decisions_store import decision_actor
 
 DEFAULT_LEASE = timedelta(minutes=10)
 MAX_LEASE = timedelta(hours=8)
@@ -47,23 +47,25 @@ def _check_lease(lease: timedelta) -> None:
 
 
 def active_holder(row: Any, now: datetime) -> str | None:
-    """Who holds the case's lease at ``now`` (None when unclaimed or expired)."""
+    """Who holds the case's lease at ``now`` (None when unclaimed or expired). ``row``: a
+    :class:`ReviewCase` or anything else with ``assignee`` and ``lease_expires_at`` (a console view)."""
     if row.assignee is None or row.lease_expires_at is None or row.lease_expires_at <= now:
         return None
     return str(row.assignee)
 
 
+def _held_by(row: ReviewCase, holder: str) -> Conflict:
+    until = row.lease_expires_at.isoformat() if row.lease_expires_at is not None else "?"
+    return Conflict(f"case {row.id} is claimed by {holder} until {until}")
+
+
 def set_work(conn: Connection, case_id: str, *, exists: bool | None = None, **values: Any) -> None:
     """Update the case's work row, creating it (kind ``post``) on first use. ``exists`` (when the caller read
     the row already) saves the statement that would find out."""
-    if exists is False or (exists is None and conn.execute(
-            update(case_work).where(case_work.c.case_id == case_id).values(**values)).rowcount == 0):
-        conn.execute(insert(case_work).values(case_id=case_id, kind=values.pop("kind", "post"), **values))
-    elif exists:
-        conn.execute(update(case_work).where(case_work.c.case_id == case_id).values(**values))
+    set_case_work(conn, case_id, exists=exists, **values)
 
 
-def _take(conn: Connection, row: Any, *, actor: Actor, lease: timedelta, now: datetime, how: str) -> Claim:
+def _take(conn: Connection, row: ReviewCase, *, actor: Actor, lease: timedelta, now: datetime, how: str) -> Claim:
     if row.assignee is not None and row.lease_expires_at is not None and row.lease_expires_at <= now \
             and row.assignee != actor.name:
         append_event(conn, name="case-lease-expired", actor=actor.name, subject_type="case", subject_id=row.id,
@@ -88,7 +90,7 @@ def claim_case(db: Database, case_id: str, *, actor: Actor, policy: Policy, leas
             raise Conflict(f"case {case_id} is {row.status}; only open cases can be claimed")
         holder = active_holder(row, t)
         if holder is not None and holder != actor.name:
-            raise Conflict(f"case {case_id} is claimed by {holder} until {row.lease_expires_at.isoformat()}")
+            raise _held_by(row, holder)
         _refuse_own_appeal(conn, row, actor)
         return _take(conn, row, actor=actor, lease=lease, now=t, how="direct")
 
@@ -101,16 +103,8 @@ def claim_next(db: Database, queue: str, *, actor: Actor, policy: Policy, lease:
     if queue not in policy.queues or not may_see_queue(actor, policy, queue):
         raise NotFound(f"queue {queue!r} not found (queues: {', '.join(q for q in policy.queues if may_see_queue(actor, policy, q))})")
     t = _now(now)
-    contested = select(review_decisions.c.actor).where(review_decisions.c.id == case_work.c.appeal_of)
-    q = (case_select()
-         .where(cases.c.status == "open", cases.c.queue == queue,
-                or_(case_work.c.lease_expires_at.is_(None), case_work.c.lease_expires_at <= t),
-                or_(case_work.c.appeal_of.is_(None), contested.scalar_subquery() != actor.name))
-         .order_by(cases.c.priority.desc(), cases.c.opened_at, cases.c.id)
-         .limit(1)
-         .with_for_update(of=cases, skip_locked=True))
     with db.transaction() as conn:
-        row = conn.execute(q).first()
+        row = next_claimable_case(conn, queue, reviewer=actor.name, now=t)
         if row is None:
             return None
         return _take(conn, row, actor=actor, lease=lease, now=t, how="next")
@@ -133,7 +127,7 @@ def renew(db: Database, case_id: str, *, actor: Actor, policy: Policy, lease: ti
         set_work(conn, case_id, lease_expires_at=expires)
         append_event(conn, name="case-lease-renewed", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"expires_at": expires.isoformat()})
-        return Claim(case_id, actor.name, row.claimed_at, expires)
+        return Claim(case_id, actor.name, row.claimed_at or t, expires)
 
 
 def release(db: Database, case_id: str, *, actor: Actor, policy: Policy, now: datetime | None = None) -> None:
@@ -172,22 +166,21 @@ def reassign(db: Database, case_id: str, to: str, *, actor: Actor, policy: Polic
         return Claim(case_id, to, t, expires)
 
 
-def _refuse_own_appeal(conn: Connection, row: Any, actor: Actor) -> None:
+def _refuse_own_appeal(conn: Connection, row: ReviewCase, actor: Actor) -> None:
     if row.appeal_of is None:
         return
-    decider = conn.execute(select(review_decisions.c.actor).where(review_decisions.c.id == row.appeal_of)
-                           ).scalar_one_or_none()
+    decider = decision_actor(conn, row.appeal_of)
     if decider == actor.name:
         raise Conflict(f"case {row.id} appeals {actor.name}'s own decision; a different reviewer must take it")
 
 
-def ensure_may_decide(conn: Connection, row: Any, *, actor: Actor, now: datetime) -> None:
+def ensure_may_decide(conn: Connection, row: ReviewCase, *, actor: Actor, now: datetime) -> None:
     """A decision needs an open case not claimed by someone else (and, on an appeal, another reviewer)."""
     if row.status != "open":
         raise Conflict(f"case {row.id} is {row.status}; reopen it before deciding again")
     holder = active_holder(row, now)
     if holder is not None and holder != actor.name:
-        raise Conflict(f"case {row.id} is claimed by {holder} until {row.lease_expires_at.isoformat()}")
+        raise _held_by(row, holder)
     _refuse_own_appeal(conn, row, actor)
 
 

@@ -13,14 +13,13 @@ the label, a role without ``case:decide``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
+from adwarden.domain.review_case import ReviewCase
+from adwarden.domain.review_decision import DecisionRecord
 from adwarden.permissions import ensure_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case, may_see_queue
@@ -31,31 +30,20 @@ from adwarden.review.flags import resolve_flags
 from adwarden.review.labels import ACCOUNT_STATE, POST_STATE, DecisionAction, Resolved, resolve
 from adwarden.review.network_link import network_post_ids
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables import cases, decisions, posts
-from adwarden.storage.sql.tables_review import review_decisions
+from adwarden.storage.sql.account_posts_store import account_of_post, post_ids_of_account
+from adwarden.storage.sql.cases_store import close_case, find_open_case, reopen_case_row, route_case
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.decisions_store import (
+    decisions_of_case,
+    insert_decision,
+    log_case_decision,
+    supersede_standing,
+)
+
+__all__ = ["BulkResult", "DecisionRecord", "decide_account", "decide_locked", "decide_network", "decisions_for_case",
+           "decisions_of", "record_decision", "reopen_case"]
 
 Notify = Callable[[], None]
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    """A stored decision and the platform events it queued."""
-
-    id: str
-    case_id: str
-    post_id: str
-    label: str | None
-    action: str
-    violating: bool
-    scope: str
-    note: str
-    actor: str
-    created_at: datetime
-    scope_id: str | None = None
-    superseded_by: str | None = None
-    appeal_outcome: str | None = None
-    action_events: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -112,8 +100,7 @@ def decide_account(
     """One decision for every post of an account (``site:external_id``), with per-post overrides."""
     ensure_permission(actor, "case:decide")
     with db.read() as conn:
-        post_ids = list(conn.execute(select(posts.c.id).where(posts.c.account_id == account_id)
-                                     .order_by(posts.c.created_at)).scalars())
+        post_ids = post_ids_of_account(conn, account_id)
     if not post_ids:
         raise NotFound(f"account {account_id} not found (or it has no posts)")
     return _decide_posts(db, post_ids, "account", account_id, label, action, note, overrides or {},
@@ -154,21 +141,20 @@ def _decide_posts(
 
 
 def _case_for_post(conn: Connection, post_id: str, *, actor: Actor, policy: Policy, scope: str,
-                   now: datetime) -> Any:
-    case_id = conn.execute(select(cases.c.id, cases.c.queue).where(cases.c.post_id == post_id,
-                                                                    cases.c.status == "open")).first()
-    if case_id is not None and not may_see_queue(actor, policy, case_id.queue):
+                   now: datetime) -> ReviewCase | None:
+    existing = find_open_case(conn, post_id)
+    if existing is not None and not may_see_queue(actor, policy, existing.queue):
         return None
-    if case_id is None:
+    if existing is None:
         cid = open_case(conn, post_id=post_id, queue=policy.default_queue, priority=0, risk=0.0,
                         actor=actor.name, trigger=f"{scope}-decision", now=now)
     else:
-        cid = case_id.id
+        cid = existing.id
     return lock_case(conn, cid, actor=actor, policy=policy)
 
 
 def decide_locked(
-    conn: Connection, row: Any, resolved: Resolved, note: str, *, actor: Actor, scope: str, scope_id: str | None,
+    conn: Connection, row: ReviewCase, resolved: Resolved, note: str, *, actor: Actor, scope: str, scope_id: str | None,
     now: datetime, appeal_outcome: str | None = None,
 ) -> DecisionRecord:
     """Write a decision on a locked, open case (checks already done) and put it into effect."""
@@ -176,28 +162,24 @@ def decide_locked(
     label = resolved.label.name if resolved.label else None
     act = resolved.action
     superseded = _supersede(conn, row.post_id, decision_id, actor=actor) if resolved.closes_case else []
-    conn.execute(insert(review_decisions).values(
-        id=decision_id, case_id=row.id, post_id=row.post_id, label=label, violating=resolved.violating,
-        action=act.value, scope=scope, scope_id=scope_id, note=note, actor=actor.name, created_at=now,
-        superseded_by=None, appeal_outcome=appeal_outcome))
-    conn.execute(insert(decisions), [{"case_id": row.id, "outcome": label or act.value, "actor": actor.name,
-                                      "note": note, "created_at": now}])
+    record = DecisionRecord(decision_id, row.id, row.post_id, label, act.value, resolved.violating, scope, note,
+                            actor.name, now, scope_id, None, appeal_outcome)
+    insert_decision(conn, record)
+    log_case_decision(conn, case_id=row.id, outcome=label or act.value, actor=actor.name, note=note, now=now)
     append_event(conn, name="decision-recorded", actor=actor.name, subject_type="case", subject_id=row.id,
                  payload={"decision_id": decision_id, "label": label, "action": act.value, "scope": scope,
                           "scope_id": scope_id, "note": note, "supersedes": superseded,
                           "appeal_outcome": appeal_outcome})
     events: list[str] = []
     if act is DecisionAction.ESCALATE:
-        conn.execute(update(cases).where(cases.c.id == row.id).values(queue=RESTRICTED_QUEUE, priority=100,
-                                                                      updated_at=now))
+        route_case(conn, row.id, queue=RESTRICTED_QUEUE, priority=100, now=now)
         set_work(conn, row.id, assignee=None, claimed_at=None, lease_expires_at=None)
         append_event(conn, name="case-updated", actor=actor.name, subject_type="case", subject_id=row.id,
                      payload={"post_id": row.post_id, "queue": RESTRICTED_QUEUE, "priority": 100,
                               "trigger": "escalate", "from_queue": row.queue})
     else:
         reason = f"decision: {label} / {act.value}"
-        conn.execute(update(cases).where(cases.c.id == row.id).values(
-            status="closed", closed_at=now, updated_at=now, close_reason=reason))
+        close_case(conn, row.id, reason=reason, now=now)
         if row.assignee is not None:
             set_work(conn, row.id, exists=True, assignee=None, lease_expires_at=None)
         append_event(conn, name="case-closed", actor=actor.name, subject_type="case", subject_id=row.id,
@@ -207,27 +189,22 @@ def decide_locked(
         assert state is not None
         events.append(set_post_state(conn, row.post_id, state, cause))
         if act in ACCOUNT_STATE:
-            account_id = conn.execute(select(posts.c.account_id).where(posts.c.id == row.post_id)).scalar_one()
+            account_id = account_of_post(conn, row.post_id)
             if account_id is not None:
                 ev = set_account_state(conn, account_id, ACCOUNT_STATE[act], cause)
                 if ev:
                     events.append(ev)
         if appeal_outcome is None:
             resolve_flags(conn, [row.post_id], violating=resolved.violating, now=now)
-    return DecisionRecord(decision_id, row.id, row.post_id, label, act.value, resolved.violating, scope, note,
-                          actor.name, now, scope_id, None, appeal_outcome, tuple(events))
+    return replace(record, action_events=tuple(events))
 
 
 def _supersede(conn: Connection, post_id: str, by: str, *, actor: Actor) -> list[str]:
     """Mark the post's standing closing decisions as superseded by ``by``; returns their ids."""
-    ids = list(conn.execute(select(review_decisions.c.id).where(
-        review_decisions.c.post_id == post_id, review_decisions.c.superseded_by.is_(None),
-        review_decisions.c.action != DecisionAction.ESCALATE.value)).scalars())
-    if ids:
-        conn.execute(update(review_decisions).where(review_decisions.c.id.in_(ids)).values(superseded_by=by))
-        for old in ids:
-            append_event(conn, name="decision-superseded", actor=actor.name, subject_type="decision",
-                         subject_id=old, payload={"superseded_by": by, "post_id": post_id})
+    ids = supersede_standing(conn, post_id, by, except_action=DecisionAction.ESCALATE.value)
+    for old in ids:
+        append_event(conn, name="decision-superseded", actor=actor.name, subject_type="decision",
+                     subject_id=old, payload={"superseded_by": by, "post_id": post_id})
     return ids
 
 
@@ -242,12 +219,10 @@ def reopen_case(db: Database, case_id: str, reason: str, *, actor: Actor, policy
         row = lock_case(conn, case_id, actor=actor, policy=policy)
         if row.status == "open":
             raise Conflict(f"case {case_id} is already open")
-        other = conn.execute(select(cases.c.id).where(cases.c.post_id == row.post_id, cases.c.status == "open")
-                             ).scalar_one_or_none()
+        other = find_open_case(conn, row.post_id)
         if other is not None:
-            raise Conflict(f"post {row.post_id} already has open case {other}; decide that one")
-        conn.execute(update(cases).where(cases.c.id == case_id).values(status="open", closed_at=None,
-                                                                       close_reason=None, updated_at=t))
+            raise Conflict(f"post {row.post_id} already has open case {other.id}; decide that one")
+        reopen_case_row(conn, case_id, now=t)
         set_work(conn, case_id, sla_started_at=t, assignee=None, claimed_at=None, lease_expires_at=None)
         append_event(conn, name="case-reopened", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"reason": reason, "post_id": row.post_id})
@@ -259,10 +234,7 @@ def decisions_for_case(db: Database, case_id: str) -> list[DecisionRecord]:
 
 
 def decisions_of(conn: Connection, case_id: str) -> list[DecisionRecord]:
-    rows = conn.execute(select(review_decisions).where(review_decisions.c.case_id == case_id)
-                        .order_by(review_decisions.c.created_at, review_decisions.c.id)).all()
-    return [DecisionRecord(r.id, r.case_id, r.post_id, r.label, r.action, r.violating, r.scope, r.note, r.actor,
-                           r.created_at, r.scope_id, r.superseded_by, r.appeal_outcome) for r in rows]
+    return decisions_of_case(conn, case_id)
 
 
 def _check_note(note: str) -> None:

@@ -8,14 +8,11 @@ network, the flags with their reporters' reputations, the decisions, the case's 
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, select
-
-from adwarden.domain import Actor
+from adwarden.domain import Actor, Assessment
 from adwarden.permissions import ensure_permission, has_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case
@@ -24,9 +21,10 @@ from adwarden.review.enforcement import account_state_of, post_enforcement_of
 from adwarden.review.flags import flags_for_post
 from adwarden.review.listing import case_summary
 from adwarden.review.network_link import network_of_post
-from adwarden.storage.sql.convert import assessment_from_row
+from adwarden.storage.sql.account_posts_store import other_posts_of_account
+from adwarden.storage.sql.case_detail_store import assessments_of_post, latest_case_of_post, subject_history
+from adwarden.storage.sql.database import Connection
 from adwarden.storage.sql.queries import get_post
-from adwarden.storage.sql.tables import assessments, audit_events, cases, posts
 
 OTHER_POSTS_SHOWN = 100
 
@@ -37,8 +35,8 @@ def case_detail(conn: Connection, case_id: str, *, actor: Actor, policy: Policy,
     t = now or datetime.now(UTC)
     row = lock_case(conn, case_id, actor=actor, policy=policy, lock=False)
     post = get_post(conn, row.post_id)
-    live = conn.execute(select(posts.c.current_version).where(posts.c.id == row.post_id)).scalar_one()
-    summary = case_summary(_with_post(row, post.site, post.external_id), policy, t)
+    live = post.current_version
+    summary = case_summary(replace(row, site=post.site, external_id=post.external_id), policy, t)
     verdicts = _newest_verdict_per_version(conn, row.post_id)
     versions = []
     for v in post.versions:
@@ -74,41 +72,26 @@ def case_detail(conn: Connection, case_id: str, *, actor: Actor, policy: Policy,
     }
 
 
-def _with_post(row: Any, site: str, external_id: str) -> SimpleNamespace:
-    return SimpleNamespace(**dict(row._mapping), site=site, external_id=external_id)
-
-
-def _newest_verdict_per_version(conn: Connection, post_id: str) -> dict[int, Any]:
-    rows = conn.execute(select(assessments).where(assessments.c.post_id == post_id)
-                        .order_by(assessments.c.created_at, assessments.c.id)).all()
-    return {r.version: assessment_from_row(r) for r in rows}
+def _newest_verdict_per_version(conn: Connection, post_id: str) -> dict[int, Assessment]:
+    return {a.version: a for a in assessments_of_post(conn, post_id)}
 
 
 def _account(conn: Connection, account_id: str | None, post_id: str, *, actor: Actor,
              policy: Policy) -> dict[str, Any] | None:
     if account_id is None:
         return None
-    others = conn.execute(
-        select(posts.c.id, posts.c.external_id, posts.c.created_at).where(posts.c.account_id == account_id,
-                                                                           posts.c.id != post_id)
-        .order_by(posts.c.created_at.desc()).limit(OTHER_POSTS_SHOWN)).all()
+    others = other_posts_of_account(conn, account_id, except_post=post_id, limit=OTHER_POSTS_SHOWN)
     restricted = sorted(policy.restricted_queues)
     out = []
     for o in others:
-        c = conn.execute(select(cases.c.id, cases.c.status, cases.c.queue).where(cases.c.post_id == o.id)
-                         .order_by(cases.c.opened_at.desc()).limit(1)).first()
+        c = latest_case_of_post(conn, o.id)
         visible = c is not None and (c.queue not in restricted or has_permission(actor, "case:view-restricted"))
         out.append({"post_id": o.id, "external_id": o.external_id, "created_at": o.created_at,
-                    "case": {"id": c.id, "status": c.status} if visible and c is not None else None,
+                    "case": {"id": c.id, "status": c.status.value} if visible and c is not None else None,
                     "enforcement": (post_enforcement_of(conn, o.id) or {}).get("state")})
     return {"id": account_id, "state": account_state_of(conn, account_id), "other_posts": out}
 
 
 def _history(conn: Connection, case_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(audit_events.c.seq, audit_events.c.name, audit_events.c.actor,
-                               audit_events.c.created_at, audit_events.c.payload)
-                        .where(audit_events.c.subject_type == "case", audit_events.c.subject_id == case_id)
-                        .order_by(audit_events.c.seq)).all()
-    return [{"event": r.name, "actor": r.actor, "at": r.created_at, "details": json.loads(r.payload)} for r in rows]
-
-
+    return [{"event": h.name, "actor": h.actor, "at": h.created_at, "details": h.details}
+            for h in subject_history(conn, "case", case_id)]

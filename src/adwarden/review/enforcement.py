@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
-
 from adwarden.actions.outbox import emit
 from adwarden.audit.log import append_event
-from adwarden.storage.sql.tables import accounts, posts
-from adwarden.storage.sql.tables_review import account_enforcement, post_enforcement
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.enforcement_store import (
+    PostEnforcement,
+    account_external_id,
+    account_ref,
+    account_state,
+    post_enforcement_row,
+    post_ref,
+    post_state,
+    write_account_enforcement,
+    write_post_enforcement,
+)
 
 #: What the platform is told to do for each post state.
 PLATFORM_POST_ACTION = {"allowed": "allow", "removed": "remove"}
@@ -37,23 +45,13 @@ class Cause:
     now: datetime
 
 
-def _upsert(conn: Connection, table: Any, key: str, key_value: str, values: dict[str, Any], *, exists: bool) -> None:
-    """Write the row; ``exists`` comes from the read the caller made under the same lock."""
-    if exists:
-        conn.execute(update(table).where(table.c[key] == key_value).values(**values))
-    else:
-        conn.execute(insert(table).values(**{key: key_value}, **values))
-
-
 def set_post_state(conn: Connection, post_id: str, state: str, cause: Cause) -> str:
     """Record the post's new enforcement state; returns the outbox event id sent to the platform."""
-    post = conn.execute(select(posts.c.site, posts.c.external_id, posts.c.account_id)
-                        .where(posts.c.id == post_id)).one()
-    before = conn.execute(select(post_enforcement.c.state).where(post_enforcement.c.post_id == post_id)
-                          ).scalar_one_or_none()
-    _upsert(conn, post_enforcement, "post_id", post_id, {
-        "state": state, "action": cause.action, "label": cause.label, "decision_id": cause.decision_id,
-        "case_id": cause.case_id, "actor": cause.actor, "updated_at": cause.now}, exists=before is not None)
+    post = post_ref(conn, post_id)
+    before = post_state(conn, post_id)
+    write_post_enforcement(conn, post_id, PostEnforcement(state, cause.action, cause.label, cause.decision_id,
+                                                          cause.case_id, cause.actor, cause.now),
+                           exists=before is not None)
     event_id = emit(conn, site=post.site, event_type="post.enforcement", post_id=post_id, now=cause.now, data={
         "action": PLATFORM_POST_ACTION[state], "post": {"id": post_id, "external_id": post.external_id},
         "account_external_id": _account_external_id(conn, post.account_id), "state": state,
@@ -67,16 +65,14 @@ def set_post_state(conn: Connection, post_id: str, state: str, cause: Cause) -> 
 def set_account_state(conn: Connection, account_id: str, state: str, cause: Cause) -> str | None:
     """Record the account's new state (suspended, banned, active); None when the account is unknown or already
     in that state."""
-    acc = conn.execute(select(accounts.c.site, accounts.c.external_id).where(accounts.c.id == account_id)).first()
+    acc = account_ref(conn, account_id)
     if acc is None:
         return None
-    before = conn.execute(select(account_enforcement.c.state).where(
-        account_enforcement.c.account_id == account_id)).scalar_one_or_none()
+    before = account_state(conn, account_id)
     if (before or "active") == state:
         return None  # already so (e.g. the second post of an account decision): the platform was told once
-    _upsert(conn, account_enforcement, "account_id", account_id, {
-        "state": state, "decision_id": cause.decision_id, "actor": cause.actor, "updated_at": cause.now},
-        exists=before is not None)
+    write_account_enforcement(conn, account_id, state=state, decision_id=cause.decision_id, actor=cause.actor,
+                              now=cause.now, exists=before is not None)
     event_id = emit(conn, site=acc.site, event_type="account.enforcement", now=cause.now, data={
         "action": PLATFORM_ACCOUNT_ACTION[state], "account": {"id": account_id, "external_id": acc.external_id},
         "state": state, "previous_state": before or "active", "decision": _decision_json(cause)})
@@ -87,7 +83,7 @@ def set_account_state(conn: Connection, account_id: str, state: str, cause: Caus
 
 
 def post_enforcement_of(conn: Connection, post_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(post_enforcement).where(post_enforcement.c.post_id == post_id)).first()
+    row = post_enforcement_row(conn, post_id)
     if row is None:
         return None
     return {"state": row.state, "action": row.action, "label": row.label, "decision_id": row.decision_id,
@@ -97,16 +93,13 @@ def post_enforcement_of(conn: Connection, post_id: str) -> dict[str, Any] | None
 def account_state_of(conn: Connection, account_id: str | None) -> str:
     if account_id is None:
         return "active"
-    state = conn.execute(select(account_enforcement.c.state).where(
-        account_enforcement.c.account_id == account_id)).scalar_one_or_none()
-    return state or "active"
+    return account_state(conn, account_id) or "active"
 
 
 def _account_external_id(conn: Connection, account_id: str | None) -> str | None:
     if account_id is None:
         return None
-    ext = conn.execute(select(accounts.c.external_id).where(accounts.c.id == account_id)).scalar_one_or_none()
-    return None if ext is None else str(ext)
+    return account_external_id(conn, account_id)
 
 
 def _decision_json(cause: Cause) -> dict[str, Any]:

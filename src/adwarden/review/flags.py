@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError, NotFound
 from adwarden.permissions import ensure_permission
@@ -29,10 +27,17 @@ from adwarden.policy.model import Policy
 from adwarden.review.cases import RESTRICTED_QUEUE, open_case
 from adwarden.review.reputation import WEIGHT, add_outcome, counts, reputation_json, trust_of
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.cases_store import find_open_case, route_case
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.flags_store import (
+    StoredFlag,
+    flags_of_post,
+    flags_with_outcome,
+    insert_flag,
+    pending_flag_weight,
+    set_flag_outcome,
+)
 from adwarden.storage.sql.queries import require_post_id
-from adwarden.storage.sql.tables import cases
-from adwarden.storage.sql.tables_review import flags
 
 REASONS = ("minor", "trafficking", "exploitation", "spam", "scam", "violence", "other")
 OPEN_CASE_WEIGHT = 2.0
@@ -75,9 +80,8 @@ def submit_flag(
         weight = WEIGHT[trust]
         case_id, effect = _act_on_case(conn, post_id, reason, trust, weight, actor=actor, policy=policy, now=t)
         flag_id = new_id("f")
-        conn.execute(flags.insert().values(
-            id=flag_id, post_id=post_id, site=site, reporter=reporter, reason=reason, text=text, trust=trust,
-            weight=weight, case_id=case_id, outcome=None, actor=actor.name, created_at=t))
+        insert_flag(conn, StoredFlag(flag_id, post_id, site, reporter, reason, text, trust, weight, case_id, None,
+                                     actor.name, t))
         append_event(conn, name="flag-received", actor=actor.name, subject_type="post", subject_id=post_id,
                      payload={"flag_id": flag_id, "reason": reason, "reporter": reporter, "trust": trust,
                               "weight": weight, "case_id": case_id, "effect": effect})
@@ -89,28 +93,23 @@ def submit_flag(
 
 def _act_on_case(conn: Connection, post_id: str, reason: str, trust: str, weight: float, *, actor: Actor,
                  policy: Policy, now: datetime) -> tuple[str | None, str]:
-    existing = conn.execute(select(cases.c.id, cases.c.queue, cases.c.priority).where(
-        cases.c.post_id == post_id, cases.c.status == "open").with_for_update()).first()
+    existing = find_open_case(conn, post_id, lock=True)
     urgent_minor = trust == "trusted" and reason == "minor"
     child_queue = RESTRICTED_QUEUE if RESTRICTED_QUEUE in policy.queues else None
     if existing is not None:
         if weight == 0:
             return str(existing.id), "recorded"
         if urgent_minor and child_queue and existing.queue != child_queue:
-            conn.execute(update(cases).where(cases.c.id == existing.id).values(
-                queue=child_queue, priority=100, updated_at=now))
+            route_case(conn, existing.id, queue=child_queue, priority=100, now=now)
             return str(existing.id), "moved-to-child-safety"
-        conn.execute(update(cases).where(cases.c.id == existing.id).values(
-            priority=min(100, existing.priority + int(10 * weight)), updated_at=now))
+        route_case(conn, existing.id, priority=min(100, existing.priority + int(10 * weight)), now=now)
         return str(existing.id), "raised-priority"
     if weight == 0:
         return None, "recorded"
     if urgent_minor and child_queue:
         return open_case(conn, post_id=post_id, queue=child_queue, priority=100, risk=0.0, actor=actor.name,
                          trigger="flag", now=now), "opened-case"
-    pending = conn.execute(select(func.coalesce(func.sum(flags.c.weight), 0.0)).where(
-        flags.c.post_id == post_id, flags.c.outcome.is_(None))).scalar_one()
-    if float(pending) + weight < OPEN_CASE_WEIGHT:
+    if pending_flag_weight(conn, post_id) + weight < OPEN_CASE_WEIGHT:
         return None, "recorded"
     queue = "trafficking" if reason == "trafficking" and "trafficking" in policy.queues else policy.default_queue
     return open_case(conn, post_id=post_id, queue=queue, priority=min(100, 20 + int(10 * weight)), risk=0.0,
@@ -122,12 +121,10 @@ def resolve_flags(conn: Connection, post_ids: Iterable[str], *, violating: bool,
     ids = list(post_ids)
     if not ids:
         return 0
-    rows = conn.execute(select(flags.c.id, flags.c.site, flags.c.reporter).where(
-        flags.c.post_id.in_(ids), flags.c.outcome.is_(None))).all()
+    rows = flags_with_outcome(conn, ids, None)
     if not rows:
         return 0
-    outcome = "upheld" if violating else "rejected"
-    conn.execute(update(flags).where(flags.c.id.in_([r.id for r in rows])).values(outcome=outcome))
+    set_flag_outcome(conn, [r.id for r in rows], "upheld" if violating else "rejected")
     tally: dict[tuple[str, str], int] = {}
     for r in rows:
         tally[(r.site, r.reporter)] = tally.get((r.site, r.reporter), 0) + 1
@@ -138,10 +135,8 @@ def resolve_flags(conn: Connection, post_ids: Iterable[str], *, violating: bool,
 
 def reverse_flags(conn: Connection, post_id: str, *, now: datetime) -> int:
     """After an overturn, flags that were upheld on the post count as rejected instead."""
-    rows = conn.execute(select(flags.c.id, flags.c.site, flags.c.reporter).where(
-        flags.c.post_id == post_id, flags.c.outcome == "upheld")).all()
-    if rows:
-        conn.execute(update(flags).where(flags.c.id.in_([r.id for r in rows])).values(outcome="rejected"))
+    rows = flags_with_outcome(conn, [post_id], "upheld")
+    set_flag_outcome(conn, [r.id for r in rows], "rejected")
     for r in rows:
         add_outcome(conn, r.site, r.reporter, upheld=-1, rejected=1, now=now)
     return len(rows)
@@ -149,13 +144,10 @@ def reverse_flags(conn: Connection, post_id: str, *, now: datetime) -> int:
 
 def flags_for_post(conn: Connection, post_id: str) -> list[dict[str, Any]]:
     """Every flag on the post with its reporter's current reputation (for case detail)."""
-    rows = conn.execute(select(flags).where(flags.c.post_id == post_id).order_by(flags.c.created_at)).all()
     out = []
-    for r in rows:
+    for r in flags_of_post(conn, post_id):
         out.append({"id": r.id, "reason": r.reason, "text": r.text, "reporter": r.reporter,
                     "trust_when_flagged": r.trust, "weight": r.weight, "outcome": r.outcome,
                     "created_at": r.created_at.isoformat(),
                     "reporter_reputation": reputation_json(*counts(conn, r.site, r.reporter))})
     return out
-
-

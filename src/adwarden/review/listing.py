@@ -6,74 +6,40 @@ alike (never "hidden" after the fact).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, or_, select
-
 from adwarden.domain import Actor
+from adwarden.domain.case_filter import CaseFilter
+from adwarden.domain.review_case import ReviewCase
 from adwarden.permissions import has_permission
 from adwarden.policy.model import Policy
 from adwarden.review.claims import active_holder
-from adwarden.review.sla import SlaState, clock_start, deadline, overdue_clause, sla_state, sla_state_clause
-from adwarden.storage.sql.tables import cases, posts
-from adwarden.storage.sql.tables_review import case_work
+from adwarden.review.sla import deadline, sla_state
+from adwarden.storage.sql.case_lists_store import count_filtered_cases, list_filtered_cases
+from adwarden.storage.sql.database import Connection
+
+__all__ = ["CaseFilter", "case_summary", "count_cases", "list_case_rows"]
 
 
-@dataclass(frozen=True)
-class CaseFilter:
-    status: str | None = "open"  # open | closed | None (all)
-    queues: tuple[str, ...] = ()
-    assignee: str | None = None  # a name, or "none" for unclaimed
-    sla: SlaState | None = None
-    search: str | None = None  # external id prefix or post/case id
-    kind: str | None = None  # post | appeal
-
-
-def _base(policy: Policy, actor: Actor, f: CaseFilter, now: datetime) -> Any:
-    start = clock_start(cases.c.opened_at, case_work.c.sla_started_at)
-    q = (select(cases, posts.c.external_id, posts.c.site, case_work.c.assignee, case_work.c.lease_expires_at,
-                case_work.c.sla_started_at, case_work.c.kind)
-         .select_from(cases.join(posts, posts.c.id == cases.c.post_id)
-                      .outerjoin(case_work, case_work.c.case_id == cases.c.id)))
-    if not has_permission(actor, "case:view-restricted") and policy.restricted_queues:
-        q = q.where(cases.c.queue.not_in(sorted(policy.restricted_queues)))
-    if f.status:
-        q = q.where(cases.c.status == f.status)
-    if f.queues:
-        q = q.where(cases.c.queue.in_(list(f.queues)))
-    if f.assignee == "none":
-        q = q.where(or_(case_work.c.assignee.is_(None), case_work.c.lease_expires_at <= now))
-    elif f.assignee:
-        q = q.where(case_work.c.assignee == f.assignee, case_work.c.lease_expires_at > now)
-    if f.sla:
-        q = q.where(cases.c.status == "open", sla_state_clause(policy, f.sla, cases.c.queue, start, now))
-    if f.kind == "appeal":
-        q = q.where(case_work.c.kind == "appeal")
-    elif f.kind == "post":
-        q = q.where(or_(case_work.c.kind.is_(None), case_work.c.kind == "post"))
-    if f.search:
-        q = q.where(or_(posts.c.external_id.startswith(f.search, autoescape=True), cases.c.id == f.search,
-                        cases.c.post_id == f.search))
-    return q, start
+def _hidden(policy: Policy, actor: Actor) -> frozenset[str]:
+    """The queues this actor may not see: filtered out in SQL, so absent from lists and counts alike."""
+    return frozenset() if has_permission(actor, "case:view-restricted") else frozenset(policy.restricted_queues)
 
 
 def list_case_rows(conn: Connection, policy: Policy, *, actor: Actor, f: CaseFilter, limit: int = 100,
                    offset: int = 0, now: datetime | None = None) -> list[dict[str, Any]]:
     t = now or datetime.now(UTC)
-    q, start = _base(policy, actor, f, t)
-    overdue_first = case((overdue_clause(policy, cases.c.queue, start, t) & (cases.c.status == "open"), 0), else_=1)
-    q = q.order_by(overdue_first, cases.c.priority.desc(), cases.c.risk.desc(), cases.c.opened_at, cases.c.id)
-    return [case_summary(r, policy, t) for r in conn.execute(q.limit(limit).offset(offset)).all()]
+    rows = list_filtered_cases(conn, policy, f, hidden_queues=_hidden(policy, actor), now=t, limit=limit,
+                               offset=offset)
+    return [case_summary(r, policy, t) for r in rows]
 
 
 def count_cases(conn: Connection, policy: Policy, *, actor: Actor, f: CaseFilter, now: datetime | None = None) -> int:
-    q, _ = _base(policy, actor, f, now or datetime.now(UTC))
-    return int(conn.execute(select(func.count()).select_from(q.subquery())).scalar_one())
+    return count_filtered_cases(conn, policy, f, hidden_queues=_hidden(policy, actor), now=now or datetime.now(UTC))
 
 
-def case_summary(r: Any, policy: Policy, now: datetime) -> dict[str, Any]:
+def case_summary(r: ReviewCase, policy: Policy, now: datetime) -> dict[str, Any]:
     started = r.sla_started_at or r.opened_at
     due = deadline(policy, r.queue, started)
     return {

@@ -8,15 +8,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-
 from adwarden.domain import Actor
 from adwarden.permissions import has_permission
 from adwarden.policy.model import Policy
 from adwarden.review.reputation import score
-from adwarden.review.sla import clock_start, overdue_clause
-from adwarden.storage.sql.tables import cases
-from adwarden.storage.sql.tables_review import case_work, reporter_reputation, review_decisions
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.flags_store import all_reporters
+from adwarden.storage.sql.review_metrics_store import (
+    appeal_outcome_counts,
+    decisions_per_reviewer,
+    open_cases_per_queue,
+    overdue_per_queue,
+)
 
 WINDOW = timedelta(hours=24)
 
@@ -24,12 +27,8 @@ WINDOW = timedelta(hours=24)
 def review_metrics(conn: Connection, policy: Policy, *, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     t = now or datetime.now(UTC)
     hidden = set() if has_permission(actor, "case:view-restricted") else set(policy.restricted_queues)
-    start = clock_start(cases.c.opened_at, case_work.c.sla_started_at)
-    base = select(cases.c.queue, func.count(), func.min(cases.c.opened_at)).select_from(
-        cases.outerjoin(case_work, case_work.c.case_id == cases.c.id)).where(cases.c.status == "open")
-    depth = {r[0]: (int(r[1]), r[2]) for r in conn.execute(base.group_by(cases.c.queue)).all()}
-    overdue = dict(conn.execute(base.with_only_columns(cases.c.queue, func.count()).where(
-        overdue_clause(policy, cases.c.queue, start, t)).group_by(cases.c.queue)).tuples().all())
+    depth = open_cases_per_queue(conn)
+    overdue = overdue_per_queue(conn, policy, t)
     queues = {}
     for name in sorted(set(policy.queues) | set(depth)):
         if name in hidden:
@@ -39,20 +38,18 @@ def review_metrics(conn: Connection, policy: Policy, *, actor: Actor, now: datet
                         "sla_breaches": int(overdue.get(name, 0)),
                         "sla_hours": policy.queues[name].sla_hours if name in policy.queues else None}
     since = t - WINDOW
-    per_reviewer = conn.execute(select(review_decisions.c.actor, func.count()).where(
-        review_decisions.c.created_at >= since).group_by(review_decisions.c.actor)).tuples().all()
-    last_hour = dict(conn.execute(select(review_decisions.c.actor, func.count()).where(
-        review_decisions.c.created_at >= t - timedelta(hours=1)).group_by(review_decisions.c.actor)).tuples().all())
-    appeals = dict(conn.execute(select(review_decisions.c.appeal_outcome, func.count()).where(
-        review_decisions.c.appeal_outcome.is_not(None)).group_by(review_decisions.c.appeal_outcome)).tuples().all())
+    per_reviewer = decisions_per_reviewer(conn, since)
+    last_hour = decisions_per_reviewer(conn, t - timedelta(hours=1))
+    appeals = appeal_outcome_counts(conn)
     decided_appeals = sum(appeals.values())
-    reporters = conn.execute(select(reporter_reputation)).all()
+    reporters = all_reporters(conn)
     return {
         "generated_at": t.isoformat(),
         "queues": queues,
         "sla_breaches": sum(q["sla_breaches"] for q in queues.values()),
         "decisions_per_reviewer_per_hour": {
-            a: {"last_hour": int(last_hour.get(a, 0)), "avg_24h": round(int(n) / 24, 3)} for a, n in per_reviewer},
+            a: {"last_hour": int(last_hour.get(a, 0)), "avg_24h": round(int(n) / 24, 3)}
+            for a, n in per_reviewer.items()},
         "appeals": {"decided": decided_appeals, "overturned": int(appeals.get("overturned", 0)),
                     "overturn_rate": round(appeals.get("overturned", 0) / decided_appeals, 4) if decided_appeals else None},
         "flag_precision": [

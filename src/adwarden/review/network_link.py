@@ -1,4 +1,4 @@
-"""The one place the review loop reads networks (today the ``networks`` / ``network_posts`` tables).
+"""The one place the review loop reads networks (through :mod:`adwarden.storage.sql.review_networks_store`).
 
 Kept to two small functions so that when networks move behind their own package the review loop follows by
 changing this file only.
@@ -8,34 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from adwarden.domain import NotFound
-from adwarden.storage.sql.tables import posts
-from adwarden.storage.sql.tables_networks import network_posts, networks
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.review_networks_store import network_members, network_summary_of_post
 
 MAX_MEMBERS_SHOWN = 200
 
 
 def network_post_ids(conn: Connection, network_id: str) -> list[str]:
     """Every post of the network, in the network's order; :class:`NotFound` for an unknown network."""
-    if conn.execute(select(networks.c.id).where(networks.c.id == network_id)).first() is None:
+    members = network_members(conn, network_id)
+    if members is None:
         raise NotFound(f"network {network_id} not found")
-    return list(conn.execute(select(network_posts.c.post_id).where(network_posts.c.network_id == network_id)
-                             .order_by(network_posts.c.position)).scalars())
+    return members
 
 
 def network_of_post(conn: Connection, post_id: str) -> dict[str, Any] | None:
     """The post's network as case detail shows it: members, shared identifiers (links), templates, facts."""
-    nid = conn.execute(select(network_posts.c.network_id).where(network_posts.c.post_id == post_id)
-                       ).scalar_one_or_none()
-    if nid is None:
-        return None
-    net = conn.execute(select(networks).where(networks.c.id == nid)).one()
-    members = conn.execute(
-        select(network_posts.c.post_id, posts.c.site, posts.c.external_id)
-        .join(posts, posts.c.id == network_posts.c.post_id)
-        .where(network_posts.c.network_id == nid).order_by(network_posts.c.position).limit(MAX_MEMBERS_SHOWN)).all()
-    return {"id": net.id, "size": net.size, "risk": net.risk, "facts": net.facts, "shared_identifiers": net.links,
-            "templates": net.templates, "cities": net.cities,
-            "members": [{"post_id": m.post_id, "site": m.site, "external_id": m.external_id} for m in members]}
+    return network_summary_of_post(conn, post_id, max_members=MAX_MEMBERS_SHOWN)

@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Connection, insert, select, update
-
-from adwarden.storage.sql.tables_review import reporter_reputation
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.flags_store import reporter_counts, write_reporter_counts
 
 Trust = Literal["trusted", "neutral", "bad-faith"]
 MIN_DECIDED = 3
@@ -42,9 +41,8 @@ def trust_of(upheld: int, rejected: int) -> Trust:
 
 
 def counts(conn: Connection, site: str, reporter: str) -> tuple[int, int]:
-    row = conn.execute(select(reporter_reputation.c.upheld, reporter_reputation.c.rejected).where(
-        reporter_reputation.c.site == site, reporter_reputation.c.reporter == reporter)).first()
-    return (0, 0) if row is None else (int(row.upheld), int(row.rejected))
+    """The reporter's (upheld, rejected) decided flags on the site."""
+    return reporter_counts(conn, site, reporter)
 
 
 def reputation_json(upheld: int, rejected: int) -> dict[str, object]:
@@ -55,8 +53,4 @@ def reputation_json(upheld: int, rejected: int) -> dict[str, object]:
 def add_outcome(conn: Connection, site: str, reporter: str, *, upheld: int, rejected: int, now: datetime) -> None:
     """Add (or, with negative numbers, take back) decided flags to a reporter's record."""
     u, r = counts(conn, site, reporter)
-    values = {"upheld": max(0, u + upheld), "rejected": max(0, r + rejected), "updated_at": now}
-    changed = conn.execute(update(reporter_reputation).where(
-        reporter_reputation.c.site == site, reporter_reputation.c.reporter == reporter).values(**values))
-    if changed.rowcount == 0:
-        conn.execute(insert(reporter_reputation).values(site=site, reporter=reporter, **values))
+    write_reporter_counts(conn, site, reporter, upheld=max(0, u + upheld), rejected=max(0, r + rejected), now=now)
