@@ -1,4 +1,4 @@
-"""A case as reviewers work it: the case row plus its work row (claim lease, SLA clock, appeal link).
+"""A case as reviewers work it: the case plus its work row (claim lease, SLA clock, appeal link).
 
 Why a type of its own: storage reads the case and its ``case_work`` row together (locked, for a change), and
 the claim, decision, appeal, listing and detail services all reason on the same fields. A case gets its work
@@ -10,21 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from adwarden.domain.cases import Case
+
 
 @dataclass(frozen=True)
-class ReviewCase:
+class ReviewCase(Case):
     """One case with its work row; ``site`` / ``external_id`` are set when the read joined the post."""
 
-    id: str
-    post_id: str
-    status: str
-    queue: str
-    priority: int
-    risk: float
-    opened_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None = None
-    close_reason: str | None = None
     kind: str | None = None  # post | appeal; None: no work row yet
     assignee: str | None = None
     claimed_at: datetime | None = None
@@ -32,5 +24,3 @@ class ReviewCase:
     sla_started_at: datetime | None = None
     appeal_of: str | None = None  # the decision an appeal case contests
     appellant: str | None = None
-    site: str | None = None
-    external_id: str | None = None

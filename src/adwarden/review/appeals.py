@@ -29,7 +29,7 @@ from adwarden.review.labels import ACCOUNT_STATE, DecisionAction, Resolved
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.account_posts_store import account_of_post
 from adwarden.storage.sql.cases_store import close_case, find_open_case, set_case_work
-from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.database import Connection, Database, after_commit
 from adwarden.storage.sql.decisions_store import get_decision, insert_decision, standing_violating_decision
 from adwarden.storage.sql.queries import get_case, require_post_id
 
@@ -113,8 +113,8 @@ def decide_appeal(
             record = replace(record, action_events=tuple(events))
         append_event(conn, name="appeal-decided", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"outcome": outcome, "appeal_of": contested.id, "decision_id": record.id})
-    if record.action_events and notify is not None:
-        notify()
+        if record.action_events and notify is not None:
+            after_commit(conn, notify)
     return record
 
 

@@ -10,6 +10,8 @@ contests. Every claim, renewal, release, expiry and reassignment is an audit eve
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -78,16 +80,25 @@ def _take(conn: Connection, row: ReviewCase, *, actor: Actor, lease: timedelta, 
     return Claim(row.id, actor.name, now, expires)
 
 
+@contextmanager
+def _open_for_change(db: Database, case_id: str, *, actor: Actor, policy: Policy, now: datetime | None,
+                     refusal: str) -> Iterator[tuple[Connection, ReviewCase, datetime]]:
+    """A write transaction holding the case locked; :class:`Conflict` (saying ``refusal``) unless it is open."""
+    t = _now(now)
+    with db.transaction() as conn:
+        row = lock_case(conn, case_id, actor=actor, policy=policy)
+        if row.status != "open":
+            raise Conflict(f"case {case_id} is {row.status}; {refusal}")
+        yield conn, row, t
+
+
 def claim_case(db: Database, case_id: str, *, actor: Actor, policy: Policy, lease: timedelta = DEFAULT_LEASE,
                now: datetime | None = None) -> Claim:
     """Claim one open case; :class:`Conflict` when someone else holds an unexpired lease."""
     ensure_permission(actor, "case:decide")
     _check_lease(lease)
-    t = _now(now)
-    with db.transaction() as conn:
-        row = lock_case(conn, case_id, actor=actor, policy=policy)
-        if row.status != "open":
-            raise Conflict(f"case {case_id} is {row.status}; only open cases can be claimed")
+    with _open_for_change(db, case_id, actor=actor, policy=policy, now=now,
+                          refusal="only open cases can be claimed") as (conn, row, t):
         holder = active_holder(row, t)
         if holder is not None and holder != actor.name:
             raise _held_by(row, holder)
@@ -115,11 +126,8 @@ def renew(db: Database, case_id: str, *, actor: Actor, policy: Policy, lease: ti
     """Extend the holder's lease; after expiry the holder may renew only if nobody took the case."""
     ensure_permission(actor, "case:decide")
     _check_lease(lease)
-    t = _now(now)
-    with db.transaction() as conn:
-        row = lock_case(conn, case_id, actor=actor, policy=policy)
-        if row.status != "open":
-            raise Conflict(f"case {case_id} is {row.status}; there is no claim to renew")
+    with _open_for_change(db, case_id, actor=actor, policy=policy, now=now,
+                          refusal="there is no claim to renew") as (conn, row, t):
         if row.assignee != actor.name:
             who = active_holder(row, t)
             raise Conflict(f"case {case_id} is not claimed by {actor.name}" + (f" (held by {who})" if who else ""))
@@ -154,11 +162,8 @@ def reassign(db: Database, case_id: str, to: str, *, actor: Actor, policy: Polic
     _check_lease(lease)
     if not to.strip():
         raise InputError("name the reviewer to assign the case to", field="to")
-    t = _now(now)
-    with db.transaction() as conn:
-        row = lock_case(conn, case_id, actor=actor, policy=policy)
-        if row.status != "open":
-            raise Conflict(f"case {case_id} is {row.status}; only open cases can be reassigned")
+    with _open_for_change(db, case_id, actor=actor, policy=policy, now=now,
+                          refusal="only open cases can be reassigned") as (conn, row, t):
         expires = t + lease
         set_work(conn, case_id, assignee=to, claimed_at=t, lease_expires_at=expires)
         append_event(conn, name="case-reassigned", actor=actor.name, subject_type="case", subject_id=case_id,

@@ -2,10 +2,10 @@
 
 Every decision is one transaction: the decision row, the case's closing (or escalation), the post's and the
 account's enforcement, the outbox events for the platform, the flags' outcomes, and an audit event for each.
-``notify`` (the webhook sender's wake-up) is called only after commit. A later closing decision on a post
-supersedes the earlier one (``superseded_by``); both stay in the history. Refused without change: a case
-claimed by someone else, a closed case (reopen it first), a label the policy lacks, an action that contradicts
-the label, a role without ``case:decide``.
+``notify`` (the webhook sender's wake-up) is registered with ``after_commit``, so it runs only once the
+transaction committed. A later closing decision on a post supersedes the earlier one (``superseded_by``);
+both stay in the history. Refused without change: a case claimed by someone else, a closed case (reopen it
+first), a label the policy lacks, an action that contradicts the label, a role without ``case:decide``.
 
 >>> # d = record_decision(db, case_id, "violating-trafficking", "remove", actor=mia, policy=policy)
 """
@@ -32,7 +32,7 @@ from adwarden.review.network_link import network_post_ids
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.account_posts_store import account_of_post, post_ids_of_account
 from adwarden.storage.sql.cases_store import close_case, find_open_case, reopen_case_row, route_case
-from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.database import Connection, Database, after_commit
 from adwarden.storage.sql.decisions_store import (
     decisions_of_case,
     insert_decision,
@@ -73,8 +73,8 @@ def record_decision(
             raise InputError(f"case {case_id} is an appeal: decide it with uphold or overturn", field="label")
         ensure_may_decide(conn, row, actor=actor, now=t)
         record = decide_locked(conn, row, resolved, note, actor=actor, scope="case", scope_id=None, now=t)
-    if record.action_events and notify is not None:
-        notify()
+        if record.action_events and notify is not None:
+            after_commit(conn, notify)
     return record
 
 
@@ -135,8 +135,8 @@ def _decide_posts(
             ensure_may_decide(conn, row, actor=actor, now=t)
             out.append(decide_locked(conn, row, resolved, note, actor=actor, scope=scope, scope_id=scope_id,
                                      now=t))
-    if notify is not None and any(d.action_events for d in out):
-        notify()
+        if notify is not None and any(d.action_events for d in out):
+            after_commit(conn, notify)
     return BulkResult(scope, scope_id, tuple(out), tuple(skipped))
 
 

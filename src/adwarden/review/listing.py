@@ -43,7 +43,7 @@ def case_summary(r: ReviewCase, policy: Policy, now: datetime) -> dict[str, Any]
     started = r.sla_started_at or r.opened_at
     due = deadline(policy, r.queue, started)
     return {
-        "id": r.id, "post_id": r.post_id, "external_id": r.external_id, "site": r.site, "status": r.status,
+        "id": r.id, "post_id": r.post_id, "external_id": r.external_id, "site": r.site, "status": str(r.status),
         "kind": r.kind or "post", "queue": r.queue, "priority": r.priority, "risk": r.risk,
         "opened_at": r.opened_at, "updated_at": r.updated_at, "closed_at": r.closed_at,
         "outcome": r.close_reason, "assignee": active_holder(r, now),

@@ -7,6 +7,7 @@ audit log says about it; this module only knows how those changes become rows, a
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,6 @@ from adwarden.storage.sql.tables import cases
 from adwarden.storage.sql.tables_review import case_work, review_decisions
 
 _WORK_COLUMNS = ("kind", "assignee", "claimed_at", "lease_expires_at", "sla_started_at", "appeal_of", "appellant")
-_CASE_COLUMNS = ("id", "post_id", "status", "queue", "priority", "risk", "opened_at", "updated_at", "closed_at",
-                 "close_reason")
 
 
 def case_with_work_select() -> Select[Any]:
@@ -33,8 +32,9 @@ def review_case_from_row(r: Any) -> ReviewCase:
     """A row of :func:`case_with_work_select` (optionally with the post's site and external id) as a domain
     object; columns a query left out are None."""
     m = r._mapping
-    return ReviewCase(**{name: m[name] for name in _CASE_COLUMNS},
-                      **{name: m.get(name) for name in (*_WORK_COLUMNS, "site", "external_id")})
+    case = case_from_row(r)
+    return ReviewCase(**{f.name: getattr(case, f.name) for f in fields(Case)},
+                      **{name: m.get(name) for name in _WORK_COLUMNS})
 
 
 def lock_review_case(conn: Connection, case_id: str, *, lock: bool = True) -> ReviewCase | None:
