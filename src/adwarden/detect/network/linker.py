@@ -34,6 +34,7 @@ from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPos
 from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
 from adwarden.detect.network.minhash import RING_TEXT, MinHashParams, lsh_edges, text_signatures
 from adwarden.detect.network.model import Link, LinkResult, Network, network_id
+from adwarden.detect.network.persona import PersonaParams, with_persona_keys
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
 from adwarden.detect.network.verify import VerifyParams, verified_pairs
 
@@ -49,7 +50,9 @@ class LinkConfig:
     ``text`` is the text key (default :data:`~adwarden.detect.network.minhash.RING_TEXT`: slot-masked character
     8-shingles; ``MinHashParams()`` is the previous word 3-shingle key). ``verify`` switches on the second stage
     (:mod:`~adwarden.detect.network.verify`, template alignment on candidate clusters); the incremental linker
-    does not run it, so it is for corpus runs and evaluations.
+    does not run it, so it is for corpus runs and evaluations. ``persona`` adds persona keys (the same name with
+    the same age or body details, :mod:`~adwarden.detect.network.persona`) as ``persona`` identifiers; they
+    depend on the whole corpus, so likewise only corpus runs compute them.
     """
 
     disabled: frozenset[str] = frozenset()
@@ -59,6 +62,7 @@ class LinkConfig:
     pdq_chunk_bits: int | None = None
     min_network_size: int = 2
     verify: VerifyParams | None = None
+    persona: PersonaParams | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.disabled) - set(LINK_KINDS)
@@ -190,6 +194,8 @@ def find_hubs(
 def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
     """Every edge of the linking graph, with hubs decided (no components yet)."""
     recs, dups = unique_records(records)
+    if config.persona is not None and "persona" not in config.disabled:
+        recs = with_persona_keys(recs, config.persona)
     kinds, values, post_of, key_of, ignored_posts = collect_postings(recs, config)
     hub, reasons, counts = find_hubs(recs, kinds, post_of, key_of, config.hubs)
     empty = np.zeros(0, dtype=np.int64)

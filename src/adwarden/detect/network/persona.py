@@ -1,0 +1,161 @@
+"""Persona keys: link ads that describe the same advertised person, without a phone or shared text.
+
+Why: a ring rewrites an ad (new wording, new phone) but usually keeps the person it advertises: the name(s)
+("ask for Kira"), the stated age, height, weight, measurements, hair. One such detail is shared by many
+unrelated ads ("Candy", "22", "blonde"), but a *combination* of them can be as specific as a phone number.
+How specific is measured on the corpus being linked, not guessed: an attribute carried by ``df`` of ``n`` ads
+has chance ``df / n`` of appearing in a random ad, so a combination is expected in ``n * prod(df_i / n)``
+ads by chance (its "chance count"). A combination becomes a ``("persona", ...)`` identifier only when
+
+* it has an anchor (a name or full measurements): ages, heights and hair alone describe too many people;
+* its chance count is at most :attr:`PersonaParams.max_chance` (rare names need fewer other details;
+  a common name needs several), and no smaller combination of the same ad already qualifies;
+* it is carried by at least two and at most :attr:`PersonaParams.max_posts` ads (a hub limit, so that one
+  popular persona cannot chain a corpus together);
+* none of its attributes is carried by more than :attr:`PersonaParams.max_attribute_share` of the ads.
+
+Ads that name more than :attr:`PersonaParams.max_names` persons are lists or directories and get no key.
+The keys depend on the whole corpus, so (like the second text stage) only the batch linker computes them.
+
+>>> sorted(persona_attributes("Ask for Kira, 22 years young, 5'4 and 120 lbs, 34C-24-36, blonde hair"))
+[('cup', '34c'), ('hair', 'blonde'), ('height', '64'), ('measure', '34-24-36'), ('weight', '120')]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+from adwarden.detect.network.records import LinkRecord
+
+__all__ = ["ANCHORS", "KINDS", "PersonaParams", "persona_attributes", "persona_keys", "with_persona_keys"]
+
+#: Every attribute kind a persona key may combine.
+KINDS = frozenset({"name", "age", "place", "height", "weight", "measure", "cup", "hair"})
+#: Attribute kinds that can anchor a persona key by default (describe one person rather than a type).
+ANCHORS = frozenset({"name", "measure"})
+
+
+@dataclass(frozen=True)
+class PersonaParams:
+    """Thresholds of the persona key (see the module docstring for why each exists).
+
+    ``max_chance`` 0.25: a key is expected in at most a quarter of an ad by chance, i.e. about 2 bits more
+    specific than "one in the corpus"; ``max_parts`` 3: a name plus two details covers the usual ad.
+    ``anchors``: the kinds of which a key needs at least one (``KINDS`` lets any specific enough combination
+    link, e.g. the same age, place and height).
+    """
+
+    max_chance: float = 0.25
+    max_posts: int = 30
+    max_attribute_share: float = 0.2
+    max_parts: int = 3
+    max_names: int = 4
+    max_keys_per_post: int = 12
+    anchors: frozenset[str] = ANCHORS
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_chance:
+            raise ValueError("max_chance must be > 0")
+        if self.max_posts < 2:
+            raise ValueError("max_posts must be >= 2")
+        if not 0 < self.max_attribute_share <= 1:
+            raise ValueError("max_attribute_share must be in (0, 1]")
+        if self.max_parts < 2:
+            raise ValueError("max_parts must be >= 2 (a single attribute is never specific enough)")
+        if not self.anchors or not self.anchors <= KINDS:
+            raise ValueError(f"anchors must be a non-empty subset of {sorted(KINDS)}")
+
+
+_HEIGHT = re.compile(r"\b([4-6])\s*(?:'|’|ft\b|feet\b|foot\b)\s*(1[01]|[0-9])?(?!\d)")
+_MEASURE = re.compile(r"\b(2[89]|3\d|4[0-8])\s*([a-h]{1,3})?\s*[-/]\s*(1[89]|[23]\d)\s*[-/]\s*([34]\d|5[0-5])\b",
+                      re.IGNORECASE)
+_CUP = re.compile(r"\b(2[89]|3\d|4[0-8])(aa|dd{0,2}|[a-cefg])\b(?![-/]\s*\d)", re.IGNORECASE)
+_WEIGHT = re.compile(r"\b(\d{2,3})\s*(?:lbs?|pounds)\b", re.IGNORECASE)
+_HAIR = re.compile(r"\b(blonde?|brunette|redhead|red\s*head|ginger|(?:black|brown|red|auburn|pink|blue)\s+hair)\b",
+                   re.IGNORECASE)
+_HAIR_NORMAL = {"blond": "blonde", "redhead": "red", "red head": "red", "ginger": "red", "redhair": "red"}
+
+
+def persona_attributes(text: str) -> set[tuple[str, str]]:
+    """Body details the text states: height (inches), weight (lbs), measurements, cup, hair colour.
+
+    Names, ages and the place come from the record (:func:`~adwarden.detect.network.names.find_names`, the extractors).
+    """
+    out: set[tuple[str, str]] = set()
+    for m in _HEIGHT.finditer(text):
+        out.add(("height", str(12 * int(m.group(1)) + int(m.group(2) or 0))))
+    for m in _MEASURE.finditer(text):
+        out.add(("measure", f"{m.group(1)}-{m.group(3)}-{m.group(4)}"))
+        if m.group(2):
+            out.add(("cup", f"{m.group(1)}{m.group(2).lower()}"))
+    for m in _CUP.finditer(text):
+        out.add(("cup", f"{m.group(1)}{m.group(2).lower()}"))
+    for m in _WEIGHT.finditer(text):
+        if 85 <= int(m.group(1)) <= 300:
+            out.add(("weight", m.group(1)))
+    for m in _HAIR.finditer(text):
+        word = re.sub(r"\s+", " ", m.group(1).lower())
+        word = word.removesuffix(" hair")
+        out.add(("hair", _HAIR_NORMAL.get(word, word)))
+    return out
+
+
+def _record_attributes(record: LinkRecord, params: PersonaParams) -> frozenset[tuple[str, str]]:
+    if len(record.names) > params.max_names:
+        return frozenset()
+    attrs = persona_attributes(record.text)
+    attrs.update(("name", n) for n in record.names)
+    attrs.update(("age", str(a)) for a in record.ages)
+    if record.location:
+        attrs.add(("place", " ".join(record.location.lower().split())))
+    return frozenset(attrs)
+
+
+def _key(parts: Sequence[tuple[str, str]]) -> str:
+    return "|".join(f"{k}={v}" for k, v in sorted(parts))
+
+
+def persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = None) -> list[tuple[str, ...]]:
+    """The persona identifier values of each record (same order), chosen on this corpus's frequencies."""
+    p = params or PersonaParams()
+    n = len(records)
+    attrs = [_record_attributes(r, p) for r in records]
+    df = Counter(a for s in attrs for a in s)
+    if n < 2:
+        return [() for _ in records]
+    log_n = math.log(n)
+    # log of the chance an ad carries the attribute; attributes too common (or unique) never join a key
+    usable = {a: math.log(c / n) for a, c in df.items() if 2 <= c <= p.max_attribute_share * n}
+    limit = math.log(p.max_chance) - log_n
+    per_post: list[list[tuple[float, str]]] = []
+    for s in attrs:
+        parts = sorted(a for a in s if a in usable)
+        found: list[tuple[float, str]] = []
+        qualified: list[frozenset[tuple[str, str]]] = []
+        for size in range(2, min(p.max_parts, len(parts)) + 1):
+            for combo in combinations(parts, size):
+                if not any(k in p.anchors for k, _ in combo):
+                    continue
+                cs = frozenset(combo)
+                if any(q <= cs for q in qualified):
+                    continue
+                score = sum(usable[a] for a in combo)
+                if score <= limit:
+                    qualified.append(cs)
+                    found.append((score, _key(combo)))
+        found.sort()
+        per_post.append(found[: p.max_keys_per_post])
+    carriers = Counter(k for found in per_post for _, k in found)
+    return [tuple(k for _, k in found if 2 <= carriers[k] <= p.max_posts) for found in per_post]
+
+
+def with_persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = None) -> list[LinkRecord]:
+    """The records with their persona keys added as ``("persona", key)`` identifiers."""
+    keys = persona_keys(records, params)
+    return [replace(r, identifiers=r.identifiers + tuple(("persona", k) for k in ks)) if ks else r
+            for r, ks in zip(records, keys, strict=True)]
