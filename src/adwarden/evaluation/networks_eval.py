@@ -21,7 +21,9 @@ groups (and the adjusted Rand index):
 * ``phones_off_persona`` / ``phones_on_persona``: ``phones_off`` / ``phones_on`` plus persona keys (the same
   names with the same age or body details, :mod:`adwarden.detect.network.persona`);
 * ``phones_off_persona_any_anchor``: ``phones_off_persona`` where any specific enough combination of stated
-  details links (e.g. the same age, place and height), not only one with a name or measurements.
+  details links (e.g. the same age, place and height), not only one with a name or measurements;
+* ``phones_off_persona_poisson`` / ``..._poisson_any``: the same two with the Poisson test (a combination
+  links when as many ads carrying it are unlikely under independence, Bonferroni-corrected at 0.05).
 
 Rows are ads as the file gives them, except that rows repeating an ad id (``sid``: the same posting crawled
 again) are one ad (the first row), so an ad is never scored as linked to its own copy. Images are identified
@@ -71,6 +73,9 @@ CONFIGS: Mapping[str, LinkConfig] = {
     "phones_on_previous_text_key": LinkConfig(text=MinHashParams()),
     "phones_off_persona": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams()),
     "phones_off_persona_any_anchor": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams(anchors=KINDS)),
+    "phones_off_persona_poisson": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams(alpha=0.05)),
+    "phones_off_persona_poisson_any": LinkConfig(disabled=frozenset({"phone"}),
+                                                 persona=PersonaParams(alpha=0.05, anchors=KINDS)),
     "phones_on_persona": LinkConfig(persona=PersonaParams()),
 }
 

@@ -32,7 +32,8 @@ from itertools import combinations
 
 from adwarden.detect.network.records import LinkRecord
 
-__all__ = ["ANCHORS", "KINDS", "PersonaParams", "persona_attributes", "persona_keys", "with_persona_keys"]
+__all__ = ["ANCHORS", "KINDS", "PersonaParams", "persona_attributes", "persona_keys", "poisson_tail",
+           "with_persona_keys"]
 
 #: Every attribute kind a persona key may combine.
 KINDS = frozenset({"name", "age", "place", "height", "weight", "measure", "cup", "hair"})
@@ -57,6 +58,7 @@ class PersonaParams:
     max_names: int = 4
     max_keys_per_post: int = 12
     anchors: frozenset[str] = ANCHORS
+    alpha: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.max_chance:
@@ -67,6 +69,8 @@ class PersonaParams:
             raise ValueError("max_attribute_share must be in (0, 1]")
         if self.max_parts < 2:
             raise ValueError("max_parts must be >= 2 (a single attribute is never specific enough)")
+        if self.alpha is not None and not 0 < self.alpha < 1:
+            raise ValueError("alpha must be in (0, 1)")
         if not self.anchors or not self.anchors <= KINDS:
             raise ValueError(f"anchors must be a non-empty subset of {sorted(KINDS)}")
 
@@ -120,38 +124,66 @@ def _key(parts: Sequence[tuple[str, str]]) -> str:
     return "|".join(f"{k}={v}" for k, v in sorted(parts))
 
 
+def poisson_tail(mean: float, k: int) -> float:
+    """``P(X >= k)`` for ``X ~ Poisson(mean)``, summed from the tail so that tiny values keep their precision.
+
+    >>> round(poisson_tail(0.25, 2), 4)
+    0.0265
+    """
+    if k <= 0:
+        return 1.0
+    term = math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1)) if mean > 0 else 0.0
+    total, i = 0.0, k
+    while term > total * 1e-12 and i < k + 1000:
+        total += term
+        i += 1
+        term *= mean / i
+    return min(total, 1.0)
+
+
 def persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = None) -> list[tuple[str, ...]]:
     """The persona identifier values of each record (same order), chosen on this corpus's frequencies."""
     p = params or PersonaParams()
     n = len(records)
-    attrs = [_record_attributes(r, p) for r in records]
-    df = Counter(a for s in attrs for a in s)
     if n < 2:
         return [() for _ in records]
-    log_n = math.log(n)
+    attrs = [_record_attributes(r, p) for r in records]
+    df = Counter(a for s in attrs for a in s)
     # log of the chance an ad carries the attribute; attributes too common (or unique) never join a key
     usable = {a: math.log(c / n) for a, c in df.items() if 2 <= c <= p.max_attribute_share * n}
-    limit = math.log(p.max_chance) - log_n
-    per_post: list[list[tuple[float, str]]] = []
+    candidates: list[list[tuple[tuple[str, str], ...]]] = []
     for s in attrs:
         parts = sorted(a for a in s if a in usable)
+        candidates.append([combo for size in range(2, min(p.max_parts, len(parts)) + 1)
+                           for combo in combinations(parts, size) if any(k in p.anchors for k, _ in combo)])
+    carriers = Counter(c for cands in candidates for c in cands)
+    log_n = math.log(n)
+    if p.alpha is None:
+        limit = math.log(p.max_chance) - log_n
+
+        def specific(combo: tuple[tuple[str, str], ...]) -> bool:
+            return sum(usable[a] for a in combo) <= limit
+    else:
+        level = p.alpha / max(1, sum(1 for c in carriers.values() if c >= 2))
+
+        def specific(combo: tuple[tuple[str, str], ...]) -> bool:
+            chance = math.exp(log_n + sum(usable[a] for a in combo))
+            return poisson_tail(chance, carriers[combo]) <= level
+
+    out: list[tuple[str, ...]] = []
+    for cands in candidates:
         found: list[tuple[float, str]] = []
         qualified: list[frozenset[tuple[str, str]]] = []
-        for size in range(2, min(p.max_parts, len(parts)) + 1):
-            for combo in combinations(parts, size):
-                if not any(k in p.anchors for k, _ in combo):
-                    continue
-                cs = frozenset(combo)
-                if any(q <= cs for q in qualified):
-                    continue
-                score = sum(usable[a] for a in combo)
-                if score <= limit:
-                    qualified.append(cs)
-                    found.append((score, _key(combo)))
+        for combo in cands:  # by size, so a smaller qualifying combination is seen first
+            cs = frozenset(combo)
+            if any(q <= cs for q in qualified) or not specific(combo):
+                continue
+            qualified.append(cs)
+            if 2 <= carriers[combo] <= p.max_posts:
+                found.append((sum(usable[a] for a in combo), _key(combo)))
         found.sort()
-        per_post.append(found[: p.max_keys_per_post])
-    carriers = Counter(k for found in per_post for _, k in found)
-    return [tuple(k for _, k in found if 2 <= carriers[k] <= p.max_posts) for found in per_post]
+        out.append(tuple(k for _, k in found[: p.max_keys_per_post]))
+    return out
 
 
 def with_persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = None) -> list[LinkRecord]:
