@@ -113,3 +113,23 @@ def test_persona_is_an_option_of_link_config() -> None:
         with pytest.raises(ValueError):
             PersonaParams(**bad)  # type: ignore[arg-type]
     assert PersonaParams(anchors=KINDS).anchors == KINDS
+
+
+def test_guarded_persona_keys_attach_ads_but_never_join_two_networks() -> None:
+    """Two text networks (two templates, two ads each) state the same person; a third ad states it alone."""
+    first = "Sweet and friendly companion new in town this week only, upscale incall near the airport. Ask for Marisol, 24 years old, 5'6"
+    second = "Classy dinner dates and travel, serious gentlemen only, outcall to your hotel tonight. Call me Marisol, 24 years old, 5'6"
+    third = "Marisol here for you: my name is Marisol, 24 years old, 5'6 and 125 lbs"
+    texts = [first, first + " Today.", second, second + " Thanks.", third] + background(200, random.Random(7))
+    recs = records(texts)
+    nets = [frozenset({"s:p0", "s:p1"}), frozenset({"s:p2", "s:p3"})]
+    free = link_records(recs, LinkConfig(disabled=NO_PHONES, persona=PersonaParams()))
+    assert free.partition() == {nets[0] | nets[1] | {"s:p4"}}
+    guarded = link_records(recs, LinkConfig(disabled=NO_PHONES, persona=PersonaParams(merge_networks=False)))
+    assert set(nets) <= guarded.partition()
+    assert not any(n.posts for n in guarded.networks if nets[0] & set(n.posts) and nets[1] & set(n.posts))
+    reasons = {i.reason for i in guarded.ignored if i.kind == "persona"}
+    assert reasons == {"would join 2 networks that other links keep apart"}
+    # an ad outside the networks is still attached by a key that touches only one of them
+    alone = link_records(records(texts[2:]), LinkConfig(disabled=NO_PHONES, persona=PersonaParams(merge_networks=False)))
+    assert frozenset({"s:p0", "s:p1", "s:p2"}) in alone.partition()

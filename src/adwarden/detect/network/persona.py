@@ -26,13 +26,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
 from adwarden.detect.network.records import LinkRecord
 
-__all__ = ["ANCHORS", "KINDS", "PersonaParams", "persona_attributes", "persona_keys", "poisson_tail",
+__all__ = ["ANCHORS", "KINDS", "PersonaParams", "bridging_keys", "persona_attributes", "persona_keys", "poisson_tail",
            "with_persona_keys"]
 
 #: Every attribute kind a persona key may combine.
@@ -48,7 +48,12 @@ class PersonaParams:
     ``max_chance`` 0.25: a key is expected in at most a quarter of an ad by chance, i.e. about 2 bits more
     specific than "one in the corpus"; ``max_parts`` 3: a name plus two details covers the usual ad.
     ``anchors``: the kinds of which a key needs at least one (``KINDS`` lets any specific enough combination
-    link, e.g. the same age, place and height).
+    link, e.g. the same age, place and height). ``alpha``: instead of the chance-count bound, a combination
+    carried by ``k`` ads is specific when ``P(Poisson(chance count) >= k)`` is at most ``alpha`` divided by the
+    number of combinations tested (Bonferroni), so repeated evidence counts and testing many combinations
+    does not. ``merge_networks=False``: a persona key never joins two networks that the other links found
+    (it only attaches ads outside them, see :func:`bridging_keys`): weaker evidence may extend a network but
+    not overrule the stronger links that keep two apart.
     """
 
     max_chance: float = 0.25
@@ -59,6 +64,7 @@ class PersonaParams:
     max_keys_per_post: int = 12
     anchors: frozenset[str] = ANCHORS
     alpha: float | None = None
+    merge_networks: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.max_chance:
@@ -184,6 +190,42 @@ def persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = N
         found.sort()
         out.append(tuple(k for _, k in found[: p.max_keys_per_post]))
     return out
+
+
+def bridging_keys(base_label: Sequence[int], key_posts: Mapping[int, Sequence[int]]) -> dict[int, str]:
+    """Persona keys to set aside so that no two networks of the other links end up joined by persona keys.
+
+    ``base_label`` is each post's component without persona keys; ``key_posts`` maps a persona key's index to
+    its posts. Keys are taken in a fixed order (fewest posts first, then index) and accepted while the
+    component they build holds at most one base network (a base component of two or more posts); the rest
+    are returned with the reason.
+
+    >>> bridging_keys([0, 0, 1, 1, 2, 3], {7: [0, 4], 8: [4, 2], 9: [5, 4]})
+    {8: 'would join 2 networks that other links keep apart'}
+    """
+    size = Counter(base_label)
+    parent: dict[int, int] = {}
+    nets: dict[int, int] = {}  # root -> base networks in its component
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    set_aside: dict[int, str] = {}
+    for k in sorted(key_posts, key=lambda k: (len(key_posts[k]), k)):
+        roots = {find(base_label[p]) for p in key_posts[k]}
+        joined = sum(nets.get(r, int(size[r] >= 2)) for r in roots)
+        if joined >= 2:
+            set_aside[k] = f"would join {joined} networks that other links keep apart"
+            continue
+        top = min(roots)
+        for r in roots:
+            parent[r] = top
+        nets[top] = joined
+    return set_aside
 
 
 def with_persona_keys(records: Sequence[LinkRecord], params: PersonaParams | None = None) -> list[LinkRecord]:
