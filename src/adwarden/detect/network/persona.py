@@ -204,26 +204,22 @@ def bridging_keys(base_label: Sequence[int], key_posts: Mapping[int, Sequence[in
     {8: 'would join 2 networks that other links keep apart'}
     """
     size = Counter(base_label)
-    parent: dict[int, int] = {}
-    nets: dict[int, int] = {}  # root -> base networks in its component
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    group: dict[int, int] = {}  # base component -> the group persona keys put it in (relabelled on a merge)
+    members: dict[int, list[int]] = {}
+    nets: dict[int, int] = {}  # group -> base networks in it
     set_aside: dict[int, str] = {}
     for k in sorted(key_posts, key=lambda k: (len(key_posts[k]), k)):
-        roots = {find(base_label[p]) for p in key_posts[k]}
-        joined = sum(nets.get(r, int(size[r] >= 2)) for r in roots)
+        groups = {group.setdefault(b, b) for b in (base_label[p] for p in key_posts[k])}
+        joined = sum(nets.get(g, int(size[g] >= 2)) for g in groups)
         if joined >= 2:
             set_aside[k] = f"would join {joined} networks that other links keep apart"
             continue
-        top = min(roots)
-        for r in roots:
-            parent[r] = top
+        top = min(groups)
+        merged = members.setdefault(top, [top])
+        for g in groups - {top}:
+            for b in members.pop(g, [g]):
+                group[b] = top
+                merged.append(b)
         nets[top] = joined
     return set_aside
 
