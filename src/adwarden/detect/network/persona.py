@@ -16,6 +16,11 @@ ads by chance (its "chance count"). A combination becomes a ``("persona", ...)``
 
 Ads that name more than :attr:`PersonaParams.max_names` persons are lists or directories and get no key.
 The keys depend on the whole corpus, so (like the second text stage) only the batch linker computes them.
+Two variants are options: a Poisson test with a Bonferroni correction instead of the chance-count bound
+(``alpha``), and a guard that never lets persona keys join two networks the other links found
+(``merge_networks=False``). Measured on the Backpage WA file every variant raised recall without phones but
+cost far more precision than the issue allows, so the linker's default is no persona keys
+(``LinkConfig.persona=None``; docs/EVALUATION.md, Networks).
 
 >>> sorted(persona_attributes("Ask for Kira, 22 years young, 5'4 and 120 lbs, 34C-24-36, blonde hair"))
 [('cup', '34c'), ('hair', 'blonde'), ('height', '64'), ('measure', '34-24-36'), ('weight', '120')]
