@@ -59,6 +59,10 @@ def test_evaluate_scores_phones_off_and_on(tmp_path: Path) -> None:
     assert wa["tune"]["phones_off"]["gold_pairs"] == 1 and wa["held_out"]["phones_off"]["gold_pairs"] == 1
     text = table(report)
     assert "held_out" in text and "phones_off_verified" in text
+    # persona rows: they only add links, so nothing linked without them is lost
+    assert everything["phones_on_persona"]["recall"] == 1.0
+    assert everything["phones_off_persona"]["true_pairs"] >= off["true_pairs"]
+    assert "phones_off_persona" in text and "phones_off_persona_any_anchor" in text
 
 
 def test_cli_prints_the_table_and_json(cli: Cli, tmp_path: Path) -> None:

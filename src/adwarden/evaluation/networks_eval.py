@@ -17,7 +17,14 @@ groups (and the adjusted Rand index):
   :mod:`adwarden.detect.network.verify`);
 * ``phones_on``: everything on; its recall is the share of phone-linked pairs that stay linked (hub guards
   may drop some), and its precision says how often text links join two different phone groups;
-* ``phones_on_previous_text_key``: ``phones_on`` with the previous text key.
+* ``phones_on_previous_text_key``: ``phones_on`` with the previous text key;
+* ``phones_off_persona`` / ``phones_on_persona``: ``phones_off`` / ``phones_on`` plus persona keys (the same
+  names with the same age or body details, :mod:`adwarden.detect.network.persona`);
+* ``phones_off_persona_any_anchor``: ``phones_off_persona`` where any specific enough combination of stated
+  details links (e.g. the same age, place and height), not only one with a name or measurements;
+* ``phones_off_persona_poisson`` / ``..._poisson_any``: the same two with the Poisson test (a combination
+  links when as many ads carrying it are unlikely under independence, Bonferroni-corrected at 0.05);
+* ``..._guarded``: persona keys never join two networks the other links found (``merge_networks=False``).
 
 Rows are ads as the file gives them, except that rows repeating an ad id (``sid``: the same posting crawled
 again) are one ad (the first row), so an ad is never scored as linked to its own copy. Images are identified
@@ -45,6 +52,7 @@ from typing import Any
 
 from adwarden.detect.network import LinkConfig, LinkRecord, link_records, record_from_post
 from adwarden.detect.network.minhash import MinHashParams
+from adwarden.detect.network.persona import KINDS, PersonaParams
 from adwarden.detect.network.templates import network_templates
 from adwarden.detect.network.verify import VerifyParams
 from adwarden.extract import extract_all
@@ -64,6 +72,15 @@ CONFIGS: Mapping[str, LinkConfig] = {
     "phones_off_verified": LinkConfig(disabled=frozenset({"phone"}), verify=VerifyParams()),
     "phones_on": LinkConfig(),
     "phones_on_previous_text_key": LinkConfig(text=MinHashParams()),
+    "phones_off_persona": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams()),
+    "phones_off_persona_any_anchor": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams(anchors=KINDS)),
+    "phones_off_persona_poisson": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams(alpha=0.05)),
+    "phones_off_persona_poisson_any": LinkConfig(disabled=frozenset({"phone"}),
+                                                 persona=PersonaParams(alpha=0.05, anchors=KINDS)),
+    "phones_off_persona_guarded": LinkConfig(disabled=frozenset({"phone"}), persona=PersonaParams(merge_networks=False)),
+    "phones_off_persona_poisson_any_guarded": LinkConfig(
+        disabled=frozenset({"phone"}), persona=PersonaParams(alpha=0.05, anchors=KINDS, merge_networks=False)),
+    "phones_on_persona": LinkConfig(persona=PersonaParams()),
 }
 
 #: City halves of the WA corpus (``sitekey``): parameters were chosen on ``tune`` only.
@@ -219,11 +236,11 @@ def table(report: Mapping[str, Any]) -> str:
         return f"backpage_wa_2013: {wa.get('skipped', 'no data')}"
     lines = [f"Backpage WA 2013: {wa['ads']} ads ({wa['repeated_rows_dropped']} repeated rows dropped); "
              "pairs of ads that share a phone",
-             f"{'split':<9} {'links':<29} {'precision':>9} {'recall':>7} {'F1':>6} {'ARI':>6} {'networks':>8}"]
+             f"{'split':<9} {'links':<38} {'precision':>9} {'recall':>7} {'F1':>6} {'ARI':>6} {'networks':>8}"]
     for split in SPLITS:
         block = wa[split]
         for name in CONFIGS:
             s = block[name]
-            lines.append(f"{split:<9} {name:<29} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
+            lines.append(f"{split:<9} {name:<38} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f} "
                          f"{s['ari']:>6.3f} {s['networks']:>8}")
     return "\n".join(lines)

@@ -34,6 +34,7 @@ from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPos
 from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
 from adwarden.detect.network.minhash import RING_TEXT, MinHashParams, lsh_edges, text_signatures
 from adwarden.detect.network.model import Link, LinkResult, Network, network_id
+from adwarden.detect.network.persona import PersonaParams, bridging_keys, with_persona_keys
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
 from adwarden.detect.network.verify import VerifyParams, verified_pairs
 
@@ -49,7 +50,9 @@ class LinkConfig:
     ``text`` is the text key (default :data:`~adwarden.detect.network.minhash.RING_TEXT`: slot-masked character
     8-shingles; ``MinHashParams()`` is the previous word 3-shingle key). ``verify`` switches on the second stage
     (:mod:`~adwarden.detect.network.verify`, template alignment on candidate clusters); the incremental linker
-    does not run it, so it is for corpus runs and evaluations.
+    does not run it, so it is for corpus runs and evaluations. ``persona`` adds persona keys (the same name with
+    the same age or body details, :mod:`~adwarden.detect.network.persona`) as ``persona`` identifiers; they
+    depend on the whole corpus, so likewise only corpus runs compute them.
     """
 
     disabled: frozenset[str] = frozenset()
@@ -59,6 +62,7 @@ class LinkConfig:
     pdq_chunk_bits: int | None = None
     min_network_size: int = 2
     verify: VerifyParams | None = None
+    persona: PersonaParams | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.disabled) - set(LINK_KINDS)
@@ -190,6 +194,8 @@ def find_hubs(
 def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
     """Every edge of the linking graph, with hubs decided (no components yet)."""
     recs, dups = unique_records(records)
+    if config.persona is not None and "persona" not in config.disabled:
+        recs = with_persona_keys(recs, config.persona)
     kinds, values, post_of, key_of, ignored_posts = collect_postings(recs, config)
     hub, reasons, counts = find_hubs(recs, kinds, post_of, key_of, config.hubs)
     empty = np.zeros(0, dtype=np.int64)
@@ -209,7 +215,7 @@ def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
             txt_src, txt_dst = lsh_edges(sigs, valid, config.text)
         else:
             txt_src, txt_dst = _verified_text_edges(recs, sigs, valid, config.text, config.verify)
-    return _Graph(
+    graph = _Graph(
         records=recs,
         kinds=kinds,
         values=values,
@@ -226,6 +232,27 @@ def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
         ignored_posts=ignored_posts,
         duplicates=dups,
     )
+    if config.persona is not None and not config.persona.merge_networks:
+        _set_aside_persona_bridges(graph)
+    return graph
+
+
+def _set_aside_persona_bridges(graph: _Graph) -> None:
+    """Mark as hubs the persona keys that would join networks the other links keep apart (persona module)."""
+    n, is_persona = len(graph.records), np.asarray([k == "persona" for k in graph.kinds], dtype=bool)
+    if not is_persona.any():
+        return
+    use = ~(graph.hub | is_persona)[graph.key_of]
+    src = np.concatenate([graph.post_of[use], graph.image_src + n, graph.text_src])
+    dst = np.concatenate([graph.key_of[use] + n, graph.image_dst + n, graph.text_dst])
+    base = _components(n + len(graph.kinds), src, dst)[:n].tolist()
+    mine = is_persona[graph.key_of] & ~graph.hub[graph.key_of]
+    key_posts: dict[int, list[int]] = {}
+    for p, k in zip(graph.post_of[mine].tolist(), graph.key_of[mine].tolist(), strict=True):
+        key_posts.setdefault(k, []).append(p)
+    for k, why in bridging_keys(base, key_posts).items():
+        graph.hub[k] = True
+        graph.hub_reason[k] = why
 
 
 def _verified_text_edges(

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 __all__ = ["LINK_KINDS", "LinkRecord", "link_identifier", "record_from_identifiers", "record_from_input",
            "record_from_post"]
 
-#: Every kind of link the linker knows. ``text`` and ``image`` (near-duplicate PDQ) are computed, the rest are
+#: Every kind of link the linker knows. ``text``, ``image`` (near-duplicate PDQ) and ``persona`` (only with
+#: ``LinkConfig.persona``) are computed, the rest are
 #: identifiers carried by the record. ``--no-link KIND`` names one of these.
 LINK_KINDS = (
     "phone",
@@ -41,6 +42,7 @@ LINK_KINDS = (
     "image_sha256",
     "image",
     "text",
+    "persona",
 )
 
 _PDQ_RE = re.compile(r"^[0-9a-f]{64}$")
