@@ -19,13 +19,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from adwarden.domain import StorageError
+from adwarden.storage.sql.audit_writer import AUDIT_WRITER_KEY, AuditWriter
 
 __all__ = ["Connection", "Database", "WriteConflict", "after_commit", "after_rollback"]
 #: ``Connection`` is re-exported so that services can type the transaction they are handed without importing
 #: SQLAlchemy: only ``storage/`` knows which database library sits underneath.
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-AUDIT_WRITER_KEY = "adwarden_audit_writer"
 READ_ONLY_OPTION = "adwarden_read_only"
 AFTER_COMMIT_KEY = "adwarden_after_commit"
 AFTER_ROLLBACK_KEY = "adwarden_after_rollback"
@@ -95,8 +95,6 @@ class Database:
         Callbacks registered with :func:`after_commit` run once the commit succeeded (wake a webhook sender,
         publish to a cache); those registered with :func:`after_rollback` run when it did not (drop what a cache
         took from the transaction). Neither runs inside the transaction."""
-        from adwarden.storage.sql.audit_writer import AuditWriter
-
         committed: list[Callable[[], None]] = []
         rolled_back: list[Callable[[], None]] = []
         ok = False
