@@ -16,10 +16,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from adwarden.domain import StorageError
 from adwarden.storage.sql.audit_writer import AUDIT_WRITER_KEY, AuditWriter
+from adwarden.storage.sql.errors import domain_error
 
 __all__ = ["Connection", "Database", "WriteConflict", "after_commit", "after_rollback"]
 #: ``Connection`` is re-exported so that services can type the transaction they are handed without importing
@@ -116,8 +117,9 @@ class Database:
         except DBAPIError as exc:
             if _is_conflict(exc):
                 raise WriteConflict(f"write conflict: {exc.orig}") from exc
-            if isinstance(exc, OperationalError):
-                raise StorageError(f"database error: {exc.orig}") from exc
+            translated = domain_error(exc)
+            if translated is not None:
+                raise translated from exc
             raise
         finally:
             for fn in committed if ok else rolled_back:
@@ -129,8 +131,8 @@ class Database:
         try:
             with self.engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+        except (OperationalError, DataError) as exc:
+            raise domain_error(exc) or StorageError(f"database error: {exc.orig}") from exc
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every migration branch (``alembic upgrade heads``)."""
