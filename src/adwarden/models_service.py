@@ -313,7 +313,7 @@ def promote_model(db: Database, version: str, *, actor: Actor, force: bool = Fal
             ids = all_post_ids(conn)
             if ids:
                 job_id = enqueue_rescan(conn, ids, trigger="model-promoted",
-                                        reason=f"classifier model {version} promoted", actor=actor.name)
+                                        reason=f"classifier model {version} promoted", actor=actor)
         previous = current[0].version if current else None
         append_event(conn, name="model-promoted", actor=actor.name, subject_type="model", subject_id=version,
                      payload={"evaluation": ev.id, "macro_f1": ev.metrics["macro_f1"], "previous": previous,

@@ -16,6 +16,7 @@ from adwarden.api.openapi_problems import document_problems
 from adwarden.api.problems import install_problem_handlers, problem
 from adwarden.audit.checkpoint import PeriodicCheckpoints
 from adwarden.config import Settings
+from adwarden.domain import Actor
 from adwarden.domain.errors import ConfigError
 from adwarden.legal.service import checkpoint_dir, signing_key
 from adwarden.runtime import Runtime, build_runtime, warm_up
@@ -113,7 +114,7 @@ def _refuse_unsafe_start(runtime: Runtime) -> None:
 
     s = runtime.settings
     with runtime.db.transaction() as conn:
-        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"))
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=Actor.system())
         if s.environment == "production" and not s.api_keys and not any_active_key(conn, now=datetime.now(UTC)):
             raise ConfigError("production needs API keys: create one with `adwarden keys create`")
 

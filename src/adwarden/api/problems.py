@@ -2,7 +2,8 @@
 
 Clients parse one error format, so nothing may fall through to Starlette's ``text/plain`` responses: expected
 failures (:class:`AdWardenError`) keep their own status, a few well-known infrastructure exceptions get a
-meaningful one (a timeout is 503, a constraint violation 409), and anything else is a 500 problem that does not
+meaningful one (a timeout is 503; storage turns a value the database cannot hold into a 422 and a constraint
+violation into a 409, :mod:`adwarden.storage.sql.errors`), and anything else is a 500 problem that does not
 leak the exception's text (the traceback goes to the server log).
 """
 
@@ -17,12 +18,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adwarden.domain import AdWardenError, InputError, PolicyError
 from adwarden.domain.errors import ConfigError, Unauthenticated
 from adwarden.ingest.schema import _field_path
+from adwarden.storage.sql.errors import domain_error
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -89,6 +90,19 @@ def _validation_entry(err: Mapping[str, Any]) -> dict[str, str]:
             "message": str(err.get("msg", "")).removeprefix("Value error, ")}
 
 
+def _domain_problem(request: Request, exc: AdWardenError) -> JSONResponse:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InputError):
+        extra["errors"] = [{"field": exc.field or "(record)", "message": exc.message}]
+    if isinstance(exc, PolicyError):
+        extra["errors"] = exc.problems
+    code = getattr(exc, "code", None)
+    if code is not None:
+        extra["code"] = code
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    return problem(exc.http_status, exc.title, str(exc), instance=request.url.path, headers=headers, **extra)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -96,16 +110,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AdWardenError)
     async def _domain(request: Request, exc: AdWardenError) -> JSONResponse:
-        extra: dict[str, Any] = {}
-        if isinstance(exc, InputError):
-            extra["errors"] = [{"field": exc.field or "(record)", "message": exc.message}]
-        if isinstance(exc, PolicyError):
-            extra["errors"] = exc.problems
-        code = getattr(exc, "code", None)
-        if code is not None:
-            extra["code"] = code
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-        return problem(exc.http_status, exc.title, str(exc), instance=request.url.path, headers=headers, **extra)
+        return _domain_problem(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -125,29 +130,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         return invalid_input([{"field": "(request)", "message": "a number or date is out of range"}],
                              instance=request.url.path)
 
-    @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> JSONResponse:
-        # A value the database cannot hold (NUL in text on PostgreSQL, out-of-range number): the route's
-        # validation should have caught it, so it is logged, but the client still gets a 422, not a 500.
-        log.warning("data error serving %s %s: %s", request.method, request.url.path, exc.orig)
-        return invalid_input([{"field": "(request)", "message": "a value cannot be stored (NUL character or out "
-                                                                 "of range)"}], instance=request.url.path)
-
     @app.exception_handler(TimeoutError)
     async def _timeout(request: Request, exc: TimeoutError) -> JSONResponse:
         log.warning("timeout serving %s %s: %s", request.method, request.url.path, exc)
         return problem(503, "Service unavailable", "a dependency timed out; try again later",
                        instance=request.url.path, headers={"Retry-After": "5"})
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
-        # Usually two requests racing to create the same thing; the statement and values stay in the log.
-        log.warning("integrity error serving %s %s: %s", request.method, request.url.path, exc.orig)
-        return problem(409, "Conflict", "the request conflicts with the current state (a concurrent change?)",
-                       instance=request.url.path)
-
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Starlette calls this from its outermost middleware, then re-raises so the server logs the traceback.
+        # A database exception that escaped storage's translation still gets storage's meaning (422, 409, 503).
+        translated = domain_error(exc)
+        if translated is not None:
+            log.warning("database error reached the API serving %s %s", request.method, request.url.path)
+            return _domain_problem(request, translated)
         return problem(500, "Internal server error", "an unexpected error occurred; it has been logged",
                        instance=request.url.path)

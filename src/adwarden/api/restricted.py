@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from adwarden.api.schemas import VerdictOut
 from adwarden.domain import Actor
 from adwarden.permissions import has_permission
 from adwarden.review.cases import RESTRICTED_QUEUE
-from adwarden.storage.sql.tables import cases, posts
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.queue_store import posts_with_cases_in
 
 RESTRICTED_QUEUES = frozenset({RESTRICTED_QUEUE})
 
@@ -33,14 +32,7 @@ def sees_restricted(actor: Actor) -> bool:
 
 def restricted_posts(conn: Connection, post_ids: Iterable[str]) -> dict[str, str]:
     """``{post id: external id}`` of the given posts that are restricted."""
-    ids = list(dict.fromkeys(post_ids))
-    out: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        q = (select(posts.c.id, posts.c.external_id).join(cases, cases.c.post_id == posts.c.id)
-             .where(posts.c.id.in_(chunk), cases.c.queue.in_(RESTRICTED_QUEUES)).distinct())
-        out.update({r.id: r.external_id for r in conn.execute(q)})
-    return out
+    return posts_with_cases_in(conn, post_ids, RESTRICTED_QUEUES)
 
 
 def redact_verdict(verdict: VerdictOut, actor: Actor, *, restricted: bool) -> VerdictOut:

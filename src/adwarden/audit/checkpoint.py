@@ -34,10 +34,10 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Connection, select
 
 from adwarden.domain.audit import canonical_json
-from adwarden.storage.sql.tables import audit_events, audit_head
+from adwarden.storage.sql.audit_store import chain_head, event_hashes
+from adwarden.storage.sql.database import Connection
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +75,8 @@ class Checkpoint:
 
 def make_checkpoint(conn: Connection, key: Ed25519PrivateKey, *, now: datetime, reason: str = "interval") -> Checkpoint:
     """Sign the committed chain head as seen by ``conn`` (call it outside a write transaction)."""
-    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
-    seq, digest = (int(head.last_seq), str(head.last_hash)) if head is not None else (0, "0" * 64)
+    head = chain_head(conn)
+    seq, digest = (head.last_seq, head.last_hash) if head is not None else (0, "0" * 64)
     unsigned = Checkpoint(seq, digest, now.astimezone(UTC).isoformat(), reason, key_fingerprint(key.public_key()))
     signature = base64.b64encode(key.sign(unsigned.body())).decode("ascii")
     return Checkpoint(seq, digest, unsigned.created_at, reason, unsigned.key_fingerprint, signature)
@@ -136,16 +136,17 @@ def check_checkpoints(conn: Connection, checkpoints: Sequence[Checkpoint]) -> li
     """One line per checkpoint the database no longer matches: the event is gone (truncation, deletion) or
     has another hash (a rewrite, even a fully rehashed one), or the head is behind a checkpoint."""
     problems: list[str] = []
-    head = conn.execute(select(audit_head.c.last_seq).where(audit_head.c.id == 1)).scalar()
-    last_seq = int(head or 0)
+    head = chain_head(conn)
+    last_seq = head.last_seq if head is not None else 0
+    stored = event_hashes(conn, (cp.seq for cp in checkpoints if cp.seq))
     for cp in sorted(checkpoints, key=lambda c: c.seq):
         if cp.seq == 0:
             continue
-        row = conn.execute(select(audit_events.c.hash).where(audit_events.c.seq == cp.seq)).first()
-        if row is None:
+        found = stored.get(cp.seq)
+        if found is None:
             problems.append(f"checkpoint of {cp.created_at}: event {cp.seq} is gone (the log was truncated or "
                             f"deleted; the head now records {last_seq})")
-        elif row.hash != cp.head_hash:
+        elif found != cp.head_hash:
             problems.append(f"checkpoint of {cp.created_at}: event {cp.seq} has another hash than when it was "
                             "checkpointed (the log was rewritten)")
         elif last_seq < cp.seq:

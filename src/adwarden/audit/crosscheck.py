@@ -14,17 +14,13 @@ intact, so the tables are compared with it:
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC
-from typing import Any
-
-from sqlalchemy import Connection, select
 
 from adwarden.ingest.identity import content_hash
-from adwarden.storage.sql.convert import version_from_row
-from adwarden.storage.sql.tables import audit_events, cases, decisions, post_versions, posts
+from adwarden.storage.sql.audit_store import all_post_versions, case_states, decision_keys, events_named
+from adwarden.storage.sql.database import Connection
 
 POST_EVENTS = ("post-accepted", "post-version-added")
 CASE_EVENTS = ("case-opened", "case-updated", "case-closed", "decision-recorded")
@@ -42,25 +38,15 @@ class CrossCheck:
     problems: list[str] = field(default_factory=list)
 
 
-def _events(conn: Connection, names: tuple[str, ...]) -> list[Any]:
-    return list(conn.execute(select(audit_events.c.name, audit_events.c.actor, audit_events.c.subject_id,
-                                    audit_events.c.payload).where(audit_events.c.name.in_(names))
-                             .order_by(audit_events.c.seq)).all())
-
-
 def _check_versions(conn: Connection, out: CrossCheck) -> None:
     logged: dict[tuple[str, int], str | None] = {}
-    for e in _events(conn, POST_EVENTS):
-        payload = json.loads(e.payload)
+    for e in events_named(conn, POST_EVENTS):
+        payload = e.payload
         logged[(e.subject_id, int(payload.get("version", 0)))] = payload.get("content_hash")
-    rows = conn.execute(select(post_versions, posts.c.site, posts.c.external_id)
-                        .join(posts, posts.c.id == post_versions.c.post_id)
-                        .order_by(post_versions.c.post_id, post_versions.c.version))
-    for r in rows:
+    for r in all_post_versions(conn):
         out.versions += 1
         where = f"post {r.post_id} version {r.version}"
-        version = version_from_row(r, site=r.site, external_id=r.external_id)
-        content = version.content
+        content = r.content
         if content.posted_at is not None and content.posted_at.tzinfo is None:
             content = replace(content, posted_at=content.posted_at.replace(tzinfo=UTC))
         if content_hash(content) != r.content_hash:
@@ -75,8 +61,8 @@ def _check_versions(conn: Connection, out: CrossCheck) -> None:
 def _check_cases(conn: Connection, out: CrossCheck) -> None:
     expected: dict[str, dict[str, str]] = {}
     logged_decisions: Counter[tuple[str, str, str]] = Counter()
-    for e in _events(conn, CASE_EVENTS):
-        payload = json.loads(e.payload)
+    for e in events_named(conn, CASE_EVENTS):
+        payload = e.payload
         state = expected.setdefault(e.subject_id, {"status": "open", "queue": ""})
         if e.name in ("case-opened", "case-updated"):
             state.update(status="open", queue=str(payload.get("queue", state["queue"])))
@@ -86,20 +72,20 @@ def _check_cases(conn: Connection, out: CrossCheck) -> None:
             logged_decisions[(e.subject_id, str(payload.get("outcome")), e.actor)] += 1
             if payload.get("outcome") == ESCALATE:
                 state["queue"] = "child-safety"
-    for r in conn.execute(select(cases.c.id, cases.c.status, cases.c.queue)):
+    for case_id, status, queue in case_states(conn):
         out.cases += 1
-        replayed = expected.get(r.id)
+        replayed = expected.get(case_id)
         if replayed is None:
-            out.problems.append(f"case {r.id}: no audit event records it")
+            out.problems.append(f"case {case_id}: no audit event records it")
             continue
-        if r.status != replayed["status"]:
-            out.problems.append(f"case {r.id}: status is {r.status!r} but its audit events say {replayed['status']!r}")
-        if r.queue != replayed["queue"]:
-            out.problems.append(f"case {r.id}: queue is {r.queue!r} but its audit events say {replayed['queue']!r}")
+        if status != replayed["status"]:
+            out.problems.append(f"case {case_id}: status is {status!r} but its audit events say {replayed['status']!r}")
+        if queue != replayed["queue"]:
+            out.problems.append(f"case {case_id}: queue is {queue!r} but its audit events say {replayed['queue']!r}")
     stored: Counter[tuple[str, str, str]] = Counter()
-    for r in conn.execute(select(decisions.c.case_id, decisions.c.outcome, decisions.c.actor)):
+    for key in decision_keys(conn):
         out.decisions += 1
-        stored[(r.case_id, r.outcome, r.actor)] += 1
+        stored[key] += 1
     for key in sorted((stored - logged_decisions).keys()):
         out.problems.append(f"decision on case {key[0]} ({key[1]} by {key[2]}): no audit event records it")
     for key in sorted((logged_decisions - stored).keys()):

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
-
 from adwarden.audit.events import AUDIT_EVENTS
-from adwarden.storage.sql.audit_writer import AuditWriter
-from adwarden.storage.sql.database import AUDIT_WRITER_KEY
+from adwarden.storage.sql.audit_writer import append_to_chain
+from adwarden.storage.sql.database import Connection
 
 
 def append_event(
@@ -33,10 +31,4 @@ def append_event(
     """
     if name not in AUDIT_EVENTS:
         raise KeyError(f"undeclared audit event {name!r}; add it to adwarden.audit.events.AUDIT_EVENTS")
-    writer = conn.info.get(AUDIT_WRITER_KEY)
-    if writer is None:
-        one = AuditWriter(conn)
-        one.append(name=name, actor=actor, subject_type=subject_type, subject_id=subject_id, payload=payload)
-        one.flush()
-        return
-    writer.append(name=name, actor=actor, subject_type=subject_type, subject_id=subject_id, payload=payload)
+    append_to_chain(conn, name=name, actor=actor, subject_type=subject_type, subject_id=subject_id, payload=payload)

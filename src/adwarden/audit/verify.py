@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
-
 from adwarden.domain.audit import GENESIS_HASH, event_hash
-from adwarden.storage.sql.tables import audit_events, audit_head
+from adwarden.storage.sql.audit_store import chain_head, events_between, first_seq
+from adwarden.storage.sql.database import Connection
 
 
 @dataclass(frozen=True)
@@ -28,23 +27,18 @@ def verify_chain(conn: Connection, *, batch: int = 5000) -> ChainReport:
     event's) and a removed head row. Events appended while it runs are beyond the head read first, so a live
     database never produces a false alarm.
     """
-    head = conn.execute(select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
-    last_seq = int(head.last_seq) if head is not None else 0
+    head = chain_head(conn)
+    last_seq = head.last_seq if head is not None else 0
     if head is None or last_seq == 0:
-        first = conn.execute(select(audit_events.c.seq).order_by(audit_events.c.seq).limit(1)).first()
+        first = first_seq(conn)
         if first is not None:
-            return ChainReport(False, 0, int(first.seq), "the chain head is missing but events exist")
+            return ChainReport(False, 0, int(first), "the chain head is missing but events exist")
         return ChainReport(True, 0)
     prev_hash = GENESIS_HASH
     expected_seq = 1
     count = 0
     while expected_seq <= last_seq:
-        rows = conn.execute(
-            select(audit_events)
-            .where(audit_events.c.seq >= expected_seq, audit_events.c.seq <= last_seq)
-            .order_by(audit_events.c.seq)
-            .limit(batch)
-        ).all()
+        rows = events_between(conn, expected_seq, last_seq, limit=batch)
         if not rows:
             break
         for r in rows:
@@ -59,7 +53,7 @@ def verify_chain(conn: Connection, *, batch: int = 5000) -> ChainReport:
                 actor=r.actor,
                 subject_type=r.subject_type,
                 subject_id=r.subject_id,
-                payload_json=r.payload,
+                payload_json=r.payload_json,
                 created_at=r.created_at,
             )
             if digest != r.hash:

@@ -52,7 +52,7 @@ def import_cmd(name: str, file: Path, fmt: str | None, labels: tuple[str, ...], 
     rt = state.runtime
     s = state.settings
     with rt.db.transaction() as conn:  # refuse a changed bank key before hashing entries under it
-        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=state.actor.name)
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=state.actor)
     result = import_bank(rt.db, name, file.read_bytes(), key=s.bank_hmac_key.encode("utf-8"), actor=state.actor,
                          fmt=fmt, source=str(file), labels=labels, description=description,  # type: ignore[arg-type]
                          region=s.default_region)

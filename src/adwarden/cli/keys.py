@@ -83,7 +83,7 @@ def forget_bank_key_cmd() -> None:
     """Drop the recorded fingerprint of ADWARDEN_BANK_HMAC_KEY so a new key is accepted (then re-import banks)."""
     state = get_state()
     with state.runtime.db.transaction() as conn:
-        forget_bank_key(conn, actor=state.actor.name)
+        forget_bank_key(conn, actor=state.actor)
     click.echo("bank key fingerprint forgotten; re-import every bank under the new key")
 
 

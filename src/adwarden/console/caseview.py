@@ -8,12 +8,9 @@ pure and sub-millisecond, so the highlighting always matches the text shown.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy import Connection, func, or_, select
 
 from adwarden.console.highlight import Segment, Span, highlight
 from adwarden.console.textdiff import DiffOp, word_diff
@@ -21,11 +18,17 @@ from adwarden.domain import Assessment, Case, Evidence, NotFound, Post, PostVers
 from adwarden.extract import extract_all
 from adwarden.review.decisions import DecisionRecord, decisions_of
 from adwarden.review.flags import flags_for_post
+from adwarden.storage.sql.audit_store import events_about
+from adwarden.storage.sql.case_page_store import (
+    StoredMedia,
+    account_summary,
+    case_work_of,
+    media_of,
+)
+from adwarden.storage.sql.console_store import StoredComment, comments_of
+from adwarden.storage.sql.database import Connection
 from adwarden.storage.sql.networks import network_id_of_post
 from adwarden.storage.sql.queries import get_case, get_post, latest_assessment
-from adwarden.storage.sql.tables import accounts, audit_events, cases, media, posts
-from adwarden.storage.sql.tables_console import case_comments
-from adwarden.storage.sql.tables_review import case_work
 
 IMAGE_KINDS = frozenset({"md5", "sha256", "pdq", "image"})
 _FACT_KINDS = {"phones": "phone", "emails": "email", "handles": "handle", "payments": "payment", "ages": "age",
@@ -54,11 +57,8 @@ class VersionView:
     diff: tuple[DiffOp, ...] | None  # None for the first version
 
 
-@dataclass(frozen=True)
-class Comment:
-    author: str
-    body: str
-    created_at: Any
+#: A reviewer's note on the case, as stored.
+Comment = StoredComment
 
 
 @dataclass(frozen=True)
@@ -126,18 +126,14 @@ def _spans(text: str, assessment: Assessment | None, current: PostVersion, regio
     return out
 
 
-def _media(conn: Connection, post_id: str, version: int, reasons: Sequence[Evidence]) -> list[MediaItem]:
-    rows = conn.execute(select(media).where(media.c.post_id == post_id, media.c.version == version)
-                        .order_by(media.c.position)).all()
+def _media(rows: Sequence[StoredMedia], reasons: Sequence[Evidence]) -> list[MediaItem]:
     image_hits = [e for e in reasons if e.detector == "bank" and str(e.attrs.get("kind", "")) in IMAGE_KINDS]
     out = []
     for r in rows:
-        hashes = {h for h in (r.md5, r.sha256, r.pdq) if h}
-        mine = [e for e in image_hits if e.value in hashes]
+        mine = [e for e in image_hits if e.value in r.hashes]
         # A fuzzy (PDQ) hit names the bank's hash, not ours: when a hit cannot be tied to one item, every item
         # of the post is withheld. Never show pixels that might be a known-bank image.
-        unmapped = [e for e in image_hits if not any(e.value in {h for h in (m.md5, m.sha256, m.pdq) if h}
-                                                     for m in rows)]
+        unmapped = [e for e in image_hits if not any(e.value in m.hashes for m in rows)]
         matches = tuple({"bank": e.attrs.get("bank"), "label": e.label, "kind": e.attrs.get("kind"),
                          "distance": e.attrs.get("distance")} for e in [*mine, *unmapped])
         out.append(MediaItem(position=r.position, url=safe_media_url(r.url), bank_matches=matches, error=r.error))
@@ -168,27 +164,14 @@ def _versions(post: Post) -> list[VersionView]:
 def _account(conn: Connection, post: Post) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     if not post.account_id:
         return None, []
-    row = conn.execute(select(accounts).where(accounts.c.id == post.account_id)).first()
-    account = dict(row._mapping) if row is not None else {"id": post.account_id}
-    others = conn.execute(
-        select(posts.c.id, posts.c.external_id, posts.c.site, posts.c.created_at, cases.c.id.label("case_id"),
-               cases.c.queue)
-        .outerjoin(cases, (cases.c.post_id == posts.c.id) & (cases.c.status == "open"))
-        .where(posts.c.account_id == post.account_id, posts.c.id != post.id)
-        .order_by(posts.c.created_at.desc()).limit(20)).all()
-    total = conn.execute(select(func.count()).select_from(posts)
-                         .where(posts.c.account_id == post.account_id)).scalar_one()
-    account["post_count"] = int(total)
-    return account, [dict(r._mapping) for r in others]
+    summary = account_summary(conn, post.account_id, except_post=post.id)
+    return summary.account, summary.other_posts
 
 
 def _history(conn: Connection, case_id: str, post_id: str) -> list[HistoryItem]:
-    rows = conn.execute(select(audit_events).where(or_(
-        (audit_events.c.subject_type == "case") & (audit_events.c.subject_id == case_id),
-        (audit_events.c.subject_type == "post") & (audit_events.c.subject_id == post_id)))
-        .order_by(audit_events.c.seq.desc()).limit(100)).all()
-    return [HistoryItem(seq=r.seq, name=r.name, actor=r.actor, created_at=r.created_at,
-                        payload=json.loads(r.payload)) for r in rows]
+    rows = events_about(conn, [("case", case_id), ("post", post_id)], limit=100)
+    return [HistoryItem(seq=r.seq, name=r.name, actor=r.actor, created_at=r.created_at, payload=r.payload)
+            for r in rows]
 
 
 def load_case_view(conn: Connection, case_id: str, *, may_see_restricted: bool, restricted_queues: frozenset[str],
@@ -199,23 +182,19 @@ def load_case_view(conn: Connection, case_id: str, *, may_see_restricted: bool, 
     if restricted and not may_see_restricted:
         raise NotFound(f"case {case_id} not found")
     post = get_post(conn, case.post_id)
-    current_no = conn.execute(select(posts.c.current_version).where(posts.c.id == post.id)).scalar_one()
-    current = next((v for v in post.versions if v.version == current_no), post.latest)
+    current = next((v for v in post.versions if v.version == post.current_version), post.latest)
     assessment = latest_assessment(conn, post.id)
     text = current.content.text
     spans = _spans(text, assessment, current, region)
     account, account_posts = _account(conn, post)
-    work = conn.execute(select(case_work).where(case_work.c.case_id == case_id)).first()
-    crows = conn.execute(select(case_comments).where(case_comments.c.case_id == case_id)
-                         .order_by(case_comments.c.id)).all()
     return CaseView(
         case=case, post=post, current=current, restricted=restricted, assessment=assessment,
         segments=highlight(text, spans), spans=spans,
-        media=_media(conn, post.id, current.version, assessment.verdict.reasons if assessment else ()),
+        media=_media(media_of(conn, post.id, current.version), assessment.verdict.reasons if assessment else ()),
         versions=_versions(post), account=account, account_posts=account_posts,
         network_id=network_id_of_post(conn, post.id),
         decisions=decisions_of(conn, case_id),
-        comments=[Comment(author=r.author, body=r.body, created_at=r.created_at) for r in crows],
+        comments=comments_of(conn, case_id),
         history=_history(conn, case_id, post.id), flags=flags_for_post(conn, post.id),
-        work=dict(work._mapping) if work is not None else {},
+        work=case_work_of(conn, case_id),
     )

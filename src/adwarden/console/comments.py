@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import insert
-
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError
+from adwarden.storage.sql.console_store import insert_comment
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_case
-from adwarden.storage.sql.tables_console import case_comments
 
 MAX_COMMENT_CHARS = 5000
 
@@ -25,7 +23,6 @@ def add_comment(db: Database, case_id: str, body: str, *, actor: Actor) -> None:
                          field="body")
     with db.transaction() as conn:
         get_case(conn, case_id)
-        conn.execute(insert(case_comments).values(case_id=case_id, author=actor.name, body=text,
-                                                  created_at=datetime.now(UTC)))
+        insert_comment(conn, case_id=case_id, author=actor.name, body=text, now=datetime.now(UTC))
         append_event(conn, name="case-comment-added", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"chars": len(text)})

@@ -10,29 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from html import escape
-from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, true
-
-from adwarden.storage.sql.tables import cases
-
-
-def _queue_filter(visible: Sequence[str] | None) -> Any:
-    return cases.c.queue.in_(list(visible)) if visible is not None else true()
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.queue_store import open_cases_at
 
 
 def depth_series(conn: Connection, visible: Sequence[str] | None, *, days: int = 14,
                  now: datetime | None = None) -> tuple[list[str], list[int]]:
     """(day labels, open cases at the end of each day), oldest day first; today ends now."""
     now = now or datetime.now(UTC)
-    qf = _queue_filter(visible)
     labels, depth = [], []
     for i in range(days - 1, -1, -1):
         end = min((now - timedelta(days=i)).replace(hour=23, minute=59, second=59, microsecond=0), now)
-        n = conn.execute(select(func.count()).select_from(cases).where(
-            qf, cases.c.opened_at <= end, or_(cases.c.closed_at.is_(None), cases.c.closed_at > end))).scalar_one()
         labels.append(end.strftime("%m-%d"))
-        depth.append(int(n))
+        depth.append(open_cases_at(conn, end, queues=visible))
     return labels, depth
 
 

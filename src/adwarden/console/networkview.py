@@ -12,26 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from adwarden.domain import NotFound
+from adwarden.storage.sql.case_page_store import NetworkMember, network_members
+from adwarden.storage.sql.database import Connection
 from adwarden.storage.sql.networks import get_network
-from adwarden.storage.sql.tables import cases, post_versions, posts
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 
 
-@dataclass(frozen=True)
-class Member:
-    post_id: str
-    external_id: str
-    site: str
-    title: str
-    location: str | None
-    posted_at: datetime | None
-    case_id: str | None
-    queue: str | None
-    risk: float | None
+#: A post of the network as the page lists it (stored by :mod:`adwarden.storage.sql.case_page_store`).
+Member = NetworkMember
 
 
 @dataclass(frozen=True)
@@ -85,17 +75,7 @@ def load_network_view(conn: Connection, network_id: str) -> NetworkView:
     network = get_network(conn, network_id)
     if network is None:
         raise NotFound(f"network {network_id} not found")
-    ids = list(network["post_ids"])
-    rows = conn.execute(
-        select(posts.c.id, posts.c.external_id, posts.c.site, post_versions.c.title, post_versions.c.location,
-               post_versions.c.posted_at, cases.c.id.label("case_id"), cases.c.queue, cases.c.risk)
-        .join(post_versions, (post_versions.c.post_id == posts.c.id)
-              & (post_versions.c.version == posts.c.current_version))
-        .outerjoin(cases, (cases.c.post_id == posts.c.id) & (cases.c.status == "open"))
-        .where(posts.c.id.in_(ids))).all()
-    members = [Member(post_id=r.id, external_id=r.external_id, site=r.site, title=r.title or "",
-                      location=r.location, posted_at=r.posted_at, case_id=r.case_id, queue=r.queue,
-                      risk=r.risk) for r in rows]
+    members = network_members(conn, list(network["post_ids"]))
     members.sort(key=lambda m: (m.posted_at is None, m.posted_at or datetime.min, m.external_id))
     route, untimed = route_of(members)
     return NetworkView(network=network, members=members, route=route, untimed=untimed)

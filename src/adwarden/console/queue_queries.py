@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, select
-
 from adwarden.domain import Actor
 from adwarden.policy.model import Policy
 from adwarden.review.listing import CaseFilter, list_case_rows
 from adwarden.review.metrics import review_metrics
-from adwarden.review.sla import clock_start, overdue_clause, sla_for
-from adwarden.storage.sql.tables import cases
-from adwarden.storage.sql.tables_review import case_work
+from adwarden.review.sla import sla_for
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.queue_store import working_order_ids
 
 
 @dataclass(frozen=True)
@@ -62,15 +60,9 @@ def queue_rows(conn: Connection, policy: Policy, queue: str, *, actor: Actor, li
 
 
 def _working_order_ids(conn: Connection, policy: Policy, queue: str, *, limit: int, now: datetime) -> list[str]:
-    """Only the ids, in :func:`list_case_rows`' order (overdue first by the review loop's SLA clause, then
-    priority, risk, age): the case page needs its neighbours, not 200 full summaries."""
-    start = clock_start(cases.c.opened_at, case_work.c.sla_started_at)
-    overdue_first = case((overdue_clause(policy, cases.c.queue, start, now), 0), else_=1)
-    q = (select(cases.c.id).select_from(cases.outerjoin(case_work, case_work.c.case_id == cases.c.id))
-         .where(cases.c.status == "open", cases.c.queue == queue)
-         .order_by(overdue_first, cases.c.priority.desc(), cases.c.risk.desc(), cases.c.opened_at, cases.c.id)
-         .limit(limit))
-    return list(conn.execute(q).scalars())
+    """Only the ids, in :func:`list_case_rows`' order (overdue first by the queue's SLA, then priority, risk,
+    age): the case page needs its neighbours, not 200 full summaries."""
+    return working_order_ids(conn, queue, overdue_before=now - sla_for(policy, queue), limit=limit)
 
 
 def neighbours(conn: Connection, policy: Policy, queue: str, case_id: str, *, actor: Actor, window: int = 200,

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from adwarden.audit.log import append_event
 from adwarden.console.caseview import safe_media_url
 from adwarden.console.sessions import Session, count_exposure
 from adwarden.domain import NotFound
+from adwarden.storage.sql.case_page_store import media_url
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import get_case
-from adwarden.storage.sql.tables import media
-from adwarden.storage.sql.tables_console import console_sessions
 
 #: In restricted queues an item re-blurs after at most this many seconds, whatever the preference.
 RESTRICTED_MAX_REVEAL_SECONDS = 10
@@ -38,16 +35,12 @@ def reveal_media(db: Database, session: Session, *, case_id: str, version: int, 
         restricted = case.queue in restricted_queues
         if restricted and not may_see_restricted:
             raise NotFound(f"case {case_id} not found")
-        row = conn.execute(select(media.c.url).where(media.c.post_id == case.post_id, media.c.version == version,
-                                                     media.c.position == position)).first()
-        if row is None or safe_media_url(row.url) is None:
+        if safe_media_url(media_url(conn, case.post_id, version, position)) is None:  # NotFound when absent
             raise NotFound(f"media item {position} of post {case.post_id} version {version} not found")
-        count_exposure(conn, session.id_hash)
+        exposures = count_exposure(conn, session.id_hash)
         append_event(conn, name="media-revealed", actor=session.user.name, subject_type="post",
                      subject_id=case.post_id, payload={"case_id": case_id, "version": version,
                                                        "position": position, "queue": case.queue})
-        exposures = conn.execute(select(console_sessions.c.exposures)
-                                 .where(console_sessions.c.id_hash == session.id_hash)).scalar_one()
     if restricted:
         reblur = min(reblur, RESTRICTED_MAX_REVEAL_SECONDS)
-    return Reveal(exposures=int(exposures), reblur_seconds=reblur)
+    return Reveal(exposures=exposures, reblur_seconds=reblur)

@@ -12,11 +12,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, insert, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.console.users import ConsoleUser, get_user
-from adwarden.storage.sql.tables_console import console_sessions
+from adwarden.storage.sql import console_store
+from adwarden.storage.sql.database import Connection
 
 #: A session ends this long after sign-in (a shift), or after IDLE without a request.
 SESSION_LIFETIME = timedelta(hours=10)
@@ -44,12 +43,11 @@ def start_session(conn: Connection, user: ConsoleUser, *, previous_id: str | Non
     """Issue a fresh session for ``user`` (revoking ``previous_id``); returns the id to put in the cookie."""
     now = now or datetime.now(UTC)
     if previous_id:
-        conn.execute(delete(console_sessions).where(console_sessions.c.id_hash == _digest(previous_id)))
-    conn.execute(delete(console_sessions).where(console_sessions.c.expires_at < now))
+        console_store.delete_session(conn, _digest(previous_id))
+    console_store.delete_expired_sessions(conn, now)
     session_id = secrets.token_urlsafe(32)
-    conn.execute(insert(console_sessions).values(
-        id_hash=_digest(session_id), user_name=user.name, csrf_token=secrets.token_urlsafe(32), created_at=now,
-        expires_at=now + SESSION_LIFETIME, last_seen_at=now, exposures=0))
+    console_store.insert_session(conn, id_hash=_digest(session_id), user_name=user.name,
+                                 csrf_token=secrets.token_urlsafe(32), now=now, expires_at=now + SESSION_LIFETIME)
     append_event(conn, name="console-signed-in", actor=user.name, subject_type="console-user",
                  subject_id=user.name, payload={"session": _digest(session_id)[:12]})
     return session_id
@@ -58,30 +56,28 @@ def start_session(conn: Connection, user: ConsoleUser, *, previous_id: str | Non
 def load_session(conn: Connection, session_id: str, *, now: datetime | None = None) -> Session | None:
     """The live session for a cookie value, or ``None`` (unknown, expired, idle too long, user disabled)."""
     now = now or datetime.now(UTC)
-    row = conn.execute(select(console_sessions).where(console_sessions.c.id_hash == _digest(session_id))).first()
+    row = console_store.find_session(conn, _digest(session_id))
     if row is None or row.expires_at <= now or row.last_seen_at + IDLE_TIMEOUT <= now:
         return None
     user = get_user(conn, row.user_name)
     if user.disabled:
         return None
     return Session(id_hash=row.id_hash, user=user, csrf_token=row.csrf_token, created_at=row.created_at,
-                   expires_at=row.expires_at, exposures=int(row.exposures))
+                   expires_at=row.expires_at, exposures=row.exposures)
 
 
 def touch_session(conn: Connection, id_hash: str, *, now: datetime | None = None) -> None:
     """Record activity (idle timeout); only when the stored time is older than a minute."""
     now = now or datetime.now(UTC)
-    conn.execute(update(console_sessions).where(console_sessions.c.id_hash == id_hash,
-                                                console_sessions.c.last_seen_at < now - _TOUCH_EVERY)
-                 .values(last_seen_at=now))
+    console_store.touch_session(conn, id_hash, now=now, seen_before=now - _TOUCH_EVERY)
 
 
 def end_session(conn: Connection, session: Session) -> None:
-    conn.execute(delete(console_sessions).where(console_sessions.c.id_hash == session.id_hash))
+    console_store.delete_session(conn, session.id_hash)
     append_event(conn, name="console-signed-out", actor=session.user.name, subject_type="console-user",
                  subject_id=session.user.name, payload={"session": session.id_hash[:12]})
 
 
-def count_exposure(conn: Connection, id_hash: str) -> None:
-    conn.execute(update(console_sessions).where(console_sessions.c.id_hash == id_hash)
-                 .values(exposures=console_sessions.c.exposures + 1))
+def count_exposure(conn: Connection, id_hash: str) -> int:
+    """Count one revealed item against the session; returns the session's count so far."""
+    return console_store.count_exposure(conn, id_hash)

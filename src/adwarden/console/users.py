@@ -14,13 +14,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, Conflict, InputError, NotFound
 from adwarden.permissions import ROLES
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_console import console_sessions, console_users
+from adwarden.storage.sql import console_store
+from adwarden.storage.sql.console_store import StoredUser
+from adwarden.storage.sql.database import Connection, Database
 
 MIN_PASSWORD_CHARS = 12
 _hasher = PasswordHasher()
@@ -66,9 +66,9 @@ def _check_password(password: str) -> None:
         raise InputError(f"passwords need at least {MIN_PASSWORD_CHARS} characters", field="password")
 
 
-def _from_row(row: Any) -> ConsoleUser:
-    prefs = {**DEFAULT_PREFERENCES, **(row.preferences or {})}
-    return ConsoleUser(name=row.name, roles=frozenset(row.roles), disabled=bool(row.disabled), preferences=prefs)
+def _from_stored(row: StoredUser) -> ConsoleUser:
+    prefs = {**DEFAULT_PREFERENCES, **row.preferences}
+    return ConsoleUser(name=row.name, roles=frozenset(row.roles), disabled=row.disabled, preferences=prefs)
 
 
 def add_user(db: Database, name: str, password: str, roles: Iterable[str], *, actor: Actor) -> ConsoleUser:
@@ -77,11 +77,10 @@ def add_user(db: Database, name: str, password: str, roles: Iterable[str], *, ac
     _check_password(password)
     now = datetime.now(UTC)
     with db.transaction() as conn:
-        if conn.execute(select(console_users.c.name).where(console_users.c.name == name)).first() is not None:
+        if console_store.find_user(conn, name) is not None:
             raise Conflict(f"console user {name} already exists")
-        conn.execute(insert(console_users).values(
-            name=name, password_hash=_hasher.hash(password), roles=sorted(role_set), disabled=False,
-            preferences={}, created_at=now, updated_at=now))
+        console_store.insert_user(conn, name=name, password_hash=_hasher.hash(password), roles=sorted(role_set),
+                                  now=now)
         append_event(conn, name="console-user-created", actor=actor.name, subject_type="console-user",
                      subject_id=name, payload={"roles": sorted(role_set)})
     return ConsoleUser(name=name, roles=role_set)
@@ -90,29 +89,26 @@ def add_user(db: Database, name: str, password: str, roles: Iterable[str], *, ac
 def change_user(db: Database, name: str, *, actor: Actor, roles: Iterable[str] | None = None,
                 password: str | None = None, disabled: bool | None = None) -> ConsoleUser:
     """Change roles, password or the enabled state. Disabling or a new password revokes the user's sessions."""
-    values: dict[str, Any] = {}
-    changed: list[str] = []
-    if roles is not None:
-        values["roles"] = sorted(_check_roles(roles))
-        changed.append("roles")
+    new_roles = sorted(_check_roles(roles)) if roles is not None else None
+    changed: list[str] = ["roles"] if new_roles is not None else []
+    password_hash = None
     if password is not None:
         _check_password(password)
-        values["password_hash"] = _hasher.hash(password)
+        password_hash = _hasher.hash(password)
         changed.append("password")
     if disabled is not None:
-        values["disabled"] = disabled
         changed.append("disabled" if disabled else "enabled")
-    if not values:
+    if not changed:
         raise InputError("nothing to change: give roles, a password or enable/disable", field="(record)")
     with db.transaction() as conn:
         get_user(conn, name)
-        conn.execute(update(console_users).where(console_users.c.name == name)
-                     .values(**values, updated_at=datetime.now(UTC)))
+        console_store.update_user(conn, name, now=datetime.now(UTC), roles=new_roles, password_hash=password_hash,
+                                  disabled=disabled)
         if password is not None or disabled:
-            revoke_user_sessions(conn, name, actor=actor.name)
+            revoke_user_sessions(conn, name, actor=actor)
         append_event(conn, name="console-user-changed", actor=actor.name, subject_type="console-user",
-                     subject_id=name, payload={"changed": changed, **({"roles": values["roles"]}
-                                                                      if "roles" in values else {})})
+                     subject_id=name, payload={"changed": changed, **({"roles": new_roles}
+                                                                      if new_roles is not None else {})})
         return get_user(conn, name)
 
 
@@ -128,27 +124,26 @@ def set_preferences(db: Database, name: str, prefs: Mapping[str, Any], *, actor:
     clean["reblur_seconds"] = seconds
     with db.transaction() as conn:
         get_user(conn, name)
-        conn.execute(update(console_users).where(console_users.c.name == name)
-                     .values(preferences=clean, updated_at=datetime.now(UTC)))
+        console_store.update_user(conn, name, now=datetime.now(UTC), preferences=clean)
         append_event(conn, name="console-preferences-changed", actor=actor.name, subject_type="console-user",
                      subject_id=name, payload=clean)
         return get_user(conn, name)
 
 
 def get_user(conn: Connection, name: str) -> ConsoleUser:
-    row = conn.execute(select(console_users).where(console_users.c.name == name)).first()
+    row = console_store.find_user(conn, name)
     if row is None:
         raise NotFound(f"console user {name} not found")
-    return _from_row(row)
+    return _from_stored(row)
 
 
 def list_users(conn: Connection) -> list[ConsoleUser]:
-    return [_from_row(r) for r in conn.execute(select(console_users).order_by(console_users.c.name))]
+    return [_from_stored(r) for r in console_store.all_users(conn)]
 
 
 def authenticate(conn: Connection, name: str, password: str) -> ConsoleUser | None:
     """The user if ``password`` is theirs and they are enabled; ``None`` otherwise (never says which part failed)."""
-    row = conn.execute(select(console_users).where(console_users.c.name == name)).first()
+    row = console_store.find_user(conn, name)
     try:
         _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -156,15 +151,14 @@ def authenticate(conn: Connection, name: str, password: str) -> ConsoleUser | No
     if row is None or row.disabled:
         return None
     if _hasher.check_needs_rehash(row.password_hash):
-        conn.execute(update(console_users).where(console_users.c.name == name)
-                     .values(password_hash=_hasher.hash(password)))
-    return _from_row(row)
+        console_store.store_password_hash(conn, name, _hasher.hash(password))
+    return _from_stored(row)
 
 
-def revoke_user_sessions(conn: Connection, name: str, *, actor: str) -> int:
+def revoke_user_sessions(conn: Connection, name: str, *, actor: Actor) -> int:
     """End every session of ``name`` (a new password, a disabled account): audited when there were any."""
-    count = conn.execute(delete(console_sessions).where(console_sessions.c.user_name == name)).rowcount
+    count = console_store.delete_user_sessions(conn, name)
     if count:
-        append_event(conn, name="console-signed-out", actor=actor, subject_type="console-user", subject_id=name,
-                     payload={"revoked_sessions": count})
-    return int(count or 0)
+        append_event(conn, name="console-signed-out", actor=actor.name, subject_type="console-user",
+                     subject_id=name, payload={"revoked_sessions": count})
+    return count

@@ -17,17 +17,15 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError, NotFound
+from adwarden.domain.api_keys import StoredKey as StoredKey  # re-exported: it was defined here
 from adwarden.permissions import ROLES
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_keys import api_keys
+from adwarden.storage.sql import keys_store
+from adwarden.storage.sql.database import Connection, Database
 
 PREFIX = "awk_"
 #: Shortest key accepted anywhere in production (settings keys included).
@@ -36,34 +34,6 @@ MIN_KEY_BYTES = 32
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass(frozen=True)
-class StoredKey:
-    id: str
-    actor: str
-    roles: tuple[str, ...]
-    note: str
-    created_by: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-
-    def active(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-
-    def to_json(self, now: datetime | None = None) -> dict[str, object]:
-        when = now or datetime.now(UTC)
-        return {"id": self.id, "actor": self.actor, "roles": list(self.roles), "note": self.note,
-                "created_by": self.created_by, "created_at": self.created_at.isoformat(),
-                "expires_at": self.expires_at.isoformat() if self.expires_at else None,
-                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-                "active": self.active(when)}
-
-
-def _row(r: object) -> StoredKey:
-    return StoredKey(r.id, r.actor, tuple(x for x in r.roles.split(",") if x), r.note, r.created_by,  # type: ignore[attr-defined]
-                     r.created_at, r.expires_at, r.revoked_at)  # type: ignore[attr-defined]
 
 
 def _check_roles(roles: Iterable[str]) -> tuple[str, ...]:
@@ -84,38 +54,37 @@ def create_key(db: Database, *, actor_name: str, roles: Iterable[str], actor: Ac
     plaintext = PREFIX + secrets.token_urlsafe(MIN_KEY_BYTES)
     now = datetime.now(UTC)
     key_id = new_id("k")
+    key = StoredKey(key_id, actor_name, role_list, note, actor.name, now, expires_at, None)
     with db.transaction() as conn:
-        conn.execute(insert(api_keys), [{"id": key_id, "key_hash": hash_key(plaintext), "actor": actor_name,
-                                         "roles": ",".join(role_list), "note": note, "created_by": actor.name,
-                                         "created_at": now, "expires_at": expires_at, "revoked_at": None}])
+        keys_store.insert_key(conn, key, key_hash=hash_key(plaintext))
         append_event(conn, name="api-key-created", actor=actor.name, subject_type="api_key", subject_id=key_id,
                      payload={"actor": actor_name, "roles": list(role_list),
                               "expires_at": expires_at.isoformat() if expires_at else None})
-    return plaintext, StoredKey(key_id, actor_name, role_list, note, actor.name, now, expires_at, None)
+    return plaintext, key
 
 
 def list_keys(conn: Connection) -> list[StoredKey]:
-    return [_row(r) for r in conn.execute(select(api_keys).order_by(api_keys.c.created_at))]
+    return keys_store.all_keys(conn)
 
 
-def _change(db: Database, key_id: str, *, actor: Actor, event: str, values: Mapping[str, object]) -> StoredKey:
+def _change(db: Database, key_id: str, *, actor: Actor, event: str, field: str, at: datetime) -> StoredKey:
     with db.transaction() as conn:
-        done = conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(**values))
-        if done.rowcount != 1:
+        changed = keys_store.change_key(conn, key_id, **{field: at})
+        if changed is None:
             raise NotFound(f"no API key {key_id!r}")
         append_event(conn, name=event, actor=actor.name, subject_type="api_key", subject_id=key_id,
-                     payload={k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()})
-        return _row(conn.execute(select(api_keys).where(api_keys.c.id == key_id)).one())
+                     payload={field: at.isoformat()})
+        return changed
 
 
 def expire_key(db: Database, key_id: str, *, at: datetime, actor: Actor) -> StoredKey:
     """Let the key stop working at ``at`` (now or later)."""
-    return _change(db, key_id, actor=actor, event="api-key-expired", values={"expires_at": at})
+    return _change(db, key_id, actor=actor, event="api-key-expired", field="expires_at", at=at)
 
 
 def revoke_key(db: Database, key_id: str, *, actor: Actor) -> StoredKey:
     """Stop the key at once, for good (a leaked key)."""
-    return _change(db, key_id, actor=actor, event="api-key-revoked", values={"revoked_at": datetime.now(UTC)})
+    return _change(db, key_id, actor=actor, event="api-key-revoked", field="revoked_at", at=datetime.now(UTC))
 
 
 def parse_actor_spec(spec: str) -> Actor:
@@ -144,11 +113,11 @@ class SettingsKeys:
 
 def authenticate(conn: Connection, key: str, *, now: datetime) -> Actor | None:
     """The actor of an active stored key, or None (unknown, expired or revoked)."""
-    row = conn.execute(select(api_keys).where(api_keys.c.key_hash == hash_key(key))).first()
-    if row is None:
+    found = keys_store.key_by_hash(conn, hash_key(key))
+    if found is None:
         return None
-    stored = _row(row)
-    if not hmac.compare_digest(row.key_hash, hash_key(key)) or not stored.active(now):
+    stored, stored_hash = found
+    if not hmac.compare_digest(stored_hash, hash_key(key)) or not stored.active(now):
         return None
     return Actor(name=stored.actor, roles=frozenset(stored.roles))
 

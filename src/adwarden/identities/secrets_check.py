@@ -12,11 +12,11 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select
-
 from adwarden.audit.log import append_event
+from adwarden.domain import Actor
 from adwarden.domain.errors import ConfigError
-from adwarden.storage.sql.tables_keys import secret_fingerprints
+from adwarden.storage.sql import keys_store
+from adwarden.storage.sql.database import Connection
 
 BANK_KEY = "bank_hmac_key"
 
@@ -25,15 +25,13 @@ def fingerprint(secret: bytes) -> str:
     return "hmac-sha256:" + hmac.new(secret, b"adwarden secret fingerprint v1", hashlib.sha256).hexdigest()[:32]
 
 
-def ensure_bank_key(conn: Connection, key: bytes, *, actor: str = "system") -> None:
+def ensure_bank_key(conn: Connection, key: bytes, *, actor: Actor) -> None:
     """Record the bank key's fingerprint on first use; refuse (:class:`ConfigError`) a different key later."""
-    seen = conn.execute(select(secret_fingerprints.c.fingerprint, secret_fingerprints.c.recorded_at)
-                        .where(secret_fingerprints.c.name == BANK_KEY)).first()
+    seen = keys_store.find_fingerprint(conn, BANK_KEY)
     mine = fingerprint(key)
     if seen is None:
-        conn.execute(insert(secret_fingerprints), [{"name": BANK_KEY, "fingerprint": mine,
-                                                    "recorded_at": datetime.now(UTC)}])
-        append_event(conn, name="secret-fingerprint-recorded", actor=actor, subject_type="secret",
+        keys_store.insert_fingerprint(conn, BANK_KEY, mine, now=datetime.now(UTC))
+        append_event(conn, name="secret-fingerprint-recorded", actor=actor.name, subject_type="secret",
                      subject_id=BANK_KEY, payload={"fingerprint": mine})
         return
     if not hmac.compare_digest(seen.fingerprint, mine):
@@ -44,10 +42,8 @@ def ensure_bank_key(conn: Connection, key: bytes, *, actor: str = "system") -> N
         )
 
 
-def forget_bank_key(conn: Connection, *, actor: str) -> None:
+def forget_bank_key(conn: Connection, *, actor: Actor) -> None:
     """Drop the recorded fingerprint (before re-importing every bank under a new key)."""
-    from sqlalchemy import delete
-
-    conn.execute(delete(secret_fingerprints).where(secret_fingerprints.c.name == BANK_KEY))
-    append_event(conn, name="secret-fingerprint-forgotten", actor=actor, subject_type="secret", subject_id=BANK_KEY,
-                 payload={})
+    keys_store.delete_fingerprint(conn, BANK_KEY)
+    append_event(conn, name="secret-fingerprint-forgotten", actor=actor.name, subject_type="secret",
+                 subject_id=BANK_KEY, payload={})

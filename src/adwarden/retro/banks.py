@@ -12,17 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, func, insert, select, update
-
 from adwarden.audit.log import append_event
 from adwarden.detect.banks import Bank, BankEntry, BankIndex, parse_bank_file
 from adwarden.detect.banks.files import Format, export_csv, export_hma, export_pytx
 from adwarden.domain import Actor, InputError, NotFound
 from adwarden.permissions import ensure_permission
 from adwarden.retro.rescan import affected_posts_for_entries, enqueue_rescan
-from adwarden.storage.sql import screening_state
-from adwarden.storage.sql.database import Database
-from adwarden.storage.sql.tables_banks import bank_entries, banks
+from adwarden.storage.sql import banks_store, screening_state
+from adwarden.storage.sql.banks_store import value_key
+from adwarden.storage.sql.database import Connection, Database
 
 _NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
@@ -37,32 +35,24 @@ class ImportResult:
     rescan_job: str | None
 
 
-def value_key(entry: BankEntry) -> str:
-    return hashlib.sha256(entry.value.encode()).hexdigest() if entry.kind == "text" else entry.value
-
-
 def _check_name(name: str) -> None:
     if not name or len(name) > 100 or set(name) - _NAME_OK:
         raise InputError("bank names use lower-case letters, digits, '-', '_' and '.' (max 100)", field="name")
 
 
 def get_bank(conn: Connection, name: str) -> Bank:
-    row = conn.execute(select(banks).where(banks.c.name == name)).first()
-    if row is None:
+    bank = banks_store.find_bank(conn, name)
+    if bank is None:
         raise NotFound(f"bank {name!r} not found")
-    return Bank(row.name, tuple(row.labels or ()), bool(row.enabled), row.description)
+    return bank
 
 
 def list_banks(conn: Connection) -> list[tuple[Bank, int]]:
-    counts: dict[str, int] = {str(b): int(n) for b, n in conn.execute(
-        select(bank_entries.c.bank, func.count()).group_by(bank_entries.c.bank)).tuples()}
-    return [(Bank(r.name, tuple(r.labels or ()), bool(r.enabled), r.description), int(counts.get(r.name, 0)))
-            for r in conn.execute(select(banks).order_by(banks.c.name))]
+    return banks_store.banks_with_counts(conn)
 
 
 def bank_entries_of(conn: Connection, name: str) -> list[BankEntry]:
-    rows = conn.execute(select(bank_entries).where(bank_entries.c.bank == name).order_by(bank_entries.c.id))
-    return [BankEntry(r.kind, r.value, r.label, r.added_by, r.added_at, r.source) for r in rows]
+    return banks_store.entries_of(conn, name)
 
 
 def import_bank(
@@ -75,7 +65,7 @@ def import_bank(
     _check_name(name)
     now = datetime.now(UTC)
     with db.read() as conn:
-        existing = conn.execute(select(banks).where(banks.c.name == name)).first()
+        existing = banks_store.find_bank(conn, name)
     default_label = (labels[0] if labels else None) or (existing.labels[0] if existing is not None and existing.labels
                                                         else name)
     entries = parse_bank_file(data, key=key, source=source, fmt=fmt, default_label=default_label,
@@ -84,19 +74,13 @@ def import_bank(
     with db.transaction() as conn:
         screening_state.bump(conn)  # first: orders this import against concurrent ingests (see the module)
         if existing is None:
-            conn.execute(insert(banks).values(name=name, labels=list(labels) or [name], enabled=True,
-                                              description=description, created_by=actor.name, created_at=now,
-                                              updated_at=now))
+            banks_store.insert_bank(conn, name, labels=list(labels) or [name], description=description,
+                                    created_by=actor.name, now=now)
             append_event(conn, name="bank-created", actor=actor.name, subject_type="bank", subject_id=name,
                          payload={"labels": list(labels) or [name]})
-        present = set(conn.execute(select(bank_entries.c.kind, bank_entries.c.value_key)
-                                   .where(bank_entries.c.bank == name)).tuples())
+        present = banks_store.entry_keys(conn, name)
         new = [e for e in entries if (e.kind, value_key(e)) not in present]
-        if new:
-            conn.execute(insert(bank_entries), [{
-                "bank": name, "kind": e.kind, "value": e.value, "value_key": value_key(e), "label": e.label,
-                "added_by": actor.name, "added_at": now, "source": e.source} for e in new])
-            conn.execute(update(banks).where(banks.c.name == name).values(updated_at=now))
+        banks_store.insert_entries(conn, name, new, added_by=actor.name, now=now)
         job_id = None
         affected: list[str] = []
         enabled = existing is None or bool(existing.enabled)
@@ -104,7 +88,7 @@ def import_bank(
             affected = affected_posts_for_entries(conn, new, key=key, region=region)
             if affected:
                 job_id = enqueue_rescan(conn, affected, trigger="bank-import",
-                                        reason=f"{len(new)} new entries in bank {name}", actor=actor.name)
+                                        reason=f"{len(new)} new entries in bank {name}", actor=actor)
         append_event(conn, name="bank-entries-imported", actor=actor.name, subject_type="bank", subject_id=name,
                      payload={"source": source, "sha256": digest, "format": fmt or "auto", "read": len(entries),
                               "added": len(new), "kinds": sorted({e.kind for e in new}), "affected_posts": len(affected),
@@ -117,7 +101,7 @@ def set_bank_enabled(db: Database, name: str, enabled: bool, *, actor: Actor) ->
     with db.transaction() as conn:
         screening_state.bump(conn)
         get_bank(conn, name)
-        conn.execute(update(banks).where(banks.c.name == name).values(enabled=enabled, updated_at=datetime.now(UTC)))
+        banks_store.set_enabled(conn, name, enabled, now=datetime.now(UTC))
         append_event(conn, name="bank-updated", actor=actor.name, subject_type="bank", subject_id=name,
                      payload={"enabled": enabled})
         return get_bank(conn, name)

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, insert, select
-
 from adwarden.audit.log import append_event
 from adwarden.detect.vocabulary import Vocabulary
 from adwarden.domain import Actor, PolicyError
@@ -23,14 +21,14 @@ from adwarden.policy import Policy, load_policy, parse_policy
 from adwarden.policy.diff import PolicyDiff, Replay, policy_diff
 from adwarden.retro.rescan import all_post_ids, enqueue_rescan
 from adwarden.storage.sql import screening_state
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.banks_store import PolicyActivation, insert_activation, latest_activation
+from adwarden.storage.sql.database import Connection, Database
 from adwarden.storage.sql.queries import get_post
-from adwarden.storage.sql.tables_banks import policy_activations
 
 
 def active_policy(conn: Connection, *, vocabulary: Vocabulary | None = None) -> Policy | None:
     """The most recently activated policy, or None when none was ever activated."""
-    row = conn.execute(select(policy_activations).order_by(policy_activations.c.id.desc()).limit(1)).first()
+    row = latest_activation(conn)
     if row is None:
         return None
     return parse_policy(row.content.encode("utf-8"), source=row.source, vocabulary=vocabulary)
@@ -49,16 +47,15 @@ def activate_policy(db: Database, path: str | Path, *, actor: Actor, vocabulary:
     now = datetime.now(UTC)
     with db.transaction() as conn:
         screening_state.bump(conn)  # first: ingests after this commit screen with the new policy
-        conn.execute(insert(policy_activations).values(version=policy.version, digest=policy.digest,
-                                                       source=str(path), content=text,
-                                                       activated_by=actor.name, activated_at=now))
+        insert_activation(conn, PolicyActivation(policy.version, policy.digest, str(path), text),
+                          activated_by=actor.name, now=now)
         job_id = None
         if rescan:
             ids = all_post_ids(conn)
             if ids:
                 job_id = enqueue_rescan(conn, ids, trigger="policy-activated",
                                         reason=f"policy {policy.version} ({policy.digest[:12]}) activated",
-                                        actor=actor.name)
+                                        actor=actor)
         append_event(conn, name="policy-activated", actor=actor.name, subject_type="policy",
                      subject_id=policy.digest, payload={"version": policy.version, "source": str(path),
                                                         "rescan_job": job_id})

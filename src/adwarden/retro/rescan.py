@@ -17,24 +17,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
-
-from sqlalchemy import Connection, func, insert, or_, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import IDENTIFIER_KINDS, BankEntry
 from adwarden.detect.banks.pdq_index import MATCH_RADIUS, PdqIndex, hex_to_bytes
 from adwarden.domain import Actor, Assessment, InputError, NotFound, Post
+from adwarden.domain.rescans import RescanJob as RescanJob  # re-exported: it was defined here
 from adwarden.permissions import ensure_permission
 from adwarden.pipeline import Screener, Screening
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql import rescan_store
+from adwarden.storage.sql.database import Connection, Database
 from adwarden.storage.sql.queries import get_post, latest_assessment
-from adwarden.storage.sql.tables import identifiers, posts
-from adwarden.storage.sql.tables_banks import rescan_items, rescan_jobs
+from adwarden.storage.sql.rescan_store import all_post_ids as all_post_ids  # re-exported: it was defined here
 
 
 class Runtime(Protocol):
@@ -58,44 +56,15 @@ LEASE_SECONDS = 60.0
 RUN_LOCK = threading.RLock()
 
 
-@dataclass(frozen=True)
-class RescanJob:
-    id: str
-    trigger: str
-    reason: str
-    status: str
-    total: int
-    done: int
-    changed: int
-    created_by: str
-    created_at: datetime
-    finished_at: datetime | None
-    error: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "trigger": self.trigger, "reason": self.reason, "status": self.status,
-                "total": self.total, "done": self.done, "changed": self.changed, "created_by": self.created_by,
-                "created_at": self.created_at.isoformat(),
-                "finished_at": self.finished_at.isoformat() if self.finished_at else None, "error": self.error}
-
-
-def _job(row: Any) -> RescanJob:
-    return RescanJob(row.id, row.trigger, row.reason, row.status, row.total, row.done, row.changed, row.created_by,
-                     row.created_at, row.finished_at, row.error)
-
-
 def get_job(conn: Connection, job_id: str) -> RescanJob:
-    row = conn.execute(select(rescan_jobs).where(rescan_jobs.c.id == job_id)).first()
-    if row is None:
+    job = rescan_store.find_job(conn, job_id)
+    if job is None:
         raise NotFound(f"rescan job {job_id} not found")
-    return _job(row)
+    return job
 
 
 def list_jobs(conn: Connection, *, unfinished_only: bool = False) -> list[RescanJob]:
-    q = select(rescan_jobs).order_by(rescan_jobs.c.created_at, rescan_jobs.c.id)
-    if unfinished_only:
-        q = q.where(rescan_jobs.c.status.in_(["pending", "running"]))
-    return [_job(r) for r in conn.execute(q)]
+    return rescan_store.all_jobs(conn, unfinished_only=unfinished_only)
 
 
 # -- which posts can a change affect ---------------------------------------------------------------------------
@@ -110,7 +79,7 @@ def affected_posts_for_entries(conn: Connection, entries: Sequence[BankEntry], *
     for kind in kinds & IDENTIFIER_KINDS:
         digests = {e.value for e in entries if e.kind == kind}
         hits = set()
-        for (value,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == kind).distinct()):
+        for value in rescan_store.identifier_values(conn, kind):
             try:
                 if keyed_hash(kind, normalize_identifier(kind, value, region=region), key) in digests:
                     hits.add(value)
@@ -119,13 +88,11 @@ def affected_posts_for_entries(conn: Connection, entries: Sequence[BankEntry], *
         matched[kind] = hits
     for kind in kinds & {"md5", "sha256"}:
         wanted = {e.value for e in entries if e.kind == kind}
-        matched[kind] = {v for (v,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == kind)
-                                                    .distinct()) if v.lower() in wanted}
+        matched[kind] = {v for v in rescan_store.identifier_values(conn, kind) if v.lower() in wanted}
     if "pdq" in kinds:
         index = PdqIndex(hex_to_bytes([e.value for e in entries if e.kind == "pdq"]))
-        stored = [v for (v,) in conn.execute(select(identifiers.c.value).where(identifiers.c.kind == "pdq").distinct())]
         valid = []
-        for v in stored:
+        for v in rescan_store.identifier_values(conn, "pdq"):
             try:
                 valid.append((v, hex_to_bytes([v])[0]))
             except ValueError:
@@ -137,31 +104,19 @@ def affected_posts_for_entries(conn: Connection, entries: Sequence[BankEntry], *
             matched["pdq"] = {v for (v, _), ans in zip(valid, answers, strict=True) if ans}
     out: set[str] = set()
     for kind, values in matched.items():
-        vals = sorted(values)
-        for i in range(0, len(vals), 500):
-            out.update(conn.execute(select(identifiers.c.post_id).where(
-                identifiers.c.kind == kind, identifiers.c.value.in_(vals[i : i + 500]))).scalars())
+        out.update(rescan_store.posts_with_identifiers(conn, kind, values))
     return sorted(out)
-
-
-def all_post_ids(conn: Connection) -> list[str]:
-    return list(conn.execute(select(posts.c.id).order_by(posts.c.id)).scalars())
 
 
 # -- jobs -------------------------------------------------------------------------------------------------------
 
-def enqueue_rescan(conn: Connection, post_ids: Sequence[str], *, trigger: str, reason: str, actor: str) -> str:
+def enqueue_rescan(conn: Connection, post_ids: Sequence[str], *, trigger: str, reason: str, actor: Actor) -> str:
     """Queue a rescan of ``post_ids`` (in the caller's transaction) and audit it. Returns the job id."""
-    now = datetime.now(UTC)
     job_id = new_id("r")
     ids = list(dict.fromkeys(post_ids))
-    conn.execute(insert(rescan_jobs).values(id=job_id, trigger=trigger, reason=reason, status="pending",
-                                            total=len(ids), done=0, changed=0, cursor=0, created_by=actor,
-                                            created_at=now, updated_at=now))
-    for i in range(0, len(ids), 1000):
-        conn.execute(insert(rescan_items), [{"job_id": job_id, "seq": i + k + 1, "post_id": p}
-                                            for k, p in enumerate(ids[i : i + 1000])])
-    append_event(conn, name="rescan-queued", actor=actor, subject_type="rescan", subject_id=job_id,
+    rescan_store.insert_job(conn, job_id, ids, trigger=trigger, reason=reason, created_by=actor.name,
+                            now=datetime.now(UTC))
+    append_event(conn, name="rescan-queued", actor=actor.name, subject_type="rescan", subject_id=job_id,
                  payload={"trigger": trigger, "reason": reason, "posts": len(ids)})
     return job_id
 
@@ -169,7 +124,7 @@ def enqueue_rescan(conn: Connection, post_ids: Sequence[str], *, trigger: str, r
 def queue_full_rescan(db: Database, *, actor: Actor, reason: str = "manual full rescan") -> str:
     ensure_permission(actor, "rescan:run")
     with db.transaction() as conn:
-        return enqueue_rescan(conn, all_post_ids(conn), trigger="manual", reason=reason, actor=actor.name)
+        return enqueue_rescan(conn, all_post_ids(conn), trigger="manual", reason=reason, actor=actor)
 
 
 def _same(old: Assessment | None, new: Screening) -> bool:
@@ -216,14 +171,9 @@ def run_rescan(
 
 
 def _take_lease(conn: Connection, job_id: str, worker: str) -> bool:
+    """Lease (or renew) the job for :data:`LEASE_SECONDS`; ``False`` when another live worker holds it."""
     now = datetime.now(UTC)
-    done = conn.execute(update(rescan_jobs).where(
-        rescan_jobs.c.id == job_id, rescan_jobs.c.status != "done",
-        or_(rescan_jobs.c.lease_owner.is_(None), rescan_jobs.c.lease_owner == worker,
-            rescan_jobs.c.lease_until < now),
-    ).values(lease_owner=worker, lease_until=now + timedelta(seconds=LEASE_SECONDS), status="running",
-             updated_at=now))
-    return bool(done.rowcount)
+    return rescan_store.take_lease(conn, job_id, worker, now=now, until=now + timedelta(seconds=LEASE_SECONDS))
 
 
 def _run(
@@ -240,16 +190,14 @@ def _run(
     batches = 0
     while max_batches is None or batches < max_batches:
         with db.read() as conn:
-            cursor = conn.execute(select(rescan_jobs.c.cursor).where(rescan_jobs.c.id == job_id)).scalar_one()
-            rows = conn.execute(select(rescan_items.c.seq, rescan_items.c.post_id).where(
-                rescan_items.c.job_id == job_id, rescan_items.c.seq > cursor).order_by(rescan_items.c.seq)
-                .limit(batch_size)).all()
+            cursor = rescan_store.job_cursor(conn, job_id)
+            rows = rescan_store.items_after(conn, job_id, cursor, limit=batch_size)
             if not rows:
                 break
             work: list[tuple[str, int, Screening]] = []
-            for row in rows:
+            for _seq, target in rows:
                 try:
-                    post = get_post(conn, row.post_id)
+                    post = get_post(conn, target)
                 except NotFound:
                     continue
                 version, screening = screen_stored(runtime, conn, post)
@@ -257,8 +205,7 @@ def _run(
         changed = 0
         with db.transaction() as conn:
             # The batch counts only if this worker still holds the job and nobody moved its cursor.
-            if not _take_lease(conn, job_id, worker) or conn.execute(select(rescan_jobs.c.cursor).where(
-                    rescan_jobs.c.id == job_id)).scalar_one() != cursor:
+            if not _take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
                 return get_job(conn, job_id)
             for post_id, version, screening in work:
                 if _same(latest_assessment(conn, post_id), screening):
@@ -266,28 +213,20 @@ def _run(
                 record_assessment(conn, post_id=post_id, version=version, screening=screening, trigger="rescan",
                                   actor=actor.name)
                 changed += 1
-            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
-                cursor=rows[-1].seq, done=rescan_jobs.c.done + len(rows), changed=rescan_jobs.c.changed + changed,
-                updated_at=datetime.now(UTC)))
+            rescan_store.advance_job(conn, job_id, cursor=rows[-1][0], screened=len(rows), changed=changed,
+                                     now=datetime.now(UTC))
         batches += 1
         if progress is not None:
             with db.read() as conn:
                 progress(get_job(conn, job_id))
     with db.transaction() as conn:
         job = get_job(conn, job_id)
-        remaining = conn.execute(select(func.count()).select_from(rescan_items).where(
-            rescan_items.c.job_id == job_id,
-            rescan_items.c.seq > select(rescan_jobs.c.cursor).where(rescan_jobs.c.id == job_id).scalar_subquery(),
-        )).scalar_one()
-        if remaining == 0 and job.status != "done":
-            now = datetime.now(UTC)
-            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id).values(
-                status="done", finished_at=now, updated_at=now, lease_owner=None, lease_until=None))
+        if rescan_store.items_left(conn, job_id) == 0 and job.status != "done":
+            rescan_store.finish_job(conn, job_id, now=datetime.now(UTC))
             append_event(conn, name="rescan-finished", actor=actor.name, subject_type="rescan", subject_id=job_id,
                          payload={"trigger": job.trigger, "posts": job.done, "changed": job.changed})
         elif job.status != "done":
-            conn.execute(update(rescan_jobs).where(rescan_jobs.c.id == job_id, rescan_jobs.c.lease_owner == worker)
-                         .values(lease_owner=None, lease_until=None))
+            rescan_store.release_lease(conn, job_id, worker)
         return get_job(conn, job_id)
 
 

@@ -82,7 +82,7 @@ def post_entries(name: str, runtime: RuntimeDep, actor: ActorDep, background: Ba
     problem found (every problem at once)."""
     s = runtime.settings
     with runtime.db.transaction() as conn:  # entries hashed under another key would silently never match
-        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=actor.name)
+        ensure_bank_key(conn, s.bank_hmac_key.encode("utf-8"), actor=actor)
     try:
         res = import_bank(runtime.db, name, content.encode("utf-8"), key=s.bank_hmac_key.encode("utf-8"),
                           actor=actor, fmt=format, source=f"api:{actor.name}", region=s.default_region)

@@ -14,14 +14,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from adwarden.console.web import Viewer, ViewerDep, render
 from adwarden.domain import InputError, PolicyError
 from adwarden.policy.loader import default_policy_text, parse_policy
 from adwarden.retro.policies import activate_policy, backtest
 from adwarden.retro.rescan import run_rescan
-from adwarden.storage.sql.tables_banks import policy_activations
+from adwarden.storage.sql.banks_store import latest_activation
 
 router = APIRouter()
 MAX_POLICY_BYTES = 1024 * 1024
@@ -33,10 +32,9 @@ def _active_text(viewer: Viewer) -> str:
     """The active policy's text: as stored at activation, else the packaged default or the configured file."""
     policy = viewer.runtime.screener.policy
     with viewer.runtime.db.read() as conn:
-        stored = conn.execute(select(policy_activations.c.content).where(policy_activations.c.digest == policy.digest)
-                              .order_by(policy_activations.c.id.desc()).limit(1)).scalar()
+        stored = latest_activation(conn, digest=policy.digest)
     if stored is not None:
-        return str(stored)
+        return stored.content
     if policy.source.startswith("<packaged>"):
         return default_policy_text().decode("utf-8")
     try:

@@ -15,6 +15,9 @@ from sqlalchemy import Connection, insert, select, update
 from adwarden.domain.audit import GENESIS_HASH, canonical_json, event_hash
 from adwarden.storage.sql.tables import audit_events, audit_head
 
+#: Where :meth:`~adwarden.storage.sql.database.Database.transaction` keeps the transaction's writer.
+AUDIT_WRITER_KEY = "adwarden_audit_writer"
+
 
 class AuditWriter:
     """Buffers the events of one transaction and appends them to the chain on :meth:`flush`."""
@@ -76,3 +79,18 @@ class AuditWriter:
             update(audit_head).where(audit_head.c.id == 1).values(last_seq=self._head[0], last_hash=self._head[1])
         )
         self._rows = []
+
+
+def append_to_chain(
+    conn: Connection, *, name: str, actor: str, subject_type: str, subject_id: str,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Append one event in ``conn``'s transaction: buffered by the transaction's writer, or written at once
+    when ``conn`` is not a :meth:`~adwarden.storage.sql.database.Database.transaction`."""
+    writer = conn.info.get(AUDIT_WRITER_KEY)
+    if writer is None:
+        one = AuditWriter(conn)
+        one.append(name=name, actor=actor, subject_type=subject_type, subject_id=subject_id, payload=payload)
+        one.flush()
+        return
+    writer.append(name=name, actor=actor, subject_type=subject_type, subject_id=subject_id, payload=payload)

@@ -16,16 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from adwarden.domain import StorageError
+from adwarden.storage.sql.audit_writer import AUDIT_WRITER_KEY, AuditWriter
+from adwarden.storage.sql.errors import domain_error
 
 __all__ = ["Connection", "Database", "WriteConflict", "after_commit", "after_rollback"]
 #: ``Connection`` is re-exported so that services can type the transaction they are handed without importing
 #: SQLAlchemy: only ``storage/`` knows which database library sits underneath.
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-AUDIT_WRITER_KEY = "adwarden_audit_writer"
 READ_ONLY_OPTION = "adwarden_read_only"
 AFTER_COMMIT_KEY = "adwarden_after_commit"
 AFTER_ROLLBACK_KEY = "adwarden_after_rollback"
@@ -95,8 +96,6 @@ class Database:
         Callbacks registered with :func:`after_commit` run once the commit succeeded (wake a webhook sender,
         publish to a cache); those registered with :func:`after_rollback` run when it did not (drop what a cache
         took from the transaction). Neither runs inside the transaction."""
-        from adwarden.storage.sql.audit_writer import AuditWriter
-
         committed: list[Callable[[], None]] = []
         rolled_back: list[Callable[[], None]] = []
         ok = False
@@ -118,8 +117,9 @@ class Database:
         except DBAPIError as exc:
             if _is_conflict(exc):
                 raise WriteConflict(f"write conflict: {exc.orig}") from exc
-            if isinstance(exc, OperationalError):
-                raise StorageError(f"database error: {exc.orig}") from exc
+            translated = domain_error(exc)
+            if translated is not None:
+                raise translated from exc
             raise
         finally:
             for fn in committed if ok else rolled_back:
@@ -131,8 +131,8 @@ class Database:
         try:
             with self.engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+        except (OperationalError, DataError) as exc:
+            raise domain_error(exc) or StorageError(f"database error: {exc.orig}") from exc
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision of every migration branch (``alembic upgrade heads``)."""
