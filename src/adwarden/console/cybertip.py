@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Connection
-
 from adwarden.config import Settings
 from adwarden.domain import InputError
 from adwarden.reporting.casebuild import build_case_report_conn
 from adwarden.reporting.ncmec.lint import lint_case, missing_requirements
 from adwarden.reporting.ncmec.model import IncidentType, ReportCase, Victim
 from adwarden.reporting.service import active_xsd, list_reports
+from adwarden.storage.sql.database import Connection
 
 MAX_URLS = 50
 
