@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -78,6 +78,7 @@ __all__ = [
 #: (:mod:`adwarden.legal.transparency_counts`) are modules of their own, re-exported here for callers.
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+R = TypeVar("R")
 
 
 def deadline_policy(settings: Settings) -> DeadlinePolicy:
@@ -130,11 +131,14 @@ def _request(rec: RequestRecord) -> LegalRequest:
     )
 
 
-def _request_record(conn: Connection, request_id: str) -> RequestRecord:
-    rec = store.find_request(conn, request_id)
+def _found(rec: R | None, what: str) -> R:
     if rec is None:
-        raise NotFound(f"legal request {request_id} not found")
+        raise NotFound(f"{what} not found")
     return rec
+
+
+def _request_record(conn: Connection, request_id: str) -> RequestRecord:
+    return _found(store.find_request(conn, request_id), f"legal request {request_id}")
 
 
 def get_request(conn: Connection, request_id: str) -> LegalRequest:
@@ -194,10 +198,7 @@ def production_json(r: ProductionRecord) -> dict[str, Any]:
 
 def production_record(conn: Connection, production_id: str) -> ProductionRecord:
     """The production log entry (who sent what to whom, under which authority)."""
-    rec = store.find_production(conn, production_id)
-    if rec is None:
-        raise NotFound(f"production {production_id} not found")
-    return rec
+    return _found(store.find_production(conn, production_id), f"production {production_id}")
 
 
 def production_package(conn: Connection, production_id: str) -> Path:

@@ -12,17 +12,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, select
 
+from adwarden.storage.sql import tables
 from adwarden.storage.sql.batches import chunked
 from adwarden.storage.sql.network_log import record_removals
-from adwarden.storage.sql.tables import (
-    assessments,
-    cases,
-    decisions,
-    identifiers,
-    media,
-    post_versions,
-    posts,
-)
+from adwarden.storage.sql.tables import cases, posts
+
+#: The tables holding a post's own rows (its versions and what was found in them), deleted with it.
+POST_ROWS = (tables.identifiers, tables.media, tables.assessments, tables.post_versions)
 
 #: Post ids per lookup statement.
 LOOKUP_BATCH = 500
@@ -48,9 +44,9 @@ def delete_posts(conn: Connection, post_ids: Sequence[str]) -> None:
     ids = list(post_ids)
     case_ids = list(conn.execute(select(cases.c.id).where(cases.c.post_id.in_(ids))).scalars())
     if case_ids:
-        conn.execute(delete(decisions).where(decisions.c.case_id.in_(case_ids)))
+        conn.execute(delete(tables.decisions).where(tables.decisions.c.case_id.in_(case_ids)))
         conn.execute(delete(cases).where(cases.c.id.in_(case_ids)))
-    for table in (identifiers, media, assessments, post_versions):
+    for table in POST_ROWS:
         conn.execute(delete(table).where(table.c.post_id.in_(ids)))
     conn.execute(delete(posts).where(posts.c.id.in_(ids)))
     record_removals(conn, ids)
