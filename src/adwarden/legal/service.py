@@ -7,7 +7,12 @@ event in the caller's transaction (``with db.transaction() as conn: do_intake_re
 * :func:`do_transition` moves a request through the workflow (:data:`~adwarden.legal.model.TRANSITIONS`).
 * :func:`do_verify_emergency` records one step of the emergency checklist (who verified what, when).
 * :func:`do_produce` builds the signed package and logs the production: what was sent, to whom, under which
-  authority. Emergency requests cannot be produced until their checklist is complete.
+  authority. Emergency requests cannot be produced until their checklist is complete. What the package
+  contains is gathered by :mod:`adwarden.legal.gathering`; if the transaction that logs the production rolls
+  back, the package file is removed.
+
+The rows live behind :mod:`adwarden.storage.sql.legal_requests_store`; this module keeps what they mean.
+Transparency numbers are counted by :mod:`adwarden.legal.transparency_counts` (re-exported here).
 """
 
 from __future__ import annotations
