@@ -237,3 +237,20 @@ def test_nondisclosure_blocks_user_notice_while_it_runs(runtime: Runtime) -> Non
         assert notice_blocked_by(conn, account_id="example-classifieds:u-1") == [req.id]
         assert notice_blocked_by(conn, post_id=b1) == []
         assert notice_blocked_by(conn, post_id=a1, today=today + timedelta(days=31)) == []
+
+
+def test_package_of_a_rolled_back_production_is_removed(runtime: Runtime, tmp_path: Path) -> None:
+    """A package exists on disk only while its production is logged: when the transaction that logged it
+    rolls back afterwards, the file goes too, and the request is still producing."""
+    store(runtime, ad("a1"))
+    req = _intake(runtime, ["phone:+12065550147"])
+    _to_producing(runtime, req.id)
+    out = tmp_path / "rolled-back.zip"
+    with pytest.raises(RuntimeError), runtime.db.transaction() as conn:
+        do_produce(conn, request_id=req.id, out_path=out, recipient=None, signing_key=KEY, actor=LIAISON)
+        assert out.is_file()
+        raise RuntimeError("the caller failed after do_produce")
+    assert not out.exists()
+    with runtime.db.read() as conn:
+        assert get_request(conn, req.id).status is RequestStatus.PRODUCING
+        assert request_details(conn, req.id)["productions"] == []

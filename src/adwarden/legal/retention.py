@@ -7,27 +7,17 @@ decisions, which reference it). It is kept when an active hold freezes it, and w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from sqlalchemy import Connection, delete, select
 
 from adwarden.audit.log import append_event
 from adwarden.domain import Actor, InputError
 from adwarden.legal.holds import held_ids
 from adwarden.permissions import ensure_permission
-from adwarden.storage.sql.network_log import record_removals
-from adwarden.storage.sql.tables import (
-    assessments,
-    cases,
-    decisions,
-    identifiers,
-    media,
-    post_versions,
-    posts,
-)
+from adwarden.storage.sql.batches import chunked
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.retention_store import delete_posts, posts_created_before, posts_with_open_case
 
 #: Post ids per audit event and per delete statement.
 BATCH = 500
@@ -69,34 +59,17 @@ def purge(
         raise InputError("must be at least 1 day", record="retention", field="older_than_days")
     moment = now or datetime.now(UTC)
     cutoff = moment - timedelta(days=older_than_days)
-    candidates = sorted(conn.execute(select(posts.c.id).where(posts.c.created_at < cutoff)).scalars())
+    candidates = posts_created_before(conn, cutoff)
     held = held_ids(conn, "post", candidates, now=moment)
     rest = [p for p in candidates if p not in held]
-    open_case: set[str] = set()
-    for chunk in _chunks(rest):
-        open_case |= set(conn.execute(
-            select(cases.c.post_id).where(cases.c.post_id.in_(chunk), cases.c.status == "open")).scalars())
+    open_case = posts_with_open_case(conn, rest)
     doomed = tuple(p for p in rest if p not in open_case)
     if not dry_run:
-        for chunk in _chunks(list(doomed)):
-            _delete_posts(conn, chunk)
+        for chunk in chunked(doomed, BATCH):
+            delete_posts(conn, chunk)
             append_event(conn, name="retention-purged", actor=actor.name, subject_type="retention",
                          subject_id=cutoff.date().isoformat(),
                          payload={"older_than_days": older_than_days, "cutoff": cutoff.isoformat(),
                                   "post_ids": list(chunk)})
     return PurgeResult(cutoff, doomed, len(held), len(open_case), dry_run)
 
-
-def _delete_posts(conn: Connection, post_ids: Sequence[str]) -> None:
-    case_ids = list(conn.execute(select(cases.c.id).where(cases.c.post_id.in_(post_ids))).scalars())
-    if case_ids:
-        conn.execute(delete(decisions).where(decisions.c.case_id.in_(case_ids)))
-        conn.execute(delete(cases).where(cases.c.id.in_(case_ids)))
-    for table in (identifiers, media, assessments, post_versions):
-        conn.execute(delete(table).where(table.c.post_id.in_(post_ids)))
-    conn.execute(delete(posts).where(posts.c.id.in_(post_ids)))
-    record_removals(conn, post_ids)  # every process's live linker drops them (adwarden.networks.live)
-
-
-def _chunks(seq: Sequence[str]) -> list[Sequence[str]]:
-    return [seq[i : i + BATCH] for i in range(0, len(seq), BATCH)]

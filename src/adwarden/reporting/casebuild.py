@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import phonenumbers
-from sqlalchemy import Connection, select
 
 from adwarden.config import Settings
 from adwarden.domain import Account, Post
@@ -47,8 +46,14 @@ from adwarden.reporting.ncmec.model import (
     Reporter,
     Victim,
 )
+from adwarden.storage.sql.casebuild_store import case_decisions, find_account
+from adwarden.storage.sql.database import Connection
+from adwarden.storage.sql.identifiers_store import (
+    identifiers_of_post,
+    linking_identifiers,
+    posts_with_identifier,
+)
 from adwarden.storage.sql.queries import get_case, get_post, latest_assessment
-from adwarden.storage.sql.tables import accounts, decisions, identifiers
 
 #: Identifier kinds that link posts into a network.
 LINK_KINDS = ("phone", "email", "handle", "payment")
@@ -151,20 +156,10 @@ def _incident_time(post: Post) -> tuple[datetime, str]:
 
 def _linked_post_ids(conn: Connection, post_id: str) -> tuple[list[str], list[str]]:
     """Posts sharing a linking identifier with ``post_id`` (capped), and the identifiers that link them."""
-    own = conn.execute(
-        select(identifiers.c.kind, identifiers.c.value)
-        .where(identifiers.c.post_id == post_id, identifiers.c.kind.in_(LINK_KINDS))
-        .distinct()
-    ).all()
     linked: list[str] = []
     via: list[str] = []
-    for kind, value in own:
-        rows = conn.execute(
-            select(identifiers.c.post_id)
-            .where(identifiers.c.kind == kind, identifiers.c.value == value, identifiers.c.post_id != post_id)
-            .distinct()
-            .limit(MAX_LINKED_POSTS)
-        ).scalars()
+    for kind, value in linking_identifiers(conn, post_id, LINK_KINDS):
+        rows = posts_with_identifier(conn, kind, value, excluding=post_id, limit=MAX_LINKED_POSTS)
         found = [r for r in rows if r not in linked]
         if found:
             via.append(f"{kind} {value}")
@@ -173,12 +168,7 @@ def _linked_post_ids(conn: Connection, post_id: str) -> tuple[list[str], list[st
 
 
 def _account_row(conn: Connection, account_id: str | None) -> Account | None:
-    if account_id is None:
-        return None
-    row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
-    if row is None:
-        return None
-    return Account(id=row.external_id, email=row.email, phone=row.phone, ip=row.ip, device_id=row.device_id)
+    return None if account_id is None else find_account(conn, account_id)
 
 
 def _collect(conn: Connection, post: Post, people: dict[str, _Person], region: str) -> None:
@@ -201,12 +191,7 @@ def _collect(conn: Connection, post: Post, people: dict[str, _Person], region: s
                 person.add("ips", (acc.ip, version.content.posted_at or version.received_at))
             if acc.device_id:
                 person.add("devices", acc.device_id)
-    rows = conn.execute(
-        select(identifiers.c.kind, identifiers.c.value, identifiers.c.platform)
-        .where(identifiers.c.post_id == post.id)
-        .order_by(identifiers.c.id)
-    ).all()
-    for kind, value, platform in rows:
+    for kind, value, platform in identifiers_of_post(conn, post.id):
         if kind == "phone":
             person.add("phones", value)
         elif kind == "email":
@@ -363,9 +348,7 @@ def build_case_report_conn(
         info.append("Evidence: " + "; ".join(
             f"{e.label}" + (f" ({e.value!r})" if e.value else "") for e in assessment.verdict.reasons[:20]
         ))
-    for d in conn.execute(
-        select(decisions).where(decisions.c.case_id == case.id).order_by(decisions.c.created_at)
-    ).all():
+    for d in case_decisions(conn, case.id):
         info.append(f"Reviewer decision {d.created_at.isoformat()}: {d.outcome} by {d.actor}" + (f": {d.note}" if d.note else ""))
     if linked:
         info.append(f"Linked posts: {len(linked)} other posts share " + "; ".join(via) + ".")

@@ -23,10 +23,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import Connection, insert, select, update
 
 from adwarden.audit.log import append_event
 from adwarden.config import Settings
@@ -59,10 +58,12 @@ from adwarden.reporting.ncmec.submission import (
 )
 from adwarden.reporting.ncmec.validate import BUNDLED_XSD
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql import reports_store as store
+from adwarden.storage.sql.database import Connection, Database
+from adwarden.storage.sql.identifiers_store import identifier_values
 from adwarden.storage.sql.queries import get_case, get_post
-from adwarden.storage.sql.tables import identifiers
-from adwarden.storage.sql.tables_reporting import ncmec_exchanges, ncmec_reports
+from adwarden.storage.sql.records import record_values
+from adwarden.storage.sql.reports_store import ExchangeRecord, ReportRecord
 
 log = logging.getLogger(__name__)
 
@@ -72,31 +73,16 @@ CYBERTIP_PRESERVATION = timedelta(days=365)
 
 
 @dataclass(frozen=True)
-class StoredReport:
-    """A CyberTipline report as stored with its case."""
+class StoredReport(ReportRecord):
+    """A CyberTipline report as stored with its case: the stored record, its submission state decoded."""
 
-    id: str
-    case_id: str
-    status: str
-    environment: str
-    incident_type: str
-    escalated: bool
-    report_xml: bytes
-    case_json: str
-    fingerprint: str
-    warnings: dict[str, Any]
-    state: SubmissionState
-    ncmec_report_id: int | None
-    hold_id: str | None
-    created_by: str
-    created_at: datetime
-    approved_by: str | None
-    approved_at: datetime | None
-    submitted_by: str | None
-    submitted_at: datetime | None
-    finished_at: datetime | None
-    retracted_at: datetime | None
-    last_error: str | None
+    @classmethod
+    def of(cls, rec: ReportRecord) -> StoredReport:
+        return cls(**record_values(rec))
+
+    @cached_property
+    def state(self) -> SubmissionState:
+        return SubmissionState.from_json(self.state_json)
 
     @property
     def case(self) -> ReportCase:
@@ -128,33 +114,6 @@ class StoredReport:
         if with_xml:
             out["report_xml"] = self.report_xml.decode("utf-8")
         return out
-
-
-def _from_row(r: Any) -> StoredReport:
-    return StoredReport(
-        id=r.id,
-        case_id=r.case_id,
-        status=r.status,
-        environment=r.environment,
-        incident_type=r.incident_type,
-        escalated=bool(r.escalated),
-        report_xml=r.report_xml.encode("utf-8"),
-        case_json=r.case_json,
-        fingerprint=r.fingerprint,
-        warnings=dict(r.warnings or {}),
-        state=SubmissionState.from_json(r.state_json),
-        ncmec_report_id=r.ncmec_report_id,
-        hold_id=r.hold_id,
-        created_by=r.created_by,
-        created_at=r.created_at,
-        approved_by=r.approved_by,
-        approved_at=r.approved_at,
-        submitted_by=r.submitted_by,
-        submitted_at=r.submitted_at,
-        finished_at=r.finished_at,
-        retracted_at=r.retracted_at,
-        last_error=r.last_error,
-    )
 
 
 # -- settings -> client ---------------------------------------------------------------------------
@@ -199,30 +158,23 @@ def log_environment(settings: Settings) -> None:
 
 
 def get_report(conn: Connection, report_id: str) -> StoredReport:
-    row = conn.execute(select(ncmec_reports).where(ncmec_reports.c.id == report_id)).first()
-    if row is None:
+    rec = store.find_report(conn, report_id)
+    if rec is None:
         raise NotFound(f"report {report_id} not found")
-    return _from_row(row)
+    return StoredReport.of(rec)
 
 
 def list_reports(conn: Connection, *, case_id: str | None = None, statuses: Sequence[str] | None = None,
                  limit: int = 200) -> list[StoredReport]:
-    query = select(ncmec_reports).order_by(ncmec_reports.c.created_at.desc(), ncmec_reports.c.id.desc())
-    if case_id is not None:
-        query = query.where(ncmec_reports.c.case_id == case_id)
-    if statuses:
-        query = query.where(ncmec_reports.c.status.in_(list(statuses)))
-    return [_from_row(r) for r in conn.execute(query.limit(limit)).all()]
+    """Reports, newest first."""
+    return [StoredReport.of(r) for r in store.list_reports(conn, case_id=case_id, statuses=statuses, limit=limit)]
 
 
 def list_exchanges(conn: Connection, report_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(ncmec_exchanges).where(ncmec_exchanges.c.report_id == report_id).order_by(ncmec_exchanges.c.id)
-    ).all()
     return [
         {"endpoint": r.endpoint, "attempt": r.attempt, "http_status": r.http_status, "body": r.body,
          "error": r.error, "created_at": r.created_at.isoformat()}
-        for r in rows
+        for r in store.list_exchanges(conn, report_id)
     ]
 
 
@@ -255,10 +207,7 @@ def build_case_report(
 
 
 def _filed_fingerprints(conn: Connection, *, exclude: str | None = None) -> set[str]:
-    query = select(ncmec_reports.c.fingerprint).where(ncmec_reports.c.status == Step.FINISHED.value)
-    if exclude:
-        query = query.where(ncmec_reports.c.id != exclude)
-    return set(conn.execute(query).scalars())
+    return store.fingerprints_in_status(conn, Step.FINISHED.value, exclude=exclude)
 
 
 def do_draft_report(
@@ -290,13 +239,13 @@ def do_draft_report(
         lint = [{"code": w.code, "message": w.message}
                 for w in lint_case(case, prior_fingerprints=_filed_fingerprints(conn))]
         report_id = new_id("r")
-        conn.execute(insert(ncmec_reports).values(
-            id=report_id, case_id=case_id, status=Step.DRAFT.value,
+        store.insert_report(
+            conn, report_id=report_id, case_id=case_id, status=Step.DRAFT.value,
             environment=NCMECEnvironment.parse(settings.ncmec_environment).value,
-            incident_type=case.incident_type.value, escalated=int(case.escalate), report_xml=xml.decode("utf-8"),
+            incident_type=case.incident_type.value, escalated=case.escalate, report_xml=xml,
             case_json=case_to_json(case), fingerprint=fingerprint, warnings={"missing": missing, "lint": lint},
-            state_json=SubmissionState().to_json(), created_by=actor.name, created_at=now, updated_at=now,
-        ))
+            state_json=SubmissionState().to_json(), created_by=actor.name, created_at=now,
+        )
         append_event(conn, name="report-drafted", actor=actor.name, subject_type="case", subject_id=case_id,
                      payload={"report_id": report_id, "fingerprint": fingerprint,
                               "incident_type": case.incident_type.value, "escalated": case.escalate,
@@ -315,8 +264,7 @@ def do_approve_report(db: Database, report_id: str, *, actor: Actor) -> StoredRe
         if report.created_by == actor.name:
             raise PermissionDenied(f"{actor.name} drafted report {report_id}; a second person must approve it")
         now = datetime.now(UTC)
-        conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == report_id)
-                     .values(approved_by=actor.name, approved_at=now, updated_at=now))
+        store.set_approved(conn, report_id, by=actor.name, at=now)
         append_event(conn, name="report-approved", actor=actor.name, subject_type="case",
                      subject_id=report.case_id, payload={"report_id": report_id})
         return get_report(conn, report_id)
@@ -331,14 +279,13 @@ class _Recorder:
 
     def persist(self, state: SubmissionState) -> None:
         with self.db.transaction() as conn:
-            conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == self.report_id).values(
-                state_json=state.to_json(), status=state.step.value, ncmec_report_id=state.report_id,
-                updated_at=datetime.now(UTC)))
+            store.save_state(conn, self.report_id, status=state.step.value, state_json=state.to_json(),
+                             ncmec_report_id=state.report_id, at=datetime.now(UTC))
 
     def exchange(self, ex: Exchange) -> None:
         with self.db.transaction() as conn:
-            conn.execute(insert(ncmec_exchanges).values(
-                report_id=self.report_id, endpoint=ex.endpoint, attempt=ex.attempt, http_status=ex.http_status,
+            store.insert_exchange(conn, self.report_id, ExchangeRecord(
+                endpoint=ex.endpoint, attempt=ex.attempt, http_status=ex.http_status,
                 body=ex.body.decode("utf-8", "replace"), error=ex.error, created_at=datetime.now(UTC)))
 
 
@@ -354,10 +301,7 @@ def _hold_targets(conn: Connection, case: ReportCase, case_id: str) -> list[str]
             targets.append(f"account:{who.esp_identifier}")
         targets += [f"email:{e.address}" for e in who.emails]
     # Phones as stored (E.164): the report shows national numbers, the hold needs the stored value.
-    stored_phones = conn.execute(
-        select(identifiers.c.value).where(identifiers.c.post_id == post_id, identifiers.c.kind == "phone").distinct()
-    ).scalars()
-    targets += [f"phone:{p}" for p in stored_phones]
+    targets += [f"phone:{p}" for p in identifier_values(conn, post_id, "phone")]
     return list(dict.fromkeys(targets))
 
 
@@ -371,11 +315,10 @@ def _finish_filing(db: Database, report: StoredReport, state: SubmissionState, *
             reason=f"CyberTipline report {state.report_id} filed for case {report.case_id} (REPORT Act: 1 year)",
             expires_at=now + CYBERTIP_PRESERVATION,
             source=f"cybertip:{state.report_id}",
-            actor=actor.name,
+            actor=actor.name,  # report:submit was checked; NCMEC has the report, so the hold must not be refused
         )
-        conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == report.id).values(
-            status=Step.FINISHED.value, state_json=state.to_json(), ncmec_report_id=state.report_id,
-            finished_at=now, hold_id=hold_id, last_error=None, updated_at=now))
+        store.set_filed(conn, report.id, status=Step.FINISHED.value, state_json=state.to_json(),
+                        ncmec_report_id=state.report_id, hold_id=hold_id, at=now)
         append_event(conn, name="report-filed", actor=actor.name, subject_type="case", subject_id=report.case_id,
                      payload={"report_id": report.id, "ncmec_report_id": state.report_id,
                               "environment": report.environment, "files": list(state.finished_file_ids),
@@ -386,8 +329,7 @@ def _finish_filing(db: Database, report: StoredReport, state: SubmissionState, *
 def _record_failure(db: Database, report: StoredReport, exc: Exception, *, actor: Actor) -> None:
     code = getattr(exc, "code", None)
     with db.transaction() as conn:
-        conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == report.id)
-                     .values(last_error=str(exc), updated_at=datetime.now(UTC)))
+        store.set_last_error(conn, report.id, str(exc), at=datetime.now(UTC))
         append_event(conn, name="report-submission-failed", actor=actor.name, subject_type="case",
                      subject_id=report.case_id,
                      payload={"report_id": report.id, "code": code, "description": getattr(exc, "description", None),
@@ -458,8 +400,7 @@ def do_submit_report(
         if report.state.step is not Step.DRAFT and report.environment != env:
             raise Conflict(f"report {report_id} was opened in the {report.environment} environment, not {env}")
         now = datetime.now(UTC)
-        conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == report_id).values(
-            environment=env, submitted_by=actor.name, submitted_at=report.submitted_at or now, updated_at=now))
+        store.set_submitter(conn, report_id, environment=env, by=actor.name, since=report.submitted_at or now, at=now)
         append_event(conn, name="report-submission-started", actor=actor.name, subject_type="case",
                      subject_id=report.case_id,
                      payload={"report_id": report_id, "environment": env, "from_step": report.state.step.value,
@@ -471,8 +412,7 @@ def do_submit_report(
 def _mark_retracted(db: Database, report: StoredReport, state: SubmissionState, *, actor: Actor) -> StoredReport:
     now = datetime.now(UTC)
     with db.transaction() as conn:
-        conn.execute(update(ncmec_reports).where(ncmec_reports.c.id == report.id).values(
-            status=Step.RETRACTED.value, state_json=state.to_json(), retracted_at=now, updated_at=now))
+        store.set_retracted(conn, report.id, status=Step.RETRACTED.value, state_json=state.to_json(), at=now)
         append_event(conn, name="report-retracted", actor=actor.name, subject_type="case", subject_id=report.case_id,
                      payload={"report_id": report.id, "ncmec_report_id": state.report_id})
         return get_report(conn, report.id)

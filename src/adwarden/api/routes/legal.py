@@ -10,11 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.params import Date, DateTime, LongText, ShortText
-from adwarden.domain import Actor, NotFound, PermissionDenied
+from adwarden.domain import Actor, PermissionDenied
 from adwarden.legal.deadlines import overdue
 from adwarden.legal.holds import get_hold, list_holds, place_hold, release_hold
 from adwarden.legal.model import FINAL_STATUSES, NonDisclosure, RequestStatus, RequestType
@@ -29,13 +28,14 @@ from adwarden.legal.service import (
     list_requests,
     official_suffixes,
     production_json,
+    production_package,
+    production_record,
     request_details,
     signing_key,
     transparency_report,
 )
 from adwarden.permissions import ensure_permission
 from adwarden.storage.ids import new_id
-from adwarden.storage.sql.tables_legal import productions
 
 #: Roles admitted to the desk at all (permissions are checked per route on top).
 DESK_ROLES = frozenset({"le-liaison", "admin"})
@@ -168,20 +168,15 @@ def post_production(request_id: str, body: ProduceIn, runtime: RuntimeDep, actor
 def get_production(production_id: str, runtime: RuntimeDep, actor: DeskActor) -> dict[str, Any]:
     ensure_permission(actor, "legal:produce")
     with runtime.db.read() as conn:
-        row = conn.execute(select(productions).where(productions.c.id == production_id)).first()
-    if row is None:
-        raise NotFound(f"production {production_id} not found")
-    return production_json(row)
+        return production_json(production_record(conn, production_id))
 
 
 @router.get("/productions/{production_id}/package", summary="Download the package", response_class=FileResponse)
 def get_package(production_id: str, runtime: RuntimeDep, actor: DeskActor) -> FileResponse:
     ensure_permission(actor, "legal:produce")
     with runtime.db.read() as conn:
-        row = conn.execute(select(productions.c.package_path).where(productions.c.id == production_id)).first()
-    if row is None or not row.package_path or not Path(row.package_path).is_file():
-        raise NotFound(f"package of production {production_id} not found")
-    return FileResponse(row.package_path, media_type="application/zip", filename=f"{production_id}.zip")
+        path = production_package(conn, production_id)
+    return FileResponse(path, media_type="application/zip", filename=f"{production_id}.zip")
 
 
 @router.get("/overdue", summary="Open requests past their due date")
