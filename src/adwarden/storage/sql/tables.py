@@ -1,7 +1,8 @@
 """Core tables of the spine. Other areas add their tables to the same :data:`metadata` in ``tables_<area>.py``.
 
 Portable types only (String, Text, Integer, Float, Boolean, JSON, UTCDateTime) so SQLite and PostgreSQL run the
-same tests. Posts keep every version: ``post_versions`` is append-only.
+same tests. Posts keep every version: ``post_versions`` is append-only. Column groups every area repeats (keys,
+the row a child belongs to, who and when) come from :mod:`adwarden.storage.sql.columns`.
 """
 
 from __future__ import annotations
