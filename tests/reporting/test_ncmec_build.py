@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,20 @@ from adwarden.reporting.ncmec.build import (
     build_report_xml,
     format_datetime,
 )
-from adwarden.reporting.ncmec.model import IncidentType, ReportAnnotations, ReportCase
+from adwarden.reporting.ncmec.model import (
+    Address,
+    ContactPerson,
+    Email,
+    EmailType,
+    IncidentType,
+    Person,
+    Phone,
+    PhoneType,
+    ReportAnnotations,
+    ReportCase,
+    ReportedPerson,
+    Victim,
+)
 from adwarden.reporting.ncmec.validate import load_schema, validate_file_details_xml, validate_report_xml
 
 from .ncmec_cases import (
@@ -132,3 +145,29 @@ def test_markup_in_free_text_is_escaped() -> None:
     xml = build_report_xml(case)
     assert b"&lt;script&gt;&amp;&lt;/script&gt;" in xml
     assert ET.fromstring(xml).findtext("additionalInfo") == "<script>&</script>"
+
+
+def test_contact_person_is_written_as_the_xsd_contact_person_and_validates() -> None:
+    contact = ContactPerson(first_name="Robin", last_name="Ames", phones=(Phone("2065550143", PhoneType.WORK),),
+                            emails=(Email("robin.ames@example.com", EmailType.WORK),))
+    case = replace(text_only_trafficking(), reporter=replace(REPORTER, contact=contact))
+    xml = build_report_xml(case)
+    assert validate_report_xml(xml) == []
+    elem = ET.fromstring(xml).find("reporter/contactPerson")
+    assert elem is not None
+    assert [(child.tag, child.text) for child in elem] == [
+        ("firstName", "Robin"), ("lastName", "Ames"), ("phone", "2065550143"), ("email", "robin.ames@example.com")]
+    phone = elem.find("phone")
+    assert phone is not None and phone.get("type") == "Work"
+
+
+def test_person_part_of_each_record_carries_every_person_field_it_has() -> None:
+    phone, email = Phone("2065550111"), Email("pat@example.com")
+    address = Address(city="Seattle", state="WA", country="US")
+    who = ReportedPerson(first_name="Pat", last_name="Lee", phones=(phone,), emails=(email,), addresses=(address,),
+                         screen_name="pat_l")
+    assert who.person() == Person(first_name="Pat", last_name="Lee", phones=(phone,), emails=(email,),
+                                  addresses=(address,))
+    victim = Victim(first_name="Kim", age=16, date_of_birth=date(2010, 5, 1), phones=(phone,), school_name="X High")
+    assert victim.person() == Person(first_name="Kim", age=16, date_of_birth=date(2010, 5, 1), phones=(phone,))
+    assert ContactPerson(last_name="Ames", emails=(email,)).person() == Person(last_name="Ames", emails=(email,))

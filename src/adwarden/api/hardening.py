@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from adwarden.api.problems import invalid_input
+from adwarden.response_headers import ResponseHeaders
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 #: The interactive docs (Swagger UI, ReDoc) load their scripts and styles from a CDN.
@@ -26,48 +27,47 @@ DOCS_CSP = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+def api_headers(path: str) -> dict[str, str]:
+    """The security headers of an API answer for ``path`` (see the module docstring for why each)."""
+    headers = {
+        "x-content-type-options": "nosniff",
+        "content-security-policy": DOCS_CSP if path.startswith(DOCS_PATHS) else API_CSP,
+        "x-frame-options": "DENY",
+        "referrer-policy": "no-referrer",
+    }
+    if path.startswith("/v1/"):
+        headers["cache-control"] = "no-store"
+    return headers
+
+
 def _has_control(raw: bytes) -> bool:
     return any(b < 0x20 or b == 0x7F for b in raw)
 
 
-class Hardening:
-    """ASGI middleware: refuse control characters in the URL, add the security headers to every answer."""
+class Hardening(ResponseHeaders):
+    """ASGI middleware: refuse control characters in the URL, add the security headers to every answer (the
+    refusal included); a header a route set itself is kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(_ControlCharacterGuard(app), api_headers, replace=False)
+
+
+class _ControlCharacterGuard:
+    """ASGI middleware: a request whose path or query string holds a control character gets a 422 problem."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path: str = scope.get("path", "")
-        where = None
-        if _has_control(path.encode("utf-8", "surrogatepass")):
-            where = "(path)"
-        elif _has_control(unquote_to_bytes(scope.get("query_string", b""))):
-            where = "(query)"
-        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else API_CSP
-        no_store = path.startswith("/v1/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"content-security-policy", csp.encode()),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                ]
-                if no_store:
-                    extra.append((b"cache-control", b"no-store"))
-                headers += [(k, v) for k, v in extra if k not in present]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        if where is not None:
-            refusal = invalid_input([{"field": where, "message": "contains a control character (such as NUL)"}],
-                                    instance=None)
-            await refusal(scope, receive, send_with_headers)
-            return
-        await self.app(scope, receive, send_with_headers)
+        if scope["type"] == "http":
+            where = None
+            if _has_control(scope.get("path", "").encode("utf-8", "surrogatepass")):
+                where = "(path)"
+            elif _has_control(unquote_to_bytes(scope.get("query_string", b""))):
+                where = "(query)"
+            if where is not None:
+                refusal = invalid_input([{"field": where, "message": "contains a control character (such as NUL)"}],
+                                        instance=None)
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -61,19 +61,6 @@ class PostOut(BaseModel):
     verdict: VerdictOut | None
 
 
-class CaseOut(BaseModel):
-    id: str
-    post_id: str
-    external_id: str | None
-    site: str | None
-    status: str
-    queue: str
-    priority: int
-    risk: float
-    opened_at: datetime
-    updated_at: datetime
-
-
 def verdict_out(a: Assessment, *, duplicate: bool = False) -> VerdictOut:
     v = a.verdict
     return VerdictOut(

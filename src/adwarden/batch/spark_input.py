@@ -2,10 +2,10 @@
 
 Input: JSONL or Parquet paths (files, directories, globs; ``file:``, ``hdfs:``, ``s3a:`` ... anything Hadoop
 lists). Paths are listed through Hadoop's FileSystem on the driver (names only), so a path that does not
-exist is one :class:`~adwarden.domain.InputError` before any job starts. JSONL is read as raw bytes
-(``textFile(use_unicode=False)``) so that invalid UTF-8 is rejected by name as ``adwarden ingest`` rejects
-it; every record keeps its file and line (``zipWithIndex`` per file), and ``order`` (file number, line) is
-the corpus order the in-process linker uses.
+exist is one :class:`~adwarden.domain.InputError` before any job starts. JSONL is read as the bytes in the
+file (Spark SQL's text source cast to binary: ``textFile`` would decode it first) so that invalid UTF-8 is
+rejected by name as ``adwarden ingest`` rejects it; every record keeps its file and line (``zipWithIndex``
+per file), and ``order`` (file number, line) is the corpus order the in-process linker uses.
 
 On the executors, :func:`screen_partition` runs the scan worker's screening
 (:func:`adwarden.scan.worker.screen_rows`: ingest's validation, extraction, detectors, policy, MinHash) over
@@ -37,6 +37,9 @@ POST_DDL = (
 )
 
 _LINE_BITS = 40  # order = file number << 40 | line: up to a trillion lines per file, a million files
+#: Hadoop's and Spark's hidden files (``_SUCCESS``, ``.crc``): Spark's readers skip them even when named, so
+#: they are left out here too, and a path that names only such files is an error rather than an empty input.
+_HIDDEN = (".", "_")
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,12 @@ def list_inputs(spark: Any, paths: Sequence[str]) -> list[str]:
                 it = fs.listFiles(st.getPath(), True)
                 while it.hasNext():
                     f = it.next().getPath()
-                    name = f.getName()
-                    if not name.startswith((".", "_")):
+                    if not f.getName().startswith(_HIDDEN):
                         found.append(f.toString())
-            else:
+            elif not st.getPath().getName().startswith(_HIDDEN):
                 found.append(st.getPath().toString())
         if not found:
-            raise InputError(f"no input files under {p}", record=p)
+            raise InputError(f"no input files under {p} (names starting with '.' or '_' are never read)", record=p)
         out.extend(sorted(found))
     return out
 
@@ -84,10 +86,18 @@ def _format(path: str, fmt: str | None) -> str:
     return "parquet" if path.lower().endswith((".parquet", ".pq")) else "jsonl"
 
 
-def _jsonl_rows(sc: Any, path: str, index: int) -> Any:
-    """``(order, file, line, bytes)`` of every line of one JSONL file."""
-    return (sc.textFile(path, use_unicode=False).zipWithIndex()
-            .map(lambda x: ((index << _LINE_BITS) | (x[1] + 1), path, x[1] + 1, bytes(x[0]))))
+def _jsonl_rows(spark: Any, path: str, index: int) -> Any:
+    """``(order, file, line, bytes)`` of every line of one JSONL file, each line the bytes in the file.
+
+    Read with Spark SQL's text source cast to binary, not ``SparkContext.textFile``: that one turns each line
+    into a Java string on the JVM, so invalid UTF-8 is already U+FFFD when Python sees it (``use_unicode=False``
+    only re-encodes the string), and a line ``adwarden ingest`` refuses would be accepted. The text source keeps
+    a line's bytes as they are; ingest's reader then refuses them, by file and line. Its splits of one file come
+    in file order, so ``zipWithIndex`` numbers the lines.
+    """
+    lines = spark.read.text(path).selectExpr("CAST(value AS BINARY) AS value")
+    return lines.rdd.zipWithIndex().map(lambda x: ((index << _LINE_BITS) | (x[1] + 1), path, x[1] + 1,
+                                                   bytes(x[0][0])))
 
 
 def _parquet_rows(spark: Any, path: str, index: int) -> Any:
@@ -171,7 +181,7 @@ def read_posts(spark: Any, paths: Sequence[str], spec: ScreenSpec, *, fmt: str |
     """The screened corpus as a DataFrame of :data:`POST_DDL` rows (lazy; cache it when used twice)."""
     files = list_inputs(spark, paths)
     sc = spark.sparkContext
-    parts = [(_parquet_rows(spark, f, i) if _format(f, fmt) == "parquet" else _jsonl_rows(sc, f, i))
+    parts = [(_parquet_rows(spark, f, i) if _format(f, fmt) == "parquet" else _jsonl_rows(spark, f, i))
              for i, f in enumerate(files)]
     raw = parts[0] if len(parts) == 1 else sc.union(parts)
     screened = raw.mapPartitions(lambda it: screen_partition(spec, it))

@@ -114,9 +114,7 @@ def list_cmd(as_json: bool) -> None:
 @handle_errors
 def enable_cmd(name: str) -> None:
     """Enable bank NAME (it is matched again)."""
-    state = get_state()
-    set_bank_enabled(state.runtime.db, name, True, actor=state.actor)
-    click.echo(f"bank {name} enabled")
+    _set_enabled(name, True)
 
 
 @banks_group.command("disable")
@@ -124,9 +122,13 @@ def enable_cmd(name: str) -> None:
 @handle_errors
 def disable_cmd(name: str) -> None:
     """Disable bank NAME (kept, never matched)."""
+    _set_enabled(name, False)
+
+
+def _set_enabled(name: str, enabled: bool) -> None:
     state = get_state()
-    set_bank_enabled(state.runtime.db, name, False, actor=state.actor)
-    click.echo(f"bank {name} disabled")
+    set_bank_enabled(state.runtime.db, name, enabled, actor=state.actor)
+    click.echo(f"bank {name} {'enabled' if enabled else 'disabled'}")
 
 
 @click.command("rescan")

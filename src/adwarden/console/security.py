@@ -12,10 +12,10 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from adwarden.domain import PermissionDenied
+from adwarden.response_headers import ResponseHeaders
 
 #: Media from posts are external http(s) images (shown blurred): the only thing that may load from elsewhere.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: http:; "
@@ -35,28 +35,19 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 
 
-class SecurityHeaders:
-    """ASGI middleware: every console response gets :data:`SECURITY_HEADERS`; pages are never cached."""
+def console_headers(path: str) -> dict[str, str]:
+    """:data:`SECURITY_HEADERS`, and ``no-store`` on everything but static files: pages show case data."""
+    if "/static/" in path:
+        return dict(SECURITY_HEADERS)
+    return {**SECURITY_HEADERS, "cache-control": "no-store"}
+
+
+class SecurityHeaders(ResponseHeaders):
+    """ASGI middleware: every console response gets :data:`SECURITY_HEADERS` (replacing any a route set);
+    pages are never cached."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = "/static/" in scope.get("path", "")
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
-                if not static:
-                    headers["cache-control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
+        super().__init__(app, console_headers, replace=True)
 
 
 def check_same_origin(headers: Mapping[str, str], *, scheme: str, host: str) -> None:

@@ -146,13 +146,20 @@ def token_hashes(texts: Sequence[str], *, block: int = 8192) -> tuple[U64, I64]:
 
     Texts are processed ``block`` at a time so that memory stays proportional to the block, not the corpus.
     """
+    return _by_block(texts, block, _token_hashes_block)
+
+
+def _by_block(texts: Sequence[str], block: int, hash_block: Callable[[Sequence[str]], tuple[U64, I64]]
+              ) -> tuple[U64, I64]:
+    """``hash_block`` over ``block`` texts at a time, its ``(hashes, starts)`` joined into one such pair: memory
+    stays proportional to the block, not the corpus, and the layout is the same as one call over all texts."""
     if not texts:
         return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
     parts: list[U64] = []
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     total = 0
     for lo in range(0, len(texts), block):
-        h, st = _token_hashes_block(texts[lo : lo + block])
+        h, st = hash_block(texts[lo : lo + block])
         parts.append(h)
         starts[lo + 1 : lo + st.size] = st[1:] + total
         total += h.size
@@ -313,17 +320,7 @@ def char_shingle_hashes(texts: Sequence[str], k: int, sample: int = 1, *, rewrit
     """Hash each window of ``k <= 8`` characters (bytes) of each text's character-shingle form (after
     ``rewrite`` where it applies); keep one in ``sample`` by hash. Same ``(hashes, starts)`` layout as
     :func:`shingle_hashes`."""
-    if not texts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
-    parts: list[U64] = []
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    total = 0
-    for lo in range(0, len(texts), block):
-        h, st = _char_block(texts[lo : lo + block], k, sample, rewrite)
-        parts.append(h)
-        starts[lo + 1 : lo + st.size] = st[1:] + total
-        total += h.size
-    return np.concatenate(parts), starts
+    return _by_block(texts, block, lambda part: _char_block(part, k, sample, rewrite))
 
 
 def _splice(v: npt.NDArray[np.uint8], starts: I64, which: I64, v2: npt.NDArray[np.uint8],

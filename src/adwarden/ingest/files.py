@@ -88,7 +88,6 @@ def read_jsonl(
     max_body_chars: int = MAX_BODY_CHARS,
     max_field_chars: int = MAX_FIELD_CHARS,
 ) -> Iterator[Record]:
-    mapping = mapping or {}
     for line_no, raw_line in enumerate(stream, start=1):
         if line_no == 1:
             raw_line = raw_line.removeprefix(_BOM)
@@ -111,15 +110,7 @@ def read_jsonl(
         except RecursionError:
             yield Record(line_no, error=InputError("unreadable JSON: nested too deeply", record=f"line {line_no}"))
             continue
-        if isinstance(data, dict):
-            data = apply_mapping(data, mapping)
-        try:
-            post = validate_post(data, record=f"line {line_no}", max_body_chars=max_body_chars,
-                                 max_field_chars=max_field_chars)
-        except InputError as exc:
-            yield Record(line_no, error=exc)
-            continue
-        yield Record(line_no, post=post)
+        yield _record(line_no, data, mapping, max_body_chars=max_body_chars, max_field_chars=max_field_chars)
 
 
 def read_csv(
@@ -129,7 +120,6 @@ def read_csv(
     max_body_chars: int = MAX_BODY_CHARS,
     max_field_chars: int = MAX_FIELD_CHARS,
 ) -> Iterator[Record]:
-    mapping = mapping or {}
     _raise_csv_field_limit(4 * max(max_body_chars, MAX_BODY_CHARS))
     # utf-8-sig drops a leading byte order mark; surrogateescape keeps invalid bytes so the row can be refused
     # by name instead of the whole file failing to decode.
@@ -159,13 +149,22 @@ def read_csv(
         if bad is not None:
             yield Record(line_no, error=InputError("invalid UTF-8", record=record, field=str(bad)))
             continue
-        data = apply_mapping(_csv_row_to_record(row), mapping)
-        try:
-            post = validate_post(data, record=record, max_body_chars=max_body_chars, max_field_chars=max_field_chars)
-        except InputError as exc:
-            yield Record(line_no, error=exc)
-            continue
-        yield Record(line_no, post=post)
+        yield _record(line_no, _csv_row_to_record(row), mapping, max_body_chars=max_body_chars,
+                      max_field_chars=max_field_chars)
+
+
+def _record(line_no: int, data: Any, mapping: Mapping[str, str] | None, *, max_body_chars: int,
+            max_field_chars: int) -> Record:
+    """A parsed record, renamed by ``mapping`` and validated: what every format does once it has decoded a line,
+    so a JSONL and a CSV file with the same posts are accepted and refused alike."""
+    if isinstance(data, dict) and mapping:
+        data = apply_mapping(data, mapping)
+    try:
+        post = validate_post(data, record=f"line {line_no}", max_body_chars=max_body_chars,
+                             max_field_chars=max_field_chars)
+    except InputError as exc:
+        return Record(line_no, error=exc)
+    return Record(line_no, post=post)
 
 
 def _raise_csv_field_limit(limit: int) -> None:

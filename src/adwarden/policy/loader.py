@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -134,6 +134,16 @@ class _Checker:
         line = self.lines.line_of(path) or 1
         self.problems.append(f"{self.source}:{line}: {message}")
 
+    def tables_of(self, raw: list[Any], section: str, noun: str) -> Iterator[tuple[int, KeyPath, dict[str, Any]]]:
+        """The members of the ``[[section]]`` array with their index and key path; one that is not a table is
+        reported ("each ``noun`` must be a table") and skipped, so the rest are still checked."""
+        for i, item in enumerate(raw):
+            path: KeyPath = (section, i)
+            if not isinstance(item, dict):
+                self.error(path, f"each {noun} must be a table")
+                continue
+            yield i, path, item
+
     def unknown_keys(self, table: Mapping[str, Any], allowed: set[str], path: KeyPath, what: str) -> None:
         for key in table:
             if key not in allowed:
@@ -226,11 +236,7 @@ class _Checker:
         if not isinstance(raw, list) or not raw:
             self.error(("labels",), "labels must be a non-empty array of [[labels]] tables")
             return out
-        for i, lb in enumerate(raw):
-            path: KeyPath = ("labels", i)
-            if not isinstance(lb, dict):
-                self.error(path, "each label must be a table")
-                continue
+        for _, path, lb in self.tables_of(raw, "labels", "label"):
             self.unknown_keys(lb, _LABEL_KEYS, path, "[[labels]]")
             name = self.get(lb, "name", path, str, None, required=True)
             violating = self.get(lb, "violating", path, bool, None, required=True)
@@ -250,11 +256,7 @@ class _Checker:
         if not isinstance(raw, list) or not raw:
             self.error(("queues",), "declare at least one [[queues]] table")
             return out
-        for i, q in enumerate(raw):
-            path: KeyPath = ("queues", i)
-            if not isinstance(q, dict):
-                self.error(path, "each queue must be a table")
-                continue
+        for _, path, q in self.tables_of(raw, "queues", "queue"):
             self.unknown_keys(q, _QUEUE_KEYS, path, "[[queues]]")
             name = self.get(q, "name", path, str, None, required=True)
             prio = self.get(q, "priority", path, int, 50, check=self.in_range(0, 100))
@@ -298,11 +300,7 @@ class _Checker:
             return ()
         out: list[Rule] = []
         seen: set[str] = set()
-        for i, r in enumerate(raw):
-            path: KeyPath = ("rules", i)
-            if not isinstance(r, dict):
-                self.error(path, "each rule must be a table")
-                continue
+        for i, path, r in self.tables_of(raw, "rules", "rule"):
             n_before = len(self.problems)
             self.unknown_keys(r, _RULE_KEYS, path, "[[rules]]")
             rid = self.get(r, "id", path, str, f"rules[{i}]", required=True)

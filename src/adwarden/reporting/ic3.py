@@ -122,11 +122,14 @@ class IC3Complaint:
         return json.dumps({"form": "IC3 complaint", **asdict(self)}, indent=2, ensure_ascii=False, sort_keys=False)
 
 
+def _full_name(first: str | None, last: str | None) -> str | None:
+    return " ".join(p for p in (first, last) if p) or None
+
+
 def _complainant(reporter: Reporter) -> IC3Person:
-    name = " ".join(p for p in (reporter.first_name, reporter.last_name) if p) or None
     return IC3Person(
         role="Complainant (reporting platform)",
-        name=name,
+        name=_full_name(reporter.first_name, reporter.last_name),
         business_name=reporter.company_name,
         phones=(reporter.phone,) if reporter.phone else (),
         emails=(reporter.email,) if reporter.email else (),
@@ -135,10 +138,9 @@ def _complainant(reporter: Reporter) -> IC3Person:
 
 
 def _victim(victim: Victim) -> IC3Person:
-    name = " ".join(p for p in (victim.first_name, victim.last_name) if p) or None
     return IC3Person(
         role="Victim (possible minor)" if victim.age is not None and victim.age < 18 else "Victim",
-        name=name,
+        name=_full_name(victim.first_name, victim.last_name),
         age=victim.age,
         phones=tuple(p.number for p in victim.phones),
         emails=tuple(e.address for e in victim.emails),
@@ -149,7 +151,7 @@ def _victim(victim: Victim) -> IC3Person:
 
 
 def _subject(who: ReportedPerson) -> IC3Person:
-    name = " ".join(p for p in (who.first_name, who.last_name) if p) or (who.display_names[0] if who.display_names else None)
+    name = _full_name(who.first_name, who.last_name) or (who.display_names[0] if who.display_names else None)
     location = who.estimated_location
     address = None
     if location is not None:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from adwarden.actions.notify import Wakeup, wakeup_for
 from adwarden.api.deps import ActorDep, RuntimeDep
@@ -79,20 +81,17 @@ class DecisionIn(BaseModel):
     note: Text = Field("", max_length=10_000)
 
 
-class DecisionOut(BaseModel):
-    id: str
-    case_id: str
-    post_id: str
-    label: str | None
-    action: str
-    violating: bool
-    scope: str
-    note: str
-    actor: str
-    created_at: datetime
-    appeal_outcome: str | None
-    action_events: list[str] = Field(description="Idempotency keys of the platform events this decision queued.")
-    report_id: str | None = Field(None, description="The CyberTipline draft a report-ncmec decision started.")
+@pydantic_dataclass(frozen=True, kw_only=True)
+class DecisionOut(DecisionRecord):
+    """A decision as the API returns it: the decision record review stores, without the bookkeeping a client
+    does not act on (scope_id, superseded_by), plus the CyberTipline draft it started."""
+
+    scope_id: str | None = Field(default=None, exclude=True)
+    superseded_by: str | None = Field(default=None, exclude=True)
+    appeal_outcome: str | None = Field()  # always in the answer (null but on appeals)
+    action_events: tuple[str, ...] = Field(description="Idempotency keys of the platform events this decision "
+                                                       "queued.")
+    report_id: str | None = Field(default=None, description="The CyberTipline draft a report-ncmec decision started.")
 
 
 class ReopenIn(BaseModel):
@@ -100,9 +99,7 @@ class ReopenIn(BaseModel):
 
 
 def decision_out(d: DecisionRecord, *, report_id: str | None = None) -> DecisionOut:
-    return DecisionOut(id=d.id, case_id=d.case_id, post_id=d.post_id, label=d.label, action=d.action,
-                       violating=d.violating, scope=d.scope, note=d.note, actor=d.actor, created_at=d.created_at,
-                       appeal_outcome=d.appeal_outcome, action_events=list(d.action_events), report_id=report_id)
+    return DecisionOut(**asdict(d), report_id=report_id)
 
 
 def _lease(runtime: Runtime, body: ClaimIn | None) -> timedelta:

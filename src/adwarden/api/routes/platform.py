@@ -28,9 +28,14 @@ def actor_sites(runtime: Runtime, actor: Actor) -> frozenset[str] | None:
     return sites_of(actor, s.platform_sites, s.environment)
 
 
-class FlagIn(BaseModel):
+class PostOnSite(BaseModel):
+    """Which post: a platform names its posts by site and its own id, never by AdWarden's."""
+
     site: Text = Field("default", min_length=1, max_length=200)
-    external_id: Text = Field(..., min_length=1, max_length=500, description="The flagged post's id on the platform.")
+    external_id: Text = Field(..., min_length=1, max_length=500, description="The post's id on the platform.")
+
+
+class FlagIn(PostOnSite):
     reason: Text = Field(..., description=", ".join(REASONS))
     text: Text = Field("", max_length=5000, description="What the user wrote.")
     reporter: Text = Field(..., min_length=1, max_length=500, description="The reporting user's opaque id.")
@@ -45,9 +50,7 @@ class FlagOut(BaseModel):
     effect: str
 
 
-class AppealIn(BaseModel):
-    site: Text = Field("default", min_length=1, max_length=200)
-    external_id: Text = Field(..., min_length=1, max_length=500)
+class AppealIn(PostOnSite):
     text: Text = Field("", max_length=10_000, description="The poster's appeal.")
     appellant: Text = Field(..., min_length=1, max_length=500, description="The poster's opaque id.")
 

@@ -3,13 +3,18 @@ per-post overrides (``{"post_id": {"label": ..., "action": ...}}`` or ``null`` t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from adwarden.actions.notify import Wakeup
 from adwarden.api.deps import ActorDep, RuntimeDep
 from adwarden.api.params import Text
 from adwarden.api.routes.cases import DecisionOut, WakeupDep, decision_out
+from adwarden.domain import Actor
 from adwarden.review.decisions import BulkResult, decide_account, decide_network
+from adwarden.runtime import Runtime
 
 router = APIRouter(tags=["cases"])
 
@@ -38,23 +43,23 @@ def _out(r: BulkResult) -> BulkDecisionOut:
                            skipped=list(r.skipped))
 
 
-def _overrides(body: BulkDecisionIn) -> dict[str, tuple[str, str | None] | None]:
-    return {k: None if v is None else (v.label, v.action) for k, v in body.overrides.items()}
+def _decide(decide: Callable[..., BulkResult], scope_id: str, body: BulkDecisionIn, runtime: Runtime,
+            actor: Actor, wake: Wakeup) -> BulkDecisionOut:
+    """Both routes: the same body, the same answer; only the service call that finds the posts differs."""
+    overrides = {k: None if v is None else (v.label, v.action) for k, v in body.overrides.items()}
+    return _out(decide(runtime.db, scope_id, body.label, body.action, body.note, overrides=overrides, actor=actor,
+                       policy=runtime.screener.policy, notify=wake))
 
 
 @router.post("/v1/networks/{network_id}/decision", response_model=BulkDecisionOut,
              summary="Decide every post of a network (per-post overrides)")
 def decide_whole_network(network_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep,
                          wake: WakeupDep) -> BulkDecisionOut:
-    return _out(decide_network(runtime.db, network_id, body.label, body.action, body.note,
-                               overrides=_overrides(body), actor=actor, policy=runtime.screener.policy,
-                               notify=wake))
+    return _decide(decide_network, network_id, body, runtime, actor, wake)
 
 
 @router.post("/v1/accounts/{account_id}/decision", response_model=BulkDecisionOut,
              summary="Decide every post of an account (per-post overrides)")
 def decide_whole_account(account_id: str, body: BulkDecisionIn, runtime: RuntimeDep, actor: ActorDep,
                          wake: WakeupDep) -> BulkDecisionOut:
-    return _out(decide_account(runtime.db, account_id, body.label, body.action, body.note,
-                               overrides=_overrides(body), actor=actor, policy=runtime.screener.policy,
-                               notify=wake))
+    return _decide(decide_account, account_id, body, runtime, actor, wake)

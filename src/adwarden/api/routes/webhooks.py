@@ -9,11 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from adwarden.actions.delivery import DeliveryWorker, RetryPolicy
 from adwarden.actions.endpoints import Endpoint, change_endpoint, list_endpoints, register_endpoint
@@ -64,14 +65,11 @@ class EndpointChangeIn(BaseModel):
     rotate_secret: bool = False
 
 
-class EndpointOut(BaseModel):
-    id: str
-    site: str
-    url: str
-    active: bool
-    description: str
-    created_at: datetime
-    secret: Text | None = Field(None, description="Shown once: at registration and after rotation.")
+@pydantic_dataclass(frozen=True)
+class EndpointOut(Endpoint):
+    """A webhook endpoint as the API returns it: the endpoint record the actions service keeps."""
+
+    secret: str | None = Field(default=None, description="Shown once: at registration and after rotation.")
 
 
 class ReplayIn(BaseModel):
@@ -80,8 +78,7 @@ class ReplayIn(BaseModel):
 
 
 def _out(e: Endpoint) -> EndpointOut:
-    return EndpointOut(id=e.id, site=e.site, url=e.url, active=e.active, description=e.description,
-                       created_at=e.created_at, secret=e.secret)
+    return EndpointOut(**asdict(e))
 
 
 @router.post("", response_model=EndpointOut, status_code=201, summary="Register a webhook endpoint for a site")

@@ -24,7 +24,6 @@ from adwarden.documents.xmltext import replacement_note, xml_safe
 from adwarden.reporting.ncmec.model import (
     AccountDisabled,
     Address,
-    ContactPerson,
     DeviceId,
     Email,
     EstimatedLocation,
@@ -135,16 +134,6 @@ def _date(value: date) -> str:
     return value.isoformat()
 
 
-def _contact_person(parent: ET.Element, tag: str, contact: ContactPerson) -> None:
-    elem = ET.SubElement(parent, tag)
-    _text(elem, "firstName", contact.first_name)
-    _text(elem, "lastName", contact.last_name)
-    for phone in contact.phones:
-        _phone(elem, phone)
-    for email in contact.emails:
-        _email(elem, email)
-
-
 def _ip_event(parent: ET.Element, event: IpCaptureEvent) -> None:
     elem = ET.SubElement(parent, "ipCaptureEvent")
     _text(elem, "ipAddress", event.ip_address)
@@ -243,7 +232,8 @@ def _reporter(root: ET.Element, reporter: Reporter) -> None:
         ),
     )
     if reporter.contact is not None:
-        _contact_person(elem, "contactPerson", reporter.contact)
+        # A contact person is a person without addresses or age: the same children, in the same order.
+        _person(elem, "contactPerson", reporter.contact.person())
     template = "\n".join(t for t in (reporter.company_name, reporter.company_template) if t)
     _text(elem, "companyTemplate", template or None)
     _text(elem, "termsOfService", reporter.terms_of_service)

@@ -21,7 +21,7 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -160,6 +160,15 @@ class Person:
         )
 
 
+class HasPerson:
+    """A record that carries some of :class:`Person`'s fields under the same names (a contact, a reported
+    account, a victim). :meth:`person` is the XSD ``person`` part of it: every ``Person`` field the record has,
+    copied by name, so a field added to both is carried over without anyone remembering to."""
+
+    def person(self) -> Person:
+        return Person(**{f.name: getattr(self, f.name) for f in fields(Person) if hasattr(self, f.name)})
+
+
 @dataclass(frozen=True)
 class IpCaptureEvent:
     """An IP address seen for the user, with the event and time when known."""
@@ -199,7 +208,7 @@ class AccountDisabled:
 
 
 @dataclass(frozen=True)
-class ContactPerson:
+class ContactPerson(HasPerson):
     """A person NCMEC or law enforcement may contact (XSD ``contactPerson``)."""
 
     first_name: str | None = None
@@ -229,7 +238,7 @@ class Reporter:
 
 
 @dataclass(frozen=True)
-class ReportedPerson:
+class ReportedPerson(HasPerson):
     """One account (or person) being reported. A network of accounts is several of these sharing a
     ``group_identifier``."""
 
@@ -253,18 +262,9 @@ class ReportedPerson:
     estimated_location: EstimatedLocation | None = None
     additional_info: str | None = None
 
-    def person(self) -> Person:
-        return Person(
-            first_name=self.first_name,
-            last_name=self.last_name,
-            phones=self.phones,
-            emails=self.emails,
-            addresses=self.addresses,
-        )
-
 
 @dataclass(frozen=True)
-class Victim:
+class Victim(HasPerson):
     """A (possible) victim. ``age`` is the best estimate (e.g. a stated age); say how it was estimated in
     ``additional_info``."""
 
@@ -281,16 +281,6 @@ class Victim:
     school_name: str | None = None
     estimated_location: EstimatedLocation | None = None
     additional_info: str | None = None
-
-    def person(self) -> Person:
-        return Person(
-            first_name=self.first_name,
-            last_name=self.last_name,
-            phones=self.phones,
-            emails=self.emails,
-            age=self.age,
-            date_of_birth=self.date_of_birth,
-        )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Core tables of the spine. Other areas add their tables to the same :data:`metadata` in ``tables_<area>.py``.
 
 Portable types only (String, Text, Integer, Float, Boolean, JSON, UTCDateTime) so SQLite and PostgreSQL run the
-same tests. Posts keep every version: ``post_versions`` is append-only.
+same tests. Posts keep every version: ``post_versions`` is append-only. Column groups every area repeats (keys,
+the row a child belongs to, who and when) come from :mod:`adwarden.storage.sql.columns`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import (
     text,
 )
 
+from adwarden.storage.sql.columns import actor, belongs_to, moment, serial_key, text_key, timestamps
 from adwarden.storage.sql.types import UTCDateTime
 
 metadata = MetaData(
@@ -43,29 +45,27 @@ accounts = Table(
     Column("phone", String(64)),
     Column("ip", String(64)),
     Column("device_id", String(255)),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *timestamps(),
 )
 
 posts = Table(
     "posts",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("site", String(200), nullable=False),
     Column("external_id", String(500), nullable=False),
     Column("account_id", String(500), ForeignKey("accounts.id")),
     Column("latest_version", Integer, nullable=False),  # highest version number stored
     Column("current_version", Integer, nullable=False),  # the version live on the platform (a revert moves it back)
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *timestamps(),
     UniqueConstraint("site", "external_id", name="uq_posts_site_external_id"),
 )
 
 post_versions = Table(
     "post_versions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("post_id", "posts.id"),
     Column("version", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("title", Text),
@@ -74,7 +74,7 @@ post_versions = Table(
     Column("location", String(2000)),
     Column("url", String(2000)),
     Column("posted_at", UTCDateTime()),
-    Column("received_at", UTCDateTime(), nullable=False),
+    moment("received_at"),
     Column("account", JSON),
     Column("media", JSON),
     UniqueConstraint("post_id", "version", name="uq_post_versions_post_id_version"),
@@ -84,8 +84,8 @@ post_versions = Table(
 identifiers = Table(
     "identifiers",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("post_id", "posts.id"),
     Column("version", Integer, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("value", String(500), nullable=False),
@@ -100,8 +100,8 @@ identifiers = Table(
 media = Table(
     "media",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("post_id", "posts.id"),
     Column("version", Integer, nullable=False),
     Column("position", Integer, nullable=False),
     Column("url", String(2000)),
@@ -117,8 +117,8 @@ media = Table(
 assessments = Table(
     "assessments",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    text_key(),
+    belongs_to("post_id", "posts.id"),
     Column("version", Integer, nullable=False),
     Column("action", String(16), nullable=False),
     Column("risk", Float, nullable=False),
@@ -132,21 +132,21 @@ assessments = Table(
     Column("versions", JSON, nullable=False),
     Column("trigger", String(32), nullable=False),
     Column("case_id", String(40)),
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
     Index("ix_assessments_post_id", "post_id", "created_at"),
 )
 
 cases = Table(
     "cases",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    text_key(),
+    belongs_to("post_id", "posts.id"),
     Column("status", String(16), nullable=False),
     Column("queue", String(64), nullable=False),
     Column("priority", Integer, nullable=False),
     Column("risk", Float, nullable=False),
-    Column("opened_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    moment("opened_at"),
+    moment("updated_at"),
     Column("closed_at", UTCDateTime()),
     Column("close_reason", Text),
     Index("ix_cases_status_queue", "status", "queue", "priority"),
@@ -159,12 +159,12 @@ cases = Table(
 decisions = Table(
     "decisions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(40), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("case_id", "cases.id"),
     Column("outcome", String(64), nullable=False),
-    Column("actor", String(200), nullable=False),
+    actor(),
     Column("note", Text, nullable=False, default=""),
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
 )
 
 audit_events = Table(
@@ -172,7 +172,7 @@ audit_events = Table(
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("name", String(100), nullable=False),
-    Column("actor", String(200), nullable=False),
+    actor(),
     Column("subject_type", String(64), nullable=False),
     Column("subject_id", String(500), nullable=False),
     Column("payload", Text, nullable=False),  # canonical JSON text: hashed exactly as stored

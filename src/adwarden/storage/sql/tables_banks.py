@@ -9,19 +9,9 @@ where it stopped.
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text, UniqueConstraint
 
+from adwarden.storage.sql.columns import actor, belongs_to, created_by, moment, serial_key, text_key
 from adwarden.storage.sql.tables import metadata
 from adwarden.storage.sql.types import UTCDateTime
 
@@ -32,22 +22,21 @@ banks = Table(
     Column("labels", JSON, nullable=False),
     Column("enabled", Boolean, nullable=False, default=True),
     Column("description", Text, nullable=False, default=""),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *created_by(),
+    moment("updated_at"),
 )
 
 bank_entries = Table(
     "bank_entries",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("bank", String(100), ForeignKey("banks.name", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("bank", "banks.name", String(100)),
     Column("kind", String(16), nullable=False),
     Column("value", Text, nullable=False),
     Column("value_key", String(64), nullable=False),
     Column("label", String(200), nullable=False),
-    Column("added_by", String(200), nullable=False),
-    Column("added_at", UTCDateTime(), nullable=False),
+    actor("added_by"),
+    moment("added_at"),
     Column("source", String(500), nullable=False),
     UniqueConstraint("bank", "kind", "value_key", name="uq_bank_entries_bank_kind_value_key"),
     Index("ix_bank_entries_kind_value_key", "kind", "value_key"),
@@ -56,13 +45,13 @@ bank_entries = Table(
 policy_activations = Table(
     "policy_activations",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    serial_key(),
     Column("version", String(200), nullable=False),
     Column("digest", String(64), nullable=False),
     Column("source", String(2000), nullable=False),
     Column("content", Text, nullable=False),
-    Column("activated_by", String(200), nullable=False),
-    Column("activated_at", UTCDateTime(), nullable=False),
+    actor("activated_by"),
+    moment("activated_at"),
 )
 
 #: One row: the version of what screening loads from storage (banks, their entries, the active policy). Every
@@ -79,7 +68,7 @@ screening_state = Table(
 rescan_jobs = Table(
     "rescan_jobs",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("trigger", String(64), nullable=False),  # bank-import | policy-activated | manual
     Column("reason", Text, nullable=False),
     Column("status", String(16), nullable=False),  # pending | running | done | failed
@@ -87,9 +76,8 @@ rescan_jobs = Table(
     Column("done", Integer, nullable=False),
     Column("changed", Integer, nullable=False),
     Column("cursor", Integer, nullable=False),  # last rescan_items.seq processed
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *created_by(),
+    moment("updated_at"),
     Column("finished_at", UTCDateTime()),
     Column("error", Text),
     # The worker holding the job and until when (a dead worker's job is taken over after lease_until).
@@ -101,7 +89,7 @@ rescan_jobs = Table(
 rescan_items = Table(
     "rescan_items",
     metadata,
-    Column("job_id", String(40), ForeignKey("rescan_jobs.id", ondelete="CASCADE"), primary_key=True),
+    belongs_to("job_id", "rescan_jobs.id", primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("post_id", String(40), nullable=False),
 )

@@ -7,10 +7,10 @@ as a cookie. ``exposures`` counts the media this session revealed (the per-shift
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text
 
+from adwarden.storage.sql.columns import actor, belongs_to, moment, serial_key, timestamps
 from adwarden.storage.sql.tables import metadata, posts
-from adwarden.storage.sql.types import UTCDateTime
 
 console_users = Table(
     "console_users",
@@ -20,19 +20,18 @@ console_users = Table(
     Column("roles", JSON, nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("preferences", JSON, nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *timestamps(),
 )
 
 console_sessions = Table(
     "console_sessions",
     metadata,
     Column("id_hash", String(64), primary_key=True),
-    Column("user_name", String(200), ForeignKey("console_users.name", ondelete="CASCADE"), nullable=False),
+    belongs_to("user_name", "console_users.name", String(200)),
     Column("csrf_token", String(64), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("expires_at", UTCDateTime(), nullable=False),
-    Column("last_seen_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
+    moment("expires_at"),
+    moment("last_seen_at"),
     Column("exposures", Integer, nullable=False, default=0),
     Index("ix_console_sessions_user_name", "user_name"),
 )
@@ -40,11 +39,11 @@ console_sessions = Table(
 case_comments = Table(
     "case_comments",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(40), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
-    Column("author", String(200), nullable=False),
+    serial_key(),
+    belongs_to("case_id", "cases.id"),
+    actor("author"),
     Column("body", Text, nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
     Index("ix_case_comments_case_id", "case_id", "id"),
 )
 

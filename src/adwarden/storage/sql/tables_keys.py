@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, String, Table, Text
 
+from adwarden.storage.sql.columns import actor, created_by, moment, text_key
 from adwarden.storage.sql.tables import metadata
 from adwarden.storage.sql.types import UTCDateTime
 
 api_keys = Table(
     "api_keys",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("key_hash", String(64), nullable=False, unique=True),
-    Column("actor", String(200), nullable=False),
+    actor(),
     Column("roles", Text, nullable=False),
     Column("note", Text, nullable=False, default=""),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *created_by(),
     Column("expires_at", UTCDateTime()),
     Column("revoked_at", UTCDateTime()),
     Index("ix_api_keys_actor", "actor"),
@@ -33,5 +33,5 @@ secret_fingerprints = Table(
     metadata,
     Column("name", String(64), primary_key=True),
     Column("fingerprint", String(80), nullable=False),
-    Column("recorded_at", UTCDateTime(), nullable=False),
+    moment("recorded_at"),
 )

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -21,13 +20,14 @@ from sqlalchemy import (
     Text,
 )
 
+from adwarden.storage.sql.columns import actor, belongs_to, created_by, moment, serial_key, text_key
 from adwarden.storage.sql.tables import metadata
 from adwarden.storage.sql.types import UTCDateTime
 
 legal_requests = Table(
     "legal_requests",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("type", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("agency", String(300), nullable=False),
@@ -36,7 +36,7 @@ legal_requests = Table(
     Column("contact_email", String(320)),
     Column("contact_phone", String(64)),
     Column("case_number", String(200)),
-    Column("received_at", UTCDateTime(), nullable=False),
+    moment("received_at"),
     Column("due_at", UTCDateTime()),
     Column("date_start", Date),
     Column("date_end", Date),
@@ -46,9 +46,8 @@ legal_requests = Table(
     Column("flags", JSON, nullable=False),
     Column("hold_id", String(40)),
     Column("renewals", Integer, nullable=False, default=0),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *created_by(),
+    moment("updated_at"),
     Index("ix_legal_requests_status_due", "status", "due_at"),
     Index("ix_legal_requests_received_at", "received_at"),
 )
@@ -56,8 +55,8 @@ legal_requests = Table(
 legal_targets = Table(
     "legal_targets",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("request_id", String(40), ForeignKey("legal_requests.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("request_id", "legal_requests.id"),
     Column("position", Integer, nullable=False),
     Column("kind", String(16), nullable=False),
     Column("value", String(500), nullable=False),
@@ -69,27 +68,26 @@ legal_targets = Table(
 legal_documents = Table(
     "legal_documents",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("request_id", String(40), ForeignKey("legal_requests.id", ondelete="CASCADE"), nullable=False),
+    text_key(),
+    belongs_to("request_id", "legal_requests.id"),
     Column("filename", String(255), nullable=False),
     Column("content_type", String(100)),
     Column("sha256", String(64), nullable=False),
     Column("size", Integer, nullable=False),
     Column("content", LargeBinary, nullable=False),
-    Column("added_by", String(200), nullable=False),
-    Column("added_at", UTCDateTime(), nullable=False),
+    actor("added_by"),
+    moment("added_at"),
     Index("ix_legal_documents_request_id", "request_id"),
 )
 
 holds = Table(
     "holds",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("source", String(200), nullable=False),  # e.g. "legal:lr-...", "cybertip:...", "investigation"
     Column("reason", Text, nullable=False),
     Column("targets", JSON, nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *created_by(),
     Column("expires_at", UTCDateTime()),
     Column("released_at", UTCDateTime()),
     Column("released_by", String(200)),
@@ -100,7 +98,7 @@ holds = Table(
 hold_items = Table(
     "hold_items",
     metadata,
-    Column("hold_id", String(40), ForeignKey("holds.id", ondelete="CASCADE"), nullable=False),
+    belongs_to("hold_id", "holds.id"),
     Column("item_type", String(32), nullable=False),
     Column("item_id", String(300), nullable=False),
     PrimaryKeyConstraint("hold_id", "item_type", "item_id", name="pk_hold_items"),
@@ -110,10 +108,10 @@ hold_items = Table(
 productions = Table(
     "productions",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("request_id", String(40), ForeignKey("legal_requests.id", ondelete="CASCADE"), nullable=False),
-    Column("produced_at", UTCDateTime(), nullable=False),
-    Column("produced_by", String(200), nullable=False),
+    text_key(),
+    belongs_to("request_id", "legal_requests.id"),
+    moment("produced_at"),
+    actor("produced_by"),
     Column("recipient", String(500), nullable=False),
     Column("authority", Text, nullable=False),
     Column("package_path", String(2000)),
@@ -127,11 +125,11 @@ productions = Table(
 emergency_verifications = Table(
     "emergency_verifications",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("request_id", String(40), ForeignKey("legal_requests.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("request_id", "legal_requests.id"),
     Column("check_name", String(32), nullable=False),
-    Column("verified_by", String(200), nullable=False),
-    Column("verified_at", UTCDateTime(), nullable=False),
+    actor("verified_by"),
+    moment("verified_at"),
     Column("detail", Text, nullable=False),
     Column("passed", Boolean, nullable=False),
     Index("ix_emergency_verifications_request_id", "request_id"),

@@ -9,8 +9,9 @@ bytes, checked against ``digest`` before loading), the feature version, the labe
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, String, Table, Text
 
+from adwarden.storage.sql.columns import acted, belongs_to, created_by, serial_key
 from adwarden.storage.sql.tables import metadata
 from adwarden.storage.sql.types import UTCDateTime
 
@@ -26,8 +27,7 @@ classifier_models = Table(
     Column("training", JSON, nullable=False),
     Column("metrics", JSON, nullable=False),
     Column("params", JSON, nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *created_by(),
     Column("promoted_by", String(200)),
     Column("promoted_at", UTCDateTime()),
     Column("retired_by", String(200)),
@@ -39,16 +39,14 @@ classifier_models = Table(
 classifier_evaluations = Table(
     "classifier_evaluations",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("model_version", String(64), ForeignKey("classifier_models.version", ondelete="CASCADE"),
-           nullable=False),
+    serial_key(),
+    belongs_to("model_version", "classifier_models.version", String(64)),
     Column("source", String(2000), nullable=False),
     Column("examples", Integer, nullable=False),
     Column("shadow_scored", Integer, nullable=False),
     Column("metrics", JSON, nullable=False),
     Column("incumbent_version", String(64)),
     Column("incumbent_metrics", JSON),
-    Column("actor", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *acted(),
     Index("ix_classifier_evaluations_model_version", "model_version", "id"),
 )

@@ -7,15 +7,15 @@ one row per post, so "the network of this post" is one indexed look-up.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import JSON, Column, Float, Index, Integer, String, Table
 
+from adwarden.storage.sql.columns import belongs_to, moment, serial_key, text_key
 from adwarden.storage.sql.tables import metadata
-from adwarden.storage.sql.types import UTCDateTime
 
 networks = Table(
     "networks",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("size", Integer, nullable=False),
     Column("links", JSON, nullable=False),
     Column("ignored", JSON, nullable=False),
@@ -25,15 +25,15 @@ networks = Table(
     Column("first_seen", String(40)),
     Column("last_seen", String(40)),
     Column("risk", Float, nullable=False),
-    Column("built_at", UTCDateTime(), nullable=False),
+    moment("built_at"),
     Index("ix_networks_size", "size"),
 )
 
 network_posts = Table(
     "network_posts",
     metadata,
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
-    Column("network_id", String(40), ForeignKey("networks.id", ondelete="CASCADE"), nullable=False),
+    belongs_to("post_id", "posts.id", primary_key=True),
+    belongs_to("network_id", "networks.id"),
     Column("position", Integer, nullable=False),
     Index("ix_network_posts_network_id", "network_id", "position"),
 )
@@ -41,8 +41,8 @@ network_posts = Table(
 network_builds = Table(
     "network_builds",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("built_at", UTCDateTime(), nullable=False),
+    serial_key(),
+    moment("built_at"),
     Column("posts", Integer, nullable=False),
     Column("networks", Integer, nullable=False),
     Column("seconds", Float, nullable=False),
@@ -59,7 +59,7 @@ network_changes = Table(
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("post_id", String(40), nullable=False),
     Column("op", String(10), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
     Index("ix_network_changes_post_id", "post_id"),
 )
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
 
+from adwarden.storage.sql.columns import belongs_to, created_by, moment, serial_key, text_key
 from adwarden.storage.sql.tables import metadata
 from adwarden.storage.sql.types import UTCDateTime
 
 ncmec_reports = Table(
     "ncmec_reports",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("case_id", String(40), ForeignKey("cases.id", ondelete="RESTRICT"), nullable=False),
     Column("status", String(24), nullable=False),  # draft | submitted | files_uploaded | ... | finished | retracted
     Column("environment", String(16), nullable=False),
@@ -28,8 +29,7 @@ ncmec_reports = Table(
     Column("state_json", Text, nullable=False),
     Column("ncmec_report_id", BigInteger),
     Column("hold_id", String(40)),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *created_by(),
     Column("approved_by", String(200)),
     Column("approved_at", UTCDateTime()),
     Column("submitted_by", String(200)),
@@ -37,7 +37,7 @@ ncmec_reports = Table(
     Column("finished_at", UTCDateTime()),
     Column("retracted_at", UTCDateTime()),
     Column("last_error", Text),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    moment("updated_at"),
     Index("ix_ncmec_reports_case_id", "case_id"),
     Index("ix_ncmec_reports_status", "status"),
     Index("ix_ncmec_reports_fingerprint", "fingerprint"),
@@ -46,13 +46,13 @@ ncmec_reports = Table(
 ncmec_exchanges = Table(
     "ncmec_exchanges",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("report_id", String(40), ForeignKey("ncmec_reports.id", ondelete="CASCADE"), nullable=False),
+    serial_key(),
+    belongs_to("report_id", "ncmec_reports.id"),
     Column("endpoint", String(16), nullable=False),
     Column("attempt", Integer, nullable=False),
     Column("http_status", Integer),
     Column("body", Text, nullable=False),
     Column("error", Text),
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
     Index("ix_ncmec_exchanges_report_id", "report_id"),
 )

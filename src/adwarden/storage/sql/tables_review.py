@@ -13,27 +13,16 @@ Kept apart from the spine's ``cases`` and ``decisions`` so the review loop can g
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
 
+from adwarden.storage.sql.columns import acted, belongs_to, created_by, moment, text_key
 from adwarden.storage.sql.tables import cases, metadata
 from adwarden.storage.sql.types import UTCDateTime
 
 case_work = Table(
     "case_work",
     metadata,
-    Column("case_id", String(40), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    belongs_to("case_id", "cases.id", primary_key=True),
     Column("kind", String(16), nullable=False),  # post | appeal
     Column("assignee", String(200)),
     Column("claimed_at", UTCDateTime()),
@@ -47,17 +36,16 @@ case_work = Table(
 review_decisions = Table(
     "review_decisions",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("case_id", String(40), ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    text_key(),
+    belongs_to("case_id", "cases.id"),
+    belongs_to("post_id", "posts.id"),
     Column("label", String(64)),
     Column("violating", Boolean, nullable=False),
     Column("action", String(40), nullable=False),
     Column("scope", String(16), nullable=False),  # case | network | account | appeal
     Column("scope_id", String(500)),
     Column("note", Text, nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *acted(),
     Column("superseded_by", String(40)),
     Column("appeal_outcome", String(16)),  # upheld | overturned, on an appeal case's decision
     Index("ix_review_decisions_case_id", "case_id"),
@@ -68,14 +56,13 @@ review_decisions = Table(
 post_enforcement = Table(
     "post_enforcement",
     metadata,
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    belongs_to("post_id", "posts.id", primary_key=True),
     Column("state", String(16), nullable=False),  # allowed | removed
     Column("action", String(40), nullable=False),
     Column("label", String(64)),
     Column("decision_id", String(40), nullable=False),
     Column("case_id", String(40), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *acted("updated_at"),
 )
 
 account_enforcement = Table(
@@ -84,15 +71,14 @@ account_enforcement = Table(
     Column("account_id", String(500), primary_key=True),
     Column("state", String(16), nullable=False),  # active | suspended | banned
     Column("decision_id", String(40), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    *acted("updated_at"),
 )
 
 flags = Table(
     "flags",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("post_id", String(40), ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    text_key(),
+    belongs_to("post_id", "posts.id"),
     Column("site", String(200), nullable=False),
     Column("reporter", String(500), nullable=False),
     Column("reason", String(32), nullable=False),
@@ -101,8 +87,7 @@ flags = Table(
     Column("weight", Float, nullable=False),
     Column("case_id", String(40)),
     Column("outcome", String(16)),  # upheld | rejected, once a reviewer decided the post
-    Column("actor", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *acted(),
     Index("ix_flags_post_id", "post_id"),
     Index("ix_flags_reporter", "site", "reporter"),
 )
@@ -114,20 +99,19 @@ reporter_reputation = Table(
     Column("reporter", String(500), primary_key=True),
     Column("upheld", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
-    Column("updated_at", UTCDateTime(), nullable=False),
+    moment("updated_at"),
 )
 
 webhook_endpoints = Table(
     "webhook_endpoints",
     metadata,
-    Column("id", String(40), primary_key=True),
+    text_key(),
     Column("site", String(200), nullable=False),
     Column("url", String(2000), nullable=False),
     Column("secret", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
     Column("description", Text, nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
+    *created_by(),
     Index("ix_webhook_endpoints_site", "site"),
 )
 
@@ -140,7 +124,7 @@ action_events = Table(
     Column("type", String(40), nullable=False),
     Column("post_id", String(40)),
     Column("payload", Text, nullable=False),  # the exact JSON body delivered and polled
-    Column("created_at", UTCDateTime(), nullable=False),
+    moment("created_at"),
     UniqueConstraint("id", name="uq_action_events_id"),
     Index("ix_action_events_site_seq", "site", "seq"),
 )
@@ -148,11 +132,11 @@ action_events = Table(
 webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
-    Column("event_seq", Integer, ForeignKey("action_events.seq", ondelete="CASCADE"), primary_key=True),
-    Column("endpoint_id", String(40), ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), primary_key=True),
+    belongs_to("event_seq", "action_events.seq", Integer(), primary_key=True),
+    belongs_to("endpoint_id", "webhook_endpoints.id", primary_key=True),
     Column("status", String(16), nullable=False),  # pending | delivered | dead
     Column("attempts", Integer, nullable=False),
-    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    moment("next_attempt_at"),
     Column("last_status", Integer),
     Column("last_error", Text),
     Column("delivered_at", UTCDateTime()),
