@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from adwarden.audit.log import append_event
 from adwarden.config import Settings
@@ -186,21 +186,19 @@ def latest_draft_id(conn: Connection, case_id: str) -> str:
     raise NotFound(f"case {case_id} has no draft report; run `adwarden reports draft {case_id}` first")
 
 
-def build_case_report(
-    db: Database,
-    case_id: str,
-    *,
-    settings: Settings,
-    incident_type: IncidentType = IncidentType.CHILD_SEX_TRAFFICKING,
-    escalation_reason: str | None = None,
-    media_dir: Path | None = None,
-) -> ReportCase:
+class CaseReportOptions(TypedDict, total=False):
+    """What :func:`build_case_report` passes on to :func:`build_case_report_conn` (one list of options)."""
+
+    incident_type: IncidentType
+    escalation_reason: str | None
+    media_dir: Path | None
+
+
+def build_case_report(db: Database, case_id: str, *, settings: Settings,
+                      **options: Unpack[CaseReportOptions]) -> ReportCase:
     """The :class:`ReportCase` for a stored case (see :mod:`adwarden.reporting.casebuild`)."""
     with db.read() as conn:
-        return build_case_report_conn(
-            conn, case_id, settings=settings, incident_type=incident_type,
-            escalation_reason=escalation_reason, media_dir=media_dir,
-        )
+        return build_case_report_conn(conn, case_id, settings=settings, **options)
 
 
 # -- writes ---------------------------------------------------------------------------------------
