@@ -254,3 +254,25 @@ def test_package_of_a_rolled_back_production_is_removed(runtime: Runtime, tmp_pa
     with runtime.db.read() as conn:
         assert get_request(conn, req.id).status is RequestStatus.PRODUCING
         assert request_details(conn, req.id)["productions"] == []
+
+
+def test_transparency_counts_enforcement_not_every_review_decision(runtime: Runtime) -> None:
+    """A reviewer's "not-violating" (allow) or an escalation is a decision but not an action taken against a post;
+    only decisions whose action enforces something are "posts actioned"."""
+    from adwarden.review.cases import open_case
+    from adwarden.review.decisions import record_decision
+
+    removed, allowed, escalated = store(runtime, ad("r1", category="escort"), ad("r2", category="massage"),
+                                        ad("r3", category="dating"))
+    now = datetime.now(UTC)
+    with runtime.db.transaction() as conn:
+        case_ids = [open_case(conn, post_id=pid, queue="general", priority=1, risk=50.0, actor="test",
+                              trigger="test", now=now) for pid in (removed, allowed, escalated)]
+    policy = runtime.screener.policy
+    record_decision(runtime.db, case_ids[0], "violating-trafficking", actor=MODERATOR, policy=policy)
+    record_decision(runtime.db, case_ids[1], "not-violating", actor=MODERATOR, policy=policy)
+    record_decision(runtime.db, case_ids[2], None, "escalate-child-safety", actor=MODERATOR, policy=policy)
+    with runtime.db.read() as conn:
+        report = transparency_report(conn, now.date(), now.date()).to_json()
+    assert report["posts_actioned_by_category"] == {"escort": 1}
+    assert report["posts_actioned_total"] == 1

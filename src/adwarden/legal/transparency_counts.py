@@ -3,8 +3,10 @@
 
 What counts: requests *received* in the period, by type, with how many accounts they named and whether any
 data was produced; CyberTipline filings in NCMEC's production environment only (test filings are not
-reports); and posts actioned in the period, by their latest category, where an action is a reviewer decision
-other than :data:`NON_ACTION_OUTCOMES` or an automatic block.
+reports); and posts actioned in the period, by their latest category, where an action is a review decision whose
+action enforces something (:data:`~adwarden.domain.decision_actions.ENFORCEMENT_ACTIONS`: an "allow" under a
+non-violating label, or an escalation, is not one), a decision of the older per-case log other than
+:data:`NON_ACTION_OUTCOMES`, or an automatic block.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 from adwarden.domain import Actor, InputError
+from adwarden.domain.decision_actions import ENFORCEMENT_ACTIONS
 from adwarden.legal.model import RequestType
 from adwarden.legal.transparency import RequestRow, TransparencyReport, build_report
 from adwarden.permissions import ensure_permission, has_permission
@@ -22,7 +25,7 @@ from adwarden.storage.sql.database import Connection
 #: Audit event names that mean a CyberTipline report was filed (declared by :mod:`adwarden.reporting.service`);
 #: only filings in NCMEC's production environment are counted by the transparency report.
 CYBERTIP_FILED_EVENTS = ("report-filed",)
-#: Decision outcomes that are not an enforcement action (everything else counts as "actioned").
+#: Outcomes of the older per-case decision log that are not an enforcement action (the rest count as "actioned").
 NON_ACTION_OUTCOMES = frozenset({"allow", "allowed", "approve", "approved", "dismiss", "dismissed", "no-action",
                                  "no_action", "escalate", "escalated", "keep"})
 
@@ -53,7 +56,8 @@ def transparency_report(conn: Connection, start: date, end: date) -> Transparenc
             for rid, rtype in store.requests_received(conn, lo, hi)]
     payloads = store.audit_payloads(conn, CYBERTIP_FILED_EVENTS, lo.isoformat(), hi.isoformat())
     cybertips = sum(_filed_in_production(p) for p in payloads)
-    actioned_posts = store.posts_decided(conn, lo, hi, outcomes_except=NON_ACTION_OUTCOMES)
+    actioned_posts = store.posts_reviewed_with(conn, lo, hi, actions=(a.value for a in ENFORCEMENT_ACTIONS))
+    actioned_posts |= store.posts_decided(conn, lo, hi, outcomes_except=NON_ACTION_OUTCOMES)
     actioned_posts |= store.posts_assessed(conn, lo, hi, action="block")
     by_category: dict[str, int] = {}
     for pid in sorted(actioned_posts):

@@ -9,40 +9,13 @@ post and to its account, in one table, so enforcement, webhooks and the docs rea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from adwarden.domain import InputError
+from adwarden.domain.decision_actions import ACCOUNT_STATE, POST_STATE, DecisionAction
 from adwarden.policy.model import DecisionLabel, Policy
 
-
-class DecisionAction(StrEnum):
-    """What a decision makes happen."""
-
-    ALLOW = "allow"
-    REMOVE = "remove"
-    SUSPEND_ACCOUNT = "suspend-account"
-    BAN_ACCOUNT = "ban-account"
-    ESCALATE = "escalate-child-safety"
-    REPORT_NCMEC = "report-ncmec"
-    REFER_LAW_ENFORCEMENT = "refer-law-enforcement"
-
-
-#: action -> the post's enforcement state afterwards (None: unchanged, the case stays open).
-POST_STATE: dict[DecisionAction, str | None] = {
-    DecisionAction.ALLOW: "allowed",
-    DecisionAction.REMOVE: "removed",
-    DecisionAction.SUSPEND_ACCOUNT: "removed",
-    DecisionAction.BAN_ACCOUNT: "removed",
-    DecisionAction.ESCALATE: None,
-    DecisionAction.REPORT_NCMEC: "removed",
-    DecisionAction.REFER_LAW_ENFORCEMENT: "removed",
-}
-
-#: action -> the account's enforcement state afterwards (absent: unchanged).
-ACCOUNT_STATE: dict[DecisionAction, str] = {
-    DecisionAction.SUSPEND_ACCOUNT: "suspended",
-    DecisionAction.BAN_ACCOUNT: "banned",
-}
+#: The action table lives in the domain (the transparency report reads it too); re-exported for callers here.
+__all__ = ["ACCOUNT_STATE", "POST_STATE", "DecisionAction", "Resolved", "resolve"]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from adwarden.storage.sql.tables import assessments, audit_events, cases, decisions, post_versions
 from adwarden.storage.sql.tables_legal import legal_requests, legal_targets, productions
+from adwarden.storage.sql.tables_review import review_decisions
 
 
 def produced_request_ids(conn: Connection) -> set[str]:
@@ -40,11 +41,20 @@ def audit_payloads(conn: Connection, names: Iterable[str], lo: str, hi: str) -> 
 
 
 def posts_decided(conn: Connection, lo: datetime, hi: datetime, *, outcomes_except: Iterable[str]) -> set[str]:
-    """Posts whose case got a decision in ``[lo, hi)`` with an outcome other than ``outcomes_except``."""
+    """Posts of cases that have no review decision (the spine's older decision log only) and got a decision in
+    ``[lo, hi)`` with an outcome other than ``outcomes_except``."""
+    reviewed = select(review_decisions.c.case_id).distinct()
     return set(conn.execute(
         select(cases.c.post_id).join(decisions, decisions.c.case_id == cases.c.id).where(
-            decisions.c.created_at >= lo, decisions.c.created_at < hi,
+            decisions.c.created_at >= lo, decisions.c.created_at < hi, decisions.c.case_id.not_in(reviewed),
             decisions.c.outcome.not_in(sorted(outcomes_except)))).scalars())
+
+
+def posts_reviewed_with(conn: Connection, lo: datetime, hi: datetime, *, actions: Iterable[str]) -> set[str]:
+    """Posts that got a review decision in ``[lo, hi)`` whose action is one of ``actions``."""
+    return set(conn.execute(select(review_decisions.c.post_id).where(
+        review_decisions.c.created_at >= lo, review_decisions.c.created_at < hi,
+        review_decisions.c.action.in_(sorted(actions)))).scalars())
 
 
 def posts_assessed(conn: Connection, lo: datetime, hi: datetime, *, action: str) -> set[str]:
