@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from adwarden.extract.literals import LiteralLedScan
 from adwarden.extract.retrie import trie_pattern
 
 __all__ = ["SPELLED_LANGUAGES", "Group", "Sequence", "digit_runs", "digit_sequences", "spelled_numbers"]
@@ -131,9 +132,10 @@ _TOKEN_RE = re.compile(
 _DIGITS_RE = re.compile(r"\d+")
 # Anchors only need words that start with a letter: a leet word starting with a digit ("0ne",
 # "7even") sits next to a digit run, which is an anchor already.
-_WORDS_RE = re.compile(
-    trie_pattern([w for w in _ALL_WORDS if w[0].isalpha()], after_first=_NOT_AFTER_LETTER)
-    + rf"(?:{_WORD_ALT})*(?![a-z])"
+_ANCHOR_WORDS = [w for w in _ALL_WORDS if w[0].isalpha()]
+# Tried only where one of the words occurs (found by one Aho-Corasick pass, see adwarden.extract.literals).
+_WORDS_RE = LiteralLedScan(
+    trie_pattern(_ANCHOR_WORDS, after_first=_NOT_AFTER_LETTER) + rf"(?:{_WORD_ALT})*(?![a-z])", _ANCHOR_WORDS
 )
 _WINDOW_GAP = 12  # anchors closer than this are scanned together
 _WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
@@ -332,7 +334,7 @@ def _windows(
     if runs is None:
         runs = digit_runs(text)
     anchors = [(a, b, b - a) for a, b in runs]
-    words = [(m.start(), m.end(), 2) for m in _WORDS_RE.finditer(text)]
+    words = [(a, b, 2) for a, b in _WORDS_RE.spans(text)]
     if words:
         anchors = sorted(anchors + words)
     windows: list[tuple[int, int, list[tuple[int, int]] | None]] = []

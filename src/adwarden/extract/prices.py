@@ -24,8 +24,10 @@ from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
+from adwarden.extract.literals import AnyOf
 from adwarden.extract.retrie import trie_pattern
 from adwarden.extract.spans import SpanSet
+from adwarden.extract.wordstarts import WordStartScan
 
 __all__ = ["PriceExtractor", "find_prices"]
 
@@ -84,10 +86,13 @@ _WORD_DURATIONS: dict[str, int] = {
     "h": 60,
 }
 _WORD_KEYS = {k.replace(" ", ""): v for k, v in _WORD_DURATIONS.items()}
-_WORD_TOKENS = re.compile(
+# Every word checks its left boundary after its first letter, so the scan is led by the character
+# before a word (see adwarden.extract.wordstarts).
+_WORD_TOKENS = WordStartScan(
     "(?:"
     + trie_pattern({v for k in _WORD_DURATIONS for v in (k, k.replace(" ", ""))}, after_first=r"(?<![a-z].)")
-    + ")(?![a-z])"
+    + ")(?![a-z])",
+    "a-z",
 )
 _CODE_MINUTES = {
     "qv": 15, "quickvisit": 15, "quickie": 15, "qk": 15, "hh": 30, "halfhour": 30, "halfhr": 30,
@@ -151,8 +156,7 @@ def _tokens(
     if not windows:
         return toks
     for wa, wb in windows:
-        chunk = text[wa:wb]
-        if not any(hint in chunk for hint in _PRICE_HINTS):
+        if not _HINTS.within(text, wa, wb):
             continue  # "5'4", "24/7", "100%": digits with no currency or time unit near them
         _num_tokens(text, wa, wb, toks)
         _word_tokens(text, wa, wb, toks)
@@ -208,16 +212,15 @@ _CODE_BEFORE = re.compile(r"(?<![a-z])(usd|eur|gbp|cad|aud)\s?\Z")
 
 
 def _word_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
-    for m in _WORD_TOKENS.finditer(text, wa, wb):
-        s = m.start()
+    for s, e in _WORD_TOKENS.spans(text, wa, wb):
         if s > 0 and text[s - 1].isalpha():
             continue
-        word = m.group()
+        word = text[s:e]
         if word == "on" and not _is_overnight_on(text, s):
             continue
         if word == "h" and not _is_rate_h(text, s):
             continue
-        toks.append(_Tok("dur", s, m.end(), minutes=_WORD_KEYS[word.replace(" ", "")]))
+        toks.append(_Tok("dur", s, e, minutes=_WORD_KEYS[word.replace(" ", "")]))
 
 
 def _is_overnight_on(text: str, pos: int) -> bool:
@@ -342,12 +345,13 @@ def _minutes_for(
     return None, tight
 
 
-# Substrings without which no price can be found (checked with ``in``, which is C-fast).
-_PRICE_HINTS = (  # most frequent first, so ``any`` stops early
+# Substrings without which no price can be found (all looked for in one pass, see adwarden.extract.literals).
+_PRICE_HINTS = (
     "min", "hr", "night", "$", "hh", "hour", "0h", "€", "ros", "half", "fh", "kiss", "cand", "0 r", "qv",
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
     "usd", "gbp", "cad", "ovn", "hora", " ora", "'ora", " ore", "dolar", "peso", "notte", "noche",
 )
+_HINTS = AnyOf(_PRICE_HINTS)
 
 
 @register
@@ -359,7 +363,7 @@ class PriceExtractor(Extractor):
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
         folded = ctx.folded
         text = folded.text
-        if not any(hint in text for hint in _PRICE_HINTS):
+        if not _HINTS.within(text):
             return  # no currency word, sign or time unit anywhere: no price (a third of all ads)
         memo = ctx.memo
         for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans")):

@@ -32,15 +32,20 @@ class WordStartScan:
         self._at_start = re.compile(pattern)
         self._led = re.compile(rf"[^{word_chars}](?=({pattern}))")
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Non-overlapping match spans, leftmost first, as ``finditer`` gives them."""
+    def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+        """Non-overlapping match spans, leftmost first, as ``finditer(text, pos, endpos)`` gives them.
+
+        As there, the boundary check at ``pos`` sees the text before it, and no match runs past ``endpos``.
+        """
+        if endpos is None:
+            endpos = len(text)
         out: list[tuple[int, int]] = []
-        last = 0
-        first = self._at_start.match(text)
+        last = pos
+        first = self._at_start.match(text, pos, endpos)
         if first is not None:
             last = first.end()
-            out.append((0, last))
-        for m in self._led.finditer(text):
+            out.append((pos, last))
+        for m in self._led.finditer(text, pos, endpos):
             s, e = m.span(1)
             if s >= last:
                 out.append((s, e))
