@@ -38,7 +38,11 @@ _AT = r"(?:\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+|\s*@\s*)"
 _DOT = r"(?:\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+|\s*\.\s*)"
 # Spelled-out e-mails are found from their "at" (literal-led, fast to scan), then read forwards
 # (domain, dot, TLD) with an anchored pattern and backwards (local part) character by character.
-_AT_HIT = re.compile(r"at(?<=[\s(\[{<]at)(?=[\s)\]}>])|@(?=\s)|@(?<=\s@)")
+# Two scans instead of one alternation: a pattern that starts with the literal "at" is searched for at
+# C speed, while an alternation led by {a, @} is tried at every "a" (measured 4.0 -> 1.1 µs per ad).
+# The hits of the two cannot overlap, so their union in order is what the alternation finds.
+_AT_WORD = re.compile(r"at(?<=[\s(\[{<]at)(?=[\s)\]}>])")
+_AT_SIGN = re.compile(r"@(?=\s)|@(?<=\s@)")
 _AFTER_AT = re.compile(
     rf"[\s)\]}}>]{{0,3}}([a-z0-9-]{{1,63}}(?:{_DOT}[a-z0-9-]{{1,63}}){{0,3}}){_DOT}({_TLDS})\b"
 )
@@ -57,12 +61,21 @@ _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _TRAILING = ".,;:!?*'\")]}>"
 
 
+def _at_hits(text: str) -> list[re.Match[str]]:
+    """The spelled or spaced "at" of every e-mail written out, in order (see ``_AT_WORD``)."""
+    hits = list(_AT_WORD.finditer(text))
+    if "@" in text:
+        hits.extend(_AT_SIGN.finditer(text))
+        hits.sort(key=lambda m: m.start())
+    return hits
+
+
 def _email_facts(folded: Folded) -> Iterator[tuple[str, int, int]]:
     text = folded.text
     if "@" in text:
         for m in _EMAIL.finditer(text):
             yield f"{m.group(1)}@{m.group(2)}".rstrip("."), m.start(), m.end()
-    for m in _AT_HIT.finditer(text):
+    for m in _at_hits(text):
         after = _AFTER_AT.match(text, m.end())
         if after is None:
             continue
