@@ -20,6 +20,7 @@ from typing import Any
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.cues import add_terms, cue_hits
 from adwarden.extract.facts import Fact
+from adwarden.extract.literals import AnyOf, LiteralLedScan
 from adwarden.extract.normalize import Folded
 from adwarden.extract.retrie import trie_pattern
 from adwarden.extract.spans import SpanSet
@@ -214,7 +215,7 @@ _PROFILE_DOMAINS = (
 # Platform words come from the shared cue scan (adwarden.extract.cues); profile domains from a
 # literal-led scan of their own, only when the text has a "/".
 add_terms("handle_cue", {w: p for w, p in _PLATFORM_WORDS.items() if "." not in w})
-_PROFILE_RE = re.compile(trie_pattern(_PROFILE_DOMAINS, after_first=r"(?<![a-z0-9].)"))
+_PROFILE_RE = LiteralLedScan(trie_pattern(_PROFILE_DOMAINS, after_first=r"(?<![a-z0-9].)"), _PROFILE_DOMAINS)
 _AFTER_CUE = re.compile(
     r"((?:\s{0,3}(?:me|us|id|name|username|user|handle|acct|account|is|at|on|add|or|@|:|=|-|>|\(|\)|\.|\*|#)){0,5}\s{0,3})"
     r"([a-z0-9_][a-z0-9_.\-]{1,29})"
@@ -250,7 +251,7 @@ def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str
     covered = SpanSet()
     n = len(text)
     if "/" in text:
-        for m in _PROFILE_RE.finditer(text):
+        for m in _PROFILE_RE.matches(text):
             e = m.end()
             pm = _PROFILE_NAME.match(text, e)
             if pm is None:
@@ -314,11 +315,15 @@ class HandleExtractor(Extractor):
 
 _CASHTAG = re.compile(r"\$(?<![\w$]\$)([a-z][a-z0-9_\-]{1,19})\b")
 _PAY_CUE = re.compile(r"cash\s?app|cashapp|\bcash\b|\bca\$h|\bsend\b|\bpay\b|\bdeposit|\bsquare cash")
-_PAY_HANDLE = re.compile(
+_PAY_WORDS = ("venmo", "paypal", "zelle", "chime", "apple", "cash")
+# Led by a word boundary, which ``re`` would try at every position: tried only where a service is named.
+_PAY_HANDLE = LiteralLedScan(
     r"\b(venmo|paypal|zelle|chime|apple\s?pay|cash\s?app|cashapp)\b"
     r"(?:\s{0,3}(?:me|at|is|to|id|@|:|=|-|>|\.me/|\.com/|\.app/)){1,4}\s{0,3}"
-    r"(\$?[a-z0-9_][a-z0-9_.@\-]{1,40})"
+    r"(\$?[a-z0-9_][a-z0-9_.@\-]{1,40})",
+    _PAY_WORDS,
 )
+_PAY_NAMED = AnyOf(_PAY_WORDS)
 _PAY_URL = re.compile(r"\b(?:https?://)?(?:www\.)?(paypal\.me|venmo\.com(?:/u)?|cash\.app|cash\.me)/(\$?[a-z0-9_][a-z0-9_.\-]{0,40})")
 # Gift cards: found from the literal "card" (fast), the brand read from the words just before it.
 _CARD = re.compile(r"cards?(?![a-z])")
@@ -334,13 +339,11 @@ _PAY_PLATFORM = {
 _CASH_NOT_TAG = frozenset("exy pecial pecials ex weet ervice ervices hot hh hr qv".split())
 
 
-_PAY_WORDS = ("venmo", "paypal", "zelle", "chime", "apple", "cash")
-
 
 def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     text = ctx.folded.text
     taken: set[int] = set()
-    named = any(w in text for w in _PAY_WORDS)
+    named = _PAY_NAMED.within(text)
     if not named:
         pass  # no payment service named: only cash tags and gift cards below
     elif "/" in text:
@@ -350,7 +353,7 @@ def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, di
             value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
             taken.add(m.start(2))
             yield platform, value, m.start(), m.start(2) + len(m.group(2)), {}
-    for m in _PAY_HANDLE.finditer(text) if named else ():
+    for m in _PAY_HANDLE.matches(text) if named else ():
         platform = _PAY_PLATFORM.get(re.sub(r"\s", "", m.group(1)), "unknown")
         tag = m.group(2).rstrip("._-")
         if tag in _NOT_HANDLE or m.start(2) in taken or (tag.isdigit() and len(tag) < 7):

@@ -75,11 +75,11 @@ class LiteralLedScan:
         """The compiled expression."""
         return self._rx
 
-    def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
-        """Non-overlapping match spans, leftmost first."""
+    def matches(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+        """Non-overlapping matches, leftmost first (what ``finditer`` yields)."""
         if endpos is None:
             endpos = len(text)
-        out: list[tuple[int, int]] = []
+        out: list[re.Match[str]] = []
         if self._automaton is None or pos >= endpos:
             return out
         starts = sorted({end - length + 1 for end, length in self._automaton.iter(text, pos, endpos)})
@@ -91,5 +91,9 @@ class LiteralLedScan:
             m = match(text, s, endpos)
             if m is not None:
                 last = m.end()
-                out.append((s, last))
+                out.append(m)
         return out
+
+    def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+        """Non-overlapping match spans, leftmost first."""
+        return [m.span() for m in self.matches(text, pos, endpos)]
