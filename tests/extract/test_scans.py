@@ -65,10 +65,11 @@ def test_word_start_scan_skips_starts_inside_the_previous_match() -> None:
     assert scan.spans("") == [] and scan.spans("-") == []
 
 
-def test_the_price_duration_words_scan_is_the_trie_scan() -> None:
-    rx = re.compile(prices._WORD_TOKENS._at_start.pattern)
+def test_word_start_scan_finds_the_price_duration_words() -> None:
+    rx = prices._WORD_TOKENS
+    scan = WordStartScan(rx.pattern, "a-z")
     for text in _texts(4):
-        assert prices._WORD_TOKENS.spans(text) == _finditer_spans(rx, text), text
+        assert scan.spans(text) == _finditer_spans(rx, text), text
 
 
 @pytest.mark.parametrize(
