@@ -3,8 +3,9 @@
 Extractors skip texts, or stretches of text, that hold none of their trigger substrings (a price needs
 ``min``, ``hr``, ``$``, ``roses``...). ``any(w in text for w in words)`` scans the text once per word;
 one :mod:`ahocorasick` pass finds the first occurrence of any of them and stops there. Measured on the
-40 price hints (500-character ads, CPU): whole text 4.5 -> 2.5 µs (synthetic) and 6.4 -> 3.9 µs (WA
-2013); the windows around every digit run 8.6 -> 2.0 and 21.9 -> 3.7 µs per ad.
+40 price hints, CPU per ad (``bench/bench_extract_scans.py``): whole text 4.5 -> 2.5 µs (synthetic
+500-character ads) and 6.6 -> 3.8 µs (WA 2013); all windows around digit runs, finding them included,
+17.5 -> 10.8 and 26.8 -> 14.8 µs. For a handful of words it is no faster than ``in`` (six: 2.5 µs both).
 
 >>> AnyOf(["min", "hr"]).within("call 30 mins", 5)
 True
@@ -13,8 +14,8 @@ False
 
 :class:`LiteralLedScan` does the same for a regular expression whose every match begins with one of a
 list of words (the number words of :mod:`adwarden.extract.numwords`): the automaton finds where those
-words occur and the expression is tried only there. Measured on the number-word scan (CPU, per ad):
-10.1 -> 4.7 µs (synthetic), 8.7 -> 5.0 µs (WA 2013).
+words occur and the expression is tried only there. Measured on the number-word scan, CPU per ad:
+10.1 -> 7.6 µs (synthetic), 12.4 -> 5.6 µs (WA 2013).
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ boundary check. :class:`WordStartScan` makes the scan led by the character BEFOR
 The result is exactly ``[m.span() for m in re.finditer(pattern, text)]`` for such patterns: a match can
 only start at 0 or right after a separator, the look-ahead captures what the pattern matches there, and
 starts inside the previous match are dropped, which is how ``finditer`` skips them. Measured on the
-shared cue scan (500-character ads): 28 -> 14-17 µs per synthetic ad, 24 -> 19 µs per WA 2013 ad.
+shared cue scan, CPU per ad (``bench/bench_extract_scans.py``): 28.1 -> 15.7 µs (synthetic 500-character
+ads), 31.5 -> 19.6 µs (WA 2013). Inside the short windows around digits of the price scan it is no faster.
 
 >>> WordStartScan(r"c(?<![a-z].)at", "a-z").spans("cat concat cat")
 [(0, 3), (11, 14)]
