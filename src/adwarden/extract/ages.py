@@ -41,7 +41,6 @@ from types import MappingProxyType
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.cues import add_terms, cue_hits
 from adwarden.extract.facts import Fact
-from adwarden.extract.literals import AnyOf
 from adwarden.extract.normalize import fold
 from adwarden.extract.numwords import SPELLED_LANGUAGES, spelled_numbers
 from adwarden.extract.retrie import trie_pattern
@@ -80,7 +79,6 @@ _SUFFIX_OTHER = re.compile(
 )
 # Most ads that are not ASCII only have emoji: substring tests (fast) decide whether these scans can match.
 _OTHER_SUFFIX_HINTS = (_f("лет"), _f("год"), "岁", "歲")
-_OTHER_SUFFIX_PRESENT = AnyOf(_OTHER_SUFFIX_HINTS)
 # "22 years" alone is an age only after a self cue; "10 años de experiencia" never is.
 _NOT_AGE_AFTER_SUFFIX = re.compile(r"\s*(?:of\s+experience|experience|in\s+business|de\s+experien|d'experience|"
                                    r"di\s+esperienz|in\s+the\s+business|ago|atras)")
@@ -105,7 +103,6 @@ _OTHER_TERMS = {
     "今年": "self:zh", "我": "self:zh",
 }
 _OTHER_CUE_HINTS = (_f("возраст"), _f("мне"), _f("исполнилось"), "年", "岁", "歲", "我")
-_OTHER_CUE_PRESENT = AnyOf(_OTHER_CUE_HINTS)
 # Literal-led, without a leading lookbehind (which would make ``re`` try every position); the word
 # boundary is checked on each hit instead.
 _OTHER_CUES = re.compile("|".join(map(re.escape, sorted(_OTHER_TERMS, key=len, reverse=True))))
@@ -175,7 +172,7 @@ def _suffix_matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
     for m in _SUFFIX_ROMANCE.finditer(text):
         if _NOT_AGE_AFTER_SUFFIX.match(text, m.end()) is None:  # "10 años de experiencia"
             yield m, _ROMANCE_LANG.get(m.group(), "es")
-    if not text.isascii() and _OTHER_SUFFIX_PRESENT.within(text):
+    if not text.isascii() and any(h in text for h in _OTHER_SUFFIX_HINTS):
         for m in _SUFFIX_OTHER.finditer(text):
             yield m, m.lastgroup or "ru"
 
@@ -258,7 +255,7 @@ def _candidates(ctx: ExtractContext) -> list[_Candidate]:
         if lang == "it" and "à" not in ctx.text[slice(*ctx.folded.span(s, e))].lower():
             continue  # "eta" is an age only when written "età" ("ETA 20 min" is an arrival time)
         _after_cue(text, cue, lang, s, e, out)
-    if not text.isascii() and _OTHER_CUE_PRESENT.within(text):
+    if not text.isascii() and any(h in text for h in _OTHER_CUE_HINTS):
         for m in _OTHER_CUES.finditer(text):
             ms, me = m.span()
             cue, lang = _OTHER_TERMS[m.group()].split(":")

@@ -340,7 +340,6 @@ _PAY_PLATFORM = {
 _CASH_NOT_TAG = frozenset("exy pecial pecials ex weet ervice ervices hot hh hr qv".split())
 
 
-
 def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     text = ctx.folded.text
     taken: set[int] = set()

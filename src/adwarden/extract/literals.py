@@ -5,7 +5,9 @@ Extractors skip texts, or stretches of text, that hold none of their trigger sub
 one :mod:`ahocorasick` pass finds the first occurrence of any of them and stops there. Measured on the
 40 price hints, CPU per ad (``bench/bench_extract_scans.py``): whole text 4.5 -> 2.5 µs (synthetic
 500-character ads) and 6.6 -> 3.8 µs (WA 2013); all windows around digit runs, finding them included,
-17.5 -> 10.8 and 26.8 -> 14.8 µs. For a handful of words it is no faster than ``in`` (six: 2.5 µs both).
+17.5 -> 10.8 and 26.8 -> 14.8 µs. For a handful of words it is no faster than ``in`` (six payment names:
+2.5 µs both), and on non-ASCII text with a few words it is slower (the eleven Cyrillic and Chinese age cue
+hints: 3.7 -> 6.0 µs, so the age extractor keeps its ``in`` tests).
 
 >>> AnyOf(["min", "hr"]).within("call 30 mins", 5)
 True
