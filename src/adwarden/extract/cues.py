@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from adwarden.extract.base import ExtractContext
 from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_pattern
+from adwarden.extract.wordstarts import WordStartScan
 
 __all__ = ["add_terms", "cue_hits", "phrase_hits"]
 
@@ -29,8 +30,8 @@ _LEET_SIGNAL = re.compile(r"[013457@$!|](?:(?<=[a-z].)(?=[a-z])|(?<![0-9].)(?=[a
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    leet: re.Pattern[str]
-    plain: re.Pattern[str]
+    leet: WordStartScan
+    plain: WordStartScan
     by_key: Mapping[str, list[tuple[str, str]]]
     each: list[tuple[re.Pattern[str], list[tuple[str, str]]]]
 
@@ -56,8 +57,10 @@ def _compiled() -> _Compiled:
     if not _COMPILED:
         _COMPILED.append(
             _Compiled(
-                leet=re.compile(tolerant_alternation(_TERMS)),
-                plain=re.compile(tolerant_alternation(_TERMS, leet=False)),
+                # Every term is checked for a word boundary right after its first character, so the
+                # scan is led by the separator before a word (see adwarden.extract.wordstarts).
+                leet=WordStartScan(tolerant_alternation(_TERMS), "a-z0-9"),
+                plain=WordStartScan(tolerant_alternation(_TERMS, leet=False), "a-z0-9"),
                 by_key={_key(t): kv for t, kv in _TERMS.items()},
                 each=[(re.compile(tolerant_pattern(t) + "$"), kv) for t, kv in _TERMS.items()],
             )
@@ -83,11 +86,11 @@ def cue_hits(ctx: ExtractContext) -> list[tuple[str, str, int, int]]:
     if hits is None:
         c = _compiled()
         text = ctx.folded.text
-        rx = c.leet if _LEET_SIGNAL.search(text) else c.plain
+        scan = c.leet if _LEET_SIGNAL.search(text) else c.plain
         hits = []
-        for m in rx.finditer(text):
-            for kind, value in _classify(m.group()):
-                hits.append((kind, value, m.start(), m.end()))
+        for a, b in scan.spans(text):
+            for kind, value in _classify(text[a:b]):
+                hits.append((kind, value, a, b))
         ctx.memo["cues"] = hits
     return hits
 

@@ -1,0 +1,121 @@
+"""The faster scans find exactly what the plain ``re`` scans they replace find.
+
+Each helper (:class:`~adwarden.extract.wordstarts.WordStartScan`,
+:class:`~adwarden.extract.literals.LiteralLedScan`, :class:`~adwarden.extract.literals.AnyOf`) is
+compared with ``finditer`` / ``any(w in text ...)`` on the extractors' own patterns, over random texts
+built from the characters and words those patterns care about (so boundaries, stretched letters, leet
+digits, overlaps and windows all occur), and on hand-picked edge cases.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from adwarden.extract import contacts, cues, numwords, prices
+from adwarden.extract.literals import AnyOf, LiteralLedScan
+from adwarden.extract.retrie import tolerant_alternation, trie_pattern
+from adwarden.extract.wordstarts import WordStartScan
+
+_PIECES = [
+    "in", "call", "incall", "out", "24", "7", "/", "hr", "hh", "qv", "1", "0", "3", "$", "@", "!", "|", "-", " ",
+    " ", "\n", ".", ",", "'", "i", "m", "age", "im", "ig", "snap", "teen", "t33n", "yooung", "one", "five", "fiev",
+    "sevn", "o", "oh", "twenty", "hundred", "night", "over", "min", "roses", "on", "h", "a", "t", "venmo", "cash",
+    "app", "paypal", "instagram.com/", "t.me/", "x", "é", "♥", "_", "&", "ñ", "at", "(", ")", ":", "me", "jo_22", "=",
+]
+
+
+def _texts(seed: int, count: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def _finditer_spans(rx: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if endpos is None else endpos
+    return [m.span() for m in rx.finditer(text, pos, end)]
+
+
+@pytest.mark.parametrize("leet", [False, True])
+def test_word_start_scan_finds_what_the_cue_alternation_finds(leet: bool) -> None:
+    pattern = tolerant_alternation(cues._TERMS, leet=leet)
+    rx, scan = re.compile(pattern), WordStartScan(pattern, "a-z0-9")
+    for text in _texts(1 + leet):
+        assert scan.spans(text) == _finditer_spans(rx, text), text
+
+
+def test_word_start_scan_respects_pos_and_endpos() -> None:
+    pattern = "(?:" + trie_pattern(["hr", "hour", "night", "on", "h"], after_first=r"(?<![a-z].)") + ")(?![a-z])"
+    rx, scan = re.compile(pattern), WordStartScan(pattern, "a-z")
+    rng = random.Random(3)
+    for text in _texts(3):
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert scan.spans(text, a, b) == _finditer_spans(rx, text, a, b), (text, a, b)
+    # The boundary check at ``pos`` sees the text before it: "hour" inside "xhour" is no word.
+    assert scan.spans("xhour", 1) == [] and scan.spans(" hour", 1) == [(1, 5)]
+    # No match runs past ``endpos``.
+    assert scan.spans("1 hour", 0, 3) == [(2, 3)] == _finditer_spans(rx, "1 hour", 0, 3)
+
+
+def test_word_start_scan_skips_starts_inside_the_previous_match() -> None:
+    scan = WordStartScan(r"a(?<![a-z].)[a-z -]*", "a-z")
+    assert scan.spans("ab a-c ad") == [(0, 9)]
+    assert scan.spans("") == [] and scan.spans("-") == []
+
+
+def test_word_start_scan_finds_the_price_duration_words() -> None:
+    rx = prices._WORD_TOKENS
+    scan = WordStartScan(rx.pattern, "a-z")
+    for text in _texts(4):
+        assert scan.spans(text) == _finditer_spans(rx, text), text
+
+
+@pytest.mark.parametrize(
+    ("scan", "seed"),
+    [(numwords._WORDS_RE, 5), (contacts._PAY_HANDLE, 6), (contacts._PROFILE_RE, 7)],
+    ids=["number words", "payment handles", "profile domains"],
+)
+def test_literal_led_scan_finds_what_finditer_finds(scan: LiteralLedScan, seed: int) -> None:
+    rx = scan.pattern
+    rng = random.Random(seed)
+    extra = ["venmo: jo_22", "xvenmo: jo_22", "cash app @ $jo_22 cashapp:$x_1", "paypal me jo paypal.me/jo", "apple pay: 555",
+             "chime=jo_22, zelle - jo@example.com", "instagram.com/jo_22 t.me/jo x.com/jo", "fivefive one-two twentysix"]
+    for text in _texts(seed) + extra:
+        assert scan.spans(text) == _finditer_spans(rx, text), text
+        assert [m.groups() for m in scan.matches(text)] == [m.groups() for m in rx.finditer(text)]
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert scan.spans(text, a, b) == _finditer_spans(rx, text, a, b), (text, a, b)
+
+
+def test_literal_led_scan_edge_cases() -> None:
+    scan = LiteralLedScan(r"\bone(?:one)*\b", ["one"])
+    assert scan.spans("oneone one phone one") == [(0, 6), (7, 10), (17, 20)]
+    assert scan.spans("") == [] and scan.spans("one", 2, 1) == []
+    assert LiteralLedScan("x", []).spans("xxx") == []  # no words: nothing can start a match
+
+
+def test_any_of_is_any_substring() -> None:
+    words = list(prices._PRICE_HINTS)
+    hints = AnyOf(words)
+    rng = random.Random(8)
+    for text in _texts(8):
+        assert hints.within(text) == any(w in text for w in words), text
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        assert hints.within(text, a, b) == any(w in text[a:b] for w in words), (text, a, b)
+    assert not AnyOf([]).within("anything") and not AnyOf(["", "x"]).within("abc")
+    assert AnyOf(["ab"]).within("xab") and not AnyOf(["ab"]).within("xab", 0, 2)
+
+
+def test_spelled_at_hits_are_the_alternation_hits() -> None:
+    alternation = re.compile(r"at(?<=[\s(\[{<]at)(?=[\s)\]}>])|@(?=\s)|@(?<=\s@)")
+    for text in _texts(9) + ["jo at gmail dot com", "jo @ x.com", "jo@ x", "cat at (at) [at]@ @"]:
+        assert [m.span() for m in contacts._at_hits(text)] == _finditer_spans(alternation, text), text
+
+
+def test_ascii_digit_runs_are_unicode_digit_runs() -> None:
+    for text in _texts(10) + ["٣٤٥ 12", "1２3", "a1b22c333"]:
+        assert numwords.digit_runs(text) == _finditer_spans(re.compile(r"\d+"), text), text
