@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,7 @@ def main() -> None:
             db_dir = Path(tmp) / tag
             db_dir.mkdir()
             env = {**os.environ, "ADWARDEN_DATA_DIR": str(db_dir)}
-            with _database(args.database_url, db_dir, tag) as url:
+            with fresh_database(args.database_url, db_dir, tag) as url:
                 env["ADWARDEN_DATABASE_URL"] = url
                 # Migrate first so schema creation is not timed.
                 subprocess.run([sys.executable, "-m", "adwarden", "cases", "list", "--json"], env=env,
@@ -84,9 +85,11 @@ def main() -> None:
                        "--batch-size", str(args.batch_size), *extra]
                 for m in args.map:
                     cmd += ["--map", m]
-                t0 = time.perf_counter()
+                t0, cpu0 = time.perf_counter(), _children_cpu()
                 out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-                return json.loads(out.stdout), time.perf_counter() - t0
+                summary = json.loads(out.stdout)
+                summary["cpu_seconds"] = _children_cpu() - cpu0
+                return summary, time.perf_counter() - t0
 
         summary, wall = run("pipelined", [])
         baseline, _ = (summary, wall) if args.no_sequential else run("sequential", ["--workers", "0"])
@@ -113,22 +116,32 @@ def main() -> None:
         "baseline_sequential_posts_per_s": round(base_stored / baseline["seconds"], 1),  # type: ignore[operator]
         "ratio_vs_sequential": round((stored / summary["seconds"]) / (base_stored / baseline["seconds"]), 2),  # type: ignore[operator]
         "wall_seconds_incl_startup": round(wall, 2),
+        # CPU of the command and its screening worker, start-up included: on a shared machine this moves far
+        # less with the load than the rate does.
+        "cpu_ms_per_post_incl_startup": round(1000 * summary["cpu_seconds"] / stored, 3),  # type: ignore[operator]
         "screen_only_posts_per_s": round(len(posts) / screen_s, 1),
         "actions": summary["actions"],
     }
     print(json.dumps(result, indent=2))
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of every finished child process (and the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 @contextmanager
-def _database(server_url: str | None, db_dir: Path, tag: str) -> Iterator[str]:
-    """A fresh database for one run: a SQLite file in ``db_dir``, or a new database on the PostgreSQL server."""
+def fresh_database(server_url: str | None, db_dir: Path, tag: str) -> Iterator[str]:
+    """A fresh database for one run: a SQLite file in ``db_dir``, or a new database on the PostgreSQL server
+    (``CREATE DATABASE``; dropped afterwards). bench_load.py uses it too."""
     if server_url is None:
         yield f"sqlite:///{db_dir}/bench.db"
         return
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    name = f"bench_ingest_{tag}_{os.getpid()}"
+    name = f"bench_{tag}_{os.getpid()}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
