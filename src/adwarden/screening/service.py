@@ -180,6 +180,7 @@ class _Prepared:
 
 def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, now: datetime,
              link: bool) -> list[_Prepared]:
+    """One :class:`_Prepared` per item; ``link`` also builds its network record (when networks are linked)."""
     out: list[_Prepared] = []
     for post, scr in zip(items, screenings, strict=True):
         pid = post_id_for(post.site, post.external_id)
