@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -69,19 +71,25 @@ def _hold_write_lock(url: str, seconds: float, held: threading.Event) -> None:
         db.dispose()
 
 
-def test_a_waiting_sqlite_writer_gets_the_lock_when_the_other_commits(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'lock.db'}"
+@contextmanager
+def _while_another_writer_holds_the_lock(url: str, seconds: float) -> Iterator[Database]:
+    """A second handle on ``url`` while a thread's transaction holds the write lock for ``seconds``."""
     held = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(url, 0.3, held))
+    holder = threading.Thread(target=_hold_write_lock, args=(url, seconds, held))
     holder.start()
     held.wait(10)
     db = Database(url)
     try:
-        with db.transaction() as conn:  # waits for the holder's transaction, then proceeds
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == database_module.BUSY_TIMEOUT_MS
+        yield db
     finally:
         holder.join()
         db.dispose()
+
+
+def test_a_waiting_sqlite_writer_gets_the_lock_when_the_other_commits(tmp_path: Path) -> None:
+    with _while_another_writer_holds_the_lock(f"sqlite:///{tmp_path / 'lock.db'}", 0.3) as db, \
+            db.transaction() as conn:  # waits for the holder's transaction, then proceeds
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == database_module.BUSY_TIMEOUT_MS
 
 
 def test_a_sqlite_writer_that_never_gets_the_lock_fails_as_a_storage_error(
@@ -89,15 +97,6 @@ def test_a_sqlite_writer_that_never_gets_the_lock_fails_as_a_storage_error(
 ) -> None:
     monkeypatch.setattr(database_module, "WRITE_LOCK_POLL_SECONDS", 0.05)
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 50)
-    url = f"sqlite:///{tmp_path / 'lock.db'}"
-    held = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(url, 1.0, held))
-    holder.start()
-    held.wait(10)
-    db = Database(url)
-    try:
-        with pytest.raises(StorageError, match="locked"), db.transaction():
-            pass
-    finally:
-        holder.join()
-        db.dispose()
+    with _while_another_writer_holds_the_lock(f"sqlite:///{tmp_path / 'lock.db'}", 1.0) as db, \
+            pytest.raises(StorageError, match="locked"), db.transaction():
+        pass
