@@ -3,7 +3,8 @@
 SQLite is the embedded default: a file in the data directory, WAL journal with ``synchronous=FULL`` (an
 acknowledged post survives a power cut, not only a killed process), foreign keys on, and ``BEGIN IMMEDIATE``
 write transactions so that two writers queue on the lock instead of failing half-way (the audit chain needs one
-writer at a time); reads use plain deferred transactions and never block writers. PostgreSQL is chosen by the
+writer at a time), polled every millisecond so that a waiting writer takes its turn between another's
+transactions; reads use plain deferred transactions and never block writers. PostgreSQL is chosen by the
 URL; the audit head row is locked ``FOR UPDATE``.
 """
 
@@ -86,7 +87,8 @@ WRITE_LOCK_POLL_MAX_PAUSE = 0.001
 
 def _begin_immediate_polling(dbapi_conn: Any) -> bool:
     """Take SQLite's write lock (``BEGIN IMMEDIATE``), trying again every millisecond while another process
-    holds it; False when it is still held after :data:`WRITE_LOCK_POLL_SECONDS`.
+    holds it; False when it is still held after :data:`WRITE_LOCK_POLL_SECONDS`, or on any other error (the
+    caller's last try, under SQLite's busy timeout, then raises what SQLite says).
 
     Why not SQLite's busy timeout alone: its busy handler sleeps up to 100 ms between tries, so a writer that
     commits and begins again at once (a file ingest, batch after batch) takes the lock back before a waiting
