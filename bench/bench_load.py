@@ -1,7 +1,8 @@
 """Benchmark: sustained posts/s against one server while a CLI ingest and a bank import run beside it.
 
 Starts `adwarden serve` on a free loopback port (never another interface) with a fresh database (a SQLite file
-in a temporary directory, or `--database-url postgresql+psycopg://...` on a throwaway database), then for
+in a temporary directory, or with `--database-url postgresql+psycopg://...` a database of its own created on
+that server and dropped afterwards), then for
 `--duration` seconds offers `--rate` posts/s open-loop (each request is sent at its scheduled time, whatever
 the previous answers did) from a bounded thread pool. Meanwhile it runs, as separate processes on the same
 database, `adwarden ingest` of a generated synthetic file and `adwarden banks import` of a small bank (whose
@@ -37,6 +38,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+
+from bench_ingest import fresh_database
 
 HOST = "127.0.0.1"  # loopback only, by design
 MAX_DURATION, MAX_RATE = 3600, 1000
@@ -98,8 +101,7 @@ def _phase(args: argparse.Namespace, side: bool) -> dict[str, object]:
     """One server on a fresh database, the offered load, and (when ``side``) the concurrent CLI commands."""
     port = _free_port()
     url = f"http://{HOST}:{port}"
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = args.database_url or f"sqlite:///{tmp}/load.db"
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(args.database_url, Path(tmp), "load") as db_url:
         env = {**os.environ, "ADWARDEN_DATA_DIR": tmp, "ADWARDEN_DATABASE_URL": db_url,
                "ADWARDEN_ENVIRONMENT": "development"}
         server = subprocess.Popen([sys.executable, "-m", "adwarden", "serve", "--host", HOST, "--port", str(port)],

@@ -206,10 +206,15 @@ class Runtime:
     def ingest(self, items: Sequence[PostInput], *, actor: Actor,
                screenings: Sequence[Screening] | None = None) -> list[IngestOutcome]:
         """Store and screen ``items`` the one way every edge does (see :func:`adwarden.screening.service.ingest_posts`)."""
+        from adwarden.screening.batcher import freeze_now_and_then
         from adwarden.screening.service import ingest_posts
 
-        return ingest_posts(self.db, items, self.screener, actor=actor, networks=self.networks,
-                            current=self.current_screener, screenings=screenings)
+        outcomes = ingest_posts(self.db, items, self.screener, actor=actor, networks=self.networks,
+                                current=self.current_screener, screenings=screenings)
+        # A file ingest grows the live linker by thousands of objects a second; without this the collector's
+        # full passes over them took a sixth of the writer's time (see freeze_long_lived).
+        freeze_now_and_then()
+        return outcomes
 
     def network_facts(self, conn: Connection, post_id: str) -> dict[str, Any]:
         """The stored post's network facts, as ingest gives them to screening."""
@@ -228,9 +233,15 @@ def build_runtime(settings: Settings, *, migrate: bool = True, base: BaseDetecto
 
 
 def warm_up(runtime: Runtime) -> None:
-    """Build everything that is otherwise built on first use (the gazetteer, normalizer tables, the live
-    linker from storage), so a server's first requests do not pay for it. The API calls this before it serves."""
+    """Build everything that is otherwise built on first use (the gazetteers, normalizer tables, the live
+    linker from storage), so a server's first requests do not pay for it. The API calls this before it serves.
+
+    The network facts' gazetteer (cities with coordinates, for movement) is built on the first post that joins
+    a network; it takes a second or more, which the API's writer spent holding every request queued behind it."""
+    from adwarden.detect.network.movement import resolve_place
+
     runtime.screener.screen(WARM_UP_POST)
+    resolve_place("Seattle, WA")
     with runtime.db.read() as conn:
         runtime.networks.facts_for(conn, "")
     from adwarden.screening.batcher import freeze_long_lived

@@ -26,6 +26,7 @@ from sqlalchemy import Connection
 from adwarden.detect.network.incremental import IncrementalLinker
 from adwarden.detect.network.linker import LinkConfig
 from adwarden.detect.network.model import LinkResult, Network
+from adwarden.detect.network.records import LinkRecord
 from adwarden.storage.sql.database import after_commit, after_rollback
 from adwarden.storage.sql.network_log import append_changes, changes_since, last_seq, lock_log
 from adwarden.storage.sql.networks import load_records
@@ -72,9 +73,14 @@ class LiveNetworks:
         return self._applied
 
     # -- writing (inside an ingest transaction) ------------------------------------------------------------------
-    def stage(self, conn: Connection, changes: Sequence[tuple[str, str]]) -> Mapping[str, Mapping[str, Any]]:
+    def stage(self, conn: Connection, changes: Sequence[tuple[str, str]], *,
+              records: Mapping[str, LinkRecord] | None = None) -> Mapping[str, Mapping[str, Any]]:
         """Log ``(post_id, op)`` changes in ``conn``'s transaction (after their versions are stored) and link
-        them; returns each changed post's network facts. The process lock is held until the transaction ends."""
+        them; returns each changed post's network facts. The process lock is held until the transaction ends.
+
+        ``records``: the changed posts' records as this transaction stores them
+        (:func:`~adwarden.storage.sql.networks.stored_record`), so that new posts are linked without reading
+        back the rows just written; a post missing from it is read from storage."""
         self._lock.acquire()
         after_commit(conn, self._lock.release)
         after_rollback(conn, self._rolled_back)
@@ -84,12 +90,19 @@ class LiveNetworks:
             # a rebuild while catching up reads this transaction's rows, so the batch may be in already
             missing = [p for p, _ in changes if p not in linker]
             if missing:
-                linker.add_many(load_records(conn, missing))
+                linker.add_many(self._records_of(conn, missing, records or {}))
             self._applied = append_changes(conn, changes, after=committed)
         else:  # an edit or a revert can split a network: one rebuild, which reads the batch's own rows
             self._applied = append_changes(conn, changes, after=committed)
             linker = self._rebuild(conn)
         return {p: linker.facts_of(p) for p, _ in changes if p in linker}
+
+    @staticmethod
+    def _records_of(conn: Connection, post_ids: Sequence[str], known: Mapping[str, LinkRecord]) -> list[LinkRecord]:
+        """Records of ``post_ids`` in that order: from ``known`` when there, the others from storage."""
+        unknown = [p for p in post_ids if p not in known]
+        loaded = {r.post_id: r for r in load_records(conn, unknown)} if unknown else {}
+        return [known[p] if p in known else loaded[p] for p in post_ids if p in known or p in loaded]
 
     def _rolled_back(self) -> None:
         self._linker = None

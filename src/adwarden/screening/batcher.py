@@ -89,7 +89,6 @@ class IngestBatcher:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        last_freeze = time.monotonic()
         while True:
             first = self._queue.get()
             if first is None:
@@ -106,10 +105,7 @@ class IngestBatcher:
                     break
                 batch.append(nxt)
             self._store(batch)
-            now = time.monotonic()
-            if now - last_freeze > FREEZE_EVERY_SECONDS:
-                freeze_long_lived()
-                last_freeze = now
+            freeze_now_and_then()
             if stop:
                 return
 
@@ -147,6 +143,20 @@ class IngestBatcher:
             if outcome.assessment is None:
                 outcome = replace(outcome, assessment=stored.get(outcome.post_id))
             item.future.set_result(outcome)
+
+
+_last_freeze = time.monotonic()
+
+
+def freeze_now_and_then() -> None:
+    """:func:`freeze_long_lived` at most once every :data:`FREEZE_EVERY_SECONDS` in this process: called after
+    every stored batch by each writer (the API's, a file ingest's), so the state they grow is frozen as it
+    grows."""
+    global _last_freeze
+    now = time.monotonic()
+    if now - _last_freeze > FREEZE_EVERY_SECONDS:
+        _last_freeze = now
+        freeze_long_lived()
 
 
 def freeze_long_lived() -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adwarden.audit.log import append_event
+from adwarden.detect.network.records import LinkRecord
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.ingest.identity import content_hash, post_id_for
 from adwarden.networks.live import LiveNetworks
@@ -24,8 +25,10 @@ from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
 from adwarden.storage.sql.database import Database, WriteConflict
+from adwarden.storage.sql.networks import stored_record
 from adwarden.storage.sql.posts_store import (
     ACCOUNT_FIELDS,
+    IDENTIFIER_VALUE_CHARS,
     insert_assessments,
     lock_posts,
     merge_accounts,
@@ -157,9 +160,54 @@ def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
             for pid, s in lock_posts(conn, ids).items()}
 
 
-def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime) -> None:
-    """Insert new accounts; on known ones fill in what the platform now sends, never erasing what it sent
-    before (a later post without an e-mail does not make the account's e-mail unknown)."""
+@dataclass(frozen=True)
+class _Prepared:
+    """What is known about one item before the write lock is taken (nothing here reads storage): its ids,
+    content hash and the rows a new version of it would add (``version`` filled in under the lock).
+
+    Why: the lock is SQLite's single write lock (or the audit head row on PostgreSQL); every microsecond of
+    pure work moved out of the transaction is time another writer (the API beside a file ingest) does not
+    wait."""
+
+    post_id: str
+    content_hash: str
+    account_id: str | None
+    version_row: dict[str, Any]
+    identifier_rows: list[dict[str, Any]]
+    media_rows: list[dict[str, Any]]
+    record: LinkRecord | None
+
+
+def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, now: datetime,
+             link: bool) -> list[_Prepared]:
+    """One :class:`_Prepared` per item; ``link`` also builds its network record (when networks are linked)."""
+    out: list[_Prepared] = []
+    for post, scr in zip(items, screenings, strict=True):
+        pid = post_id_for(post.site, post.external_id)
+        ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
+        out.append(_Prepared(
+            post_id=pid,
+            content_hash=content_hash(post),
+            account_id=f"{post.site}:{post.account.id}" if post.account is not None else None,
+            version_row={
+                "post_id": pid, "title": post.title, "body": post.body, "category": post.category,
+                "location": post.location, "url": post.url, "posted_at": post.posted_at, "received_at": now,
+                "account": account_to_json(post.account), "media": media_to_json(post.media)},
+            identifier_rows=[{"post_id": pid, "kind": i.kind, "value": value, "start": i.start, "end": i.end,
+                              "platform": i.platform, "source": i.source} for i, value in ident_values],
+            media_rows=[{"post_id": pid, "position": pos, "url": m.url, "sha256": m.sha256, "md5": m.md5,
+                         "pdq": m.pdq, "pdq_quality": m.pdq_quality, "error": m.error}
+                        for pos, m in enumerate(post.media)],
+            record=stored_record(
+                post_id=pid, site=post.site, external_id=post.external_id, title=post.title, body=post.body,
+                category=post.category, location=post.location, posted_at=post.posted_at,
+                identifier_rows=[(i.kind, value, i.platform) for i, value in ident_values]) if link else None,
+        ))
+    return out
+
+
+def _wanted_accounts(items: Sequence[PostInput]) -> dict[str, dict[str, Any]]:
+    """The batch's accounts with every detail it sends (a later post's non-empty field wins)."""
     wanted: dict[str, dict[str, Any]] = {}
     for p in items:
         if p.account is None:
@@ -172,7 +220,7 @@ def _upsert_accounts(conn: Connection, items: Sequence[PostInput], now: datetime
             value = getattr(a, key)
             if value:
                 merged[key] = value
-    merge_accounts(conn, wanted, now)
+    return wanted
 
 
 def _ingest_once(
@@ -188,25 +236,29 @@ def _ingest_once(
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []
     stored_outcomes: list[IngestOutcome] = []
+    prepared = _prepare(items, screenings, now=now, link=networks is not None)
+    wanted_accounts = _wanted_accounts(items)
     with db.transaction() as conn:
         if current is not None:
             fresh = current(conn)  # locks the screening state until commit
             if fresh is not screener:
                 screener, screenings = fresh, [fresh.screen(p) for p in items]
-        ids = [post_id_for(p.site, p.external_id) for p in items]
-        states = _load_states(conn, ids)
-        _upsert_accounts(conn, items, now)
+                prepared = _prepare(items, screenings, now=now, link=networks is not None)
+        states = _load_states(conn, [p.post_id for p in prepared])
+        # Insert new accounts; on known ones fill in what the platform now sends, never erasing what it sent
+        # before (a later post without an e-mail does not make the account's e-mail unknown).
+        merge_accounts(conn, wanted_accounts, now)
 
         new_posts: list[dict[str, Any]] = []
         version_rows: list[dict[str, Any]] = []
         ident_rows: list[dict[str, Any]] = []
         media_rows: list[dict[str, Any]] = []
-        # (post id, version, post, screening, status) for every item that needs an assessment
-        stored: list[tuple[str, int, PostInput, Screening, str]] = []
-        for post, pid, scr in zip(items, ids, screenings, strict=True):
-            chash = content_hash(post)
+        # (post id, version, post, screening, status, content hash) for every item that needs an assessment
+        stored: list[tuple[str, int, PostInput, Screening, str, str]] = []
+        live: dict[str, LinkRecord] = {}  # the network record of each stored post's live version
+        for post, prep, scr in zip(items, prepared, screenings, strict=True):
+            pid, chash, account_id = prep.post_id, prep.content_hash, prep.account_id
             st = states.get(pid)
-            account_id = f"{post.site}:{post.account.id}" if post.account is not None else None
             if st is not None and st.current_hash == chash:
                 slots.append(IngestOutcome(pid, st.current, "duplicate", None, None))
                 continue
@@ -224,26 +276,18 @@ def _ingest_once(
                 status = "accepted" if version == 1 else "new-version"
                 st.latest = version
                 st.hashes[chash] = version
-                version_rows.append({
-                    "post_id": pid, "version": version, "content_hash": chash, "title": post.title,
-                    "body": post.body, "category": post.category, "location": post.location, "url": post.url,
-                    "posted_at": post.posted_at, "received_at": now, "account": account_to_json(post.account),
-                    "media": media_to_json(post.media)})
-                for ident in scr.identifiers:
-                    ident_rows.append({"post_id": pid, "version": version, "kind": ident.kind,
-                                       "value": ident.value[:500], "start": ident.start, "end": ident.end,
-                                       "platform": ident.platform, "source": ident.source})
-                for pos, m in enumerate(post.media):
-                    media_rows.append({"post_id": pid, "version": version, "position": pos, "url": m.url,
-                                       "sha256": m.sha256, "md5": m.md5, "pdq": m.pdq,
-                                       "pdq_quality": m.pdq_quality, "error": m.error})
+                version_rows.append({**prep.version_row, "version": version, "content_hash": chash})
+                ident_rows.extend({**r, "version": version} for r in prep.identifier_rows)
+                media_rows.extend({**r, "version": version} for r in prep.media_rows)
             st.current = version
             if account_id is not None:
                 st.account_id = account_id
             if st.row is not None:  # new in this batch: its insert row carries the final pointers
                 st.row.update(latest_version=st.latest, current_version=st.current, account_id=st.account_id)
+            if prep.record is not None:
+                live[pid] = prep.record  # the last stored item of a post is its live version
             slots.append(len(stored))
-            stored.append((pid, version, post, scr, status))
+            stored.append((pid, version, post, scr, status, chash))
 
         touched = {s[0] for s in stored}
         store_batch(conn, new_posts=new_posts, versions=version_rows, identifier_rows=ident_rows,
@@ -256,14 +300,14 @@ def _ingest_once(
         facts_by_post: Mapping[str, Mapping[str, Any]] = {}
         if networks is not None and stored:
             # A post new to storage joins the log as an add (even if edited again within the batch).
-            changes = {pid: ("replace" if states[pid].exists else "add") for pid, _, _, _, _ in stored}
-            facts_by_post = networks.stage(conn, list(changes.items()))
-        for pid, version, post, scr, status in stored:
+            changes = {pid: ("replace" if states[pid].exists else "add") for pid, *_ in stored}
+            facts_by_post = networks.stage(conn, list(changes.items()), records=live)
+        for pid, version, post, scr, status, chash in stored:
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]
             append_event(conn, name=event, actor=actor.name, subject_type="post", subject_id=pid,
                          payload={"site": post.site, "external_id": post.external_id, "version": version,
-                                  "content_hash": content_hash(post)})
+                                  "content_hash": chash})
             facts = facts_by_post.get(pid)
             if facts:
                 scr = screener.with_network(post, scr, facts)

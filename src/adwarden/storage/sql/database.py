@@ -3,12 +3,15 @@
 SQLite is the embedded default: a file in the data directory, WAL journal with ``synchronous=FULL`` (an
 acknowledged post survives a power cut, not only a killed process), foreign keys on, and ``BEGIN IMMEDIATE``
 write transactions so that two writers queue on the lock instead of failing half-way (the audit chain needs one
-writer at a time); reads use plain deferred transactions and never block writers. PostgreSQL is chosen by the
+writer at a time), polled every millisecond so that a waiting writer takes its turn between another's
+transactions; reads use plain deferred transactions and never block writers. PostgreSQL is chosen by the
 URL; the audit head row is locked ``FOR UPDATE``.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +35,8 @@ AFTER_COMMIT_KEY = "adwarden_after_commit"
 AFTER_ROLLBACK_KEY = "adwarden_after_rollback"
 #: PostgreSQL SQLSTATEs of transient conflicts between concurrent writers.
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+#: How long a SQLite statement waits for a lock another connection holds.
+BUSY_TIMEOUT_MS = 60_000
 
 
 class WriteConflict(StorageError):
@@ -50,7 +55,7 @@ def _make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -60,16 +65,51 @@ def _make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if conn.get_execution_options().get(READ_ONLY_OPTION, False):
+                conn.exec_driver_sql("BEGIN")
+                return
+            if not _begin_immediate_polling(conn.connection.dbapi_connection):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the last try waits in SQLite and raises as before
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+#: How long a SQLite writer polls for the write lock itself before leaving the wait to SQLite's busy handler,
+#: and the longest pause between two tries.
+WRITE_LOCK_POLL_SECONDS = 60.0
+WRITE_LOCK_POLL_MAX_PAUSE = 0.001
+
+
+def _begin_immediate_polling(dbapi_conn: Any) -> bool:
+    """Take SQLite's write lock (``BEGIN IMMEDIATE``), trying again every millisecond while another process
+    holds it; False when it is still held after :data:`WRITE_LOCK_POLL_SECONDS`, or on any other error (the
+    caller's last try, under SQLite's busy timeout, then raises what SQLite says).
+
+    Why not SQLite's busy timeout alone: its busy handler sleeps up to 100 ms between tries, so a writer that
+    commits and begins again at once (a file ingest, batch after batch) takes the lock back before a waiting
+    API writer wakes, and the API's posts queue for seconds. Polling every millisecond catches the short gap
+    between the other writer's transactions; a failed try costs microseconds."""
+    deadline = time.monotonic() + WRITE_LOCK_POLL_SECONDS
+    pause = 0.0001
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    return False
+            time.sleep(pause)
+            pause = min(2 * pause, WRITE_LOCK_POLL_MAX_PAUSE)
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Database:

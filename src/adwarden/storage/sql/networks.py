@@ -28,6 +28,7 @@ __all__ = [
     "network_id_of_post",
     "replace_networks",
     "storage_marker",
+    "stored_record",
 ]
 
 def storage_marker(conn: Connection) -> dict[str, int]:
@@ -84,20 +85,42 @@ def _load_records(conn: Connection, post_ids: Sequence[str] | None) -> list[Link
         pair = link_identifier(r.kind, r.value, r.platform)
         if pair is not None:
             ids.setdefault(r.post_id, []).append(pair)
-    out: list[LinkRecord] = []
-    for r in rows:
-        text = "\n".join(p for p in (r.title, r.body) if p)
-        posted = r.posted_at
-        if posted is not None and posted.tzinfo is None:
-            posted = posted.replace(tzinfo=UTC)
-        out.append(LinkRecord(
-            post_id=r.id, external_id=r.external_id, site=r.site, text=text,
-            identifiers=tuple(dict.fromkeys(ids.get(r.id, ()))),
-            image_hashes=tuple(dict.fromkeys(h for h in pdqs.get(r.id, ()) if _PDQ_RE.match(h))),
-            posted_at=posted, location=r.location, names=find_names(text), ages=find_ages(text),
-            category=r.category,
-        ))
-    return out
+    return [_record(r.id, r.site, r.external_id, r.title, r.body, r.category, r.location, r.posted_at,
+                    ids.get(r.id, ()), pdqs.get(r.id, ())) for r in rows]
+
+
+def stored_record(*, post_id: str, site: str, external_id: str, title: str | None, body: str | None,
+                  category: str | None, location: str | None, posted_at: datetime | None,
+                  identifier_rows: Iterable[tuple[str, str, str | None]]) -> LinkRecord:
+    """The record :func:`load_records` would read back for a version about to be stored with these values and
+    identifier rows ``(kind, value, platform)``, in the order they are inserted.
+
+    Why: ingest links the batch it is storing in the same transaction; building its records from what it is
+    writing, instead of reading the rows back, saves a query per batch (one that scans the network log) while
+    the two paths cannot disagree, because they share :func:`_record`."""
+    ids: list[tuple[str, str]] = []
+    pdqs: list[str] = []
+    for kind, value, platform in identifier_rows:
+        if kind == "pdq":
+            pdqs.append(value.lower())
+            continue
+        pair = link_identifier(kind, value, platform)
+        if pair is not None:
+            ids.append(pair)
+    return _record(post_id, site, external_id, title, body, category, location, posted_at, ids, pdqs)
+
+
+def _record(post_id: str, site: str, external_id: str, title: str | None, body: str | None, category: str | None,
+            location: str | None, posted_at: datetime | None, ids: Iterable[tuple[str, str]],
+            pdqs: Iterable[str]) -> LinkRecord:
+    text = "\n".join(p for p in (title, body) if p)
+    if posted_at is not None:
+        posted_at = posted_at.replace(tzinfo=UTC) if posted_at.tzinfo is None else posted_at.astimezone(UTC)
+    return LinkRecord(
+        post_id=post_id, external_id=external_id, site=site, text=text, identifiers=tuple(dict.fromkeys(ids)),
+        image_hashes=tuple(dict.fromkeys(h for h in pdqs if _PDQ_RE.match(h))), posted_at=posted_at,
+        location=location, names=find_names(text), ages=find_ages(text), category=category,
+    )
 
 
 def latest_risks(conn: Connection, post_ids: Iterable[str]) -> dict[str, float]:

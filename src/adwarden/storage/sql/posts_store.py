@@ -18,6 +18,8 @@ from adwarden.storage.sql.tables import accounts, assessments, identifiers, medi
 
 #: The account fields a platform may send; later posts fill them in, never erase them.
 ACCOUNT_FIELDS = ("email", "phone", "ip", "device_id")
+#: Identifier values are stored cut to the column's width.
+IDENTIFIER_VALUE_CHARS = 500
 
 
 @dataclass
