@@ -22,7 +22,7 @@ from adwarden.domain.review_case import ReviewCase
 from adwarden.permissions import ensure_permission, has_permission
 from adwarden.policy.model import Policy
 from adwarden.review.access import lock_case, may_see_queue
-from adwarden.storage.sql.cases_store import set_case_work
+from adwarden.storage.sql.cases_store import lock_review_case, set_case_work
 from adwarden.storage.sql.claims_store import next_claimable_case
 from adwarden.storage.sql.database import Connection, Database
 from adwarden.storage.sql.decisions_store import decision_actor
@@ -115,10 +115,16 @@ def claim_next(db: Database, queue: str, *, actor: Actor, policy: Policy, lease:
         raise NotFound(f"queue {queue!r} not found (queues: {', '.join(q for q in policy.queues if may_see_queue(actor, policy, q))})")
     t = _now(now)
     with db.transaction() as conn:
-        row = next_claimable_case(conn, queue, reviewer=actor.name, now=t)
-        if row is None:
-            return None
-        return _take(conn, row, actor=actor, lease=lease, now=t, how="next")
+        while True:
+            found = next_claimable_case(conn, queue, reviewer=actor.name, now=t)
+            if found is None:
+                return None
+            # Read the claim again now that the case is locked: on PostgreSQL the lock-skipping query may have
+            # waited for a reviewer who claimed this very case and still show it unclaimed (see
+            # lock_review_case). A case taken meanwhile is skipped; the next query no longer offers it.
+            row = lock_review_case(conn, found.id)
+            if row is not None and row.status == "open" and active_holder(row, t) is None:
+                return _take(conn, row, actor=actor, lease=lease, now=t, how="next")
 
 
 def renew(db: Database, case_id: str, *, actor: Actor, policy: Policy, lease: timedelta = DEFAULT_LEASE,

@@ -38,11 +38,15 @@ def review_case_from_row(r: Any) -> ReviewCase:
 
 
 def lock_review_case(conn: Connection, case_id: str, *, lock: bool = True) -> ReviewCase | None:
-    """The case with its work row, locked for update (``lock``); None when there is no such case."""
-    q = case_with_work_select().where(cases.c.id == case_id)
+    """The case with its work row, locked for update (``lock``); None when there is no such case.
+
+    Locking and reading are two statements on purpose: on PostgreSQL (READ COMMITTED) a statement that waited
+    for another transaction's lock on the case re-checks only the case row, and would still return the work row
+    (the claim) from before that transaction committed. The read after the lock sees what it committed."""
     if lock:
-        q = q.with_for_update(of=cases)
-    row = conn.execute(q).first()
+        if conn.execute(select(cases.c.id).where(cases.c.id == case_id).with_for_update()).first() is None:
+            return None
+    row = conn.execute(case_with_work_select().where(cases.c.id == case_id)).first()
     return None if row is None else review_case_from_row(row)
 
 
