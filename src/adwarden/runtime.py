@@ -21,15 +21,13 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from adwarden.config import Settings
 from adwarden.detect.base import Detector, DetectorRegistry
 from adwarden.domain import Actor, PostInput
 from adwarden.networks.live import LiveNetworks
 from adwarden.pipeline import WARM_UP_POST, Screener, Screening
 from adwarden.storage.sql import screening_state
-from adwarden.storage.sql.database import Database
+from adwarden.storage.sql.database import Connection, Database
 
 if TYPE_CHECKING:  # pragma: no cover
     from adwarden.detect.banks.index import BankIndex

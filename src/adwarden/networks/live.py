@@ -21,13 +21,11 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
-
 from adwarden.detect.network.incremental import IncrementalLinker
 from adwarden.detect.network.linker import LinkConfig
 from adwarden.detect.network.model import LinkResult, Network
 from adwarden.detect.network.records import LinkRecord
-from adwarden.storage.sql.database import after_commit, after_rollback
+from adwarden.storage.sql.database import Connection, after_commit, after_rollback
 from adwarden.storage.sql.network_log import append_changes, changes_since, last_seq, lock_log
 from adwarden.storage.sql.networks import load_records
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from adwarden.audit.log import append_event
 from adwarden.detect.network.records import LinkRecord
 from adwarden.domain import Actor, Assessment, PostInput
@@ -24,7 +22,7 @@ from adwarden.pipeline import Screener, Screening
 from adwarden.review.cases import apply_verdict_to_case
 from adwarden.storage.ids import new_id
 from adwarden.storage.sql.convert import account_to_json, media_to_json
-from adwarden.storage.sql.database import Database, WriteConflict
+from adwarden.storage.sql.database import Connection, Database, WriteConflict
 from adwarden.storage.sql.networks import stored_record
 from adwarden.storage.sql.posts_store import (
     ACCOUNT_FIELDS,
