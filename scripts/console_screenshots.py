@@ -10,49 +10,19 @@ and saves one PNG per page.
 from __future__ import annotations
 
 import argparse
-import io
 import socket
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+
+from adwarden.demo.images import serve_abstract_images
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "screenshot password 1"
-
-
-def _png(seed: int) -> bytes:
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (160, 160))
-    draw = ImageDraw.Draw(img)
-    for y in range(160):
-        draw.line([(0, y), (159, y)], fill=((y * 3 + seed * 40) % 256, (seed * 70) % 256, 255 - y))
-    draw.rectangle([30 + seed % 40, 50, 120, 110], fill=((seed * 90) % 256, 180, 90))
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def _image_server() -> str:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = _png(int("".join(c for c in self.path if c.isdigit()) or "0"))
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def build_store(work: Path, images: str) -> Any:
@@ -106,7 +76,8 @@ def main() -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    rt = build_store(Path(tempfile.mkdtemp(prefix="adw-shots-")), _image_server())
+    images = ExitStack().enter_context(serve_abstract_images())  # serves until the script exits
+    rt = build_store(Path(tempfile.mkdtemp(prefix="adw-shots-")), images)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

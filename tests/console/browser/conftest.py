@@ -8,20 +8,19 @@ the run instead of skipping.
 
 from __future__ import annotations
 
-import io
 import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from adwarden.config import Settings
+from adwarden.demo.images import serve_abstract_images
 from adwarden.runtime import Runtime, build_runtime
 
 CHROMIUM = Path(os.environ.get("ADWARDEN_CHROMIUM", "/usr/bin/chromium"))
@@ -93,43 +92,11 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _png(seed: int) -> bytes:
-    """An abstract generated image (a colour gradient with a shape): never a photograph."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGB", (160, 160))
-    draw = ImageDraw.Draw(img)
-    for y in range(160):
-        draw.line([(0, y), (159, y)], fill=((y * 3 + seed * 40) % 256, (seed * 70) % 256, 255 - y))
-    draw.ellipse([40, 40, 120, 120], fill=((seed * 90) % 256, 200, 80))
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
-
-
 @pytest.fixture
 def image_server() -> Iterator[str]:
     """Serves /img/N.png (generated abstract images) on loopback; yields its base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            body = _png(int("".join(c for c in self.path if c.isdigit()) or "0"))
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_abstract_images() as url:
+        yield url
 
 
 def sign_in(page: Any, live: LiveServer, name: str, password: str) -> None:
