@@ -42,7 +42,9 @@ def main() -> None:
     here = Path(__file__).resolve().parent
     port = _free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ADWARDEN_DATA_DIR": tmp, "ADWARDEN_DATABASE_URL": f"sqlite:///{tmp}/api.db"}
+        # the screening worker is what a server outside the test environment runs by default
+        env = {"ADWARDEN_API_SCREEN_WORKERS": "1", **os.environ, "ADWARDEN_DATA_DIR": tmp,
+               "ADWARDEN_DATABASE_URL": f"sqlite:///{tmp}/api.db"}
         server = subprocess.Popen([sys.executable, "-m", "adwarden", "serve", "--port", str(port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

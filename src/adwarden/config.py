@@ -7,6 +7,7 @@ and a description; ``docs/settings.md`` is checked against these fields by the t
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -44,6 +45,10 @@ class Settings(BaseSettings):
     rescan_worker_seconds: float = Field(
         5.0, description="Seconds between the API server's checks for queued rescan jobs (bank imports, policy "
         "activations); 0 disables the background worker. Never started when the environment is test."
+    )
+    api_screen_workers: int | None = Field(
+        None, ge=0, le=8, description="Forked processes that screen the API's posts ahead of its writer (0: screen in "
+        "the writer thread). Default: 1 on a machine with two or more cores, 0 when the environment is test."
     )
     max_body_bytes: int = Field(256 * 1024, description="Largest accepted post body in bytes.")
     max_field_chars: int = Field(2000, description="Largest accepted length of short fields (title, location...).")
@@ -152,6 +157,13 @@ class Settings(BaseSettings):
 
     def trusted_evidence_keys(self) -> list[str]:
         return [k.strip() for k in self.evidence_trusted_keys.split(",") if k.strip()]
+
+    @property
+    def resolved_api_screen_workers(self) -> int:
+        """:attr:`api_screen_workers`, or its default: a second core screens while the first writes."""
+        if self.api_screen_workers is not None:
+            return self.api_screen_workers
+        return 0 if self.environment == "test" or (os.cpu_count() or 1) < 2 else 1
 
     @property
     def resolved_database_url(self) -> str:

@@ -111,6 +111,8 @@ class LiveNetworks:
     def _caught_up(self, conn: Connection, *, upto: int | None = None) -> IncrementalLinker:
         if self._linker is None:
             return self._rebuild(conn, upto=upto)
+        if upto is not None and self._applied >= upto:
+            return self._linker  # nothing committed since this process last wrote or read the log
         changes = changes_since(conn, self._applied, upto=upto)
         if not changes:
             return self._linker

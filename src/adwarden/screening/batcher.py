@@ -21,10 +21,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from multiprocessing.pool import AsyncResult, Pool
 from typing import Protocol
 
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.pipeline import Screener, Screening
+from adwarden.screening.parallel import fork_screening_pool, screen_batch
 from adwarden.screening.service import IngestOutcome
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import latest_assessment
@@ -50,17 +52,42 @@ class _Item:
     future: Future[IngestOutcome] = field(default_factory=Future)
 
 
-class IngestBatcher:
-    """Submit posts from many threads; a single writer stores them in batches of up to ``max_batch``."""
+@dataclass
+class _Batch:
+    """Items taken together, and (when a worker screens them) the screener it was forked with and its answer."""
 
-    def __init__(self, runtime: IngestHost, *, max_batch: int = 64) -> None:
+    items: list[_Item]
+    screener: Screener | None = None
+    result: AsyncResult[list[Screening]] | None = None
+
+
+class IngestBatcher:
+    """Submit posts from many threads; a single writer stores them in batches of up to ``max_batch``.
+
+    ``screen_workers``: forked processes that screen batch k+1 while the writer stores batch k (0: the writer
+    screens). Why: the server's event loop and its writer share one GIL, and near saturation every extra
+    percent of CPU they hold adds far more than a percent to latency; screening is pure (extraction, detectors,
+    policy) and about a fifth of the writer's work, so a process on the second core takes it off the GIL.
+    Screenings come back only for the screener the pool was forked with: when the process's screener changes
+    (a bank import or a policy activation, learnt by the rescan worker or by the ingest transaction), the pool
+    is forked again and the batch in between is screened by the writer, so no post is stored with an old verdict.
+    """
+
+    #: Seconds to wait for a worker's screenings before screening the batch in the writer instead (a worker
+    #: that died takes its task with it; the pool is then forked again).
+    SCREEN_TIMEOUT = 30.0
+
+    def __init__(self, runtime: IngestHost, *, max_batch: int = 64, screen_workers: int = 0) -> None:
         self.runtime = runtime
         self.db = runtime.db
         self.max_batch = max_batch
+        self.screen_workers = screen_workers
         self._queue: queue.Queue[_Item | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="adwarden-ingest-writer", daemon=True)
         self._started = False
         self._lock = threading.Lock()
+        self._pool: Pool | None = None
+        self._pool_screener: Screener | None = None
 
     def _ensure_started(self) -> None:
         with self._lock:
@@ -89,40 +116,91 @@ class IngestBatcher:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._close_pool()
+
+    def _loop(self) -> None:
+        """Take what is queued, send it to be screened, store the batch taken before it meanwhile."""
+        pending: _Batch | None = None
         while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            stop = False
-            while len(batch) < self.max_batch:
-                try:
-                    nxt = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if nxt is None:
-                    stop = True
-                    break
-                batch.append(nxt)
-            self._store(batch)
-            freeze_now_and_then()
+            items, stop = self._take(block=pending is None)
+            taken = self._screen_ahead(items) if items else None
+            if pending is not None:
+                self._store(pending)
+            pending = taken
             if stop:
+                if pending is not None:
+                    self._store(pending)
                 return
 
-    def _store(self, batch: list[_Item]) -> None:
-        by_actor: dict[Actor, list[_Item]] = defaultdict(list)
-        for item in batch:
-            by_actor[item.actor].append(item)
-        for actor, items in by_actor.items():
-            screenings: list[Screening] = []
+    def _take(self, *, block: bool) -> tuple[list[_Item], bool]:
+        """Up to ``max_batch`` queued items (waiting for the first one when ``block``) and whether to stop."""
+        batch: list[_Item] = []
+        if block:
+            first = self._queue.get()
+            if first is None:
+                return batch, True
+            batch.append(first)
+        while len(batch) < self.max_batch:
             try:
-                screener = self.runtime.screener
-                screenings = [screener.screen(i.post) for i in items]
-                outcomes = self.runtime.ingest([i.post for i in items], actor=actor, screenings=screenings)
+                nxt = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if nxt is None:
+                return batch, True
+            batch.append(nxt)
+        return batch, False
+
+    # -- screening ahead -------------------------------------------------------------------------------------
+    def _screen_ahead(self, items: list[_Item]) -> _Batch:
+        if self.screen_workers <= 0:
+            return _Batch(items)
+        screener = self.runtime.screener
+        if self._pool is None or self._pool_screener is not screener:
+            self._close_pool()
+            self._pool = fork_screening_pool(screener, self.screen_workers)
+            self._pool_screener = screener
+        if self._pool is None:
+            return _Batch(items)
+        return _Batch(items, screener, self._pool.apply_async(screen_batch, ([i.post for i in items],)))
+
+    def _screened(self, batch: _Batch) -> list[Screening]:
+        """The batch's screenings: the worker's when they were made by the process's screener, else the
+        writer's own."""
+        screener = self.runtime.screener
+        if batch.result is not None and batch.screener is screener:
+            try:
+                return batch.result.get(timeout=self.SCREEN_TIMEOUT)
+            except Exception:  # noqa: BLE001 - a worker error or a dead worker: screen here, fork anew
+                self._close_pool()
+        return [screener.screen(i.post) for i in batch.items]
+
+    def _close_pool(self) -> None:
+        pool, self._pool, self._pool_screener = self._pool, None, None
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+    # -- storing -------------------------------------------------------------------------------------------------
+    def _store(self, batch: _Batch) -> None:
+        try:
+            screenings = self._screened(batch)
+        except Exception:  # noqa: BLE001 - a post that cannot be screened fails alone, one by one
+            for actor, items in _by_actor(batch.items).items():
+                self._store_one_by_one(items, actor)
+            return
+        screening_of = {id(item): scr for item, scr in zip(batch.items, screenings, strict=True)}
+        for actor, items in _by_actor(batch.items).items():
+            try:
+                outcomes = self.runtime.ingest([i.post for i in items], actor=actor,
+                                               screenings=[screening_of[id(i)] for i in items])
             except Exception:  # noqa: BLE001 - isolate the failing post: retry one by one
                 self._store_one_by_one(items, actor)
                 continue
             self._resolve(items, outcomes)
+        freeze_now_and_then()
 
     def _store_one_by_one(self, items: list[_Item], actor: Actor) -> None:
         for item in items:
@@ -143,6 +221,14 @@ class IngestBatcher:
             if outcome.assessment is None:
                 outcome = replace(outcome, assessment=stored.get(outcome.post_id))
             item.future.set_result(outcome)
+
+
+def _by_actor(items: Sequence[_Item]) -> dict[Actor, list[_Item]]:
+    """Items grouped by who sent them (each group is one ingest, audited as that actor), in order."""
+    groups: dict[Actor, list[_Item]] = defaultdict(list)
+    for item in items:
+        groups[item.actor].append(item)
+    return groups
 
 
 _last_freeze = time.monotonic()

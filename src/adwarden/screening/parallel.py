@@ -44,6 +44,23 @@ def _screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
     return [_WORKER_SCREENER.screen(p) for p in posts]
 
 
+def fork_screening_pool(screener: Screener, workers: int) -> Pool | None:
+    """A pool of ``workers`` processes forked now, each inheriting ``screener`` (warmed up first so that they
+    inherit its lazy tables instead of building them again); None where ``fork`` is not available. Batches go
+    to it with ``pool.apply_async(screen_batch, (posts,))``."""
+    if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    screener.screen(WARM_UP_POST)
+    global _WORKER_SCREENER
+    _WORKER_SCREENER = screener
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
+    """Screen ``posts`` in a worker of :func:`fork_screening_pool` with the screener it inherited."""
+    return _screen_batch(posts)
+
+
 class ScreeningPipeline(Generic[T]):
     """Screens batches of posts ahead of the consumer, in order.
 
@@ -57,13 +74,7 @@ class ScreeningPipeline(Generic[T]):
         self._pool: Pool | None = None
 
     def __enter__(self) -> ScreeningPipeline[T]:
-        if self.workers > 0 and "fork" in multiprocessing.get_all_start_methods():
-            # Build lazy tables (gazetteer, normalizer tables) once here so the worker inherits them instead of
-            # building them again on its first batch.
-            self.screener.screen(WARM_UP_POST)
-            global _WORKER_SCREENER
-            _WORKER_SCREENER = self.screener
-            self._pool = multiprocessing.get_context("fork").Pool(self.workers)
+        self._pool = fork_screening_pool(self.screener, self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -30,7 +30,7 @@ def get_batcher(runtime: Runtime) -> IngestBatcher:
     holds, and each batch checks inside its transaction that banks and policy did not change meanwhile."""
     with _batcher_lock:
         if not isinstance(runtime.batcher, IngestBatcher):
-            runtime.batcher = IngestBatcher(runtime)
+            runtime.batcher = IngestBatcher(runtime, screen_workers=runtime.settings.resolved_api_screen_workers)
         return runtime.batcher
 
 
