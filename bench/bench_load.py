@@ -178,7 +178,9 @@ def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace, *, 
         if proc.returncode != 0:
             errors.append(f"side command failed: {side_results[-1]}")
     print("side commands done; checking every acknowledged post is stored", file=sys.stderr, flush=True)
-    lost = [pid for pid in acked if client.get(f"/v1/posts/{pid}").status_code != 200]
+    with ThreadPoolExecutor(max_workers=8) as pool:  # every acknowledged post, a few requests at a time
+        found = list(pool.map(lambda pid: client.get(f"/v1/posts/{pid}").status_code == 200, acked))
+    lost = [pid for pid, ok in zip(acked, found, strict=True) if not ok]
     client.close()
     ordered = sorted(latencies)
 

@@ -31,6 +31,13 @@ from adwarden.screening.service import IngestOutcome
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import latest_assessment
 
+#: Most posts the writer stores in one transaction. Why this many: at low load a batch is whatever is queued (one
+#: or a few posts); when a file ingest in another process holds SQLite's write lock for a few hundred
+#: milliseconds per transaction, the writer gets the lock only between them, so each turn must carry a whole
+#: backlog: with batches of 64, 200 posts/s offered beside a 20,000-post file ingest queued up for the minute the
+#: ingest ran (p99 13.8 s in the 10-minute load test, docs/PERFORMANCE.md).
+MAX_BATCH = 256
+
 #: How often the writer moves long-lived objects out of the collector's way (see freeze_long_lived).
 FREEZE_EVERY_SECONDS = 1.0
 
@@ -77,7 +84,7 @@ class IngestBatcher:
     #: that died takes its task with it; the pool is then forked again).
     SCREEN_TIMEOUT = 30.0
 
-    def __init__(self, runtime: IngestHost, *, max_batch: int = 64, screen_workers: int = 0) -> None:
+    def __init__(self, runtime: IngestHost, *, max_batch: int = MAX_BATCH, screen_workers: int = 0) -> None:
         self.runtime = runtime
         self.db = runtime.db
         self.max_batch = max_batch
