@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -105,3 +106,48 @@ def test_the_walk_would_see_a_leak(seeded: tuple[TestClient, dict[str, str]]) ->
             if _leaks(client.get(_fill(route, ids), headers={"Authorization": "Bearer walk-child-safety"},
                                  params=QUERY.get(route, {})).text, ids)}
     assert "/v1/cases/{case_id}" in seen or "/v1/cases" in seen
+
+
+def _write_routes(client: TestClient) -> list[tuple[str, str]]:
+    spec = client.get("/openapi.json").json()
+    return sorted((method, p) for p, item in spec["paths"].items() if p.startswith("/v1/")
+                  for method in ("post", "put", "patch", "delete") if method in item)
+
+
+def _write(client: TestClient, method: str, url: str, role: str, params: dict[str, str]) -> Any:
+    """``method`` on ``url`` as ``role`` with an empty JSON object as the body (none for DELETE)."""
+    return client.request(method.upper(), url, headers={"Authorization": f"Bearer walk-{role}"}, params=params,
+                          json=None if method == "delete" else {})
+
+
+@pytest.mark.parametrize("role", UNRESTRICTED_ROLES)
+def test_no_write_route_reveals_a_restricted_case(seeded: tuple[TestClient, dict[str, str]], role: str) -> None:
+    """Every POST, PUT, PATCH and DELETE in the OpenAPI, with an empty JSON object (or none), by a role without
+    ``case:view-restricted``: whatever it answers (a 4xx, or a 2xx such as claim-next), it names nothing of the
+    restricted case, and a write never reaches it (the case's queue and status stay as seeded)."""
+    client, ids = seeded
+    routes = _write_routes(client)
+    assert len(routes) >= 15
+    leaks: list[str] = []
+    for method, route in routes:
+        url = _fill(route, ids)
+        r = _write(client, method, url, role, QUERY.get(route, {}))
+        assert r.status_code < 500, (method, route, r.text[:300])
+        found = _leaks(r.text, ids, url)
+        if found:
+            leaks.append(f"{method.upper()} {route} ({r.status_code}): {', '.join(found)}")
+    assert not leaks, f"role {role} sees restricted data:\n" + "\n".join(leaks)
+    case = client.get(f"/v1/cases/{ids['case_id']}", headers={"Authorization": "Bearer walk-child-safety"})
+    assert case.status_code == 200 and case.json()["queue"] == RESTRICTED_QUEUE
+
+
+def test_the_write_walk_would_see_a_leak(seeded: tuple[TestClient, dict[str, str]]) -> None:
+    """As child safety, the same write walk reaches the case (approving its report names it)."""
+    client, ids = seeded
+    seen = []
+    for method, route in _write_routes(client):
+        url = _fill(route, ids)
+        r = _write(client, method, url, "child-safety", {})
+        if _leaks(r.text, ids, url):
+            seen.append(route)
+    assert "/v1/reports/{report_id}/approve" in seen

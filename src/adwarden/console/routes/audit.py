@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from adwarden.audit.events import AUDIT_EVENTS
 from adwarden.audit.verify import verify_chain
 from adwarden.console.web import ViewerDep, render
-from adwarden.storage.sql.audit_store import chain_head, recent_events
+from adwarden.storage.sql.audit_store import StoredEvent, chain_head, recent_events
+from adwarden.storage.sql.queue_store import restricted_subjects
 
 router = APIRouter()
 PAGE = 100
@@ -21,10 +25,23 @@ def audit_page(request: Request, viewer: ViewerDep, name: str = "", actor: str =
     with viewer.runtime.db.read() as conn:
         rows = recent_events(conn, limit=PAGE, name=name, actor=actor, subject_id=subject, before=before)
         head = chain_head(conn)
-    events = [{"seq": r.seq, "name": r.name, "actor": r.actor, "subject": f"{r.subject_type} {r.subject_id}",
-               "created_at": r.created_at, "payload": r.payload, "hash": r.hash} for r in rows]
+        hidden = (frozenset() if viewer.can("case:view-restricted")
+                  else restricted_subjects(conn, viewer.restricted_queues))
+    events = [_event(r, hidden) for r in rows]
     return render(request, "audit.html", viewer, events=events, head=head, names=sorted(AUDIT_EVENTS),
                   filters={"name": name, "actor": actor, "subject": subject}, page=PAGE, report=None)
+
+
+def _event(r: StoredEvent, hidden: frozenset[str]) -> dict[str, Any]:
+    """One row of the page; an event about a restricted case (its subject or its payload names one) keeps its
+    place in the chain (sequence, name, hash) but not what it says, for a viewer without
+    ``case:view-restricted``."""
+    about = f"{r.subject_type} {r.subject_id}"
+    if hidden and (r.subject_id in hidden or any(h in json.dumps(r.payload, default=str) for h in hidden)):
+        return {"seq": r.seq, "name": r.name, "actor": r.actor, "subject": "restricted", "created_at": r.created_at,
+                "payload": {"restricted": "an event about a restricted case"}, "hash": r.hash}
+    return {"seq": r.seq, "name": r.name, "actor": r.actor, "subject": about, "created_at": r.created_at,
+            "payload": r.payload, "hash": r.hash}
 
 
 @router.post("/audit/verify", response_class=HTMLResponse, name="audit_verify")

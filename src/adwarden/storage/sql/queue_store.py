@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, case, func, or_, select, true
 
 from adwarden.storage.sql.tables import cases, posts
+from adwarden.storage.sql.tables_reporting import ncmec_reports
 from adwarden.storage.sql.tables_review import case_work
 
 
@@ -35,6 +36,24 @@ def open_cases_at(conn: Connection, at: datetime, *, queues: Sequence[str] | Non
     in_queues = cases.c.queue.in_(list(queues)) if queues is not None else true()
     return int(conn.execute(select(func.count()).select_from(cases).where(
         in_queues, cases.c.opened_at <= at, or_(cases.c.closed_at.is_(None), cases.c.closed_at > at))).scalar_one())
+
+
+def restricted_subjects(conn: Connection, queues: Iterable[str]) -> frozenset[str]:
+    """Every id that names a case in one of ``queues``: the cases', their posts' (and external ids) and their
+    CyberTipline reports'. For pages that list events about anything (the audit log), which must not show
+    restricted subjects to a role without ``case:view-restricted``; restricted cases are few."""
+    wanted = sorted(set(queues))
+    out: set[str] = set()
+    q = (select(cases.c.id, posts.c.id.label("post_id"), posts.c.external_id)
+         .join(posts, posts.c.id == cases.c.post_id).where(cases.c.queue.in_(wanted)))
+    case_ids: list[str] = []
+    for r in conn.execute(q):
+        out.update((r.id, r.post_id, r.external_id))
+        case_ids.append(r.id)
+    for start in range(0, len(case_ids), 500):
+        out.update(r.id for r in conn.execute(
+            select(ncmec_reports.c.id).where(ncmec_reports.c.case_id.in_(case_ids[start:start + 500]))))
+    return frozenset(out)
 
 
 def posts_with_cases_in(conn: Connection, post_ids: Iterable[str], queues: Iterable[str]) -> dict[str, str]:
