@@ -9,7 +9,8 @@ database, `adwarden ingest` of a generated synthetic file and `adwarden banks im
 rescan runs in the CLI). At the end it counts:
 
 * errors: answers other than 200/201 and transport failures;
-* lost: posts the server acknowledged (200/201) that are not stored afterwards (every one is checked);
+* lost: posts the server acknowledged (200/201) that are not stored afterwards (every one is looked up in the
+  database, and one in 240 is also read back through the API);
 * latency p50 / p99 / max of acknowledged requests, counted from each request's scheduled time (so waiting for a
   free sender when the server falls behind is included), and the achieved rate.
 
@@ -52,6 +53,25 @@ def _free_port() -> int:
     port = int(s.getsockname()[1])
     s.close()
     return port
+
+
+def _not_stored(db_url: str, post_ids: list[str]) -> list[str]:
+    """Those of ``post_ids`` with no row in the run's database (read directly: checking 120,000 posts one GET at
+    a time took longer than the run)."""
+    from sqlalchemy import create_engine, select
+
+    from adwarden.storage.sql.tables import posts
+
+    engine = create_engine(db_url)
+    found: set[str] = set()
+    try:
+        with engine.connect() as conn:
+            for lo in range(0, len(post_ids), 1000):
+                chunk = post_ids[lo : lo + 1000]
+                found.update(r[0] for r in conn.execute(select(posts.c.id).where(posts.c.id.in_(chunk))))
+    finally:
+        engine.dispose()
+    return [p for p in post_ids if p not in found]
 
 
 def _post(i: int, prefix: str) -> dict[str, object]:
@@ -178,9 +198,9 @@ def _run(url: str, env: dict[str, str], tmp: Path, args: argparse.Namespace, *, 
         if proc.returncode != 0:
             errors.append(f"side command failed: {side_results[-1]}")
     print("side commands done; checking every acknowledged post is stored", file=sys.stderr, flush=True)
-    with ThreadPoolExecutor(max_workers=8) as pool:  # every acknowledged post, a few requests at a time
-        found = list(pool.map(lambda pid: client.get(f"/v1/posts/{pid}").status_code == 200, acked))
-    lost = [pid for pid, ok in zip(acked, found, strict=True) if not ok]
+    lost = _not_stored(env["ADWARDEN_DATABASE_URL"], acked)
+    # and a sample through the API, which must answer for them too
+    lost += [pid for pid in acked[:: max(1, len(acked) // 500)] if client.get(f"/v1/posts/{pid}").status_code != 200]
     client.close()
     ordered = sorted(latencies)
 
