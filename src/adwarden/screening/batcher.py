@@ -31,12 +31,11 @@ from adwarden.screening.service import IngestOutcome
 from adwarden.storage.sql.database import Database
 from adwarden.storage.sql.queries import latest_assessment
 
-#: Most posts the writer stores in one transaction. Why this many: at low load a batch is whatever is queued (one
-#: or a few posts); when a file ingest in another process holds SQLite's write lock for a few hundred
-#: milliseconds per transaction, the writer gets the lock only between them, so each turn must carry a whole
-#: backlog: with batches of 64, 200 posts/s offered beside a 20,000-post file ingest queued up for the minute the
-#: ingest ran (p99 13.8 s in the 10-minute load test, docs/PERFORMANCE.md).
-MAX_BATCH = 256
+#: Most posts the writer stores in one transaction. 256 was tried against this 64 in the 10-minute load test
+#: beside a file ingest (docs/PERFORMANCE.md) and did not shorten the backlog the ingest causes (p99 13.2 s
+#: against 13.8 s, p50 110 against 72 ms): what limits the writer then is CPU shared with the ingest, not turns
+#: of the write lock.
+MAX_BATCH = 64
 
 #: How often the writer moves long-lived objects out of the collector's way (see freeze_long_lived).
 FREEZE_EVERY_SECONDS = 1.0
