@@ -109,41 +109,6 @@ class _UnionFind:
         self.least = {n: label for n, label in enumerate(labels) if label is not None}
 
 
-class _Clusters:
-    """Union-find over posts joined by text edges alone: the size of a post's near-duplicate text cluster in
-    O(α) instead of a walk over the cluster (which made each post of a large templated network cost time
-    proportional to the template's size). Text edges never depend on hub rules, so this is never rebuilt."""
-
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-        self.size: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        sa, sb = self.size.get(ra, 1), self.size.get(rb, 1)
-        if sa < sb:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] = sa + sb
-        self.size.pop(rb, None)
-
-    def size_of(self, x: int) -> int:
-        """Posts in ``x``'s cluster (0 when ``x`` has no text edge)."""
-        if x not in self.parent:
-            return 0
-        return self.size.get(self.find(x), 1)
-
-
 class IncrementalLinker:
     """Link posts one at a time; :meth:`result` equals the batch linker over the same posts in the same order."""
 
@@ -183,7 +148,10 @@ class IncrementalLinker:
         self._floor = min(rules.context_min_posts, min(list(rules.max_posts.values()) + [rules.default_max_posts]) + 1)
         self._img_adj: dict[int, list[int]] = {}
         self._facts_cache: dict[int, tuple[int, dict[str, Any]]] = {}
-        self._texts = _Clusters()
+        # Posts joined by text edges alone, node i being post i: the size of a post's near-duplicate text cluster
+        # in O(α) instead of a walk over the cluster (which made each post of a large templated network cost
+        # time proportional to the template's size). Text edges never depend on hub rules: never rebuilt.
+        self._texts = _UnionFind()
 
     # -- adding -------------------------------------------------------------------------------------------------
     def add(self, record: LinkRecord) -> Network | None:
@@ -210,6 +178,7 @@ class IncrementalLinker:
             self.records.append(r)
             self._index[r.post_id] = i
             node = self._node(i)
+            self._texts.add(None)
             self._post_node.append(node)
             self._post_keys.append([])
             self._link_identifiers(i, r)
@@ -497,7 +466,7 @@ class IncrementalLinker:
         if facts["size"] != size:
             facts["facts_as_of_size"] = facts["size"]
             facts["size"] = size
-        facts["template_size"] = self._texts.size_of(i)
+        facts["template_size"] = self._texts.size[self._texts.find(i)] if i in self._text_adj else 0
         facts["image_reuse"] = self._image_reuse(i)
         return facts
 
