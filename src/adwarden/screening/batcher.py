@@ -194,19 +194,21 @@ class IngestBatcher:
         try:
             screenings = self._screened(batch)
         except Exception:  # noqa: BLE001 - a post that cannot be screened fails alone, one by one
-            for actor, items in _by_actor(batch.items).items():
-                self._store_one_by_one(items, actor)
+            for item in batch.items:
+                self._store_one_by_one([item], item.actor)
             return
-        screening_of = {id(item): scr for item, scr in zip(batch.items, screenings, strict=True)}
-        for actor, items in _by_actor(batch.items).items():
+        by_actor: dict[Actor, list[tuple[_Item, Screening]]] = defaultdict(list)
+        for item, scr in zip(batch.items, screenings, strict=True):
+            by_actor[item.actor].append((item, scr))
+        for actor, pairs in by_actor.items():
+            items = [i for i, _ in pairs]
             try:
                 outcomes = self.runtime.ingest([i.post for i in items], actor=actor,
-                                               screenings=[screening_of[id(i)] for i in items])
+                                               screenings=[scr for _, scr in pairs])
             except Exception:  # noqa: BLE001 - isolate the failing post: retry one by one
                 self._store_one_by_one(items, actor)
                 continue
             self._resolve(items, outcomes)
-        freeze_now_and_then()
 
     def _store_one_by_one(self, items: list[_Item], actor: Actor) -> None:
         for item in items:
@@ -227,14 +229,6 @@ class IngestBatcher:
             if outcome.assessment is None:
                 outcome = replace(outcome, assessment=stored.get(outcome.post_id))
             item.future.set_result(outcome)
-
-
-def _by_actor(items: Sequence[_Item]) -> dict[Actor, list[_Item]]:
-    """Items grouped by who sent them (each group is one ingest, audited as that actor), in order."""
-    groups: dict[Actor, list[_Item]] = defaultdict(list)
-    for item in items:
-        groups[item.actor].append(item)
-    return groups
 
 
 _last_freeze = time.monotonic()

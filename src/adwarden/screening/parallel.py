@@ -39,7 +39,8 @@ _WORKER_SCREENER: Screener | None = None
 
 
 
-def _screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
+def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
+    """Screen ``posts`` in a worker of :func:`fork_screening_pool` with the screener it inherited."""
     assert _WORKER_SCREENER is not None, "the worker was not forked from a parent with a screener"
     return [_WORKER_SCREENER.screen(p) for p in posts]
 
@@ -54,11 +55,6 @@ def fork_screening_pool(screener: Screener, workers: int) -> Pool | None:
     global _WORKER_SCREENER
     _WORKER_SCREENER = screener
     return multiprocessing.get_context("fork").Pool(workers)
-
-
-def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
-    """Screen ``posts`` in a worker of :func:`fork_screening_pool` with the screener it inherited."""
-    return _screen_batch(posts)
 
 
 class ScreeningPipeline(Generic[T]):
@@ -92,7 +88,7 @@ class ScreeningPipeline(Generic[T]):
             return
         pending: deque[tuple[Sequence[PostInput], AsyncResult[list[Screening]], T]] = deque()
         for posts, tag in batches:
-            pending.append((posts, self._pool.apply_async(_screen_batch, (list(posts),)), tag))
+            pending.append((posts, self._pool.apply_async(screen_batch, (list(posts),)), tag))
             while len(pending) > self.ahead:
                 p, res, t = pending.popleft()
                 yield p, res.get(), t

@@ -37,7 +37,10 @@ def _event(r: StoredEvent, hidden: frozenset[str]) -> dict[str, Any]:
     place in the chain (sequence, name, hash) but not what it says, for a viewer without
     ``case:view-restricted``."""
     about = f"{r.subject_type} {r.subject_id}"
-    if hidden and (r.subject_id in hidden or any(h in json.dumps(r.payload, default=str) for h in hidden)):
+    # the payload is searched as one serialised string, so an id inside a longer text (a reason, a note) counts
+    # too: hiding too much is the safe side
+    text = json.dumps(r.payload, default=str) if hidden else ""
+    if hidden and (r.subject_id in hidden or any(h in text for h in hidden)):
         return {"seq": r.seq, "name": r.name, "actor": r.actor, "subject": "restricted", "created_at": r.created_at,
                 "payload": {"restricted": "an event about a restricted case"}, "hash": r.hash}
     return {"seq": r.seq, "name": r.name, "actor": r.actor, "subject": about, "created_at": r.created_at,

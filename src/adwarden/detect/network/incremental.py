@@ -192,7 +192,7 @@ class IncrementalLinker:
 
     def _node(self, post: int | None) -> int:
         self._node_post.append(post)
-        return self._uf.add(post, None if post is None else self.records[post].post_id)
+        return self._uf.add(post, self._label(len(self._node_post) - 1))
 
     def _label(self, node: int) -> str | None:
         post = self._node_post[node]
