@@ -9,6 +9,10 @@ corpus of ``bench/scan_corpus.py`` and reports, per stage, seconds, ads per seco
 ``link_and_write`` (postings, hubs, PDQ and LSH buckets, large-star/small-star, Parquet outputs). The
 extrapolation assumes linear scaling per stage, which holds for screening (per-ad work) and is optimistic
 for the shuffles of linking; treat it as a lower bound.
+
+``--baseline`` (default on): after the Spark job, the same corpus through the one-box ``adwarden scan`` (every
+core, no Spark) in the same run, so the Spark figures come with a ratio against the in-process path measured
+under the same machine state (``--no-baseline`` skips it).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scan import run_scan_cli  # noqa: E402
 from scan_corpus import write_corpus  # noqa: E402
 
 
@@ -32,6 +37,8 @@ def main() -> None:
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--core-hour-usd", type=float, default=0.05, help="price of one core-hour (on-demand VM)")
     ap.add_argument("--corpus", default=None)
+    ap.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                    help="also run the one-box `adwarden scan` on the same corpus in the same run")
     args = ap.parse_args()
     path = args.corpus or f"/tmp/adwarden-scan-{args.count}.jsonl"
     size, mean = write_corpus(path, args.count)
@@ -56,10 +63,20 @@ def main() -> None:
                         "ads_per_core_s": round(per_core, 1) if per_core else None,
                         "core_hours_per_100m": round(core_hours, 1) if core_hours else None,
                         "usd_per_100m": round(core_hours * args.core_hour_usd, 2) if core_hours else None}
-    print(json.dumps({"master": args.master, "cores": cores, "load_before": load, "session_s": round(session_s, 1),
-                      "corpus": {"ads": args.count, "bytes": size, "mean_line_bytes": round(mean, 1)},
-                      "totals": summary["totals"], "stages": stages,
-                      "core_hour_usd": args.core_hour_usd}, indent=2))
+    report: dict[str, object] = {
+        "master": args.master, "cores": cores, "load_before": load, "session_s": round(session_s, 1),
+        "corpus": {"ads": args.count, "bytes": size, "mean_line_bytes": round(mean, 1)},
+        "totals": summary["totals"], "stages": stages, "core_hour_usd": args.core_hour_usd}
+    if args.baseline:
+        with tempfile.TemporaryDirectory(prefix="bench-spark-base-") as out:
+            base = run_scan_cli(path, os.path.join(out, "scan"), [])
+        total = summary["seconds"]["total"]
+        report["baseline_one_box_scan"] = {
+            **base, "load_before": os.getloadavg(),
+            "same_totals": all(base["totals"].get(k) == summary["totals"].get(k)
+                               for k in ("posts", "networks", "networked_posts", "identifiers")),
+            "spark_total_over_scan_wall": round(total / base["wall_s"], 2)}
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
