@@ -1,6 +1,9 @@
 """End-to-end speed and memory of ``adwarden scan`` from a JSONL file, with datasketch MinHash LSH as baseline.
 
-    .venv/bin/python bench/bench_scan.py --count 1000000 --baseline 50000 [--reference 200000]
+    .venv/bin/python bench/bench_scan.py --count 1000000 --baseline 50000 [--reference 200000] [--keep DIR]
+
+The CLI runs from whatever tree ``PYTHONPATH`` names (``PYTHONPATH=/work/main/src`` for a baseline tree), so
+two trees are compared with the same script, alternating.
 
 1. Writes the synthetic corpus once (``bench/scan_corpus.py``: ~540-byte lines, non-explicit, 555-01xx).
 2. Runs the real CLI, ``adwarden scan FILE --out DIR --json --no-progress``, as a user does, and samples the
@@ -192,6 +195,8 @@ def main() -> None:
     ap.add_argument("--reference", type=int, default=0, help="ads for the ARI check against link_records")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--corpus", default=None, help="corpus path (default /tmp/adwarden-scan-COUNT.jsonl)")
+    ap.add_argument("--keep", default=None, help="write the scan's output directory here and keep it (to compare "
+                                                  "two trees' outputs); default: a temporary directory")
     args = ap.parse_args()
     path = args.corpus or f"/tmp/adwarden-scan-{args.count}.jsonl"
     size, mean = write_corpus(path, args.count)
@@ -202,7 +207,7 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
         extra = ["--workers", str(args.workers)] if args.workers is not None else []
-        report["scan"] = run_scan_cli(path, os.path.join(tmp, "out"), extra)
+        report["scan"] = run_scan_cli(path, args.keep or os.path.join(tmp, "out"), extra)
         report["scan"]["ads_per_s"] = round(args.count / report["scan"]["wall_s"])
         report["load_after_scan"] = os.getloadavg()
         if args.baseline:

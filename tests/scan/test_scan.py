@@ -212,6 +212,33 @@ def test_outputs_hold_the_same_findings(tmp_path: Path, corpus: list[dict[str, A
     assert summary["timeline"] and summary["cities"]
 
 
+def test_parquet_and_json_carry_every_identifier_and_network(tmp_path: Path, corpus: list[dict[str, Any]],
+                                                              shared_screener: Screener) -> None:
+    # posts.parquet's identifier columns are cut from one flat array and scan.json's networks are spliced from
+    # JSON encoded once for both files: each post must keep its own identifiers, in order, and both files the
+    # same network facts
+    rows = corpus[:400]
+    path = _write_jsonl(tmp_path / "ads.jsonl", rows)
+    out = run_scan(str(path), shared_screener, str(tmp_path / "o"), ScanOptions(workers=0, chunk_bytes=50_000))
+    posts = pq.read_table(out.files["posts.parquet"]).to_pylist()
+    kinds = {"phone": "phones", "email": "emails", "handle": "handles", "payment": "payments", "url": "urls",
+             "account": "accounts"}
+    for raw, got in zip(rows, posts, strict=True):
+        rec = record_from_post(raw)
+        assert got["post_id"] == rec.post_id
+        for kind, col in kinds.items():
+            assert got[col] == [v for k, v in rec.identifiers if k == kind], (rec.post_id, kind)
+        assert got["names"] == list(rec.names) and got["stated_ages"] == list(rec.ages)
+    assert sum(len(p["phones"]) for p in posts) > 100
+    summary = json.loads(Path(out.files["scan.json"]).read_text())
+    assert summary["totals"] == out.summary["totals"] and "_members" not in summary["networks"][0]
+    nets = {n["network_id"]: n for n in pq.read_table(out.files["networks.parquet"]).to_pylist()}
+    for n in summary["networks"]:
+        assert json.loads(nets[n["id"]]["links_json"]) == n["links"]
+        assert json.loads(nets[n["id"]]["facts_json"]) == n["facts"]
+        assert n["post_ids"] == list(next(r for r in out.summary["networks"] if r["id"] == n["id"])["post_ids"])
+
+
 def test_store_ingests_through_the_ingest_path(tmp_path: Path, backend_runtime: Runtime) -> None:
     cli = Cli(backend_runtime.settings)
     rows = _posts(30)

@@ -32,7 +32,7 @@ def _risk(facts: dict[str, Any], post_risk: float) -> float:
 
 def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
     """One JSON-ready row per network, riskiest first, then largest."""
-    index = {r.post_id: i for i, r in enumerate(state.records)}
+    index = state.index
     risk = state.risk
     recs = state.records
     rows: list[dict[str, Any]] = []
@@ -80,7 +80,7 @@ def add_templates(state: ScanState, result: LinkResult, rows: Sequence[dict[str,
                   max_members: int = 25) -> None:
     """Fill ``templates`` (skeleton with ``{slot}`` markers) of the given rows, in place."""
     by_id = {n.id: n for n in result.networks}
-    index = {r.post_id: i for i, r in enumerate(state.records)}
+    index = state.index
     for row in rows:
         net = by_id[row["id"]]
         clusters = {link.value: link.posts for link in net.links if link.kind == "text"}

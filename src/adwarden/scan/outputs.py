@@ -5,24 +5,43 @@ The Parquet files are for other tools (pandas, DuckDB, Spark): one row per accep
 network, risk, action, evidence labels and identifiers by kind), one row per network (members, shared
 identifiers as JSON, cities, dates, risk), one row per rejected record. Files are written next to each other
 and replaced whole, so a second scan into the same directory never mixes two runs.
+
+Why it is built the way it is (a million posts must not cost half a minute here): the posts table is made of
+whole columns (one flat pass over the records, then Arrow ``take``/``filter`` and list offsets from NumPy),
+never a Python list per cell; each network's ``links``, ``facts`` and ``templates`` are encoded to JSON once
+and the same text goes into ``scan.json`` and ``networks.parquet``; ``scan.json`` uses the C encoder (one
+top-level key, and one list item, per line) instead of ``indent=``, which falls back to the pure-Python
+encoder; and the Parquet files are encoded and compressed in a thread (pyarrow releases the GIL) while this
+thread encodes the JSON.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adwarden.scan.networks import network_of_posts
+import numpy as np
+
 from adwarden.scan.state import ScanState
-from adwarden.scan.summary import public
 from adwarden.scan.worker import ACTIONS
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pyarrow as pa
 
 __all__ = ["write_outputs"]
 
 _ID_KINDS = ("phone", "email", "handle", "payment", "url", "account")
+#: Keys of a network row encoded once and shared by ``scan.json`` and ``networks.parquet``.
+_SHARED_KEYS = ("links", "facts", "templates")
+
+#: Posts per row group of ``posts.parquet`` (readers can stream it group by group).
+POSTS_ROW_GROUP = 200_000
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -31,16 +50,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_posts(state: ScanState, rows: Sequence[dict[str, Any]], path: Path, batch: int = 200_000) -> None:
-    """``posts.parquet``, written in row batches so memory stays bounded."""
+def _posts_schema() -> pa.Schema:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    nets = network_of_posts(len(state.records), rows)
-    risk, action = state.risk, state.action
-    paths = [s.path for s in state.sources]
-    src, line = state.source_of, state.line_of
-    schema = pa.schema([
+    return pa.schema([
         ("post_id", pa.string()), ("external_id", pa.string()), ("site", pa.string()), ("file", pa.string()),
         ("line", pa.int64()), ("network_id", pa.string()), ("risk", pa.float32()), ("action", pa.string()),
         ("labels", pa.list_(pa.string())), ("posted_at", pa.timestamp("s", tz="UTC")),
@@ -49,37 +62,80 @@ def write_posts(state: ScanState, rows: Sequence[dict[str, Any]], path: Path, ba
         *[(k + "s" if k != "email" else "emails", pa.list_(pa.string())) for k in _ID_KINDS],
         ("image_pdq", pa.list_(pa.string())),
     ])
-    tmp = path.with_name(path.name + ".tmp")
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        for lo in range(0, max(len(state.records), 1), batch):
-            recs = state.records[lo : lo + batch]
-            if not recs and lo:
-                break
-            cols: dict[str, Any] = {
-                "post_id": [r.post_id for r in recs],
-                "external_id": [r.external_id for r in recs],
-                "site": [r.site for r in recs],
-                "file": [paths[int(s)] for s in src[lo : lo + batch]],
-                "line": line[lo : lo + batch],
-                "network_id": nets[lo : lo + batch],
-                "risk": risk[lo : lo + batch],
-                "action": [ACTIONS[int(a)] for a in action[lo : lo + batch]],
-                "labels": [list(x) for x in state.post_labels[lo : lo + batch]],
-                "posted_at": [r.posted_at for r in recs],
-                "location": [r.location for r in recs],
-                "category": [r.category for r in recs],
-                "stated_ages": [list(r.ages) for r in recs],
-                "names": [list(r.names) for r in recs],
-                "image_pdq": [list(r.image_hashes) for r in recs],
-            }
-            for k in _ID_KINDS:
-                name = k + "s" if k != "email" else "emails"
-                cols[name] = [[v for kind, v in r.identifiers if kind == k] for r in recs]
-            writer.write_table(pa.table(cols, schema=schema))
-    os.replace(tmp, path)
 
 
-def write_networks(rows: Sequence[dict[str, Any]], path: Path) -> None:
+def _identifier_columns(recs: Sequence[Any]) -> dict[str, pa.Array]:
+    """One list column per identifier kind, from one flat pass over every record's identifiers: the values
+    of each kind are filtered out of the flat array (order kept) and cut by offsets counted with NumPy."""
+    import pyarrow as pa
+
+    n = len(recs)
+    counts = np.fromiter((len(r.identifiers) for r in recs), dtype=np.int64, count=n)
+    owner = np.repeat(np.arange(n, dtype=np.int64), counts)
+    kind_code = {k: i for i, k in enumerate(_ID_KINDS)}
+    codes = np.fromiter((kind_code.get(k, -1) for r in recs for k, _ in r.identifiers), dtype=np.int8,
+                        count=int(counts.sum()))
+    values = pa.array([v for r in recs for _, v in r.identifiers], pa.string())
+    out: dict[str, pa.Array] = {}
+    for k, code in kind_code.items():
+        mask = codes == code
+        offsets = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(owner[mask], minlength=n), out=offsets[1:])
+        out[k + "s" if k != "email" else "emails"] = pa.ListArray.from_arrays(
+            pa.array(offsets, pa.int32()), values.filter(pa.array(mask)))
+    return out
+
+
+def _lookup(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """``labels[code]`` per code as a string column (``None`` where the code is negative)."""
+    import pyarrow as pa
+
+    idx = pa.array(codes.astype(np.int64), mask=codes < 0)
+    return pa.array(list(labels), pa.string()).take(idx)
+
+
+def posts_table(state: ScanState, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """The ``posts.parquet`` table (one row per post, see ``docs/scan.md``), built column by column."""
+    import pyarrow as pa
+
+    schema = _posts_schema()
+    recs = state.records
+    net = np.full(len(recs), -1, dtype=np.int64)
+    for n, row in enumerate(rows):
+        net[row["_members"]] = n
+    cols: dict[str, Any] = {
+        "post_id": pa.array([r.post_id for r in recs], pa.string()),
+        "external_id": pa.array([r.external_id for r in recs], pa.string()),
+        "site": pa.array([r.site for r in recs], pa.string()),
+        "file": _lookup([s.path for s in state.sources], state.source_of),
+        "line": pa.array(state.line_of, pa.int64()),
+        "network_id": _lookup([r["id"] for r in rows], net),
+        "risk": pa.array(state.risk, pa.float32()),
+        "action": _lookup(ACTIONS, state.action),
+        "labels": pa.array(state.post_labels, pa.list_(pa.string())),
+        "posted_at": pa.array([r.posted_at for r in recs], schema.field("posted_at").type),
+        "location": pa.array([r.location for r in recs], pa.string()),
+        "category": pa.array([r.category for r in recs], pa.string()),
+        "stated_ages": pa.array([r.ages for r in recs], pa.list_(pa.int16())),
+        "names": pa.array([r.names for r in recs], pa.list_(pa.string())),
+        **_identifier_columns(recs),
+        "image_pdq": pa.array([r.image_hashes for r in recs], pa.list_(pa.string())),
+    }
+    return pa.Table.from_arrays([cols[f.name] for f in schema], schema=schema)
+
+
+def write_posts(state: ScanState, rows: Sequence[dict[str, Any]], path: Path) -> None:
+    """``posts.parquet`` (row groups of :data:`POSTS_ROW_GROUP` posts)."""
+    _write_table(posts_table(state, rows), path, "zstd", POSTS_ROW_GROUP)
+
+
+def _shared_json(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
+    """``links``, ``facts`` and ``templates`` of every network row, each encoded to JSON once."""
+    enc = _ENCODER.encode
+    return [{k: enc(r[k]) for k in _SHARED_KEYS} for r in rows]
+
+
+def write_networks(rows: Sequence[dict[str, Any]], shared: Sequence[dict[str, str]], path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -93,9 +149,9 @@ def write_networks(rows: Sequence[dict[str, Any]], path: Path) -> None:
         "first_seen": [r["first_seen"] for r in rows],
         "last_seen": [r["last_seen"] for r in rows],
         "link_kinds": [sorted({link["kind"] for link in r["links"]}) for r in rows],
-        "links_json": [json.dumps(r["links"], ensure_ascii=False) for r in rows],
-        "facts_json": [json.dumps(r["facts"], ensure_ascii=False, default=str) for r in rows],
-        "templates_json": [json.dumps(r["templates"], ensure_ascii=False) for r in rows],
+        "links_json": [s["links"] for s in shared],
+        "facts_json": [s["facts"] for s in shared],
+        "templates_json": [s["templates"] for s in shared],
     })
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp, compression="zstd")
@@ -117,6 +173,36 @@ def write_rejected(rejected: Sequence[dict[str, Any]], path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _network_json(row: dict[str, Any], shared: dict[str, str]) -> str:
+    """One network of ``scan.json``: its public keys, then the pre-encoded shared ones."""
+    head = _ENCODER.encode({k: v for k, v in row.items() if not k.startswith("_") and k not in _SHARED_KEYS})
+    tail = "".join(f', "{k}": {shared[k]}' for k in _SHARED_KEYS)
+    return head[:-1] + tail + "}"
+
+
+def scan_json(summary: dict[str, Any], shared: Sequence[dict[str, str]]) -> Iterator[str]:
+    """``scan.json`` in pieces: one top-level key per line, and one item per line in its long lists (networks,
+    rejected records, duplicates...), so a reader can page or grep it; private keys (``_members``) dropped."""
+    enc = _ENCODER.encode
+    yield "{"
+    for n, (key, value) in enumerate(summary.items()):
+        yield ("," if n else "") + f"\n{enc(key)}: "
+        if key == "networks":
+            items: Any = (_network_json(r, s) for r, s in zip(value, shared, strict=True))
+        elif isinstance(value, list) and value:
+            items = map(enc, value)
+        else:
+            yield enc(value)
+            continue
+        yield "[\n"
+        first = True
+        for item in items:
+            yield item if first else ",\n" + item
+            first = False
+        yield "\n]"
+    yield "\n}\n"
+
+
 def write_outputs(out_dir: str | Path, state: ScanState, summary: dict[str, Any], html: str) -> dict[str, str]:
     """Write every output file into ``out_dir`` (created if missing); returns ``{name: path}``."""
     out = Path(out_dir)
@@ -124,10 +210,23 @@ def write_outputs(out_dir: str | Path, state: ScanState, summary: dict[str, Any]
     rows = summary["networks"]
     paths = {name: out / name for name in ("report.html", "scan.json", "posts.parquet", "networks.parquet",
                                            "rejected.parquet")}
-    _atomic_write(paths["scan.json"], json.dumps(public(summary), ensure_ascii=False, default=str,
-                                                 indent=1).encode("utf-8"))
-    write_posts(state, rows, paths["posts.parquet"])
-    write_networks(rows, paths["networks.parquet"])
-    write_rejected(summary["rejected"], paths["rejected.parquet"])
-    _atomic_write(paths["report.html"], html.encode("utf-8"))
+    shared = _shared_json(rows)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan-parquet") as pool:
+        # the posts table is built here (Python-level columns), its encoding runs in the thread
+        table = posts_table(state, rows)
+        jobs = [pool.submit(_write_table, table, paths["posts.parquet"], "zstd", POSTS_ROW_GROUP)]
+        jobs.append(pool.submit(write_networks, rows, shared, paths["networks.parquet"]))
+        jobs.append(pool.submit(write_rejected, summary["rejected"], paths["rejected.parquet"]))
+        _atomic_write(paths["scan.json"], "".join(scan_json(summary, shared)).encode("utf-8"))
+        _atomic_write(paths["report.html"], html.encode("utf-8"))
+        for job in jobs:
+            job.result()
     return {k: str(v) for k, v in paths.items()}
+
+
+def _write_table(table: pa.Table, path: Path, compression: str | None, row_group_size: int | None) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression=compression, row_group_size=row_group_size)
+    os.replace(tmp, path)

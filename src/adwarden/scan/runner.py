@@ -12,12 +12,14 @@ import gc
 import json
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from adwarden.detect.network.linker import LinkConfig
+from adwarden.detect.network.movement import resolve_place
 from adwarden.domain import InputError
 from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
@@ -148,6 +150,9 @@ def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int) -> Iterator[Ch
             yield scan_chunk(job, c)
         return
     job.screener.screen(WARM_UP_POST)  # build lazy tables once, before the fork, so workers inherit them
+    # the inherited objects are never freed: frozen, a worker's collections neither scan them nor write to
+    # their pages (which would copy every page of the screener into every worker)
+    gc.freeze()
     _JOB = job
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
@@ -181,11 +186,15 @@ def run_scan(
     state = ScanState(sources)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    # the report resolves cities with the gazetteer (about a second to load): load it while the workers screen
+    gazetteer = threading.Thread(target=resolve_place, args=("Seattle, WA",), daemon=True)
+    gazetteer.start()
     for res in _results(job, plan_chunks(sources, opts.chunk_bytes), workers):
         state.add(res)
         gc.freeze()  # the state only grows: keep the collector from rescanning it after every chunk
         if progress is not None:
             progress(state.bytes_done, total, state.read)
+    gazetteer.join()
     timings["read_and_screen"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     result = link_state(state, opts.link)

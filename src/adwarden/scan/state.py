@@ -53,7 +53,8 @@ class ScanState:
     labels: Counter[str] = field(default_factory=Counter)
     post_labels: list[tuple[str, ...]] = field(default_factory=list)
     _lines_before: dict[int, int] = field(default_factory=dict)
-    _seen: set[str] = field(default_factory=set)
+    #: post id -> post index (also what finds a repeated post)
+    index: dict[str, int] = field(default_factory=dict)
     _src: list[npt.NDArray[np.int32]] = field(default_factory=list)
     _line: list[npt.NDArray[np.int64]] = field(default_factory=list)
     _sigs: list[npt.NDArray[np.uint32]] = field(default_factory=list)
@@ -74,13 +75,13 @@ class ScanState:
         for r in chunk.rejected:
             self.rejected.append({"file": path, "line": base + r.line, "field": r.field, "error": r.message})
         keep: list[int] = []
+        first = len(self.records)
         for i, rec in enumerate(chunk.records):
-            if rec.post_id in self._seen:
+            if rec.post_id in self.index:
                 self.duplicates.append({"file": path, "line": base + chunk.line_of[i], "post_id": rec.post_id})
                 continue
-            self._seen.add(rec.post_id)
+            self.index[rec.post_id] = first + len(keep)
             keep.append(i)
-        first = len(self.records)
         local_to_global = {i: first + n for n, i in enumerate(keep)}
         for i in keep:
             self.records.append(chunk.records[i])

@@ -43,8 +43,8 @@ def _excerpt(text: str, start: int | None = None, end: int | None = None) -> dic
 
 
 def _timeline(state: ScanState) -> list[dict[str, Any]]:
-    days = Counter(r.posted_at.date().isoformat() for r in state.records if r.posted_at is not None)
-    return [{"day": d, "posts": n} for d, n in sorted(days.items())]
+    days = Counter(r.posted_at.date() for r in state.records if r.posted_at is not None)
+    return [{"day": d.isoformat(), "posts": n} for d, n in sorted(days.items())]
 
 
 def _cities(state: ScanState, limit: int = 25) -> list[dict[str, Any]]:

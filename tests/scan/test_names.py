@@ -1,0 +1,56 @@
+"""The linker record's name and age patterns (``detect/network/names.py``) are written to let ``re`` skip to
+their first character; they must find exactly what the plain ``\\b``-led patterns find, on any text."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from adwarden.detect.network import names
+
+#: The patterns as first written (led by ``\b``): the reference the fast forms must equal.
+PLAIN_INTRO = re.compile(
+    r"\b(?:my\s+name\s+is|my\s+names?|name'?s|i\s+am|i'?m|ask\s+for|this\s+is|call\s+me|it'?s|i'?ll\s+be)"
+    r"\s+([A-Z][A-Za-z]{1,14})\b",
+    re.IGNORECASE,
+)
+PLAIN_AGE = re.compile(
+    r"\b(?:i\s*am|i'?m|age[ds]?:?|aged)\s*(\d{2})\b(?!\s*(?:min|\$|roses|dollars|%))"
+    r"|\b(\d{2})\s*(?:yo|y/o|yrs?\b|years?\s+(?:old|young))",
+    re.IGNORECASE,
+)
+
+# letters that lead the phrases in either case, dotted and dotless I, the Kelvin sign, a non-ASCII digit,
+# separators and whole phrases, so that near-misses and word boundaries are exercised
+_PIECES = [*"iI\u0130\u0131aAmMnNtTcC sy'e0123456789 \n\tkoldyrgeh/$%:_\u00e9\u0663\u212a", "my name is ", "i am ",
+           "im ", "I'll be ", "ask for ", "this is ", "call me ", "it's ", "names ", "age: ", "aged ", " yo",
+           " years old", "y/o", " yrs", " min", "Kira", "KIRA", "xKira", "Jade", "new"]
+
+
+def _texts(n: int) -> list[str]:
+    rng = random.Random(15)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+
+
+def test_names_equal_the_plain_pattern() -> None:
+    texts = _texts(40_000)
+    hits = 0
+    for t in texts:
+        plain = [(m.span(), m.group(1)) for m in PLAIN_INTRO.finditer(t)]
+        assert [(m.span(), m.group(1)) for m in names._INTRO.finditer(t)] == plain, t
+        hits += bool(plain)
+    assert hits > 1000  # the texts do contain introductions
+
+
+def test_ages_equal_the_plain_pattern() -> None:
+    texts = _texts(40_000)
+    hits = 0
+    for t in texts:
+        plain = [m.span() for m in PLAIN_AGE.finditer(t)]
+        assert [m.span() for m in names._AGE.finditer(t)] == plain, t
+        want = tuple(sorted({x for a, b in PLAIN_AGE.findall(t) if 13 <= (x := int(a or b)) <= 79}))
+        assert names.find_ages(t) == want, t
+        hits += bool(want)
+    assert hits > 100  # the texts do state ages
+    assert names.find_ages("I am 22, new in town. 23yo friend. 19 years young") == (19, 22, 23)
+    assert names.find_ages("\u0130'm 2\u0663 and aged 99") == (23,)  # İ matches i case-insensitively
