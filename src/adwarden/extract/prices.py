@@ -24,9 +24,10 @@ from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
-from adwarden.extract.literals import AnyOf
+from adwarden.extract.literals import AnyOf, occurs_within
 from adwarden.extract.retrie import trie_pattern
 from adwarden.extract.spans import SpanSet
+from adwarden.extract.wordsets import add_words, word_hits
 
 __all__ = ["PriceExtractor", "find_prices"]
 
@@ -148,15 +149,19 @@ def _windows(
 
 
 def _tokens(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: SpanSet | None = None
+    text: str,
+    runs: list[tuple[int, int]] | None = None,
+    skip: SpanSet | None = None,
+    hints: list[tuple[int, int]] | None = None,
 ) -> list[_Tok]:
     toks: list[_Tok] = []
     windows = _windows(text, runs, skip)
     if not windows:
         return toks
     for wa, wb in windows:
-        if not _HINTS.within(text, wa, wb):
-            continue  # "5'4", "24/7", "100%": digits with no currency or time unit near them
+        # "5'4", "24/7", "100%": digits with no currency or time unit near them
+        if not (_HINTS.within(text, wa, wb) if hints is None else occurs_within(hints, wa, wb)):
+            continue
         _num_tokens(text, wa, wb, toks)
         _word_tokens(text, wa, wb, toks)
     if skip:
@@ -246,14 +251,18 @@ def _num(s: str) -> float:
 
 
 def find_prices(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+    text: str,
+    runs: list[tuple[int, int]] | None = None,
+    skip: list[tuple[int, int]] | None = None,
+    hints: list[tuple[int, int]] | None = None,
 ) -> Iterator[tuple[float, str, int | None, int, int]]:
     """(value, currency, minutes or None, start, end) for every price in a folded text.
 
     ``runs`` are the digit runs of ``text`` if already known; numbers inside ``skip`` spans (phone
-    numbers) are ignored.
+    numbers) are ignored. ``hints``: the sorted spans of every price hint in ``text`` (from the shared
+    literal pass, :mod:`adwarden.extract.wordsets`), so no window is searched for them again.
     """
-    toks = _tokens(text, runs, SpanSet(skip) if skip else None)
+    toks = _tokens(text, runs, SpanSet(skip) if skip else None, hints)
     if not toks:
         return
     n = len(toks)
@@ -351,7 +360,8 @@ _PRICE_HINTS = (
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
     "usd", "gbp", "cad", "ovn", "hora", " ora", "'ora", " ore", "dolar", "peso", "notte", "noche",
 )
-_HINTS = AnyOf(_PRICE_HINTS)
+_HINTS = AnyOf(_PRICE_HINTS)  # for find_prices called on a bare text
+add_words("price_hints", _PRICE_HINTS)
 
 
 @register
@@ -363,10 +373,11 @@ class PriceExtractor(Extractor):
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
         folded = ctx.folded
         text = folded.text
-        if not _HINTS.within(text):
+        hints = word_hits(ctx, "price_hints")
+        if not hints:
             return  # no currency word, sign or time unit anywhere: no price (a third of all ads)
         memo = ctx.memo
-        for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans")):
+        for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans"), hints):
             start, end = folded.span(a, b)
             shown = str(int(value)) if value == int(value) else str(value)
             yield Fact("price", shown, start, end, MappingProxyType({"currency": currency, "minutes": minutes}))
