@@ -154,6 +154,7 @@ _WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
 _ONE_WORD = re.compile(_WORD_ALT)
 _HOMO_DIGIT = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _CURRENCY_BEFORE = frozenset("$£€¥")
+_SPAN = re.Match.span
 
 
 @dataclass(slots=True)
@@ -301,7 +302,7 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     synthetic ad; bench/bench_extract_scans.py).
     """
     rx = _ASCII_DIGITS_RE if text.isascii() else _DIGITS_RE
-    return [m.span() for m in rx.finditer(text)]
+    return list(map(_SPAN, rx.finditer(text)))  # no Python-level loop per run
 
 
 def number_word_spans(text: str, starts: list[int] | None = None) -> list[tuple[int, int]]:

@@ -136,14 +136,18 @@ def _windows(
     n = len(text)
     if runs is None:
         runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    covers = skip.covers if skip else None  # looked up once: this loop runs for every digit run
+    last_a, last_b = -1, -1
     for s, e in runs:
-        if skip and skip.covers(s):
+        if covers is not None and covers(s):
             continue
-        a = max(0, s - _WINDOW_PAD)
-        b = min(n, e + _WINDOW_PAD)
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+        a = s - _WINDOW_PAD if s > _WINDOW_PAD else 0
+        b = e + _WINDOW_PAD if e + _WINDOW_PAD < n else n
+        if last_b >= 0 and a <= last_b:
+            last_b = b
+            out[-1] = (last_a, b)
         else:
+            last_a, last_b = a, b
             out.append((a, b))
     return out
 
