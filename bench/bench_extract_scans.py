@@ -39,6 +39,7 @@ def _spans(rx: re.Pattern[str]) -> Callable[[str], list[tuple[int, int]]]:
 def pairs() -> list[tuple[str, Callable[[str], Any], Callable[[str], Any]]]:
     """(scan, plain form, current form) for every scan that changed."""
     from adwarden.extract import contacts, cues, numwords, prices
+    from adwarden.extract.literals import AnyOf
     from adwarden.extract.retrie import tolerant_alternation
     from adwarden.extract.wordstarts import WordStartScan
 
@@ -61,7 +62,7 @@ def pairs() -> list[tuple[str, Callable[[str], Any], Callable[[str], Any]]]:
          lambda t: [duration_starts.spans(t, a, b) for a, b in price_windows(t)]),
         ("spelled e-mail 'at'", _spans(re.compile(r"at(?<=[\s(\[{<]at)(?=[\s)\]}>])|@(?=\s)|@(?<=\s@)")),
          lambda t: [m.span() for m in contacts._at_hits(t)]),
-        ("payment service named", lambda t: any(w in t for w in contacts._PAY_WORDS), contacts._PAY_NAMED.within),
+        ("payment service named", lambda t: any(w in t for w in contacts._PAY_WORDS), AnyOf(contacts._PAY_WORDS).within),
         ("payment handles (when named)", _spans(contacts._PAY_HANDLE.pattern), contacts._PAY_HANDLE.spans),
         ("profile domains (when '/')", _spans(contacts._PROFILE_RE.pattern), contacts._PROFILE_RE.spans),
     ]
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from adwarden.extract import contacts
+    from adwarden.extract.literals import AnyOf
     from adwarden.extract.normalize import fold
     from bench_extract import load_texts, synthetic_texts
 
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         row = f"{name:<32}"
         for texts in corpora.values():
             if "named" in name and "handles" in name:
-                texts = [t for t in texts if contacts._PAY_NAMED.within(t)] or texts[:1]
+                texts = [t for t in texts if AnyOf(contacts._PAY_WORDS).within(t)] or texts[:1]
             elif "'/'" in name:
                 texts = [t for t in texts if "/" in t] or texts[:1]
             if any(plain(t) != now(t) for t in texts):

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from adwarden.extract import contacts, cues, numwords, prices
-from adwarden.extract.literals import AnyOf, LiteralLedScan
+from adwarden.extract.literals import AnyOf, LiteralLedScan, LiteralSets, occurs_within
 from adwarden.extract.retrie import tolerant_alternation, trie_pattern
 from adwarden.extract.wordstarts import WordStartScan
 
@@ -108,6 +108,33 @@ def test_any_of_is_any_substring() -> None:
         assert hints.within(text, a, b) == any(w in text[a:b] for w in words), (text, a, b)
     assert not AnyOf([]).within("anything") and not AnyOf(["", "x"]).within("abc")
     assert AnyOf(["ab"]).within("xab") and not AnyOf(["ab"]).within("xab", 0, 2)
+
+
+def test_shared_literal_pass_answers_what_each_scan_answers() -> None:
+    """One pass for several lists gives every list's occurrences, so the window test, the presence test
+    and the literal-led scans built on it answer exactly what their own passes answer."""
+    lists = {"hints": list(prices._PRICE_HINTS), "numbers": list(numwords.ANCHOR_WORDS),
+             "pay": list(contacts._PAY_WORDS), "overlap": ["on", "one", "n", "ne"]}
+    sets = LiteralSets()
+    for name, words in lists.items():
+        sets.add(name, words)
+    own = {name: AnyOf(words) for name, words in lists.items()}
+    rng = random.Random(12)
+    for text in _texts(12) + ["", "someone at one", "nine9nine", "oneone"]:
+        found = sets.find(text)
+        assert set(found) == set(lists)
+        for name, words in lists.items():
+            expected = sorted((i, i + len(w)) for w in set(words) for i in range(len(text)) if text.startswith(w, i))
+            assert found[name] == expected, (name, text)
+            assert bool(found[name]) == own[name].within(text)
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, len(text))
+            assert occurs_within(found[name], a, b) == own[name].within(text, a, b), (name, text, a, b)
+        starts = sorted({a for a, _b in found["numbers"]})
+        assert numwords.number_word_spans(text, starts) == numwords.number_word_spans(text), text
+        pay_starts = sorted({a for a, _b in found["pay"]})
+        assert [m.span() for m in contacts._PAY_HANDLE.matches_at(text, pay_starts)] == contacts._PAY_HANDLE.spans(text)
+    assert LiteralSets().find("anything") == {}
 
 
 def test_spelled_at_hits_are_the_alternation_hits() -> None:

@@ -233,6 +233,8 @@ def _title_candidates(text: str, out: list[_Candidate]) -> None:
     if " - " not in text:
         return
     for m in _TITLE_AGE.finditer(text):
+        if not _TITLE_MIN_AGE <= int(m.group("num")) <= _MAX_AGE:
+            continue  # "Qv - 80": find_ages would drop it; the checks below are the costly part
         line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)  # a title's last words suffice
         head = text[line_start : m.start("num")].rstrip(" -")
         if _NUMBER_CHAIN.search(head, max(0, len(head) - 16)):

@@ -20,10 +20,11 @@ from typing import Any
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.cues import add_terms, cue_hits
 from adwarden.extract.facts import Fact
-from adwarden.extract.literals import AnyOf, LiteralLedScan
+from adwarden.extract.literals import LiteralLedScan
 from adwarden.extract.normalize import Folded
 from adwarden.extract.retrie import trie_pattern
 from adwarden.extract.spans import SpanSet
+from adwarden.extract.wordsets import add_words, word_hits
 
 __all__ = ["EmailExtractor", "HandleExtractor", "PaymentExtractor", "UrlExtractor"]
 
@@ -324,7 +325,7 @@ _PAY_HANDLE = LiteralLedScan(
     r"(\$?[a-z0-9_][a-z0-9_.@\-]{1,40})",
     _PAY_WORDS,
 )
-_PAY_NAMED = AnyOf(_PAY_WORDS)
+add_words("payment_words", _PAY_WORDS)  # found by the shared literal pass (adwarden.extract.wordsets)
 _PAY_URL = re.compile(r"\b(?:https?://)?(?:www\.)?(paypal\.me|venmo\.com(?:/u)?|cash\.app|cash\.me)/(\$?[a-z0-9_][a-z0-9_.\-]{0,40})")
 # Gift cards: found from the literal "card" (fast), the brand read from the words just before it.
 _CARD = re.compile(r"cards?(?![a-z])")
@@ -343,7 +344,8 @@ _CASH_NOT_TAG = frozenset("exy pecial pecials ex weet ervice ervices hot hh hr q
 def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, dict[str, Any]]]:
     text = ctx.folded.text
     taken: set[int] = set()
-    named = _PAY_NAMED.within(text)
+    pay_words = word_hits(ctx, "payment_words")
+    named = bool(pay_words)
     if not named:
         pass  # no payment service named: only cash tags and gift cards below
     elif "/" in text:
@@ -353,7 +355,7 @@ def _payment_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, di
             value = ("$" + tag.lstrip("$")) if platform == "cashapp" else tag
             taken.add(m.start(2))
             yield platform, value, m.start(), m.start(2) + len(m.group(2)), {}
-    for m in _PAY_HANDLE.matches(text) if named else ():
+    for m in _PAY_HANDLE.matches_at(text, sorted({a for a, _b in pay_words})) if named else ():
         platform = _PAY_PLATFORM.get(re.sub(r"\s", "", m.group(1)), "unknown")
         tag = m.group(2).rstrip("._-")
         if tag in _NOT_HANDLE or m.start(2) in taken or (tag.isdigit() and len(tag) < 7):

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from adwarden.extract.literals import LiteralLedScan
 from adwarden.extract.retrie import trie_pattern
 
-__all__ = ["SPELLED_LANGUAGES", "Group", "Sequence", "digit_runs", "digit_sequences", "spelled_numbers"]
+__all__ = [
+    "ANCHOR_WORDS",
+    "SPELLED_LANGUAGES",
+    "Group",
+    "Sequence",
+    "digit_runs",
+    "digit_sequences",
+    "number_word_spans",
+    "spelled_numbers",
+]
 
 _UNITS: dict[str, int] = {}
 _CANONICAL: set[str] = set()  # the correctly spelled words; only these get leetspeak variants
@@ -138,11 +147,14 @@ _ANCHOR_WORDS = [w for w in _ALL_WORDS if w[0].isalpha()]
 _WORDS_RE = LiteralLedScan(
     trie_pattern(_ANCHOR_WORDS, after_first=_NOT_AFTER_LETTER) + rf"(?:{_WORD_ALT})*(?![a-z])", _ANCHOR_WORDS
 )
+#: The words a number-word anchor begins with, for a shared literal pass (adwarden.extract.wordsets).
+ANCHOR_WORDS: tuple[str, ...] = tuple(_ANCHOR_WORDS)
 _WINDOW_GAP = 12  # anchors closer than this are scanned together
 _WINDOW_PAD = 5  # room for "ooo", "oh", a "+" or "(" around the anchors
 _ONE_WORD = re.compile(_WORD_ALT)
 _HOMO_DIGIT = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _CURRENCY_BEFORE = frozenset("$£€¥")
+_SPAN = re.Match.span
 
 
 @dataclass(slots=True)
@@ -290,17 +302,34 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     synthetic ad; bench/bench_extract_scans.py).
     """
     rx = _ASCII_DIGITS_RE if text.isascii() else _DIGITS_RE
-    return [m.span() for m in rx.finditer(text)]
+    return list(map(_SPAN, rx.finditer(text)))  # no Python-level loop per run
 
 
-def digit_sequences(text: str, min_digits: int = 7, runs: list[tuple[int, int]] | None = None) -> list[Sequence]:
+def number_word_spans(text: str, starts: list[int] | None = None) -> list[tuple[int, int]]:
+    """Spans of the runs of number words in a folded text (``fivefive``, ``two oh six`` gives three).
+
+    ``starts`` are the sorted starts of the occurrences of :data:`ANCHOR_WORDS` in ``text`` when a
+    shared literal pass already found them; without them the text is searched here.
+    """
+    if starts is None:
+        return _WORDS_RE.spans(text)
+    return [m.span() for m in _WORDS_RE.matches_at(text, starts)]
+
+
+def digit_sequences(
+    text: str,
+    min_digits: int = 7,
+    runs: list[tuple[int, int]] | None = None,
+    word_starts: list[int] | None = None,
+) -> list[Sequence]:
     """All digit sequences of at least ``min_digits`` digits in a folded text.
 
     A sequence is cut where a group is preceded by a currency sign (``$200``): prices are never
-    part of a phone number. Look-alike letters standing alone are trimmed from both ends.
+    part of a phone number. Look-alike letters standing alone are trimmed from both ends. ``runs``
+    (:func:`digit_runs`) and ``word_starts`` (see :func:`number_word_spans`) are reused when known.
     """
     out: list[Sequence] = []
-    for wa, wb, core in _windows(text, min_digits, runs):
+    for wa, wb, core in _windows(text, min_digits, runs, word_starts):
         if core is not None:
             # Fast path: only digit runs and separators (no letter in or right next to them), so
             # the digit runs are the groups; no tokenizing needed.
@@ -329,7 +358,7 @@ _LETTER = re.compile(r"[a-z]")
 
 
 def _windows(
-    text: str, min_digits: int, runs: list[tuple[int, int]] | None = None
+    text: str, min_digits: int, runs: list[tuple[int, int]] | None = None, word_starts: list[int] | None = None
 ) -> list[tuple[int, int, list[tuple[int, int]] | None]]:
     """Stretches of text around clustered digit runs and number words worth a full scan.
 
@@ -341,7 +370,7 @@ def _windows(
     if runs is None:
         runs = digit_runs(text)
     anchors = [(a, b, b - a) for a, b in runs]
-    words = [(a, b, 2) for a, b in _WORDS_RE.spans(text)]
+    words = [(a, b, 2) for a, b in number_word_spans(text, word_starts)]
     if words:
         anchors = sorted(anchors + words)
     windows: list[tuple[int, int, list[tuple[int, int]] | None]] = []

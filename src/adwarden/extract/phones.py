@@ -34,9 +34,10 @@ import phonenumbers
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.literals import AnyOf
-from adwarden.extract.numwords import Group, Sequence, digit_runs, digit_sequences
+from adwarden.extract.numwords import ANCHOR_WORDS, Group, Sequence, digit_runs, digit_sequences
 from adwarden.extract.phone_validate import validate
 from adwarden.extract.region_hints import fallback_regions, has_foreign_letters
+from adwarden.extract.wordsets import add_words, word_hits
 
 __all__ = ["PhoneExtractor", "find_phones"]
 
@@ -57,6 +58,8 @@ _OTHER_SHAPES = frozenset(
     }
 )
 
+# Number words are found by the shared literal pass (adwarden.extract.wordsets).
+add_words("number_words", ANCHOR_WORDS)
 _MAX_GROUPS = 64
 _ID_BEFORE = re.compile(
     r"(?:\b(?:id|post(?:ing)?|ref(?:erence)?|order|invoice|case|item|sku|tracking|listing|"
@@ -246,7 +249,8 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
         runs = ctx.memo["digit_runs"] = digit_runs(text)
     spans: list[tuple[int, int]] = ctx.memo.setdefault("phone_spans", [])
     fallback: tuple[str, ...] | None = None
-    for seq in digit_sequences(text, runs=runs):
+    word_starts = sorted({a for a, _b in word_hits(ctx, "number_words")})
+    for seq in digit_sequences(text, runs=runs, word_starts=word_starts):
         found = _phones_in_sequence(text, seq, region)
         if _uncovered(seq, found, ctx.text) and _worth_another_region(seq):
             # Not (all) read in the post's region: try the regions the text itself points to.

@@ -24,9 +24,10 @@ from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
-from adwarden.extract.literals import AnyOf
+from adwarden.extract.literals import AnyOf, occurs_within
 from adwarden.extract.retrie import trie_pattern
 from adwarden.extract.spans import SpanSet
+from adwarden.extract.wordsets import add_words, word_hits
 
 __all__ = ["PriceExtractor", "find_prices"]
 
@@ -135,28 +136,36 @@ def _windows(
     n = len(text)
     if runs is None:
         runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
+    covers = skip.covers if skip else None  # looked up once: this loop runs for every digit run
+    last_a, last_b = -1, -1
     for s, e in runs:
-        if skip and skip.covers(s):
+        if covers is not None and covers(s):
             continue
-        a = max(0, s - _WINDOW_PAD)
-        b = min(n, e + _WINDOW_PAD)
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], b)
+        a = s - _WINDOW_PAD if s > _WINDOW_PAD else 0
+        b = e + _WINDOW_PAD if e + _WINDOW_PAD < n else n
+        if last_b >= 0 and a <= last_b:
+            last_b = b
+            out[-1] = (last_a, b)
         else:
+            last_a, last_b = a, b
             out.append((a, b))
     return out
 
 
 def _tokens(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: SpanSet | None = None
+    text: str,
+    runs: list[tuple[int, int]] | None = None,
+    skip: SpanSet | None = None,
+    hints: list[tuple[int, int]] | None = None,
 ) -> list[_Tok]:
     toks: list[_Tok] = []
     windows = _windows(text, runs, skip)
     if not windows:
         return toks
     for wa, wb in windows:
-        if not _HINTS.within(text, wa, wb):
-            continue  # "5'4", "24/7", "100%": digits with no currency or time unit near them
+        # "5'4", "24/7", "100%": digits with no currency or time unit near them
+        if not (_HINTS.within(text, wa, wb) if hints is None else occurs_within(hints, wa, wb)):
+            continue
         _num_tokens(text, wa, wb, toks)
         _word_tokens(text, wa, wb, toks)
     if skip:
@@ -246,14 +255,18 @@ def _num(s: str) -> float:
 
 
 def find_prices(
-    text: str, runs: list[tuple[int, int]] | None = None, skip: list[tuple[int, int]] | None = None
+    text: str,
+    runs: list[tuple[int, int]] | None = None,
+    skip: list[tuple[int, int]] | None = None,
+    hints: list[tuple[int, int]] | None = None,
 ) -> Iterator[tuple[float, str, int | None, int, int]]:
     """(value, currency, minutes or None, start, end) for every price in a folded text.
 
     ``runs`` are the digit runs of ``text`` if already known; numbers inside ``skip`` spans (phone
-    numbers) are ignored.
+    numbers) are ignored. ``hints``: the sorted spans of every price hint in ``text`` (from the shared
+    literal pass, :mod:`adwarden.extract.wordsets`), so no window is searched for them again.
     """
-    toks = _tokens(text, runs, SpanSet(skip) if skip else None)
+    toks = _tokens(text, runs, SpanSet(skip) if skip else None, hints)
     if not toks:
         return
     n = len(toks)
@@ -351,7 +364,8 @@ _PRICE_HINTS = (
     "quick", "aud", "£", "0r", "eur", "5h", "bill", "5 r", "dollar", "qk", "donat", "dono", "roz", "buck",
     "usd", "gbp", "cad", "ovn", "hora", " ora", "'ora", " ore", "dolar", "peso", "notte", "noche",
 )
-_HINTS = AnyOf(_PRICE_HINTS)
+_HINTS = AnyOf(_PRICE_HINTS)  # for find_prices called on a bare text
+add_words("price_hints", _PRICE_HINTS)
 
 
 @register
@@ -363,10 +377,11 @@ class PriceExtractor(Extractor):
     def extract(self, ctx: ExtractContext) -> Iterator[Fact]:
         folded = ctx.folded
         text = folded.text
-        if not _HINTS.within(text):
+        hints = word_hits(ctx, "price_hints")
+        if not hints:
             return  # no currency word, sign or time unit anywhere: no price (a third of all ads)
         memo = ctx.memo
-        for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans")):
+        for value, currency, minutes, a, b in find_prices(text, memo.get("digit_runs"), memo.get("phone_spans"), hints):
             start, end = folded.span(a, b)
             shown = str(int(value)) if value == int(value) else str(value)
             yield Fact("price", shown, start, end, MappingProxyType({"currency": currency, "minutes": minutes}))
