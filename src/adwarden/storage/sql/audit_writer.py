@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from adwarden.domain.audit import GENESIS_HASH, canonical_json, event_hash
+from adwarden.storage.sql.bulk import insert_rows
 from adwarden.storage.sql.tables import audit_events, audit_head
 
 #: Where :meth:`~adwarden.storage.sql.database.Database.transaction` keeps the transaction's writer.
@@ -74,7 +75,7 @@ class AuditWriter:
         if not self._rows:
             return
         assert self._head is not None
-        self.conn.execute(insert(audit_events), self._rows)
+        insert_rows(self.conn, audit_events, self._rows)
         self.conn.execute(
             update(audit_head).where(audit_head.c.id == 1).values(last_seq=self._head[0], last_hash=self._head[1])
         )

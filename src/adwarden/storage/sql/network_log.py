@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from adwarden.storage.sql.bulk import insert_rows
 from adwarden.storage.sql.tables_networks import network_changes, network_state
 
 #: The kinds of change: a post's first live record, a new live record (edit or revert), a purge.
@@ -41,7 +42,7 @@ def append_changes(conn: Connection, changes: Sequence[tuple[str, str]], *, afte
         if op not in OPS:
             raise ValueError(f"unknown network change {op!r}")
         rows.append({"seq": after + k, "post_id": post_id, "op": op, "created_at": now})
-    conn.execute(insert(network_changes), rows)
+    insert_rows(conn, network_changes, rows)
     last = after + len(rows)
     conn.execute(update(network_state).where(network_state.c.id == 1).values(last_seq=last))
     return last

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
+from adwarden.storage.sql.bulk import insert_rows
 from adwarden.storage.sql.tables import accounts, assessments, identifiers, media, post_versions, posts
 
 #: The account fields a platform may send; later posts fill them in, never erase them.
@@ -67,7 +68,7 @@ def merge_accounts(conn: Connection, wanted: Mapping[str, Mapping[str, Any]], no
         if changes:
             conn.execute(update(accounts).where(accounts.c.id == aid).values(**changes, updated_at=now))
     if fresh:
-        conn.execute(insert(accounts), fresh)
+        insert_rows(conn, accounts, fresh)
 
 
 def store_batch(conn: Connection, *, new_posts: Sequence[Mapping[str, Any]],
@@ -77,18 +78,18 @@ def store_batch(conn: Connection, *, new_posts: Sequence[Mapping[str, Any]],
     """Write a batch: new post rows, moved version pointers (``post id -> (latest, current, account id)``),
     new versions with their identifiers and media."""
     if new_posts:
-        conn.execute(insert(posts), list(new_posts))
+        insert_rows(conn, posts, new_posts)
     for pid, (latest, current, account_id) in pointers.items():
         conn.execute(update(posts).where(posts.c.id == pid).values(
             latest_version=latest, current_version=current, account_id=account_id, updated_at=now))
     if versions:
-        conn.execute(insert(post_versions), list(versions))
+        insert_rows(conn, post_versions, versions)
     if identifier_rows:
-        conn.execute(insert(identifiers), list(identifier_rows))
+        insert_rows(conn, identifiers, identifier_rows)
     if media_rows:
-        conn.execute(insert(media), list(media_rows))
+        insert_rows(conn, media, media_rows)
 
 
 def insert_assessments(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
-        conn.execute(insert(assessments), list(rows))
+        insert_rows(conn, assessments, rows)

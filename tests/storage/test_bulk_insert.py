@@ -1,0 +1,92 @@
+"""``insert_rows`` (the driver's executemany on SQLite) must store exactly what SQLAlchemy's insert stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import insert, select
+
+from adwarden.storage.sql.bulk import insert_rows
+from adwarden.storage.sql.database import Database, WriteConflict
+from adwarden.storage.sql.tables import assessments, post_versions, posts
+
+T0 = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def _post(pid: str) -> dict[str, Any]:
+    return {"id": pid, "site": "example.com", "external_id": pid, "account_id": None, "latest_version": 1,
+            "current_version": 1, "created_at": T0, "updated_at": T0}
+
+
+def _version(pid: str, **kw: Any) -> dict[str, Any]:
+    return {"post_id": pid, "version": 1, "content_hash": "h" * 64, "title": "t", "body": "b", "category": None,
+            "location": "Seattle, WA", "url": None, "posted_at": T0, "received_at": T0,
+            "account": {"id": "acc", "phone": "+12065550147"}, "media": [], **kw}
+
+
+def _assessment(pid: str, aid: str, **kw: Any) -> dict[str, Any]:
+    return {"id": aid, "post_id": pid, "version": 1, "action": "hold", "risk": 0.5, "priority": 2, "queue": "q",
+            "open_case": True, "preserve": False, "reasons": [{"code": "x", "é": "ü"}], "contributions": [],
+            "rules_fired": ["r1"], "versions": {"policy": "p1"}, "trigger": "ingest", "case_id": None,
+            "created_at": T0, **kw}
+
+
+def _stored(db: Database) -> tuple[list[Any], list[Any], list[Any]]:
+    with db.read() as conn:
+        return (
+            [tuple(r) for r in conn.execute(select(posts).order_by(posts.c.id))],
+            [tuple(r)[1:] for r in conn.execute(select(post_versions).order_by(post_versions.c.post_id))],
+            [tuple(r) for r in conn.execute(select(assessments).order_by(assessments.c.id))],
+        )
+
+
+def test_same_rows_as_sqlalchemy(backend_runtime: Any) -> None:
+    """JSON, UTC datetimes (an aware non-UTC one too), booleans, floats and NULLs read back the same whichever
+    way they were written; rows that leave out a column with a default (``preserve``) still get it."""
+    db = backend_runtime.db
+    est = timezone(timedelta(hours=-5))
+    with db.transaction() as conn:
+        insert_rows(conn, posts, [_post("p1"), _post("p2")])
+        conn.execute(insert(posts), [_post("q1"), _post("q2")])
+        insert_rows(conn, post_versions, [_version("p1"), _version("p2", posted_at=T0.astimezone(est), media=None)])
+        conn.execute(insert(post_versions), [_version("q1"), _version("q2", posted_at=T0.astimezone(est),
+                                                                        media=None)])
+        no_preserve = _assessment("p2", "a-p2")
+        del no_preserve["preserve"]
+        insert_rows(conn, assessments, [_assessment("p1", "a-p1")])
+        insert_rows(conn, assessments, [no_preserve])
+        conn.execute(insert(assessments), [_assessment("q1", "a-q1")])
+        no_preserve_q = _assessment("q2", "a-q2")
+        del no_preserve_q["preserve"]
+        conn.execute(insert(assessments), [no_preserve_q])
+    stored_posts, versions, rows = _stored(db)
+    by_id = {r[0]: r[1:] for r in stored_posts}
+    assert by_id["p1"][2:] == by_id["q1"][2:]  # the same but the external id
+    assert by_id["p1"][-1] == T0 and by_id["p1"][-1].tzinfo is not None
+    by_post = {r[0]: r[1:] for r in versions}
+    assert by_post["p1"] == by_post["q1"]
+    assert by_post["p2"] == by_post["q2"]
+    assert by_post["p2"][7] == T0  # posted_at stored as UTC
+    by_assessment = {r[0]: r[2:] for r in rows}
+    assert by_assessment["a-p1"] == by_assessment["a-q1"]
+    assert by_assessment["a-p2"] == by_assessment["a-q2"]
+
+
+def test_errors_are_translated_like_sqlalchemys(backend_runtime: Any) -> None:
+    """A duplicate key through the fast path is the same WriteConflict the rest of storage raises, and the
+    whole transaction rolls back."""
+    db = backend_runtime.db
+    with pytest.raises(WriteConflict), db.transaction() as conn:
+        insert_rows(conn, posts, [_post("p1")])
+        insert_rows(conn, posts, [_post("p1")])
+    with db.read() as conn:
+        assert conn.execute(select(posts.c.id)).all() == []
+
+
+def test_naive_datetime_is_refused(backend_runtime: Any) -> None:
+    """The UTC column's own check still runs on the fast path."""
+    db = backend_runtime.db
+    with pytest.raises(ValueError, match="naive datetime"), db.transaction() as conn:
+        insert_rows(conn, posts, [{**_post("p1"), "created_at": datetime(2026, 10, 1)}])
