@@ -32,7 +32,7 @@ from adwarden.storage.sql.database import Connection, Database
 if TYPE_CHECKING:  # pragma: no cover
     from adwarden.detect.banks.index import BankIndex
     from adwarden.policy import Policy
-    from adwarden.screening.service import IngestOutcome
+    from adwarden.screening.service import IngestOutcome, Prepared
 
 log = logging.getLogger(__name__)
 
@@ -201,14 +201,15 @@ class Runtime:
         with self.db.read() as conn:
             return screening_state.read(conn) == self.screening_version
 
-    def ingest(self, items: Sequence[PostInput], *, actor: Actor,
-               screenings: Sequence[Screening] | None = None) -> list[IngestOutcome]:
+    def ingest(self, items: Sequence[PostInput], *, actor: Actor, screenings: Sequence[Screening] | None = None,
+               prepared: Sequence[Prepared] | None = None) -> list[IngestOutcome]:
         """Store and screen ``items`` the one way every edge does (see :func:`adwarden.screening.service.ingest_posts`)."""
         from adwarden.screening.batcher import freeze_now_and_then
         from adwarden.screening.service import ingest_posts
 
         outcomes = ingest_posts(self.db, items, self.screener, actor=actor, networks=self.networks,
-                                current=self.current_screener, screenings=screenings)
+                                current=self.current_screener, screenings=screenings,
+                                prepared=prepared)
         # A file ingest grows the live linker by thousands of objects a second; without this the collector's
         # full passes over them took a sixth of the writer's time (see freeze_long_lived).
         freeze_now_and_then()
@@ -236,12 +237,18 @@ def warm_up(runtime: Runtime) -> None:
 
     The network facts' gazetteer (cities with coordinates, for movement) is built on the first post that joins
     a network; it takes a second or more, which the API's writer spent holding every request queued behind it."""
-    from adwarden.detect.network.movement import resolve_place
-
     runtime.screener.screen(WARM_UP_POST)
+    warm_up_storing(runtime)
+
+
+def warm_up_storing(runtime: Runtime) -> None:
+    """The storing side of :func:`warm_up`: the movement gazetteer and the live linker (from storage), then
+    the long-lived objects frozen. A file ingest calls it while its screening worker warms up the screener, so
+    the two start-ups overlap."""
+    from adwarden.detect.network.movement import resolve_place
+    from adwarden.screening.batcher import freeze_long_lived
+
     resolve_place("Seattle, WA")
     with runtime.db.read() as conn:
         runtime.networks.facts_for(conn, "")
-    from adwarden.screening.batcher import freeze_long_lived
-
     freeze_long_lived()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pickle
+import shutil
+from functools import partial
+from pathlib import Path
+from typing import Any
 
 from adwarden.pipeline import Screener
 from adwarden.screening.parallel import ScreeningPipeline
+from adwarden.screening.service import prepare_batch
 from tests.factories import post, risky_post
 
 
@@ -25,3 +30,65 @@ def test_worker_results_equal_in_process_results_in_order(shared_screener: Scree
         local = [(tag, [s.verdict for s in scr], [s.identifiers for s in scr]) for _, scr, tag in pipe.run(batches)]
     assert [t for t, _, _ in forked] == list(range(6))
     assert forked == local
+
+
+def test_rows_prepared_in_the_worker_equal_the_storing_process_s(shared_screener: Screener) -> None:
+    """A file ingest builds each batch's rows and network records in its screening worker
+    (``run_prepared``); they must be what the storing process would have built from the same screenings."""
+    batches = [([post(f"p-{b}-{i}", body=f"Item {i}, call 206-555-01{i:02d}", location="Seattle, WA")
+                 for i in range(4)] + [risky_post()], b) for b in range(4)]
+    prepare = partial(prepare_batch, link=True)
+    with ScreeningPipeline[int](shared_screener, workers=1, ahead=2, prepare=prepare) as pipe:
+        assert pipe.forked
+        forked = [(tag, prepared, screenings) for _, screenings, prepared, tag in pipe.run_prepared(batches)]
+    assert [tag for tag, _, _ in forked] == list(range(4))
+    for (posts, tag), (_, prepared, screenings) in zip(batches, forked, strict=True):
+        assert prepared == prepare_batch(posts, [shared_screener.screen(p) for p in posts], link=True), tag
+        assert [s.verdict for s in screenings] == [shared_screener.screen(p).verdict for p in posts]
+        assert all(p.record is not None and p.identifier_rows for p in prepared)
+    with ScreeningPipeline[int](shared_screener, workers=0, prepare=prepare) as pipe:
+        assert not pipe.forked
+        local = [(tag, prepared) for _, _, prepared, tag in pipe.run_prepared(batches)]
+    assert local == [(tag, prepared) for tag, prepared, _ in forked]
+
+
+def test_ingest_stores_the_same_rows_with_rows_prepared_beforehand(
+        runtime: Any, tmp_path: Path, sqlite_template: Path, shared_base: Any) -> None:
+    """``Runtime.ingest(prepared=...)`` stores what it stores when it prepares the rows itself (two fresh
+    databases, the same posts)."""
+    from sqlalchemy import select
+
+    from adwarden.config import Settings
+    from adwarden.domain import Actor
+    from adwarden.runtime import build_runtime
+    from adwarden.storage.sql.tables import assessments, identifiers, post_versions
+
+    other_path = tmp_path / "other.db"
+    shutil.copyfile(sqlite_template, other_path)
+    other = build_runtime(Settings(environment="test", data_dir=tmp_path / "other",
+                                   database_url=f"sqlite:///{other_path}"), migrate=False, base=shared_base)
+    actor = Actor.system("test")
+    posts = [post(f"a-{i}", body=f"Call 206-555-01{i % 3:02d} now", location="Seattle, WA") for i in range(6)]
+    posts.append(risky_post())
+    screenings = [other.screener.screen(p) for p in posts]
+    plain = runtime.ingest(posts, actor=actor)
+    ready = other.ingest(posts, actor=actor, screenings=screenings,
+                         prepared=prepare_batch(posts, screenings, link=True))
+    other.db.dispose()
+    assert [(o.post_id, o.status, o.version, o.assessment.verdict if o.assessment else None) for o in plain] == \
+        [(o.post_id, o.status, o.version, o.assessment.verdict if o.assessment else None) for o in ready]
+    assert any(o.assessment and o.assessment.verdict.risk > 0 for o in ready)
+
+    def stored(rt: Any) -> tuple[list[Any], list[Any], list[Any]]:
+        with rt.db.read() as conn:
+            return (sorted(repr(tuple(r)) for r in conn.execute(
+                        select(*[c for c in post_versions.c if c.name not in ("id", "received_at")]))),
+                    sorted(repr(tuple(r)) for r in conn.execute(select(*[c for c in identifiers.c if c.name != "id"]))),
+                    sorted(repr((r.post_id, r.action, r.risk, r.reasons)) for r in conn.execute(select(assessments))))
+
+    other = build_runtime(Settings(environment="test", data_dir=tmp_path / "other",
+                                   database_url=f"sqlite:///{other_path}"), migrate=False, base=shared_base)
+    mine, theirs = stored(runtime), stored(other)
+    other.db.dispose()
+    assert mine == theirs
+    assert mine[1]  # identifiers were stored

@@ -7,6 +7,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from typing import IO, Any
 
 import click
@@ -14,7 +15,9 @@ import click
 from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
 from adwarden.ingest.files import detect_format, parse_mapping, read_records
+from adwarden.runtime import warm_up_storing
 from adwarden.screening.parallel import ScreeningPipeline
+from adwarden.screening.service import prepare_batch
 
 
 @click.command("ingest")
@@ -78,14 +81,18 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     try:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        # The pool is forked before the progress bar starts its refresh thread.
-        with ScreeningPipeline[int](rt.screener, workers=_screening_workers(workers)) as pipeline, \
+        # The pool is forked before the progress bar starts its refresh thread. The worker also builds each
+        # batch's rows and network records (prepare_batch), so this process mostly runs SQL.
+        prepare = partial(prepare_batch, link=rt.networks is not None)
+        with ScreeningPipeline[int](rt.screener, workers=_screening_workers(workers), prepare=prepare) as pipeline, \
                 Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} records"),
                          TimeElapsedColumn(), disable=not show, transient=True) as bar:
             task = bar.add_task("ingest", total=None)
-            for posts, screenings, last_line in pipeline.run(batches()):
+            if pipeline.forked:  # while the worker warms up the screener
+                warm_up_storing(rt)
+            for posts, screenings, prepared, last_line in pipeline.run_prepared(batches()):
                 if posts:
-                    for o in rt.ingest(posts, actor=actor, screenings=screenings):
+                    for o in rt.ingest(posts, actor=actor, screenings=screenings, prepared=prepared):
                         statuses[o.status] += 1
                         if o.assessment is not None:
                             actions[o.assessment.verdict.action.value] += 1

@@ -14,7 +14,7 @@ import copyreg
 import multiprocessing
 import types
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
@@ -22,6 +22,10 @@ from adwarden.domain import PostInput
 from adwarden.pipeline import WARM_UP_POST, Screener, Screening
 
 T = TypeVar("T")
+R = TypeVar("R")
+#: Work a file ingest does per batch once it is screened, pure and picklable (e.g. the rows to store); done in
+#: the worker too when there is one.
+Preparer = Callable[[Sequence[PostInput], list[Screening]], list[Any]]
 
 
 def _mappingproxy(d: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -36,7 +40,7 @@ def _reduce_mappingproxy(m: types.MappingProxyType[Any, Any]) -> tuple[Any, tupl
 copyreg.pickle(types.MappingProxyType, _reduce_mappingproxy)
 
 _WORKER_SCREENER: Screener | None = None
-
+_WORKER_PREPARER: Preparer | None = None
 
 
 def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
@@ -45,33 +49,64 @@ def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
     return [_WORKER_SCREENER.screen(p) for p in posts]
 
 
-def fork_screening_pool(screener: Screener, workers: int) -> Pool | None:
-    """A pool of ``workers`` processes forked now, each inheriting ``screener`` (warmed up first so that they
-    inherit its lazy tables instead of building them again); None where ``fork`` is not available. Batches go
-    to it with ``pool.apply_async(screen_batch, (posts,))``."""
+def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening], list[Any]]:
+    """Screen ``posts`` as :func:`screen_batch` does, then run the preparer the worker inherited on them."""
+    assert _WORKER_PREPARER is not None, "the worker was not forked with a preparer"
+    screenings = screen_batch(posts)
+    return screenings, _WORKER_PREPARER(posts, screenings)
+
+
+def _warm_worker() -> None:
+    assert _WORKER_SCREENER is not None
+    _WORKER_SCREENER.screen(WARM_UP_POST)
+
+
+def fork_screening_pool(screener: Screener, workers: int, *, prepare: Preparer | None = None,
+                        warm_parent: bool = True) -> Pool | None:
+    """A pool of ``workers`` processes forked now, each inheriting ``screener`` and ``prepare``; None where
+    ``fork`` is not available. Batches go to it with ``pool.apply_async(screen_batch, (posts,))`` (or
+    :func:`screen_and_prepare_batch`).
+
+    ``warm_parent``: the screener is warmed up (its lazy tables built, about 2 s) before the fork, so that the
+    workers inherit the tables and the parent has them too (the API's writer screens again after a bank
+    change). Without it each worker warms itself up as it starts, while the parent goes on: right for a file
+    ingest, whose storing process never screens (unless a bank import lands meanwhile, when it builds them on
+    first use) and meanwhile warms up its own side, the movement gazetteer and the linker."""
     if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    screener.screen(WARM_UP_POST)
-    global _WORKER_SCREENER
+    if warm_parent:
+        screener.screen(WARM_UP_POST)
+    global _WORKER_SCREENER, _WORKER_PREPARER
     _WORKER_SCREENER = screener
-    return multiprocessing.get_context("fork").Pool(workers)
+    _WORKER_PREPARER = prepare
+    return multiprocessing.get_context("fork").Pool(workers, initializer=None if warm_parent else _warm_worker)
 
 
 class ScreeningPipeline(Generic[T]):
     """Screens batches of posts ahead of the consumer, in order.
 
-    ``workers=0`` screens in the calling process (no pool): the same results, one core.
+    ``workers=0`` screens in the calling process (no pool): the same results, one core. The workers warm up
+    the screener themselves (``warm_parent=False`` of :func:`fork_screening_pool`). ``prepare`` (see
+    :data:`Preparer`) runs on each screened batch, in the worker when there is one, and
+    :meth:`run_prepared` yields its result with the batch.
     """
 
-    def __init__(self, screener: Screener, *, workers: int = 1, ahead: int = 3) -> None:
+    def __init__(self, screener: Screener, *, workers: int = 1, ahead: int = 3,
+                 prepare: Preparer | None = None) -> None:
         self.screener = screener
         self.workers = workers
         self.ahead = max(1, ahead)
+        self.prepare = prepare
         self._pool: Pool | None = None
 
     def __enter__(self) -> ScreeningPipeline[T]:
-        self._pool = fork_screening_pool(self.screener, self.workers)
+        self._pool = fork_screening_pool(self.screener, self.workers, prepare=self.prepare, warm_parent=False)
         return self
+
+    @property
+    def forked(self) -> bool:
+        """Whether the batches are screened in a worker process (False with ``workers=0`` or without ``fork``)."""
+        return self._pool is not None
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -86,9 +121,30 @@ class ScreeningPipeline(Generic[T]):
             for posts, tag in batches:
                 yield posts, [self.screener.screen(p) for p in posts], tag
             return
-        pending: deque[tuple[Sequence[PostInput], AsyncResult[list[Screening]], T]] = deque()
+        for posts, res, tag in self._ahead(batches, screen_batch):
+            yield posts, res, tag
+
+    def run_prepared(self, batches: Iterable[tuple[Sequence[PostInput], T]]) -> Iterator[
+            tuple[Sequence[PostInput], list[Screening], list[Any], T]]:
+        """Yield ``(posts, screenings, prepare(posts, screenings), tag)`` for each ``(posts, tag)``, in order."""
+        prepare = self.prepare
+        if prepare is None:
+            raise ValueError("run_prepared needs a pipeline built with prepare=")
+        if self._pool is None:
+            for posts, tag in batches:
+                screenings = [self.screener.screen(p) for p in posts]
+                yield posts, screenings, prepare(posts, screenings), tag
+            return
+        for posts, (screenings, prepared), tag in self._ahead(batches, screen_and_prepare_batch):
+            yield posts, screenings, prepared, tag
+
+    def _ahead(self, batches: Iterable[tuple[Sequence[PostInput], T]],
+               fn: Callable[[list[PostInput]], R]) -> Iterator[tuple[Sequence[PostInput], R, T]]:
+        """``fn(posts)`` of each batch, run in the pool at most ``ahead`` batches in front of the consumer."""
+        assert self._pool is not None
+        pending: deque[tuple[Sequence[PostInput], AsyncResult[R], T]] = deque()
         for posts, tag in batches:
-            pending.append((posts, self._pool.apply_async(screen_batch, (list(posts),)), tag))
+            pending.append((posts, self._pool.apply_async(fn, (list(posts),)), tag))
             while len(pending) > self.ahead:
                 p, res, t = pending.popleft()
                 yield p, res.get(), t

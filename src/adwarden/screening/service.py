@@ -108,6 +108,7 @@ def ingest_posts(
     networks: LiveNetworks | None,
     current: Callable[[Connection], Screener] | None = None,
     screenings: Sequence[Screening] | None = None,
+    prepared: Sequence[Prepared] | None = None,
     attempts: int = 4,
 ) -> list[IngestOutcome]:
     """Store and screen a batch of posts in one transaction; return one outcome per item, in order.
@@ -124,13 +125,16 @@ def ingest_posts(
     for the screener of what is stored now (banks, policy): when it is not ``screener``, the batch is screened
     again with it, so a bank import committed by another process a moment ago is never missed.
     ``screenings`` may carry the items' screenings computed beforehand (the API screens in the request thread
-    and hands the batch to one writer). A write conflict with a concurrent writer (two processes storing the
+    and hands the batch to one writer). ``prepared`` may carry ``prepare_batch(items, screenings)`` built
+    beforehand (a file ingest builds it in its screening worker). A write conflict with a concurrent writer (two processes storing the
     same new post on PostgreSQL) rolls the transaction back and retries it, up to ``attempts`` times."""
     if screenings is None:
         screenings = [screener.screen(p) for p in items]
+    if prepared is not None and len(prepared) != len(items):
+        raise ValueError(f"{len(prepared)} prepared posts for {len(items)} items")
     for attempt in range(attempts):
         try:
-            return _ingest_once(db, items, screener, screenings, actor, networks, current)
+            return _ingest_once(db, items, screener, screenings, prepared, actor, networks, current)
         except WriteConflict:
             if attempt == attempts - 1:
                 raise
@@ -159,13 +163,15 @@ def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
 
 
 @dataclass(frozen=True)
-class _Prepared:
-    """What is known about one item before the write lock is taken (nothing here reads storage): its ids,
-    content hash and the rows a new version of it would add (``version`` filled in under the lock).
+class Prepared:
+    """What is known about one item before the write lock is taken (nothing here reads storage or the clock):
+    its ids, content hash and the rows a new version of it would add (``version`` and ``received_at`` filled in
+    under the lock), and its network record.
 
     Why: the lock is SQLite's single write lock (or the audit head row on PostgreSQL); every microsecond of
     pure work moved out of the transaction is time another writer (the API beside a file ingest) does not
-    wait."""
+    wait. A file ingest builds these in its screening worker (:func:`prepare_batch` is pure and picklable), so
+    the storing process only runs SQL, the linker and the audit chain."""
 
     post_id: str
     content_hash: str
@@ -176,20 +182,22 @@ class _Prepared:
     record: LinkRecord | None
 
 
-def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, now: datetime,
-             link: bool) -> list[_Prepared]:
-    """One :class:`_Prepared` per item; ``link`` also builds its network record (when networks are linked)."""
-    out: list[_Prepared] = []
+def prepare_batch(items: Sequence[PostInput], screenings: Sequence[Screening], *, link: bool) -> list[Prepared]:
+    """One :class:`Prepared` per item; ``link`` also builds its network record (when networks are linked).
+
+    :func:`ingest_posts` takes the result as ``prepared``; the same items and screenings always give equal
+    values, wherever they are built."""
+    out: list[Prepared] = []
     for post, scr in zip(items, screenings, strict=True):
         pid = post_id_for(post.site, post.external_id)
         ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
-        out.append(_Prepared(
+        out.append(Prepared(
             post_id=pid,
             content_hash=content_hash(post),
             account_id=f"{post.site}:{post.account.id}" if post.account is not None else None,
             version_row={
                 "post_id": pid, "title": post.title, "body": post.body, "category": post.category,
-                "location": post.location, "url": post.url, "posted_at": post.posted_at, "received_at": now,
+                "location": post.location, "url": post.url, "posted_at": post.posted_at,
                 "account": account_to_json(post.account), "media": media_to_json(post.media)},
             identifier_rows=[{"post_id": pid, "kind": i.kind, "value": value, "start": i.start, "end": i.end,
                               "platform": i.platform, "source": i.source} for i, value in ident_values],
@@ -226,6 +234,7 @@ def _ingest_once(
     items: Sequence[PostInput],
     screener: Screener,
     screenings: Sequence[Screening],
+    prepared: Sequence[Prepared] | None,
     actor: Actor,
     networks: LiveNetworks | None,
     current: Callable[[Connection], Screener] | None,
@@ -234,14 +243,16 @@ def _ingest_once(
     # One slot per input item: a duplicate's outcome at once, or the index of its entry in ``stored``.
     slots: list[IngestOutcome | int] = []
     stored_outcomes: list[IngestOutcome] = []
-    prepared = _prepare(items, screenings, now=now, link=networks is not None)
+    link = networks is not None
+    if prepared is None or (link and any(p.record is None for p in prepared)):
+        prepared = prepare_batch(items, screenings, link=link)
     wanted_accounts = _wanted_accounts(items)
     with db.transaction() as conn:
         if current is not None:
             fresh = current(conn)  # locks the screening state until commit
             if fresh is not screener:
                 screener, screenings = fresh, [fresh.screen(p) for p in items]
-                prepared = _prepare(items, screenings, now=now, link=networks is not None)
+                prepared = prepare_batch(items, screenings, link=link)
         states = _load_states(conn, [p.post_id for p in prepared])
         # Insert new accounts; on known ones fill in what the platform now sends, never erasing what it sent
         # before (a later post without an e-mail does not make the account's e-mail unknown).
@@ -274,7 +285,8 @@ def _ingest_once(
                 status = "accepted" if version == 1 else "new-version"
                 st.latest = version
                 st.hashes[chash] = version
-                version_rows.append({**prep.version_row, "version": version, "content_hash": chash})
+                version_rows.append({**prep.version_row, "version": version, "content_hash": chash,
+                                     "received_at": now})
                 ident_rows.extend({**r, "version": version} for r in prep.identifier_rows)
                 media_rows.extend({**r, "version": version} for r in prep.media_rows)
             st.current = version
