@@ -113,3 +113,28 @@ def test_local_rebuild_equals_full_rebuild_under_hub_churn() -> None:
         linker._rebuild_all()
         assert components(linker) == local, f"diverged after batch {b}"
     assert linker.rebuilds > 60, "hub status never changed: the test would prove nothing"
+
+
+def test_signatures_computed_beforehand_link_as_the_linker_s_own() -> None:
+    """A file ingest's worker signs the records' texts ahead (``signatures_of``); linking with them, with only
+    some of them, or with ones made under other parameters (ignored) gives the linker's own networks."""
+    from dataclasses import replace
+
+    from adwarden.detect.network.minhash import signatures_of
+
+    recs = corpus(400, seed=9)
+    expected = link_records(recs).networks
+    assert any(len(n.posts) > 1 for n in expected)
+    params = LinkConfig().text
+    signed = dict(zip((r.post_id for r in recs), signatures_of([r.text for r in recs], params), strict=True))
+    full, partial, foreign = IncrementalLinker(), IncrementalLinker(), IncrementalLinker()
+    other = replace(params, threshold=0.1)
+    wrong = {pid: replace(s, params=other, sig=bytes(len(s.sig))) for pid, s in signed.items()}
+    for lo in range(0, len(recs), 50):
+        chunk = recs[lo : lo + 50]
+        full.add_many(chunk, signatures=signed)
+        partial.add_many(chunk, signatures={r.post_id: signed[r.post_id] for r in chunk[::2]})
+        foreign.add_many(chunk, signatures=wrong)
+    assert full.result().networks == expected
+    assert partial.result().networks == expected
+    assert foreign.result().networks == expected

@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from adwarden.detect.network import LinkConfig
 from adwarden.pipeline import Screener
 from adwarden.screening.parallel import ScreeningPipeline
 from adwarden.screening.service import prepare_batch
@@ -37,15 +38,16 @@ def test_rows_prepared_in_the_worker_equal_the_storing_process_s(shared_screener
     (``run_prepared``); they must be what the storing process would have built from the same screenings."""
     batches = [([post(f"p-{b}-{i}", body=f"Item {i}, call 206-555-01{i:02d}", location="Seattle, WA")
                  for i in range(4)] + [risky_post()], b) for b in range(4)]
-    prepare = partial(prepare_batch, link=True)
+    prepare = partial(prepare_batch, link=True, text=LinkConfig().text)
     with ScreeningPipeline[int](shared_screener, workers=1, ahead=2, prepare=prepare) as pipe:
         assert pipe.forked
         forked = [(tag, prepared, screenings) for _, screenings, prepared, tag in pipe.run_prepared(batches)]
     assert [tag for tag, _, _ in forked] == list(range(4))
     for (posts, tag), (_, prepared, screenings) in zip(batches, forked, strict=True):
-        assert prepared == prepare_batch(posts, [shared_screener.screen(p) for p in posts], link=True), tag
+        assert prepared == prepare_batch(posts, [shared_screener.screen(p) for p in posts], link=True,
+                                         text=LinkConfig().text), tag
         assert [s.verdict for s in screenings] == [shared_screener.screen(p).verdict for p in posts]
-        assert all(p.record is not None and p.identifier_rows for p in prepared)
+        assert all(p.record is not None and p.identifier_rows and p.text_signature for p in prepared)
     with ScreeningPipeline[int](shared_screener, workers=0, prepare=prepare) as pipe:
         assert not pipe.forked
         local = [(tag, prepared) for _, _, prepared, tag in pipe.run_prepared(batches)]
@@ -73,7 +75,7 @@ def test_ingest_stores_the_same_rows_with_rows_prepared_beforehand(
     screenings = [other.screener.screen(p) for p in posts]
     plain = runtime.ingest(posts, actor=actor)
     ready = other.ingest(posts, actor=actor, screenings=screenings,
-                         prepared=prepare_batch(posts, screenings, link=True))
+                         prepared=prepare_batch(posts, screenings, link=True, text=LinkConfig().text))
     other.db.dispose()
     assert [(o.post_id, o.status, o.version, o.assessment.verdict if o.assessment else None) for o in plain] == \
         [(o.post_id, o.status, o.version, o.assessment.verdict if o.assessment else None) for o in ready]

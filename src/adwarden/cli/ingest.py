@@ -83,7 +83,8 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
 
         # The pool is forked before the progress bar starts its refresh thread. The worker also builds each
         # batch's rows and network records (prepare_batch), so this process mostly runs SQL.
-        prepare = partial(prepare_batch, link=rt.networks is not None)
+        link = rt.networks.config
+        prepare = partial(prepare_batch, link=True, text=None if "text" in link.disabled else link.text)
         with ScreeningPipeline[int](rt.screener, workers=_screening_workers(workers), prepare=prepare) as pipeline, \
                 Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} records"),
                          TimeElapsedColumn(), disable=not show, transient=True) as bar:

@@ -23,6 +23,7 @@ from typing import Any
 
 from adwarden.detect.network.incremental import IncrementalLinker
 from adwarden.detect.network.linker import LinkConfig
+from adwarden.detect.network.minhash import TextSignature
 from adwarden.detect.network.model import LinkResult, Network
 from adwarden.detect.network.records import LinkRecord
 from adwarden.storage.sql.database import Connection, after_commit, after_rollback
@@ -72,13 +73,15 @@ class LiveNetworks:
 
     # -- writing (inside an ingest transaction) ------------------------------------------------------------------
     def stage(self, conn: Connection, changes: Sequence[tuple[str, str]], *,
-              records: Mapping[str, LinkRecord] | None = None) -> Mapping[str, Mapping[str, Any]]:
+              records: Mapping[str, LinkRecord] | None = None,
+              signatures: Mapping[str, TextSignature] | None = None) -> Mapping[str, Mapping[str, Any]]:
         """Log ``(post_id, op)`` changes in ``conn``'s transaction (after their versions are stored) and link
         them; returns each changed post's network facts. The process lock is held until the transaction ends.
 
         ``records``: the changed posts' records as this transaction stores them
         (:func:`~adwarden.storage.sql.networks.stored_record`), so that new posts are linked without reading
-        back the rows just written; a post missing from it is read from storage."""
+        back the rows just written; a post missing from it is read from storage. ``signatures``: their text
+        signatures computed beforehand, if any (see :meth:`IncrementalLinker.add_many`)."""
         self._lock.acquire()
         after_commit(conn, self._lock.release)
         after_rollback(conn, self._rolled_back)
@@ -88,7 +91,7 @@ class LiveNetworks:
             # a rebuild while catching up reads this transaction's rows, so the batch may be in already
             missing = [p for p, _ in changes if p not in linker]
             if missing:
-                linker.add_many(self._records_of(conn, missing, records or {}))
+                linker.add_many(self._records_of(conn, missing, records or {}), signatures=signatures)
             self._applied = append_changes(conn, changes, after=committed)
         else:  # an edit or a revert can split a network: one rebuild, which reads the batch's own rows
             self._applied = append_changes(conn, changes, after=committed)

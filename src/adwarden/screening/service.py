@@ -9,11 +9,13 @@ every version is kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from adwarden.audit.log import append_event
+from adwarden.detect.neardup import NearDupParams
+from adwarden.detect.network.minhash import TextSignature, signatures_of
 from adwarden.detect.network.records import LinkRecord
 from adwarden.domain import Actor, Assessment, PostInput
 from adwarden.ingest.identity import content_hash, post_id_for
@@ -180,13 +182,24 @@ class Prepared:
     identifier_rows: list[dict[str, Any]]
     media_rows: list[dict[str, Any]]
     record: LinkRecord | None
+    text_signature: TextSignature | None = None
 
 
-def prepare_batch(items: Sequence[PostInput], screenings: Sequence[Screening], *, link: bool) -> list[Prepared]:
-    """One :class:`Prepared` per item; ``link`` also builds its network record (when networks are linked).
+def prepare_batch(items: Sequence[PostInput], screenings: Sequence[Screening], *, link: bool,
+                  text: NearDupParams | None = None) -> list[Prepared]:
+    """One :class:`Prepared` per item; ``link`` also builds its network record (when networks are linked),
+    and ``text`` (the linker's text parameters, ``LinkConfig.text``) its record's text signature.
 
     :func:`ingest_posts` takes the result as ``prepared``; the same items and screenings always give equal
     values, wherever they are built."""
+    out = _prepare(items, screenings, link=link)
+    if link and text is not None:
+        signed = signatures_of([p.record.text for p in out if p.record is not None], text)
+        out = [replace(p, text_signature=s) for p, s in zip(out, signed, strict=True)]
+    return out
+
+
+def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, link: bool) -> list[Prepared]:
     out: list[Prepared] = []
     for post, scr in zip(items, screenings, strict=True):
         pid = post_id_for(post.site, post.external_id)
@@ -265,6 +278,7 @@ def _ingest_once(
         # (post id, version, post, screening, status, content hash) for every item that needs an assessment
         stored: list[tuple[str, int, PostInput, Screening, str, str]] = []
         live: dict[str, LinkRecord] = {}  # the network record of each stored post's live version
+        signed: dict[str, TextSignature] = {}  # its text signature, when prepared beforehand
         for post, prep, scr in zip(items, prepared, screenings, strict=True):
             pid, chash, account_id = prep.post_id, prep.content_hash, prep.account_id
             st = states.get(pid)
@@ -296,6 +310,10 @@ def _ingest_once(
                 st.row.update(latest_version=st.latest, current_version=st.current, account_id=st.account_id)
             if prep.record is not None:
                 live[pid] = prep.record  # the last stored item of a post is its live version
+                if prep.text_signature is not None:
+                    signed[pid] = prep.text_signature
+                else:
+                    signed.pop(pid, None)
             slots.append(len(stored))
             stored.append((pid, version, post, scr, status, chash))
 
@@ -311,7 +329,7 @@ def _ingest_once(
         if networks is not None and stored:
             # A post new to storage joins the log as an add (even if edited again within the batch).
             changes = {pid: ("replace" if states[pid].exists else "add") for pid, *_ in stored}
-            facts_by_post = networks.stage(conn, list(changes.items()), records=live)
+            facts_by_post = networks.stage(conn, list(changes.items()), records=live, signatures=signed)
         for pid, version, post, scr, status, chash in stored:
             event = {"accepted": "post-accepted", "new-version": "post-version-added",
                      "reverted": "post-reverted"}[status]

@@ -33,7 +33,7 @@ import numpy.typing as npt
 from adwarden.detect.network.hubs import IgnoredPost
 from adwarden.detect.network.images import MAX_BUCKET
 from adwarden.detect.network.linker import LinkConfig, _Graph, assemble
-from adwarden.detect.network.minhash import band_keys, text_signatures
+from adwarden.detect.network.minhash import TextSignature, band_keys, text_signatures
 from adwarden.detect.network.model import LinkResult, Network, network_id
 from adwarden.detect.network.movement import network_facts
 from adwarden.detect.network.records import LinkRecord
@@ -159,8 +159,13 @@ class IncrementalLinker:
         self.add_many([record])
         return self.network_of(record.post_id)
 
-    def add_many(self, records: Iterable[LinkRecord]) -> None:
-        """Link several records; text signatures are computed for the batch at once (faster than one by one)."""
+    def add_many(self, records: Iterable[LinkRecord], *,
+                 signatures: Mapping[str, TextSignature] | None = None) -> None:
+        """Link several records; text signatures are computed for the batch at once (faster than one by one).
+
+        ``signatures`` may carry records' signatures computed beforehand (:func:`signature_of`, by a file
+        ingest's screening worker), keyed by post id; one made with other parameters than this linker's is
+        not used, and records without one are signed here."""
         batch = [r for r in records]
         if not batch:
             return
@@ -168,7 +173,7 @@ class IncrementalLinker:
         valid: npt.NDArray[np.bool_] | None = None
         keys: npt.NDArray[np.uint64] | None = None
         if "text" not in self.config.disabled:
-            sigs, valid = text_signatures([r.text for r in batch], self.config.text)
+            sigs, valid = self._signatures(batch, signatures or {})
             keys = band_keys(sigs, self.config.text)
         for j, r in enumerate(batch):
             if r.post_id in self._index:
@@ -189,6 +194,28 @@ class IncrementalLinker:
                 self._sigs.append(None)
         if self._dirty:
             self._rebuild()
+
+    def _signatures(self, batch: Sequence[LinkRecord], given: Mapping[str, TextSignature]) -> tuple[
+            npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+        params = self.config.text
+        rows: list[bytes | None] = []
+        flags: list[bool] = []
+        for r in batch:
+            g = given.get(r.post_id)
+            ok = g is not None and g.params == params
+            rows.append(g.sig if g is not None and ok else None)
+            flags.append(bool(g.valid) if g is not None and ok else False)
+        todo = [j for j, row in enumerate(rows) if row is None]
+        if len(todo) == len(batch):
+            return text_signatures([r.text for r in batch], params)
+        sigs = np.frombuffer(b"".join(row or bytes(4 * params.num_perm) for row in rows),
+                             dtype=np.uint32).reshape(len(batch), params.num_perm).copy()
+        valid = np.asarray(flags, dtype=np.bool_)
+        if todo:
+            fresh, fresh_valid = text_signatures([batch[j].text for j in todo], params)
+            sigs[todo] = fresh
+            valid[todo] = fresh_valid
+        return sigs, valid
 
     def _node(self, post: int | None) -> int:
         self._node_post.append(post)

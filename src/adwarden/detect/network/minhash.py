@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,8 @@ from adwarden.detect import neardup
 from adwarden.detect.neardup import NearDupParams, band_keys, lsh_edges, similarity
 from adwarden.detect.network.textsim import SLOTS
 
-__all__ = ["RING_TEXT", "MinHashParams", "band_keys", "lsh_edges", "similarity", "text_signatures"]
+__all__ = ["RING_TEXT", "MinHashParams", "TextSignature", "band_keys", "lsh_edges", "signatures_of", "similarity",
+           "text_signatures"]
 
 #: The linker's parameters are the shared near-duplicate parameters (the old name stays for callers).
 MinHashParams = NearDupParams
@@ -46,3 +48,23 @@ RING_TEXT = NearDupParams(num_perm=64, bands=16, shingle=8, threshold=0.6, min_s
 def text_signatures(texts: Sequence[str], params: NearDupParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
     """Signatures of ``texts`` (slot-masked first when ``params.slots``) and the mask of texts long enough."""
     return neardup.text_signatures(texts, params, rewrite=SLOTS if params.slots else None)
+
+
+@dataclass(frozen=True, slots=True)
+class TextSignature:
+    """One text's signature as :func:`text_signatures` computes it, as plain bytes (cheap to pickle and to
+    compare), with the parameters it was made with: a linker uses it only when they are its own."""
+
+    params: NearDupParams
+    sig: bytes
+    valid: bool
+
+
+def signatures_of(texts: Sequence[str], params: NearDupParams) -> list[TextSignature]:
+    """:func:`text_signatures` of ``texts``, one :class:`TextSignature` each (what a file ingest's screening
+    worker computes ahead for :meth:`~adwarden.detect.network.incremental.IncrementalLinker.add_many`)."""
+    if not texts:
+        return []
+    sigs, valid = text_signatures(texts, params)
+    return [TextSignature(params, sigs[j].astype(np.uint32, copy=False).tobytes(), bool(valid[j]))
+            for j in range(len(texts))]
