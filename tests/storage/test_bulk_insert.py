@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import StatementError
 
 from adwarden.storage.sql.bulk import insert_rows
 from adwarden.storage.sql.database import Database, WriteConflict
@@ -86,7 +87,7 @@ def test_errors_are_translated_like_sqlalchemys(backend_runtime: Any) -> None:
 
 
 def test_naive_datetime_is_refused(backend_runtime: Any) -> None:
-    """The UTC column's own check still runs on the fast path."""
+    """The UTC column's own check still runs on the fast path, and fails as it does through SQLAlchemy."""
     db = backend_runtime.db
-    with pytest.raises(ValueError, match="naive datetime"), db.transaction() as conn:
+    with pytest.raises(StatementError, match="naive datetime"), db.transaction() as conn:
         insert_rows(conn, posts, [{**_post("p1"), "created_at": datetime(2026, 10, 1)}])

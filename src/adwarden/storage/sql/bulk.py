@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 
 _Processor = Callable[[Any], Any] | None
 #: (dialect, table, keys) -> (positional INSERT, (key, bind processor) in the statement's parameter order)
@@ -56,7 +56,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         conn.execute(insert(table), list(rows))
         return
     sql, pairs = plan
-    params = [tuple(r[k] if p is None else p(r[k]) for k, p in pairs) for r in rows]
+    try:
+        params = [tuple(r[k] if p is None else p(r[k]) for k, p in pairs) for r in rows]
+    except Exception as exc:  # a bind processor refused a value: raised as SQLAlchemy raises it
+        raise StatementError(str(exc), sql, None, exc) from exc
     cursor = conn.connection.cursor()
     try:
         cursor.executemany(sql, params)
