@@ -8,6 +8,7 @@ V=.venv/bin/python
 DATA=${ADWARDEN_SHARED_DATA:-../shared/data}
 WA="$DATA/clustering/backpage_wa_2013_ads.jsonl"
 echo "== ingest (synthetic)"; $V bench/bench_ingest.py --count 20000
+echo "== storing side of a file ingest"; $V bench/bench_store.py --count 20000
 if [ -f "$WA" ]; then
   echo "== ingest (WA corpus)"
   $V bench/bench_ingest.py --file "$WA" --map external_id=url --map site=source --map posted_at=created
