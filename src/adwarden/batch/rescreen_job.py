@@ -70,10 +70,12 @@ def _screener(spec: RescreenSpec, snapshot: Any) -> Any:
     return _SCREENERS[(key, spec.version)]
 
 
-def rescreen_partition(spec: RescreenSpec, snapshot: Any, rows: Iterable[Any]) -> Iterator[tuple[str, int, str]]:
-    """Executor side: ``(post id, version, assessment JSON)`` for every exported post whose verdict changed."""
+def rescreen_partition(spec: RescreenSpec, snapshot: Any,
+                       rows: Iterable[Any]) -> Iterator[tuple[str, int, str | None, str]]:
+    """Executor side: ``(post id, version, network digest, assessment JSON)`` for every exported post whose
+    verdict changed."""
     from adwarden.retro.rescan import verdict_fingerprint
-    from adwarden.retro.rescreen_format import network_of, post_from_row, verdict_to_json
+    from adwarden.retro.rescreen_format import network_digest, network_of, post_from_row, verdict_to_json
     from adwarden.screening.service import screening_versions
 
     screener = _screener(spec, snapshot)
@@ -86,7 +88,8 @@ def rescreen_partition(spec: RescreenSpec, snapshot: Any, rows: Iterable[Any]) -
             screening = screener.with_network(post, screening, facts)
         if row["fingerprint"] == verdict_fingerprint(screening.verdict):
             continue
-        yield row["post_id"], int(row["version"]), verdict_to_json(screening.verdict, screening_versions(screening))
+        yield (row["post_id"], int(row["version"]), network_digest(row["network"]),
+               verdict_to_json(screening.verdict, screening_versions(screening)))
 
 
 def _local(path: str, what: str) -> Path:

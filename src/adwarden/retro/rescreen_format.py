@@ -13,6 +13,7 @@ column and on how a post and a verdict become strings and back, exactly.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -45,10 +46,11 @@ EXPORT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("posted_at", "string"), ("account", "string"), ("media", "string"), ("network", "string"),
     ("fingerprint", "string"),
 )
+#: ``network``: the digest of the network facts it screened with (:func:`network_digest`), null for none.
 VERDICT_COLUMNS: tuple[tuple[str, str], ...] = (("post_id", "string"), ("version", "int64"),
-                                                ("assessment", "string"))
+                                                ("network", "string"), ("assessment", "string"))
 #: The same, as Spark DDL.
-VERDICT_DDL = "post_id string, version long, assessment string"
+VERDICT_DDL = "post_id string, version long, network string, assessment string"
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -67,7 +69,7 @@ def export_row(live: PostVersion, network: Mapping[str, Any], fingerprint: str |
             "posted_at": c.posted_at.isoformat() if c.posted_at is not None else None,
             "account": json.dumps(account_to_json(c.account)) if c.account is not None else None,
             "media": json.dumps(media_to_json(c.media)) if c.media else None,
-            "network": json.dumps(dict(network), sort_keys=True, default=str) if network else None,
+            "network": _facts_json(network) if network else None,
             "fingerprint": fingerprint}
 
 
@@ -87,8 +89,22 @@ def post_from_row(row: Mapping[str, Any]) -> PostInput:
         raise InputError(f"not an exported post ({exc})", record=where) from exc
 
 
+def _facts_json(facts: Mapping[str, Any]) -> str:
+    return json.dumps(dict(facts), sort_keys=True, default=str)
+
+
 def network_of(row: Mapping[str, Any]) -> dict[str, Any]:
     return json.loads(row["network"]) if row.get("network") else {}
+
+
+def network_digest(facts_json: str | None) -> str | None:
+    """SHA-256 of exported network facts (None for none): the load compares it with the post's facts now."""
+    return hashlib.sha256(facts_json.encode("utf-8")).hexdigest() if facts_json else None
+
+
+def current_network_digest(facts: Mapping[str, Any]) -> str | None:
+    """:func:`network_digest` of facts read from the store now, serialised as the export serialises them."""
+    return network_digest(_facts_json(facts)) if facts else None
 
 
 def verdict_to_json(verdict: Verdict, versions: Mapping[str, str]) -> str:

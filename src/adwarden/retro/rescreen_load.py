@@ -12,8 +12,9 @@ Why the checks: a verdict is only as good as what it screened.
 * The directory records the screening-state version it screened under; it is refused when the database's is
   another (a bank or policy changed since), and a batch stops when the state moves during the load (the job
   stays unfinished, ``adwarden rescan`` finishes it in process with the new screener).
-* A post whose live version is not the one exported (edited or reverted since) is re-screened here, in process,
-  with :func:`~adwarden.retro.rescan.screen_stored`, never given the exported verdict; a post that is gone
+* A post whose live version is not the one exported (edited or reverted since), or whose network's facts are
+  not the exported ones (another member was edited, added or removed), is re-screened here, in process, with
+  :func:`~adwarden.retro.rescan.screen_stored`, never given the exported verdict; a post that is gone
   (purged) is skipped. Both are counted (``rescan-loaded``).
 """
 
@@ -43,6 +44,7 @@ from adwarden.retro.rescan import (
 from adwarden.retro.rescreen_format import (
     VERDICTS_FORMAT,
     VERDICTS_MANIFEST,
+    current_network_digest,
     parquet_files,
     read_manifest,
     verdict_from_json,
@@ -72,6 +74,7 @@ class _Row:
     seq: int
     post_id: str
     version: int
+    network: str | None
     assessment: str
 
 
@@ -87,11 +90,11 @@ def _rows(files: Sequence[Path], *, after: int, batch: int) -> Iterator[_Row]:
         if seq + n <= after:
             seq += n
             continue
-        for rb in pf.iter_batches(batch_size=batch, columns=["post_id", "version", "assessment"]):
-            for pid, version, text in zip(*(rb.column(i).to_pylist() for i in range(3)), strict=True):
+        for rb in pf.iter_batches(batch_size=batch, columns=["post_id", "version", "network", "assessment"]):
+            for pid, version, network, text in zip(*(rb.column(i).to_pylist() for i in range(4)), strict=True):
                 seq += 1
                 if seq > after:
-                    yield _Row(seq, pid, int(version), text)
+                    yield _Row(seq, pid, int(version), network, text)
 
 
 def _post_ids(files: Sequence[Path]) -> list[str]:
@@ -166,7 +169,8 @@ def _run(runtime: Runtime, job_id: str, files: Sequence[Path], *, directory: Pat
                 except NotFound:
                     gone += 1
                     continue
-                if post.current.version != row.version:
+                if (post.current.version != row.version
+                        or current_network_digest(runtime.network_facts(conn, post_id)) != row.network):
                     version, screening = screen_stored(runtime, conn, post)
                     work.append((post_id, version, screening.verdict, screening_versions(screening)))
                     rescreened += 1
