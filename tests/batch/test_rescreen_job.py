@@ -189,6 +189,15 @@ def test_load_refuses_verdicts_of_another_screening_state(runtime: Runtime, tmp_
     assert (done.job.status, done.job.total) == ("done", 0)
 
 
+def test_spark_refuses_an_export_older_than_the_screener(runtime: Runtime, tmp_path: Path) -> None:
+    runtime.ingest([risky_post("r-1")], actor=ADMIN)
+    export_history(runtime, tmp_path / "export", actor=ADMIN)
+    activate_policy(runtime.db, _strict_policy(tmp_path), actor=ADMIN)  # after the export: posts in between missed
+    with pytest.raises(Conflict, match="exported under screening state"):
+        spark_rescreen(runtime, str(tmp_path / "export"), str(tmp_path / "out"), spark=object())
+    assert not (tmp_path / "out").exists()
+
+
 def test_export_needs_restricted_access(runtime: Runtime, tmp_path: Path) -> None:
     runtime.ingest([risky_post("r-1")], actor=ADMIN)
     lead = Actor("lead", frozenset({"review-lead"}))

@@ -9,7 +9,8 @@ and composes the same screener from the snapshot, so executors never open the da
 :func:`~adwarden.retro.rescan.screen_stored` does), and keep the row only when the verdict's fingerprint
 differs from the exported one. Only changed verdicts are written (``DIR/verdicts``, Parquet, from the
 executors); the driver collects one count. ``DIR/rescreen.json`` records the screening-state version, which
-``adwarden rescan load`` checks.
+``adwarden rescan load`` checks; an export made under another version is refused (posts ingested after it were
+screened under its version, so only the same version covers them).
 
 Paths are local (or ``file:``): on a cluster, the export and ``DIR`` must be on a filesystem every node mounts
 at the same path (the load reads the verdicts with pyarrow on the driver's machine).
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from adwarden.config import Settings
-from adwarden.domain import InputError
+from adwarden.domain import Conflict, InputError
 from adwarden.retro.rescreen_format import (
     EXPORT_FORMAT,
     EXPORT_MANIFEST,
@@ -110,6 +111,10 @@ def spark_rescreen(runtime: Any, export: str, out: str, *, master: str = "local[
     if not runtime.is_current():
         runtime.refresh_screener()
     snap = runtime.snapshot
+    if exported["screening_state"] != snap.version:
+        # posts ingested after the export were screened under the export's state: a later state would miss them
+        raise Conflict(f"{export_dir} was exported under screening state {exported['screening_state']}, the "
+                       f"database is at {snap.version} (a bank, policy or model changed since): export again")
     make_private_dir(out_dir)
     started = time.perf_counter()
     verdicts = out_dir / "verdicts"
@@ -119,8 +124,11 @@ def spark_rescreen(runtime: Any, export: str, out: str, *, master: str = "local[
         spec = RescreenSpec(settings=runtime.settings, version=snap.version)
         broadcast = session.sparkContext.broadcast(snap)
         frame = session.read.parquet(*files)
-        if partitions:
-            frame = frame.repartition(partitions)
+        # An export is a few large files (a split per file), screening is CPU per row: spread it over every core
+        # in a few tasks each, so one slow task does not leave cores idle at the end.
+        wanted = partitions or 4 * session.sparkContext.defaultParallelism
+        if frame.rdd.getNumPartitions() < wanted:
+            frame = frame.repartition(wanted)
         changed_rows = frame.rdd.mapPartitions(lambda it: rescreen_partition(spec, broadcast, it))
         session.createDataFrame(changed_rows, VERDICT_DDL).write.parquet(str(verdicts.resolve()))
         changed = session.read.schema(VERDICT_DDL).parquet(str(verdicts.resolve())).count()

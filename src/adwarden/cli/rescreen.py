@@ -40,7 +40,8 @@ def export_cmd(out: Path, batch: int, as_json: bool) -> None:
 @click.argument("export", metavar="EXPORT_DIR")
 @click.option("--out", "out", required=True, help="New or empty directory for the changed verdicts.")
 @click.option("--master", default="local[*]", show_default=True, help="The Spark master URL.")
-@click.option("--partitions", type=int, help="Repartition the export first (default: one task per file split).")
+@click.option("--partitions", type=int,
+              help="Tasks to screen in (default: 4 per core of the cluster; never fewer than the export's splits).")
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
 def spark_cmd(export: str, out: str, master: str, partitions: int | None, as_json: bool) -> None:
