@@ -27,7 +27,7 @@ from adwarden.ingest.schema import validate_post
 from adwarden.policy import default_policy_text
 from adwarden.retro.banks import import_bank
 from adwarden.retro.policies import activate_policy
-from adwarden.retro.rescan import all_post_ids, run_pending
+from adwarden.retro.rescan import all_post_ids, list_jobs, run_pending
 from adwarden.retro.rescreen_export import export_history
 from adwarden.retro.rescreen_format import VERDICT_COLUMNS, VERDICTS_FORMAT, VERDICTS_MANIFEST, arrow_schema
 from adwarden.retro.rescreen_load import load_verdicts
@@ -222,3 +222,60 @@ def test_bad_paths_are_one_clear_error(cli: Cli, tmp_path: Path) -> None:
         res = cli(*args)
         assert res.exit_code == 1, (args, res.output)
         assert res.output.startswith("error: ") and message in res.output and "Traceback" not in res.output
+
+
+class _SparkRow(dict[str, Any]):
+    def asDict(self) -> dict[str, Any]:  # noqa: N802 - pyspark's Row method
+        return dict(self)
+
+
+def _rescreen_in_process(rt: Runtime, export: Path, out: Path) -> None:
+    """What ``spark_rescreen`` writes, with the executor function run here (no JVM): for load-only tests."""
+    from adwarden.batch.rescreen_job import RescreenSpec, rescreen_partition
+
+    class Broadcast:
+        value = rt.snapshot
+
+    rows = [_SparkRow(r) for f in sorted((export / "posts").iterdir()) for r in pq.read_table(f).to_pylist()]
+    changed = list(rescreen_partition(RescreenSpec(rt.settings, rt.snapshot.version), Broadcast(), rows))
+    (out / "verdicts").mkdir(parents=True)
+    table = pa.Table.from_pylist([dict(zip([c for c, _ in VERDICT_COLUMNS], r, strict=True)) for r in changed],
+                                 schema=arrow_schema(VERDICT_COLUMNS))
+    pq.write_table(table, out / "verdicts" / "part-0.parquet")
+    exported = json.loads((export / "export.json").read_text())
+    (out / VERDICTS_MANIFEST).write_text(json.dumps({"format": VERDICTS_FORMAT, "id": "s-test", "export": exported["id"],
+                                                     "screening_state": rt.snapshot.version}))
+
+
+def test_an_interrupted_load_resumes_and_matches_the_in_process_rescan(
+        backend_runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adwarden.screening.service as service
+
+    rt = backend_runtime
+    _change(rt, tmp_path)
+    export_history(rt, tmp_path / "export", actor=ADMIN)
+    _rescreen_in_process(rt, tmp_path / "export", tmp_path / "v")
+    record, calls = service.record_verdict, []
+
+    def failing(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 5:
+            raise RuntimeError("crash in the second batch")
+        return record(*args, **kw)
+
+    monkeypatch.setattr(service, "record_verdict", failing)
+    with pytest.raises(RuntimeError, match="second batch"):
+        load_verdicts(rt, tmp_path / "v", actor=ADMIN, batch_size=3)
+    monkeypatch.setattr(service, "record_verdict", record)
+    with rt.db.read() as conn:
+        (job,) = [j for j in list_jobs(conn) if j.trigger == "spark-rescan"]
+    assert (job.done, job.changed, job.status) == (3, 3, "running")  # the first batch committed, not the second
+    stored_before = _count(rt, assessments, assessments.c.trigger == "rescan")
+    assert stored_before == 3
+
+    resumed = load_verdicts(rt, tmp_path / "v", actor=ADMIN, batch_size=3)  # at once: the lease was released
+    assert resumed.job.id == job.id and resumed.job.status == "done" and resumed.job.changed == resumed.job.total
+    assert _count(rt, assessments, assessments.c.trigger == "rescan") == resumed.job.total
+    # the in-process rescan the policy change queued finds nothing left to change
+    (policy_job,) = [j for j in run_pending(rt, actor=ADMIN) if j.trigger == "policy-activated"]
+    assert policy_job.done == len(_posts()) and policy_job.changed == 0

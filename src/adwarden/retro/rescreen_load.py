@@ -136,19 +136,28 @@ def load_verdicts(runtime: Runtime, directory: Path, *, actor: Actor, batch_size
             ids = _post_ids(files)
             with db.transaction() as conn:
                 job = get_job(conn, enqueue_rescan(conn, ids, trigger=TRIGGER, reason=reason, actor=actor))
-        return _run(runtime, job.id, files, directory=directory, state=state, actor=actor, batch_size=batch_size)
+        worker = new_id("w")
+        with db.transaction() as conn:
+            job = get_job(conn, job.id)
+            if job.status == "done" or not take_lease(conn, job.id, worker):
+                return LoadResult(job, 0, 0)  # loaded already, or another live worker is loading it
+        try:
+            return _run(runtime, job.id, files, directory=directory, state=state, actor=actor,
+                        batch_size=batch_size, worker=worker)
+        except BaseException:
+            # a failure here (a malformed verdict, the database) leaves the committed batches; the next load
+            # resumes after them at once instead of waiting for the lease to expire
+            with db.transaction() as conn:
+                rescan_store.release_lease(conn, job.id, worker)
+            raise
 
 
 def _run(runtime: Runtime, job_id: str, files: Sequence[Path], *, directory: Path, state: int, actor: Actor,
-         batch_size: int) -> LoadResult:
+         batch_size: int, worker: str) -> LoadResult:
     from adwarden.screening.service import record_verdict, screening_versions
 
     db = runtime.db
-    worker = new_id("w")
-    with db.transaction() as conn:
-        job = get_job(conn, job_id)
-        if job.status == "done" or not take_lease(conn, job_id, worker):
-            return LoadResult(job, 0, 0)
+    with db.read() as conn:
         cursor = rescan_store.job_cursor(conn, job_id)
     source = _rows(files, after=cursor, batch=batch_size)
     rescreened = gone = 0
@@ -179,12 +188,10 @@ def _run(runtime: Runtime, job_id: str, files: Sequence[Path], *, directory: Pat
                     work.append((post_id, row.version, verdict, versions))
         changed = 0
         with db.transaction() as conn:
-            now_state = screening_state.read_locked(conn)
-            if now_state != state:
-                rescan_store.release_lease(conn, job_id, worker)
-            elif not take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
-                return LoadResult(get_job(conn, job_id), rescreened, gone)  # another worker took the job over
-            else:
+            now_state = screening_state.read_locked(conn)  # a change moving it stops the load (raised below)
+            if now_state == state:
+                if not take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
+                    return LoadResult(get_job(conn, job_id), rescreened, gone)  # another worker took the job over
                 for post_id, version, verdict, versions in work:
                     if same_verdict(latest_assessment(conn, post_id), verdict):
                         continue
