@@ -16,7 +16,7 @@ imported, so a post gets the same verdict whether it came through the API, a fil
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
@@ -140,19 +140,46 @@ class BaseDetectors:
         return cls(built)
 
 
+def stored_detectors(settings: Settings, *, bank_index: BankIndex | None = None, db: Database | None = None,
+                     specs: Sequence[DetectorSpec] | None = None) -> dict[str, Detector]:
+    """The ``stored`` detectors (banks, models) built from the given state, by spec name (absent when a factory
+    has nothing to do). Kept apart so a Spark job can ship them to executors instead of the database."""
+    src = DetectorSources(settings=settings, db=db, bank_index=bank_index)
+    out: dict[str, Detector] = {}
+    for spec in specs if specs is not None else declared_detectors():
+        if spec.stored and (detector := spec.build(src)) is not None:
+            out[spec.name] = detector
+    return out
+
+
 def compose_screener(settings: Settings, base: BaseDetectors, *, bank_index: BankIndex | None = None,
                      policy: Policy | None = None, db: Database | None = None,
-                     specs: Sequence[DetectorSpec] | None = None) -> Screener:
-    """The screener: every declared detector in declared order (stored ones from the given state) + the policy."""
+                     specs: Sequence[DetectorSpec] | None = None,
+                     stored: Mapping[str, Detector] | None = None) -> Screener:
+    """The screener: every declared detector in declared order (stored ones from the given state, or ``stored``
+    when they were built elsewhere) + the policy."""
     from adwarden.policy import load_policy
 
-    src = DetectorSources(settings=settings, db=db, bank_index=bank_index)
+    declared = specs if specs is not None else declared_detectors()
+    built = stored if stored is not None else stored_detectors(settings, bank_index=bank_index, db=db, specs=declared)
     registry = DetectorRegistry()
-    for spec in specs if specs is not None else declared_detectors():
-        detector = spec.build(src) if spec.stored else base.by_name.get(spec.name)
+    for spec in declared:
+        detector = built.get(spec.name) if spec.stored else base.by_name.get(spec.name)
         if detector is not None:
             registry.register(detector)
     return Screener(registry, policy or load_policy(settings.policy_path), region=settings.default_region)
+
+
+@dataclass(frozen=True)
+class ScreeningSnapshot:
+    """The stored part of a screener at one screening-state version: the policy and the ``stored`` detectors.
+
+    Why: a Spark executor cannot read the database; it gets this (pickled, broadcast) and composes the same
+    screener with its own stateless detectors (:func:`compose_screener` with ``stored``)."""
+
+    version: int
+    policy: Policy
+    stored: Mapping[str, Detector]
 
 
 def build_screener(settings: Settings, base: BaseDetectors | None = None) -> Screener:
@@ -173,6 +200,8 @@ class Runtime:
     screening_version: int = field(default=-1, init=False)
     #: The API's group-commit writer, when this process serves the API.
     batcher: Any = field(default=None, init=False)
+    #: What the screener was built from (policy, stored detectors), for jobs that screen elsewhere.
+    snapshot: ScreeningSnapshot = field(init=False)
 
     def __post_init__(self) -> None:
         self.refresh_screener()
@@ -187,8 +216,10 @@ class Runtime:
             version = screening_state.read(conn)  # read first: a change landing meanwhile is caught next time
             policy = active_policy(conn)
         index = load_bank_index(self.db, key=s.bank_hmac_key.encode("utf-8"), region=s.default_region)
-        self.screener = compose_screener(s, self.base, bank_index=index, policy=policy, db=self.db)
+        stored = stored_detectors(s, bank_index=index, db=self.db)
+        self.screener = compose_screener(s, self.base, policy=policy, stored=stored)
         self.screening_version = version
+        self.snapshot = ScreeningSnapshot(version, self.screener.policy, stored)
         return self.screener
 
     def current_screener(self, conn: Connection) -> Screener:

@@ -90,14 +90,14 @@ def test_rescans_judge_the_live_version_and_repeat_without_changes(backend_runti
 def test_a_job_another_worker_holds_is_not_run_twice(backend_runtime: Runtime) -> None:
     from sqlalchemy import update
 
-    from adwarden.retro.rescan import _take_lease, get_job, run_rescan
+    from adwarden.retro.rescan import get_job, run_rescan, take_lease
     from adwarden.storage.sql.tables_banks import rescan_jobs
 
     rt = backend_runtime
     rt.ingest([post(f"p{i}", body=f"Item {i}") for i in range(6)], actor=ACTOR)
     job_id = queue_full_rescan(rt.db, actor=ADMIN)
     with rt.db.transaction() as conn:  # the server's worker is in the middle of the job
-        assert _take_lease(conn, job_id, "server-worker")
+        assert take_lease(conn, job_id, "server-worker")
     left = run_rescan(rt, job_id, actor=ADMIN, worker="cli")
     assert (left.status, left.done) == ("running", 0)  # the CLI leaves it to the lease holder
     with rt.db.transaction() as conn:  # the server died: its lease runs out

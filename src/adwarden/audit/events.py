@@ -50,6 +50,9 @@ AUDIT_EVENTS: dict[str, str] = {
     # retro/rescan.py
     "rescan-queued": "A rescan job was queued (trigger, reason, number of target posts).",
     "rescan-finished": "A rescan job finished (posts re-assessed, verdicts changed).",
+    # retro/rescreen_export.py, retro/rescreen_load.py
+    "rescan-exported": "Stored history was exported to Parquet for a Spark re-screen (who, where, how many posts).",
+    "rescan-loaded": "Verdicts re-screened by Spark were loaded through a rescan job (job, stored, edited since export and re-screened here, gone).",
     # identities/keys.py, identities/secrets_check.py (trust)
     "api-key-created": "An API key was created for an actor with roles (payload: actor, roles, expiry; never the key).",
     "api-key-expired": "An API key's expiry was set (it stops working at that time).",

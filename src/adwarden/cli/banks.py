@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
+from adwarden.cli.rescreen import commands as rescreen_commands
 from adwarden.identities.secrets_check import ensure_bank_key
 from adwarden.retro.banks import export_bank, import_bank, list_banks, set_bank_enabled
 from adwarden.retro.rescan import RescanJob, get_job, list_jobs, queue_full_rescan, run_pending, run_rescan
@@ -131,13 +132,18 @@ def _set_enabled(name: str, enabled: bool) -> None:
     click.echo(f"bank {name} {'enabled' if enabled else 'disabled'}")
 
 
-@click.command("rescan")
+@click.group("rescan", invoke_without_command=True)
 @click.option("--all", "everything", is_flag=True, help="Queue and run a rescan of every stored post.")
 @click.option("--status", "status_of", metavar="JOB", help="Show a rescan job's progress and exit.")
 @click.option("--json", "as_json", is_flag=True)
+@click.pass_context
 @handle_errors
-def rescan_cmd(everything: bool, status_of: str | None, as_json: bool) -> None:
-    """Run pending and interrupted rescans in the foreground (resumes where they stopped); returns when done."""
+def rescan_cmd(ctx: click.Context, everything: bool, status_of: str | None, as_json: bool) -> None:
+    """Run pending and interrupted rescans in the foreground (resumes where they stopped); returns when done.
+
+    At scale, re-screen on Spark instead: `rescan export --out X`, `rescan spark X --out V`, `rescan load V`."""
+    if ctx.invoked_subcommand is not None:
+        return
     state = get_state()
     rt = state.runtime
     if status_of:
@@ -162,5 +168,8 @@ def rescan_cmd(everything: bool, status_of: str | None, as_json: bool) -> None:
     for j in jobs:
         click.echo(f"rescan {j.id} ({j.trigger}): {j.done} posts re-assessed, {j.changed} verdicts changed")
 
+
+for _sub in rescreen_commands:
+    rescan_cmd.add_command(_sub)
 
 commands = [banks_group, rescan_cmd]

@@ -14,6 +14,7 @@ so they target every stored post.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -24,7 +25,7 @@ from adwarden.audit.log import append_event
 from adwarden.detect.banks.keys import keyed_hash, normalize_identifier
 from adwarden.detect.banks.model import IDENTIFIER_KINDS, BankEntry
 from adwarden.detect.banks.pdq_index import MATCH_RADIUS, PdqIndex, hex_to_bytes
-from adwarden.domain import Actor, Assessment, InputError, NotFound, Post
+from adwarden.domain import Actor, Assessment, InputError, NotFound, Post, Verdict
 from adwarden.domain.rescans import RescanJob as RescanJob  # re-exported: it was defined here
 from adwarden.permissions import ensure_permission
 from adwarden.pipeline import Screener, Screening
@@ -127,14 +128,25 @@ def queue_full_rescan(db: Database, *, actor: Actor, reason: str = "manual full 
         return enqueue_rescan(conn, all_post_ids(conn), trigger="manual", reason=reason, actor=actor)
 
 
+def _verdict_key(v: Verdict) -> tuple[Any, ...]:
+    """What makes two verdicts the same for a rescan (a new assessment is stored only when this differs)."""
+    reasons = sorted((e.detector, e.label, e.start or -1) for e in v.reasons)
+    return (v.action.value, round(v.risk, 4), v.queue, v.open_case, v.preserve, list(v.rules_fired),
+            [list(r) for r in reasons])
+
+
+def verdict_fingerprint(v: Verdict) -> str:
+    """:func:`_verdict_key` as a string: exported with a stored post so a Spark executor can tell a changed
+    verdict from an unchanged one without the database (equal fingerprints iff :func:`same_verdict`)."""
+    return json.dumps(_verdict_key(v), separators=(",", ":"))
+
+
+def same_verdict(old: Assessment | None, new: Verdict) -> bool:
+    return old is not None and _verdict_key(old.verdict) == _verdict_key(new)
+
+
 def _same(old: Assessment | None, new: Screening) -> bool:
-    if old is None:
-        return False
-    a, b = old.verdict, new.verdict
-    reasons_a = sorted((e.detector, e.label, e.start or -1) for e in a.reasons)
-    reasons_b = sorted((e.detector, e.label, e.start or -1) for e in b.reasons)
-    return (a.action, round(a.risk, 4), a.queue, a.open_case, a.preserve, tuple(a.rules_fired), reasons_a) == (
-        b.action, round(b.risk, 4), b.queue, b.open_case, b.preserve, tuple(b.rules_fired), reasons_b)
+    return same_verdict(old, new.verdict)
 
 
 ProgressFn = Callable[[RescanJob], None]
@@ -170,7 +182,7 @@ def run_rescan(
                     max_batches=max_batches, worker=worker or new_id("w"))
 
 
-def _take_lease(conn: Connection, job_id: str, worker: str) -> bool:
+def take_lease(conn: Connection, job_id: str, worker: str) -> bool:
     """Lease (or renew) the job for :data:`LEASE_SECONDS`; ``False`` when another live worker holds it."""
     now = datetime.now(UTC)
     return rescan_store.take_lease(conn, job_id, worker, now=now, until=now + timedelta(seconds=LEASE_SECONDS))
@@ -185,7 +197,7 @@ def _run(
     db = runtime.db
     with db.transaction() as conn:
         job = get_job(conn, job_id)
-        if job.status == "done" or not _take_lease(conn, job_id, worker):
+        if job.status == "done" or not take_lease(conn, job_id, worker):
             return job
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -205,7 +217,7 @@ def _run(
         changed = 0
         with db.transaction() as conn:
             # The batch counts only if this worker still holds the job and nobody moved its cursor.
-            if not _take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
+            if not take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
                 return get_job(conn, job_id)
             for post_id, version, screening in work:
                 if _same(latest_assessment(conn, post_id), screening):
@@ -220,14 +232,19 @@ def _run(
             with db.read() as conn:
                 progress(get_job(conn, job_id))
     with db.transaction() as conn:
-        job = get_job(conn, job_id)
-        if rescan_store.items_left(conn, job_id) == 0 and job.status != "done":
-            rescan_store.finish_job(conn, job_id, now=datetime.now(UTC))
-            append_event(conn, name="rescan-finished", actor=actor.name, subject_type="rescan", subject_id=job_id,
-                         payload={"trigger": job.trigger, "posts": job.done, "changed": job.changed})
-        elif job.status != "done":
-            rescan_store.release_lease(conn, job_id, worker)
-        return get_job(conn, job_id)
+        return finish_or_release(conn, job_id, actor=actor, worker=worker)
+
+
+def finish_or_release(conn: Connection, job_id: str, *, actor: Actor, worker: str) -> RescanJob:
+    """At the end of a worker's run: finish (and audit) the job when no target is left, else drop the lease."""
+    job = get_job(conn, job_id)
+    if rescan_store.items_left(conn, job_id) == 0 and job.status != "done":
+        rescan_store.finish_job(conn, job_id, now=datetime.now(UTC))
+        append_event(conn, name="rescan-finished", actor=actor.name, subject_type="rescan", subject_id=job_id,
+                     payload={"trigger": job.trigger, "posts": job.done, "changed": job.changed})
+    elif job.status != "done":
+        rescan_store.release_lease(conn, job_id, worker)
+    return get_job(conn, job_id)
 
 
 def run_pending(runtime: Runtime, *, actor: Actor, progress: ProgressFn | None = None,

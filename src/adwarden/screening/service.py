@@ -17,7 +17,7 @@ from adwarden.audit.log import append_event
 from adwarden.detect.neardup import NearDupParams
 from adwarden.detect.network.minhash import TextSignature, signatures_of
 from adwarden.detect.network.records import LinkRecord
-from adwarden.domain import Actor, Assessment, PostInput
+from adwarden.domain import Actor, Assessment, PostInput, Verdict
 from adwarden.ingest.identity import content_hash, post_id_for
 from adwarden.networks.live import LiveNetworks
 from adwarden.pipeline import Screener, Screening
@@ -50,8 +50,13 @@ class IngestOutcome:
     case_id: str | None
 
 
-def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now: datetime) -> dict[str, Any]:
-    v = s.verdict
+def screening_versions(s: Screening) -> dict[str, str]:
+    """The versions an assessment records: what made the verdict, and which detectors were skipped."""
+    return {**dict(s.versions), **({"skipped": "; ".join(s.skipped)} if s.skipped else {})}
+
+
+def _assessment_row(post_id: str, version: int, v: Verdict, versions: Mapping[str, str], trigger: str,
+                    now: datetime) -> dict[str, Any]:
     return {
         "id": new_id("a"),
         "post_id": post_id,
@@ -65,7 +70,7 @@ def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now:
         "reasons": [e.to_json() for e in v.reasons],
         "contributions": [{"source": c.source, "points": c.points, "note": c.note} for c in v.contributions],
         "rules_fired": list(v.rules_fired),
-        "versions": {**dict(s.versions), **({"skipped": "; ".join(s.skipped)} if s.skipped else {})},
+        "versions": dict(versions),
         "trigger": trigger,
         "case_id": None,
         "created_at": now,
@@ -73,18 +78,17 @@ def _assessment_row(post_id: str, version: int, s: Screening, trigger: str, now:
 
 
 def _assess(
-    conn: Connection, *, post_id: str, version: int, screening: Screening, trigger: str, actor: str,
-    known_new_post: bool, now: datetime,
+    conn: Connection, *, post_id: str, version: int, verdict: Verdict, versions: Mapping[str, str], trigger: str,
+    actor: str, known_new_post: bool, now: datetime,
 ) -> dict[str, Any]:
     """Apply a verdict to the post's case and audit it; return the assessment row (not yet inserted)."""
-    row = _assessment_row(post_id, version, screening, trigger, now)
-    row["case_id"] = apply_verdict_to_case(conn, post_id=post_id, verdict=screening.verdict, trigger=trigger,
+    row = _assessment_row(post_id, version, verdict, versions, trigger, now)
+    row["case_id"] = apply_verdict_to_case(conn, post_id=post_id, verdict=verdict, trigger=trigger,
                                            actor=actor, known_new_post=known_new_post)
-    v = screening.verdict
     append_event(conn, name="post-assessed", actor=actor, subject_type="post", subject_id=post_id,
-                 payload={"version": version, "assessment_id": row["id"], "action": v.action.value,
-                          "risk": v.risk, "queue": v.queue, "trigger": trigger,
-                          "policy": screening.versions.get("policy")})
+                 payload={"version": version, "assessment_id": row["id"], "action": verdict.action.value,
+                          "risk": verdict.risk, "queue": verdict.queue, "trigger": trigger,
+                          "policy": versions.get("policy")})
     return row
 
 
@@ -95,8 +99,19 @@ def record_assessment(
     """Store one verdict, apply it to the post's case, audit both. Returns ``(assessment id, case id)``.
 
     Used by re-assessment (rescans after a bank or policy change); ingest batches the same steps."""
-    row = _assess(conn, post_id=post_id, version=version, screening=screening, trigger=trigger, actor=actor,
-                  known_new_post=known_new_post, now=datetime.now(UTC))
+    return record_verdict(conn, post_id=post_id, version=version, verdict=screening.verdict,
+                          versions=screening_versions(screening), trigger=trigger, actor=actor,
+                          known_new_post=known_new_post)
+
+
+def record_verdict(
+    conn: Connection, *, post_id: str, version: int, verdict: Verdict, versions: Mapping[str, str], trigger: str,
+    actor: str, known_new_post: bool = False,
+) -> tuple[str, str | None]:
+    """:func:`record_assessment` for a verdict screened elsewhere (a Spark re-screen): ``versions`` as
+    :func:`screening_versions` gives them."""
+    row = _assess(conn, post_id=post_id, version=version, verdict=verdict, versions=versions, trigger=trigger,
+                  actor=actor, known_new_post=known_new_post, now=datetime.now(UTC))
     insert_assessments(conn, [row])
     return row["id"], row["case_id"]
 
@@ -341,7 +356,7 @@ def _ingest_once(
                 scr = screener.with_network(post, scr, facts)
             known_new = status == "accepted" and pid not in first_seen
             first_seen.add(pid)
-            row = _assess(conn, post_id=pid, version=version, screening=scr,
+            row = _assess(conn, post_id=pid, version=version, verdict=scr.verdict, versions=screening_versions(scr),
                           trigger="revert" if status == "reverted" else "ingest", actor=actor.name,
                           known_new_post=known_new, now=datetime.now(UTC))
             assessment_rows.append(row)
