@@ -146,3 +146,23 @@ def test_spelled_at_hits_are_the_alternation_hits() -> None:
 def test_ascii_digit_runs_are_unicode_digit_runs() -> None:
     for text in _texts(10) + ["٣٤٥ 12", "1２3", "a1b22c333"]:
         assert numwords.digit_runs(text) == _finditer_spans(re.compile(r"\d+"), text), text
+
+
+def test_price_tokens_tried_at_candidate_starts_are_the_finditer_tokens() -> None:
+    rng = random.Random(11)
+    pieces = [*_PIECES, "150", "$", "£", "€", "1,200", "2.5", "k", "-", "1/2", "roses", "200", "9", "5'4", "100%"]
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        runs = [m.span() for m in re.finditer(r"\d+", text)]
+        starts = prices._token_starts(text, runs)
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        for pos, end in ((0, len(text)), (a, b)):
+            want = _finditer_spans(prices._NUM_TOKENS, text, pos, end)
+            assert [m.span() for m in prices._num_matches(text, pos, end, starts)] == want, (text, pos, end)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "a1b22c333", "٣٤5 ６7", "$150/30min 2o6 555 0147"])
+def test_digit_runs_are_the_runs_of_unicode_digits(text: str) -> None:
+    assert numwords.digit_runs(text) == [m.span() for m in re.finditer(r"\d+", text)]
+    assert numwords.digit_runs(text + "é") == [m.span() for m in re.finditer(r"\d+", text + "é")]

@@ -138,8 +138,10 @@ _TOKEN_RE = re.compile(
 )
 # Cheap first pass: digit runs and number words. Only the text around them is scanned with the full
 # sequence pattern (look-alike letters and separators only matter next to a real digit or word).
-_DIGITS_RE = re.compile(r"\d+")
-_ASCII_DIGITS_RE = re.compile(r"[0-9]+")
+# Written ``x x*`` rather than ``x+``: ``re`` derives a first-character class (and skips to the next
+# digit in C) only when the pattern begins with a class, not with a repeat (WA 2013, per ad: 6.5 -> 3.5 µs).
+_DIGITS_RE = re.compile(r"\d\d*")
+_ASCII_DIGITS_RE = re.compile(r"[0-9][0-9]*")
 # Anchors only need words that start with a letter: a leet word starting with a digit ("0ne",
 # "7even") sits next to a digit run, which is an anchor already.
 _ANCHOR_WORDS = [w for w in _ALL_WORDS if w[0].isalpha()]

@@ -18,6 +18,7 @@ Currency words are normalized to the singular: ``rose``, ``dollar``, ``donation`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -125,7 +126,7 @@ class _Tok:
 # Every amount has a digit, so only the text around digits is tokenized: durations written as words
 # ("qv", "overnight") matter only next to an amount. Digits inside a phone number found by the
 # phone extractor (``ctx.memo["phone_spans"]``) are not amounts.
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"\d\d*")  # not "\d+": see adwarden.extract.numwords._DIGITS_RE
 _WINDOW_PAD = 32
 
 
@@ -159,14 +160,19 @@ def _tokens(
     hints: list[tuple[int, int]] | None = None,
 ) -> list[_Tok]:
     toks: list[_Tok] = []
+    if runs is None:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
     windows = _windows(text, runs, skip)
     if not windows:
         return toks
+    starts: list[int] | None = None
     for wa, wb in windows:
         # "5'4", "24/7", "100%": digits with no currency or time unit near them
         if not (_HINTS.within(text, wa, wb) if hints is None else occurs_within(hints, wa, wb)):
             continue
-        _num_tokens(text, wa, wb, toks)
+        if starts is None:
+            starts = _token_starts(text, runs)
+        _num_tokens(text, wa, wb, toks, starts)
         _word_tokens(text, wa, wb, toks)
     if skip:
         toks = [t for t in toks if not skip.covers(t.start)]
@@ -174,8 +180,47 @@ def _tokens(
     return toks
 
 
-def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
-    for m in _NUM_TOKENS.finditer(text, wa, wb):
+def _token_starts(text: str, runs: list[tuple[int, int]]) -> list[int]:
+    """Sorted positions where a :data:`_NUM_TOKENS` match can begin: currency signs and digit-run starts.
+
+    Its first branch begins with ``[$£€]``, its second with a digit that no word character precedes,
+    i.e. the first digit of a run. ``re`` finds no first-character class for an alternation of groups
+    and tries such a pattern at every position of a window, so the windows are matched only here
+    (see :func:`_num_matches`).
+    """
+    starts = [a for a, _b in runs]
+    if "$" in text or "£" in text or "€" in text:
+        starts.extend(m.start() for m in _CURRENCY_SIGN.finditer(text))
+        starts.sort()
+    return starts
+
+
+_CURRENCY_SIGN = re.compile("[$£€]")
+
+
+def _num_matches(text: str, wa: int, wb: int, starts: list[int]) -> list[re.Match[str]]:
+    """``list(_NUM_TOKENS.finditer(text, wa, wb))``, tried only at ``starts`` (see :func:`_token_starts`).
+
+    Candidates before the end of the previous match are skipped, as ``finditer`` resumes there; no
+    match can begin between candidates, so the matches are the same.
+    """
+    out: list[re.Match[str]] = []
+    match = _NUM_TOKENS.match
+    last = wa
+    for s in starts[bisect_left(starts, wa) :]:
+        if s >= wb:
+            break
+        if s < last:
+            continue
+        m = match(text, s, wb)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
+def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int] | None = None) -> None:
+    for m in _NUM_TOKENS.finditer(text, wa, wb) if starts is None else _num_matches(text, wa, wb, starts):
         if m.group("pre") is not None:
             toks.append(
                 _Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[m.group("pre")])
