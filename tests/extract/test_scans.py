@@ -16,7 +16,7 @@ import pytest
 
 from adwarden.extract import contacts, cues, numwords, prices
 from adwarden.extract.literals import AnyOf, LiteralLedScan, LiteralSets, occurs_within
-from adwarden.extract.retrie import tolerant_alternation, trie_pattern
+from adwarden.extract.retrie import tolerant_alternation, tolerant_first_chars, trie_pattern
 from adwarden.extract.wordstarts import WordStartScan
 
 _PIECES = [
@@ -166,3 +166,25 @@ def test_price_tokens_tried_at_candidate_starts_are_the_finditer_tokens() -> Non
 def test_digit_runs_are_the_runs_of_unicode_digits(text: str) -> None:
     assert numwords.digit_runs(text) == [m.span() for m in re.finditer(r"\d+", text)]
     assert numwords.digit_runs(text + "é") == [m.span() for m in re.finditer(r"\d+", text + "é")]
+
+
+@pytest.mark.parametrize("leet", [False, True])
+def test_shared_cue_scan_finds_what_the_cue_alternation_finds(leet: bool) -> None:
+    # The scan cues.py builds: boundary checks left out after a separator, a first-character look-ahead.
+    rx = re.compile(tolerant_alternation(cues._TERMS, leet=leet))
+    scan = cues._word_start_scan(leet=leet)
+    for text in [*_texts(7 + leet), "2 4/7", "@ge: 22", " $exy 24 7", "-incall", "|ncall"]:
+        assert scan.spans(text) == _finditer_spans(rx, text), text
+        assert scan.spans(text, 3) == _finditer_spans(rx, text, 3), text
+
+
+def test_tolerant_first_chars_are_where_matches_begin() -> None:
+    terms = ["incall", "age", "24/7", "snap chat"]
+    for leet in (False, True):
+        rx = re.compile(tolerant_alternation(terms, leet=leet))
+        first = re.compile("[" + tolerant_first_chars(terms, leet=leet) + "]")
+        for text in _texts(9):
+            for m in rx.finditer(text):
+                assert first.match(text, m.start()), (text, m.group())
+    assert tolerant_first_chars(terms, leet=False) == "2ais"
+    assert set(tolerant_first_chars(terms).replace("\\", "")) == set("2a4@i1!|s5$")
