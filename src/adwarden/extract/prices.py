@@ -221,29 +221,27 @@ def _num_matches(text: str, wa: int, wb: int, starts: list[int]) -> list[re.Matc
 
 def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int] | None = None) -> None:
     for m in _NUM_TOKENS.finditer(text, wa, wb) if starts is None else _num_matches(text, wa, wb, starts):
-        if m.group("pre") is not None:
-            toks.append(
-                _Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[m.group("pre")])
-            )
+        # One call for the groups every token reads (each m.group(name) is a call and a name lookup).
+        pre, num, kilo, rcur, cur, du, bare = m.group("pre", "num", "kilo", "rcur", "cur", "du", "bare")
+        if pre is not None:
+            toks.append(_Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[pre]))
             continue
-        num = m.group("num")
-        if m.group("kilo") is not None:  # "1.5k", "2k": thousands, an amount only (never a duration)
-            if m.group("du") is not None or m.group("rcur") is not None:
+        if kilo is not None:  # "1.5k", "2k": thousands, an amount only (never a duration)
+            if du is not None or rcur is not None:
                 continue
             num = str(float(num) * 1000).removesuffix(".0")
-        if m.group("rcur") is not None:
-            cur = _CURRENCY_WORDS.get(m.group("rcur"), "dollar")
+        if rcur is not None:
+            currency = _CURRENCY_WORDS.get(rcur, "dollar")
             if len(num) >= 2:
-                toks.append(_Tok("amt", m.start(), m.end("num"), float(num), cur, range_low=True))
-            toks.append(_Tok("amt", m.start("hi"), m.end(), float(m.group("hi")), cur))
-        elif m.group("cur") is not None:
-            cur = m.group("cur")
+                toks.append(_Tok("amt", m.start(), m.end("num"), float(num), currency, range_low=True))
+            toks.append(_Tok("amt", m.start("hi"), m.end(), float(m.group("hi")), currency))
+        elif cur is not None:
             if cur == "r" and not (m.end() >= len(text) or text[m.end()] in " /-\n,.;)"):
                 continue
             toks.append(_Tok("amt", m.start(), m.end(), float(num), _CURRENCY_WORDS.get(cur, "dollar")))
-        elif m.group("du") is not None:
+        elif du is not None:
             qty = float(num) + (0.5 if m.group("half") else 0.0)
-            unit = _UNIT_MINUTES[m.group("du")]
+            unit = _UNIT_MINUTES[du]
             if unit == 60 and qty > 12:
                 # "150hr", "200 h": a price next to "hour", not a 150-hour booking; which price the
                 # unit belongs to is decided by the layout of the whole ad (see find_prices).
@@ -253,7 +251,7 @@ def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int]
             minutes = int(round(qty * unit))
             if 5 <= minutes <= 1440:
                 toks.append(_Tok("dur", m.start(), m.end(), minutes=minutes))
-        elif m.group("bare") is not None and len(num) >= 2 and "." not in num:
+        elif bare is not None and len(num) >= 2 and "." not in num:
             code = _CODE_BEFORE.search(text, max(0, m.start() - 5), m.start())
             if code is not None:  # "USD 200": a currency code before the amount
                 toks.append(_Tok("amt", code.start(), m.end(), float(num), _CURRENCY_WORDS[code.group(1)]))
