@@ -407,7 +407,7 @@ def _windows(
 
 def _emit(text: str, runs: list[list[Group]], min_digits: int, out: list[Sequence]) -> None:
     for run in runs:
-        if sum(len(g.digits) for g in run) < min_digits:
+        if sum([len(g.digits) for g in run]) < min_digits:
             continue
         groups = _merge_fills(run)
         # Cut at groups that are prices.
@@ -424,7 +424,7 @@ def _emit(text: str, runs: list[list[Group]], min_digits: int, out: list[Sequenc
             while hi > lo and part[hi - 1].weak:
                 hi -= 1
             part = part[lo:hi]
-            if sum(len(g.digits) for g in part) < min_digits:
+            if sum([len(g.digits) for g in part]) < min_digits:
                 continue
             out.append(Sequence(part, _plus_before(text, part[0].start)))
 
