@@ -51,8 +51,10 @@ _UNITS = (
     r"minutes|minute|minutos|minuto|minuti|mins|min|m|hours|hour|horas|hora|hrs|hr|ore|ora|h|nights|night|"
     r"noches|noche|notte"
 )
-# Tokens that start with a digit or a currency sign. Each starts with a literal class and checks
-# its left context after the first character, so ``re`` skips letters and spaces without work.
+# Tokens that start with a currency sign or with the first digit of a run (the left context is checked
+# after the first character). ``re`` derives no first-character class for an alternation of groups
+# and would try this at every position, so the extractor matches it only at those starts
+# (:func:`_num_matches`).
 _NUM_TOKENS = re.compile(
     rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
     r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)(?P<kilo>k(?![a-z]))?"
