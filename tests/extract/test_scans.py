@@ -188,3 +188,17 @@ def test_tolerant_first_chars_are_where_matches_begin() -> None:
                 assert first.match(text, m.start()), (text, m.group())
     assert tolerant_first_chars(terms, leet=False) == "2ais"
     assert set(tolerant_first_chars(terms).replace("\\", "")) == set("2a4@i1!|s5$")
+
+
+def test_digit_windows_are_the_anchor_windows_of_digit_runs() -> None:
+    # The fast path for texts without number words against the general anchor loop.
+    rng = random.Random(13)
+    pieces = ["1", "22", "333", "4444", "55555", " ", "  ", "-", ".", "\n", "a", "xx", "é", "(", ")", "+"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        runs = numwords.digit_runs(text)
+        anchors = [(a, b, b - a) for a, b in runs]
+        for min_digits in (3, 7, 10):
+            assert numwords._digit_windows(text, min_digits, runs) == numwords._anchor_windows(
+                text, min_digits, anchors
+            ), (text, min_digits)

@@ -371,10 +371,18 @@ def _windows(
     """
     if runs is None:
         runs = digit_runs(text)
-    anchors = [(a, b, b - a) for a, b in runs]
-    words = [(a, b, 2) for a, b in number_word_spans(text, word_starts)]
-    if words:
-        anchors = sorted(anchors + words)
+    spans = number_word_spans(text, word_starts)
+    if not spans:
+        return _digit_windows(text, min_digits, runs)
+    words = [(a, b, 2) for a, b in spans]
+    return _anchor_windows(text, min_digits, sorted([(a, b, b - a) for a, b in runs] + words))
+
+
+def _anchor_windows(
+    text: str, min_digits: int, anchors: list[tuple[int, int, int]]
+) -> list[tuple[int, int, list[tuple[int, int]] | None]]:
+    """The windows of :func:`_windows` from sorted ``(start, end, weight)`` anchors: digit runs weigh
+    their length, number words 2."""
     windows: list[tuple[int, int, list[tuple[int, int]] | None]] = []
     need = min_digits - 2
     n = len(text)
@@ -400,6 +408,40 @@ def _windows(
                 and not (end < n and text[end].isalpha())
             ):
                 core = [(a, b) for a, b, _w in anchors[i:j]]
+            windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD), core))
+        i = j
+    return windows
+
+
+def _digit_windows(
+    text: str, min_digits: int, runs: list[tuple[int, int]]
+) -> list[tuple[int, int, list[tuple[int, int]] | None]]:
+    """:func:`_windows` when the text has no number word (most ads): every anchor is a digit run, its
+    weight its length, and a window is plain digits unless a letter is inside or next to it."""
+    windows: list[tuple[int, int, list[tuple[int, int]] | None]] = []
+    need = min_digits - 2
+    n = len(text)
+    i = 0
+    count = len(runs)
+    while i < count:
+        start, end = runs[i]
+        weight = end - start
+        j = i + 1
+        while j < count:
+            a, b = runs[j]
+            if a - end > _WINDOW_GAP:
+                break
+            weight += b - a
+            end = b
+            j += 1
+        if weight >= need:
+            core: list[tuple[int, int]] | None = None
+            if (
+                _LETTER.search(text, start, end) is None
+                and not (start > 0 and text[start - 1].isalpha())
+                and not (end < n and text[end].isalpha())
+            ):
+                core = runs[i:j]
             windows.append((max(0, start - _WINDOW_PAD), min(n, end + _WINDOW_PAD), core))
         i = j
     return windows
