@@ -16,7 +16,7 @@ import pytest
 
 from adwarden.extract import contacts, cues, numwords, prices
 from adwarden.extract.literals import AnyOf, LiteralLedScan, LiteralSets, occurs_within
-from adwarden.extract.retrie import tolerant_alternation, trie_pattern
+from adwarden.extract.retrie import tolerant_alternation, tolerant_first_chars, trie_pattern
 from adwarden.extract.wordstarts import WordStartScan
 
 _PIECES = [
@@ -146,3 +146,59 @@ def test_spelled_at_hits_are_the_alternation_hits() -> None:
 def test_ascii_digit_runs_are_unicode_digit_runs() -> None:
     for text in _texts(10) + ["٣٤٥ 12", "1２3", "a1b22c333"]:
         assert numwords.digit_runs(text) == _finditer_spans(re.compile(r"\d+"), text), text
+
+
+def test_price_tokens_tried_at_candidate_starts_are_the_finditer_tokens() -> None:
+    rng = random.Random(11)
+    pieces = [*_PIECES, "150", "$", "£", "€", "1,200", "2.5", "k", "-", "1/2", "roses", "200", "9", "5'4", "100%"]
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        runs = [m.span() for m in re.finditer(r"\d+", text)]
+        starts = prices._token_starts(text, runs)
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        for pos, end in ((0, len(text)), (a, b)):
+            want = _finditer_spans(prices._NUM_TOKENS, text, pos, end)
+            assert [m.span() for m in prices._num_matches(text, pos, end, starts)] == want, (text, pos, end)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "a1b22c333", "٣٤5 ６7", "$150/30min 2o6 555 0147"])
+def test_digit_runs_are_the_runs_of_unicode_digits(text: str) -> None:
+    assert numwords.digit_runs(text) == [m.span() for m in re.finditer(r"\d+", text)]
+    assert numwords.digit_runs(text + "é") == [m.span() for m in re.finditer(r"\d+", text + "é")]
+
+
+@pytest.mark.parametrize("leet", [False, True])
+def test_shared_cue_scan_finds_what_the_cue_alternation_finds(leet: bool) -> None:
+    # The scan cues.py builds: boundary checks left out after a separator, a first-character look-ahead.
+    rx = re.compile(tolerant_alternation(cues._TERMS, leet=leet))
+    scan = cues._word_start_scan(leet=leet)
+    for text in [*_texts(7 + leet), "2 4/7", "@ge: 22", " $exy 24 7", "-incall", "|ncall"]:
+        assert scan.spans(text) == _finditer_spans(rx, text), text
+        assert scan.spans(text, 3) == _finditer_spans(rx, text, 3), text
+
+
+def test_tolerant_first_chars_are_where_matches_begin() -> None:
+    terms = ["incall", "age", "24/7", "snap chat"]
+    for leet in (False, True):
+        rx = re.compile(tolerant_alternation(terms, leet=leet))
+        first = re.compile("[" + tolerant_first_chars(terms, leet=leet) + "]")
+        for text in _texts(9):
+            for m in rx.finditer(text):
+                assert first.match(text, m.start()), (text, m.group())
+    assert tolerant_first_chars(terms, leet=False) == "2ais"
+    assert set(tolerant_first_chars(terms).replace("\\", "")) == set("2a4@i1!|s5$")
+
+
+def test_digit_windows_are_the_anchor_windows_of_digit_runs() -> None:
+    # The fast path for texts without number words against the general anchor loop.
+    rng = random.Random(13)
+    pieces = ["1", "22", "333", "4444", "55555", " ", "  ", "-", ".", "\n", "a", "xx", "é", "(", ")", "+"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        runs = numwords.digit_runs(text)
+        anchors = [(a, b, b - a) for a, b in runs]
+        for min_digits in (3, 7, 10):
+            assert numwords._digit_windows(text, min_digits, runs) == numwords._anchor_windows(
+                text, min_digits, anchors
+            ), (text, min_digits)

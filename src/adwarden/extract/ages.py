@@ -235,11 +235,12 @@ def _title_candidates(text: str, out: list[_Candidate]) -> None:
     for m in _TITLE_AGE.finditer(text):
         if not _TITLE_MIN_AGE <= int(m.group("num")) <= _MAX_AGE:
             continue  # "Qv - 80": find_ages would drop it; the checks below are the costly part
-        line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 60)  # a title's last words suffice
+        line = text.rfind("\n", 0, m.start()) + 1
+        line_start = max(line, m.start() - 60)  # a title's last words suffice
         head = text[line_start : m.start("num")].rstrip(" -")
         if _NUMBER_CHAIN.search(head, max(0, len(head) - 16)):
             continue  # "206 - 555 - 0147 - 24": the last link of a chain of numbers (a phone), not a title
-        short = line_start == text.rfind("\n", 0, m.start()) + 1 and len(head) <= 30 and len(head.split()) <= 3
+        short = line_start == line and len(head) <= 30 and len(head.split()) <= 3
         if not _LETTER.search(head) or (short and _RATE_LINE.search(head)):
             continue  # "Qv - 60", "incall 30 min - 80": a rate line, not a title
         out.append(_Candidate(m.start("num"), m.end("num"), m.start("dash") + 1, m.end("num"), m.group("num"),

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from adwarden.extract.base import ExtractContext
-from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_pattern
+from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_first_chars, tolerant_pattern
 from adwarden.extract.wordstarts import WordStartScan
 
 __all__ = ["add_terms", "cue_hits", "phrase_hits"]
 
 _TERMS: dict[str, list[tuple[str, str]]] = {}
-_LEET_SIGNAL = re.compile(r"[013457@$!|](?:(?<=[a-z].)(?=[a-z])|(?<![0-9].)(?=[a-z]{2}))")
+# A leet character inside a word (``t33n``) or starting one (``1ncall``). The letter after it, which both
+# cases need, is checked first: in ads most digits are followed by another digit (phone numbers).
+_LEET_SIGNAL = re.compile(r"[013457@$!|](?=[a-z])(?:(?<=[a-z].)|(?<![0-9].)(?=[a-z]{2}))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +61,22 @@ def _compiled() -> _Compiled:
             _Compiled(
                 # Every term is checked for a word boundary right after its first character, so the
                 # scan is led by the separator before a word (see adwarden.extract.wordstarts).
-                leet=WordStartScan(tolerant_alternation(_TERMS), "a-z0-9"),
-                plain=WordStartScan(tolerant_alternation(_TERMS, leet=False), "a-z0-9"),
+                leet=_word_start_scan(leet=True),
+                plain=_word_start_scan(leet=False),
                 by_key={_key(t): kv for t, kv in _TERMS.items()},
                 each=[(re.compile(tolerant_pattern(t) + "$"), kv) for t, kv in _TERMS.items()],
             )
         )
     return _COMPILED[0]
+
+
+def _word_start_scan(leet: bool) -> WordStartScan:
+    return WordStartScan(
+        tolerant_alternation(_TERMS, leet=leet),
+        "a-z0-9",
+        led=tolerant_alternation(_TERMS, leet=leet, boundary=False),
+        first_chars=tolerant_first_chars(_TERMS, leet=leet),
+    )
 
 
 @lru_cache(maxsize=4096)

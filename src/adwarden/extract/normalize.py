@@ -269,7 +269,10 @@ def fold(text: str) -> Folded:
     built character by character.
     """
     if text.isascii():
-        return Folded(text.lower().translate(_ASCII_CONTROL), None, len(text))
+        out = text.lower()
+        if _ASCII_CONTROL_RE.search(out):  # rare; a search is cheaper than a translate
+            out = out.translate(_ASCII_CONTROL)
+        return Folded(out, None, len(text))
     table = _TABLE
     if table.unseen_re.search(text) is not None and not table.learn(text):
         return _fold_general(text)

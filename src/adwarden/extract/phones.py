@@ -146,9 +146,10 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
         return []  # hundreds of number groups in a row is a table or garbage, never a phone
     nanp = region in _NANP_REGIONS
     # Fast path (most ads): the whole sequence is one phone number written the usual way.
-    lengths_all = tuple(len(g.digits) for g in groups)
+    digits_all = [g.digits for g in groups]
+    lengths_all = tuple(map(len, digits_all))
     if 7 <= sum(lengths_all) <= 15 and _is_shape(lengths_all, nanp and not seq.plus):
-        found_all = _candidate("".join(g.digits for g in groups), lengths_all, region, seq.plus, True)
+        found_all = _candidate("".join(digits_all), lengths_all, region, seq.plus, True)
         if found_all is not None:
             start = groups[0].start
             if not _id_before(text, start):

@@ -18,6 +18,7 @@ Currency words are normalized to the singular: ``rose``, ``dollar``, ``donation`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -50,8 +51,10 @@ _UNITS = (
     r"minutes|minute|minutos|minuto|minuti|mins|min|m|hours|hour|horas|hora|hrs|hr|ore|ora|h|nights|night|"
     r"noches|noche|notte"
 )
-# Tokens that start with a digit or a currency sign. Each starts with a literal class and checks
-# its left context after the first character, so ``re`` skips letters and spaces without work.
+# Tokens that start with a currency sign or with the first digit of a run (the left context is checked
+# after the first character). ``re`` derives no first-character class for an alternation of groups
+# and would try this at every position, so the extractor matches it only at those starts
+# (:func:`_num_matches`).
 _NUM_TOKENS = re.compile(
     rf"(?P<pre>[$£€])\s?(?P<pn>\d{{1,2}},\d{{3}}(?!\d)|\d{{1,5}}(?:\.\d{{1,2}}(?!\d))?)(?!\d)"
     r"|(?P<num>\d(?<![\w.$£€/:']\d)\d{0,4}(?:\.\d{1,2}(?!\d))?)(?!\d)(?P<kilo>k(?![a-z]))?"
@@ -125,7 +128,7 @@ class _Tok:
 # Every amount has a digit, so only the text around digits is tokenized: durations written as words
 # ("qv", "overnight") matter only next to an amount. Digits inside a phone number found by the
 # phone extractor (``ctx.memo["phone_spans"]``) are not amounts.
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUN = re.compile(r"\d\d*")  # not "\d+": see adwarden.extract.numwords._DIGITS_RE
 _WINDOW_PAD = 32
 
 
@@ -159,14 +162,19 @@ def _tokens(
     hints: list[tuple[int, int]] | None = None,
 ) -> list[_Tok]:
     toks: list[_Tok] = []
+    if runs is None:
+        runs = [m.span() for m in _DIGIT_RUN.finditer(text)]
     windows = _windows(text, runs, skip)
     if not windows:
         return toks
+    starts: list[int] | None = None
     for wa, wb in windows:
         # "5'4", "24/7", "100%": digits with no currency or time unit near them
         if not (_HINTS.within(text, wa, wb) if hints is None else occurs_within(hints, wa, wb)):
             continue
-        _num_tokens(text, wa, wb, toks)
+        if starts is None:
+            starts = _token_starts(text, runs)
+        _num_tokens(text, wa, wb, toks, starts)
         _word_tokens(text, wa, wb, toks)
     if skip:
         toks = [t for t in toks if not skip.covers(t.start)]
@@ -174,31 +182,68 @@ def _tokens(
     return toks
 
 
-def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
-    for m in _NUM_TOKENS.finditer(text, wa, wb):
-        if m.group("pre") is not None:
-            toks.append(
-                _Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[m.group("pre")])
-            )
+def _token_starts(text: str, runs: list[tuple[int, int]]) -> list[int]:
+    """Sorted positions where a :data:`_NUM_TOKENS` match can begin: currency signs and digit-run starts.
+
+    Its first branch begins with ``[$£€]``, its second with a digit that no word character precedes,
+    i.e. the first digit of a run. ``re`` finds no first-character class for an alternation of groups
+    and tries such a pattern at every position of a window, so the windows are matched only here
+    (see :func:`_num_matches`).
+    """
+    starts = [a for a, _b in runs]
+    if "$" in text or "£" in text or "€" in text:
+        starts.extend(m.start() for m in _CURRENCY_SIGN.finditer(text))
+        starts.sort()
+    return starts
+
+
+_CURRENCY_SIGN = re.compile("[$£€]")
+
+
+def _num_matches(text: str, wa: int, wb: int, starts: list[int]) -> list[re.Match[str]]:
+    """``list(_NUM_TOKENS.finditer(text, wa, wb))``, tried only at ``starts`` (see :func:`_token_starts`).
+
+    Candidates before the end of the previous match are skipped, as ``finditer`` resumes there; no
+    match can begin between candidates, so the matches are the same.
+    """
+    out: list[re.Match[str]] = []
+    match = _NUM_TOKENS.match
+    last = wa
+    for s in starts[bisect_left(starts, wa) :]:
+        if s >= wb:
+            break
+        if s < last:
             continue
-        num = m.group("num")
-        if m.group("kilo") is not None:  # "1.5k", "2k": thousands, an amount only (never a duration)
-            if m.group("du") is not None or m.group("rcur") is not None:
+        m = match(text, s, wb)
+        if m is not None:
+            out.append(m)
+            last = m.end()
+    return out
+
+
+def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int] | None = None) -> None:
+    for m in _NUM_TOKENS.finditer(text, wa, wb) if starts is None else _num_matches(text, wa, wb, starts):
+        # One call for the groups every token reads (each m.group(name) is a call and a name lookup).
+        pre, num, kilo, rcur, cur, du, bare = m.group("pre", "num", "kilo", "rcur", "cur", "du", "bare")
+        if pre is not None:
+            toks.append(_Tok("amt", m.start(), m.end(), float(m.group("pn").replace(",", "")), _CURRENCY_WORDS[pre]))
+            continue
+        if kilo is not None:  # "1.5k", "2k": thousands, an amount only (never a duration)
+            if du is not None or rcur is not None:
                 continue
             num = str(float(num) * 1000).removesuffix(".0")
-        if m.group("rcur") is not None:
-            cur = _CURRENCY_WORDS.get(m.group("rcur"), "dollar")
+        if rcur is not None:
+            currency = _CURRENCY_WORDS.get(rcur, "dollar")
             if len(num) >= 2:
-                toks.append(_Tok("amt", m.start(), m.end("num"), float(num), cur, range_low=True))
-            toks.append(_Tok("amt", m.start("hi"), m.end(), float(m.group("hi")), cur))
-        elif m.group("cur") is not None:
-            cur = m.group("cur")
+                toks.append(_Tok("amt", m.start(), m.end("num"), float(num), currency, range_low=True))
+            toks.append(_Tok("amt", m.start("hi"), m.end(), float(m.group("hi")), currency))
+        elif cur is not None:
             if cur == "r" and not (m.end() >= len(text) or text[m.end()] in " /-\n,.;)"):
                 continue
             toks.append(_Tok("amt", m.start(), m.end(), float(num), _CURRENCY_WORDS.get(cur, "dollar")))
-        elif m.group("du") is not None:
+        elif du is not None:
             qty = float(num) + (0.5 if m.group("half") else 0.0)
-            unit = _UNIT_MINUTES[m.group("du")]
+            unit = _UNIT_MINUTES[du]
             if unit == 60 and qty > 12:
                 # "150hr", "200 h": a price next to "hour", not a 150-hour booking; which price the
                 # unit belongs to is decided by the layout of the whole ad (see find_prices).
@@ -208,7 +253,7 @@ def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok]) -> None:
             minutes = int(round(qty * unit))
             if 5 <= minutes <= 1440:
                 toks.append(_Tok("dur", m.start(), m.end(), minutes=minutes))
-        elif m.group("bare") is not None and len(num) >= 2 and "." not in num:
+        elif bare is not None and len(num) >= 2 and "." not in num:
             code = _CODE_BEFORE.search(text, max(0, m.start() - 5), m.start())
             if code is not None:  # "USD 200": a currency code before the amount
                 toks.append(_Tok("amt", code.start(), m.end(), float(num), _CURRENCY_WORDS[code.group(1)]))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["phrase_key", "tolerant_alternation", "tolerant_pattern", "trie_pattern"]
+__all__ = ["phrase_key", "tolerant_alternation", "tolerant_first_chars", "tolerant_pattern", "trie_pattern"]
 
 _END = ""
 _Trie = dict[str, "_Trie"]
@@ -149,7 +149,7 @@ def _render_tolerant(node: _Trie, leet: bool = True) -> str:
     return body
 
 
-def tolerant_alternation(phrases: Iterable[str], leet: bool = True) -> str:
+def tolerant_alternation(phrases: Iterable[str], leet: bool = True, boundary: bool = True) -> str:
     """One fast pattern for many tolerant phrases (see :func:`tolerant_pattern`).
 
     A trie whose top-level branches each start with one literal character followed by the word
@@ -158,6 +158,9 @@ def tolerant_alternation(phrases: Iterable[str], leet: bool = True) -> str:
     alternation of character classes gets neither optimization; measured 3x slower on ad text.)
     With ``leet=False`` only stretched letters and separators are tolerated, which is about twice
     as fast to scan (callers use it for texts with no digit or ``@$!|`` inside a word).
+    ``boundary=False`` leaves the word-boundary checks out, for a scan that tries the pattern only
+    right after a character outside ``[a-z0-9]`` (:class:`adwarden.extract.wordstarts.WordStartScan`),
+    where every one of them holds.
     """
     trie: _Trie = {}
     for p in set(phrases):
@@ -174,8 +177,19 @@ def tolerant_alternation(phrases: Iterable[str], leet: bool = True) -> str:
         one = re.escape(first) if len(chars) == 1 else "[" + re.escape(chars) + "]"
         rest = one + "*" + _render_tolerant(sub, leet)
         for c in chars:
-            branches.append(re.escape(c) + r"(?<![a-z0-9].)" + rest)
+            branches.append(re.escape(c) + (r"(?<![a-z0-9].)" if boundary else "") + rest)
     return "(?:" + "|".join(branches) + r")(?![a-z0-9])"
+
+
+def tolerant_first_chars(phrases: Iterable[str], leet: bool = True) -> str:
+    """The characters a match of :func:`tolerant_alternation` can begin with, as the body of a class.
+
+    >>> tolerant_first_chars(["incall", "age"], leet=False)
+    'ai'
+    """
+    firsts = {p[0] for p in phrases if p}
+    chars = {c for f in firsts for c in (_LEET_CLASS.get(f, f) if leet else f)}
+    return "".join(re.escape(c) for c in sorted(chars))
 
 
 _DELEET = str.maketrans({"4": "a", "@": "a", "8": "b", "3": "e", "9": "g", "1": "i", "!": "i", "|": "l",

@@ -29,9 +29,16 @@ class WordStartScan:
 
     __slots__ = ("_at_start", "_led")
 
-    def __init__(self, pattern: str, word_chars: str) -> None:
+    def __init__(self, pattern: str, word_chars: str, *, led: str | None = None, first_chars: str = "") -> None:
+        """``led``: the same pattern without its word-boundary checks, used only right after a
+        separator, where they always hold (skipping them saves an assertion per attempt).
+        ``first_chars``: the body of a character class holding every character a match can begin
+        with; separators followed by anything else are skipped at once (WA 2013 cue scan, µs of CPU
+        per ad: 18.8 -> 15.7 for both together).
+        """
         self._at_start = re.compile(pattern)
-        self._led = re.compile(rf"[^{word_chars}](?=({pattern}))")
+        ahead = f"(?=[{first_chars}])" if first_chars else ""
+        self._led = re.compile(rf"[^{word_chars}]{ahead}(?=({pattern if led is None else led}))")
 
     def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
         """Non-overlapping match spans, leftmost first, as ``finditer(text, pos, endpos)`` gives them.
