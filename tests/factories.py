@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from adwarden.domain import Account, PostInput
@@ -39,3 +40,15 @@ def post_json(external_id: str = "p-1", **kw: Any) -> dict[str, Any]:
     }
     data.update(kw)
     return data
+
+
+def strict_policy_file(tmp_path: Path) -> Path:
+    """The shipped policy with lower review and hold thresholds, as a new version: a policy change that moves
+    verdicts, for the rescan tests (in process and on Spark)."""
+    from adwarden.policy import default_policy_text
+
+    text = default_policy_text().decode().replace('version = "2026.11.0"', 'version = "strict-1"').replace(
+        "review_threshold = 40", "review_threshold = 10").replace("hold_threshold = 60", "hold_threshold = 20")
+    f = tmp_path / "strict.toml"
+    f.write_text(text)
+    return f

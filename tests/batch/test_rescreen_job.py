@@ -24,7 +24,6 @@ from adwarden.batch.rescreen_job import spark_rescreen
 from adwarden.demo.generate import generate_posts
 from adwarden.domain import Actor, Conflict, InputError, PermissionDenied, PostInput
 from adwarden.ingest.schema import validate_post
-from adwarden.policy import default_policy_text
 from adwarden.retro.banks import import_bank
 from adwarden.retro.policies import activate_policy
 from adwarden.retro.rescan import all_post_ids, list_jobs, run_pending
@@ -36,7 +35,7 @@ from adwarden.storage.sql import screening_state
 from adwarden.storage.sql.queries import latest_assessment, open_case_for_post
 from adwarden.storage.sql.tables import assessments, audit_events
 from tests.conftest import Cli, _new_pg_database, _runtime, _settings
-from tests.factories import post, risky_post
+from tests.factories import post, risky_post, strict_policy_file
 
 ADMIN = Actor("analyst", frozenset({"admin"}))
 KEY = b"development-only-bank-key-change-me"
@@ -74,19 +73,11 @@ def _posts() -> list[PostInput]:
             post("quiet", body="Oak table and four chairs")]
 
 
-def _strict_policy(tmp_path: Path) -> Path:
-    text = default_policy_text().decode().replace('version = "2026.11.0"', 'version = "strict-1"').replace(
-        "review_threshold = 40", "review_threshold = 10").replace("hold_threshold = 60", "hold_threshold = 20")
-    f = tmp_path / "strict.toml"
-    f.write_text(text)
-    return f
-
-
 def _change(rt: Runtime, tmp_path: Path) -> None:
     """The same store and the same change on either side: posts, a bank import, a stricter policy."""
     rt.ingest(_posts(), actor=ADMIN)
     import_bank(rt.db, "local", BANK, key=KEY, actor=ADMIN, source="t.csv", labels=("trafficking",), rescan=False)
-    activate_policy(rt.db, _strict_policy(tmp_path), actor=ADMIN)  # queues the in-process rescan of every post
+    activate_policy(rt.db, strict_policy_file(tmp_path), actor=ADMIN)  # queues the in-process rescan of every post
     rt.refresh_screener()
 
 
@@ -180,7 +171,7 @@ def _verdicts_dir(path: Path, state: int) -> Path:
 
 def test_load_refuses_verdicts_of_another_screening_state(runtime: Runtime, tmp_path: Path) -> None:
     runtime.ingest([risky_post("r-1")], actor=ADMIN)
-    activate_policy(runtime.db, _strict_policy(tmp_path), actor=ADMIN)
+    activate_policy(runtime.db, strict_policy_file(tmp_path), actor=ADMIN)
     with runtime.db.read() as conn:
         current = screening_state.read(conn)
     with pytest.raises(Conflict, match=f"screening state {current - 1}, the database is at {current}"):
@@ -192,7 +183,7 @@ def test_load_refuses_verdicts_of_another_screening_state(runtime: Runtime, tmp_
 def test_spark_refuses_an_export_older_than_the_screener(runtime: Runtime, tmp_path: Path) -> None:
     runtime.ingest([risky_post("r-1")], actor=ADMIN)
     export_history(runtime, tmp_path / "export", actor=ADMIN)
-    activate_policy(runtime.db, _strict_policy(tmp_path), actor=ADMIN)  # after the export: posts in between missed
+    activate_policy(runtime.db, strict_policy_file(tmp_path), actor=ADMIN)  # after the export: posts in between missed
     with pytest.raises(Conflict, match="exported under screening state"):
         spark_rescreen(runtime, str(tmp_path / "export"), str(tmp_path / "out"), spark=object())
     assert not (tmp_path / "out").exists()

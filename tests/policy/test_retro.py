@@ -19,7 +19,7 @@ from adwarden.runtime import Runtime
 from adwarden.storage.sql.queries import latest_assessment, open_case_for_post
 from adwarden.storage.sql.tables import audit_events
 from adwarden.storage.sql.tables_banks import bank_entries
-from tests.factories import post
+from tests.factories import post, strict_policy_file
 
 ADMIN = Actor("analyst", frozenset({"admin"}))
 KEY = b"development-only-bank-key-change-me"
@@ -118,23 +118,13 @@ def test_export_formats(runtime: Runtime) -> None:
 POLICY_STRICT = Path(__file__).parent / "strict_policy.toml"
 
 
-def _strict_policy(tmp_path: Path) -> Path:
-    from adwarden.policy import default_policy_text
-
-    text = default_policy_text().decode().replace('version = "2026.11.0"', 'version = "strict-1"').replace(
-        "review_threshold = 40", "review_threshold = 10").replace("hold_threshold = 60", "hold_threshold = 20")
-    f = tmp_path / "strict.toml"
-    f.write_text(text)
-    return f
-
-
 def test_policy_activation_is_audited_and_rescans(runtime: Runtime, tmp_path: Path) -> None:
     rt = runtime
     ids = _ingest(rt, [post("a", body="New in town, available 24/7"), post("b", body="Oak table")])
     with rt.db.read() as conn:
         before = latest_assessment(conn, ids[0])
         assert before is not None and before.verdict.action.value == "allow" and not before.verdict.open_case
-    policy, job_id = activate_policy(rt.db, _strict_policy(tmp_path), actor=ADMIN)
+    policy, job_id = activate_policy(rt.db, strict_policy_file(tmp_path), actor=ADMIN)
     assert policy.version == "strict-1" and job_id
     screener = rt.refresh_screener()
     assert screener.policy.version == "strict-1"
@@ -148,12 +138,12 @@ def test_policy_activation_is_audited_and_rescans(runtime: Runtime, tmp_path: Pa
     ev = _events(rt, "policy-activated")
     assert len(ev) == 1 and json.loads(ev[0].payload)["version"] == "strict-1"
     with pytest.raises(PermissionDenied):
-        activate_policy(rt.db, _strict_policy(tmp_path), actor=Actor("mod", frozenset({"moderator"})))
+        activate_policy(rt.db, strict_policy_file(tmp_path), actor=Actor("mod", frozenset({"moderator"})))
 
 
 def test_rescan_closes_cases_when_risk_falls(runtime: Runtime, tmp_path: Path) -> None:
     rt = runtime
-    policy, _ = activate_policy(rt.db, _strict_policy(tmp_path), actor=ADMIN)
+    policy, _ = activate_policy(rt.db, strict_policy_file(tmp_path), actor=ADMIN)
     rt.refresh_screener()
     ids = _ingest(rt, [post("c", body="New in town, available 24/7")])
     with rt.db.read() as conn:
@@ -228,7 +218,7 @@ def test_cli_policy_diff_and_activate(cli: Any, tmp_path: Path) -> None:
     assert cli("ingest", str(data), "--json").exit_code == 0
     old = tmp_path / "old.toml"
     old.write_bytes(default_policy_text())
-    new = _strict_policy(tmp_path)
+    new = strict_policy_file(tmp_path)
     r = cli("policy", "diff", str(old), str(new), "--json")
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
