@@ -145,10 +145,6 @@ def same_verdict(old: Assessment | None, new: Verdict) -> bool:
     return old is not None and _verdict_key(old.verdict) == _verdict_key(new)
 
 
-def _same(old: Assessment | None, new: Screening) -> bool:
-    return same_verdict(old, new.verdict)
-
-
 ProgressFn = Callable[[RescanJob], None]
 
 
@@ -220,7 +216,7 @@ def _run(
             if not take_lease(conn, job_id, worker) or rescan_store.job_cursor(conn, job_id) != cursor:
                 return get_job(conn, job_id)
             for post_id, version, screening in work:
-                if _same(latest_assessment(conn, post_id), screening):
+                if same_verdict(latest_assessment(conn, post_id), screening.verdict):
                     continue
                 record_assessment(conn, post_id=post_id, version=version, screening=screening, trigger="rescan",
                                   actor=actor.name)

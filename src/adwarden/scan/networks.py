@@ -98,15 +98,6 @@ def add_templates(state: ScanState, result: LinkResult, rows: Sequence[dict[str,
         ]
 
 
-def network_of_posts(n_posts: int, rows: Sequence[dict[str, Any]]) -> list[str | None]:
-    """Network id of each post index (``None`` outside networks)."""
-    out: list[str | None] = [None] * n_posts
-    for row in rows:
-        for i in row["_members"]:
-            out[i] = row["id"]
-    return out
-
-
 def size_histogram(rows: Sequence[dict[str, Any]]) -> list[tuple[str, int]]:
     """Networks per size bucket (2, 3-5, 6-10, 11-25, 26-100, 101+)."""
     edges = [(2, 2), (3, 5), (6, 10), (11, 25), (26, 100), (101, 10**12)]

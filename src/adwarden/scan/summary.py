@@ -131,10 +131,3 @@ def build_summary(state: ScanState, result: LinkResult, *, inputs: Sequence[str]
         "rejected": state.rejected,
         "duplicates": state.duplicates,
     }
-
-
-def public(summary: dict[str, Any]) -> dict[str, Any]:
-    """``summary`` without private keys (``_members``), for JSON."""
-    out = dict(summary)
-    out["networks"] = [{k: v for k, v in r.items() if not k.startswith("_")} for r in summary["networks"]]
-    return out
