@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
-from adwarden.extract.cues import add_terms, cue_hits
+from adwarden.extract.cues import add_terms, cue_hits_of
 from adwarden.extract.facts import Fact
 from adwarden.extract.normalize import fold
 from adwarden.extract.numwords import SPELLED_LANGUAGES, spelled_numbers
@@ -251,9 +251,7 @@ def _candidates(ctx: ExtractContext) -> list[_Candidate]:
     text = ctx.folded.text
     out: list[_Candidate] = []
     _suffix_candidates(text, out)
-    for kind, value, s, e in cue_hits(ctx):
-        if kind != "age_cue":
-            continue
+    for value, s, e in cue_hits_of(ctx, "age_cue"):
         cue, lang = value.split(":")
         if lang == "it" and "à" not in ctx.text[slice(*ctx.folded.span(s, e))].lower():
             continue  # "eta" is an age only when written "età" ("ETA 20 min" is an arrival time)

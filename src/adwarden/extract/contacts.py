@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from adwarden.extract.base import ExtractContext, Extractor, register
-from adwarden.extract.cues import add_terms, cue_hits
+from adwarden.extract.cues import add_terms, cue_hits_of
 from adwarden.extract.facts import Fact
 from adwarden.extract.literals import LiteralLedScan
 from adwarden.extract.normalize import Folded
@@ -263,9 +263,7 @@ def _handle_facts(ctx: ExtractContext) -> Iterator[tuple[str, str, int, int, str
                 continue
             covered.add(m.start(), pm.end())
             yield _PROFILE_PLATFORM[m.group()], value, m.start(), pm.start(1) + len(value), "url"
-    for kind, platform, _s, e in cue_hits(ctx):
-        if kind != "handle_cue":
-            continue
+    for platform, _s, e in cue_hits_of(ctx, "handle_cue"):
         am = _AFTER_CUE.match(text, e)
         if am is None:
             continue
