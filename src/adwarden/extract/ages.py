@@ -145,7 +145,7 @@ _RATE_LINE = re.compile(r"(?:\d\s*(?:min|mins|minutes|hr|hrs|hour|hours|h|hh)|\A
                         r"hour|hr|overnight|incall|outcall|in|out|special|rate)\W*)+)\s*\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__
 class _Candidate:
     num_start: int
     num_end: int

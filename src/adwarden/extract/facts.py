@@ -126,9 +126,18 @@ class Extraction:
         youth_language: tuple[Fact, ...] = (),
     ) -> None:
         # The slots' own setters, as in Fact.__init__ (one Extraction per ad).
-        for setter, value in zip(_EXTRACTION_SET, (phones, emails, urls, handles, payments, ages, prices,
-                                                   locations, service, availability, youth_language)):
-            setter(self, value)
+        s = _EXTRACTION_SET
+        s[0](self, phones)
+        s[1](self, emails)
+        s[2](self, urls)
+        s[3](self, handles)
+        s[4](self, payments)
+        s[5](self, ages)
+        s[6](self, prices)
+        s[7](self, locations)
+        s[8](self, service)
+        s[9](self, availability)
+        s[10](self, youth_language)
 
     @classmethod
     def from_facts(cls, facts: list[Fact]) -> Extraction:

@@ -34,7 +34,7 @@ import phonenumbers
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.facts import Fact
 from adwarden.extract.literals import AnyOf
-from adwarden.extract.numwords import ANCHOR_WORDS, Group, Sequence, digit_runs, digit_sequences
+from adwarden.extract.numwords import ANCHOR_WORDS, Sequence, digit_runs, digit_sequences
 from adwarden.extract.phone_validate import validate
 from adwarden.extract.region_hints import fallback_regions, has_foreign_letters
 from adwarden.extract.wordsets import add_words, word_hits
@@ -160,35 +160,35 @@ def _phones_in_sequence(text: str, seq: Sequence, region: str) -> list[tuple[str
                 return [(found_all, start, groups[-1].end)]
     cc = "" if nanp else str(phonenumbers.country_code_for_region(region) or "")
     found: list[tuple[int, int, int, int, str]] = []  # (-score, -ndigits, i, j, e164)
+    # Every run of consecutive groups is a candidate. The digits and lengths of a run are only built
+    # once it has 7-15 digits; until then its length is a running sum (most runs are too short).
+    too_long = [_too_long(d, cc) for d in digits_all]
     for i in range(n):
-        g = groups[i]
-        if _too_long(g.digits, cc) and not (i == 0 and seq.plus):
-            continue  # long runs written together are IDs or timestamps
-        digits = ""
-        lengths: list[int] = []
         plus = seq.plus and i == 0
+        if too_long[i] and not plus:
+            continue  # long runs written together are IDs or timestamps
+        total = 0
         for j in range(i, n):
-            gj: Group = groups[j]
-            if _too_long(gj.digits, cc) and not plus:
+            if too_long[j] and not plus:
                 break
-            digits += gj.digits
-            lengths.append(len(gj.digits))
-            if len(digits) > 15:
+            total += lengths_all[j]
+            if total > 15:
                 break
-            if len(digits) < 7:
+            if total < 7:
                 continue
+            lengths = lengths_all[i : j + 1]
             whole = i == 0 and j == n - 1
-            shape = _is_shape(tuple(lengths), nanp and not plus)
+            shape = _is_shape(lengths, nanp and not plus)
             # Outside NANP (a region the post's URL or location gave us), national formats vary
             # too much to list: any grouping of 2+ digits per group is plausible.
-            loose = not nanp and min(lengths) >= 2 and len(digits) >= 9
+            loose = not nanp and min(lengths) >= 2 and total >= 9
             if not (whole or shape or loose):
                 continue
-            e164 = _candidate(digits, tuple(lengths), region, plus, whole)
+            e164 = _candidate("".join(digits_all[i : j + 1]), lengths, region, plus, whole)
             if e164 is None:
                 continue
             score = (2 if shape else 0) + (1 if whole else 0) + (1 if plus else 0)
-            found.append((-score, -len(digits), i, j, e164))
+            found.append((-score, -total, i, j, e164))
     if not found:
         return []
     found.sort()
