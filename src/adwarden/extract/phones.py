@@ -251,7 +251,12 @@ def find_phones(ctx: ExtractContext, region: str) -> Iterator[Fact]:
     spans: list[tuple[int, int]] = ctx.memo.setdefault("phone_spans", [])
     fallback: tuple[str, ...] | None = None
     word_starts = sorted({a for a, _b in word_hits(ctx, "number_words")})
+    nanp = region in _NANP_REGIONS
     for seq in digit_sequences(text, runs=runs, word_starts=word_starts):
+        if nanp and not seq.plus and sum([len(g.digits) for g in seq.groups]) < 9:
+            # Read the NANP way, fewer than 9 digits without a "+" are no number (a national one has 10,
+            # one after "00" at least 9), and too few to try another region: a post ID, a date, a time.
+            continue
         found = _phones_in_sequence(text, seq, region)
         if _uncovered(seq, found, ctx.text) and _worth_another_region(seq):
             # Not (all) read in the post's region: try the regions the text itself points to.
@@ -286,7 +291,7 @@ class PhoneExtractor(Extractor):
 
 
 # Path, query and fragment delimiters of a URL, replaced by a letter of the same length.
-_URL_BOUNDARIES = str.maketrans({c: "x" for c in "/?&=#"})
+_URL_DELIMITERS = "/?&=#"
 
 
 def _url_context(ctx: ExtractContext) -> ExtractContext:
@@ -297,4 +302,8 @@ def _url_context(ctx: ExtractContext) -> ExtractContext:
     directory next to an ID, and thousands of unrelated ads would share such a "number". Spans are
     unchanged: the replacement keeps every character in place.
     """
-    return ExtractContext(ctx.text.translate(_URL_BOUNDARIES), region=ctx.region, url=ctx.url, location=ctx.location)
+    masked = ctx.text
+    for c in _URL_DELIMITERS:  # five replace() calls: a str.translate with a dict costs 10 times more here
+        if c in masked:
+            masked = masked.replace(c, "x")
+    return ExtractContext(masked, region=ctx.region, url=ctx.url, location=ctx.location)
