@@ -310,8 +310,13 @@ def find_ages(ctx: ExtractContext) -> list[Fact]:
         if any(g.range for g in group):
             attrs["range"] = True
         facts.append(Fact("age", str(_value(c.raw)), start, end, MappingProxyType(attrs)))
-    facts.sort(key=lambda f: (f.start, f.end))
+    if len(facts) > 1:
+        facts.sort(key=_position)
     return facts
+
+
+def _position(f: Fact) -> tuple[int, int]:
+    return f.start, f.end
 
 
 @register

@@ -223,6 +223,9 @@ def _uncovered(seq: Sequence, found: list[tuple[str, int, int]], text: str) -> b
     """
     if not found:
         return True
+    groups = seq.groups
+    if len(found) == 1 and found[0][1] <= groups[0].start and found[0][2] >= groups[-1].end:
+        return False  # one number over the whole sequence (the usual case): nothing left to read
     first, last = found[0][1], max(b for _e, _a, b in found)
     rest = sum(len(g.digits) for g in seq.groups if g.end <= first or g.start >= last)
     return rest >= 7 or (rest > 0 and has_foreign_letters(text))
