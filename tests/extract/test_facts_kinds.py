@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adwarden.extract import extract_all
+from adwarden.extract.facts import Extraction, Fact
 
 
 @pytest.mark.parametrize(
@@ -88,3 +89,26 @@ def test_to_json_shape() -> None:
     assert out["phones"] == [{"value": "+12065550147", "start": 16, "end": 28}]
     assert out["handles"][0]["platform"] == "instagram" and out["handles"][0]["value"] == "jane_doe99"
     assert out["prices"][0] == {"value": "150", "currency": "dollar", "minutes": 30, "start": 30, "end": 34}
+
+
+def test_fact_and_extraction_constructors_set_every_field() -> None:
+    # Both classes have a hand-written __init__ (through their slots' setters): every field must land
+    # where its name says, defaults included, and the classes stay frozen.
+    import dataclasses
+
+    f = Fact("phone", "+12065550147", 5, 17)
+    assert (f.kind, f.value, f.start, f.end, dict(f.attrs)) == ("phone", "+12065550147", 5, 17, {})
+    g = Fact(kind="age", value="22", start=1, end=3, attrs={"cue": "suffix"})
+    assert dataclasses.replace(g, value="23") == Fact("age", "23", 1, 3, {"cue": "suffix"})
+    assert hash(Fact("age", "22", 1, 3, {"a": 1})) == hash(Fact("age", "22", 1, 3))  # attrs are not hashed
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.value = "x"  # type: ignore[misc]
+    names = [fl.name for fl in dataclasses.fields(Extraction)]
+    for i, name in enumerate(names):
+        one = Fact("phone", str(i), i, i + 1)
+        ex = Extraction(**{name: (one,)})
+        assert [getattr(ex, n) for n in names] == [(one,) if n == name else () for n in names]
+        positional = Extraction(*[(one,) if n == name else () for n in names])
+        assert positional == ex
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ex.phones = ()  # type: ignore[misc]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adwarden.extract.normalize import fold, normalize
+from adwarden.extract.normalize import Folded, fold, normalize
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,15 @@ def test_fold_span_covers_dropped_marks() -> None:
     i = f.text.index("20")
     s, e = f.span(i, i + 2)
     assert text[s:e] == "2️⃣0️⃣"
+
+
+def test_folded_constructor_sets_every_field_and_stays_frozen() -> None:
+    # Folded has a hand-written __init__ (through its slots' setters).
+    import dataclasses
+
+    f = Folded("abc", [0, 2, 3, 4], 4)
+    assert (f.text, f.offsets, f.original_length) == ("abc", [0, 2, 3, 4], 4)
+    assert f == Folded(text="abc", offsets=[0, 2, 3, 4], original_length=4)
+    assert f.span(1, 3) == (2, 4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.text = "x"  # type: ignore[misc]

@@ -202,3 +202,59 @@ def test_digit_windows_are_the_anchor_windows_of_digit_runs() -> None:
             assert numwords._digit_windows(text, min_digits, runs) == numwords._anchor_windows(
                 text, min_digits, anchors
             ), (text, min_digits)
+
+
+def test_plain_windows_give_the_sequences_of_their_digit_groups() -> None:
+    # The fast path for windows of plain digit runs against the general emitter over the same groups.
+    rng = random.Random(17)
+    pieces = ["1", "22", "333", "4444", "7777777", " ", "   ", "-", ".", "+", "(", "$", "€", "       "]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        core = numwords.digit_runs(text)
+        groups: list[list[numwords.Group]] = []
+        prev_end = -1
+        for a, b in core:
+            if not groups or a - prev_end > numwords._MAX_SEP:
+                groups.append([])
+            groups[-1].append(numwords.Group(text[a:b], a, b))
+            prev_end = b
+        for min_digits in (3, 7):
+            want: list[numwords.Sequence] = []
+            numwords._emit(text, groups, min_digits, want)
+            got: list[numwords.Sequence] = []
+            numwords._emit_plain(text, core, min_digits, got)
+            assert got == want, (text, min_digits)
+
+
+def test_email_matches_tried_near_each_at_are_the_finditer_matches() -> None:
+    rng = random.Random(19)
+    pieces = [*_PIECES, "@", "@@", ".", "..", "com", "gmail.com", "%", "+", "-", "Z", "ü", "jo.doe", "x" * 70]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(4000)]
+    texts += ["q" * 70 + "@" + "a" * 70 + ".com " + "b" * 64 + "@x.io", "a@b.cc@d.ee", "@@@@@a@b.cd", "%jo@x.com",
+              "é" + "jo@x.com", "_jo@x.com", "jo@x.com@y.org", "jo@" + "a" * 300 + ".com"]
+    for text in texts:
+        want = [(m.span(), m.groups()) for m in contacts._EMAIL.finditer(text)]
+        assert [(m.span(), m.groups()) for m in contacts._email_matches(text)] == want, text
+
+
+@pytest.mark.parametrize("leet", [False, True])
+def test_cue_pattern_matches_what_plus_and_optional_groups_match(leet: bool) -> None:
+    # retrie writes "x+" as "xx*" and an optional group "(?:X)?" as "(?:X|)", which re tries faster: the
+    # same matches as the textbook form.
+    fast = tolerant_alternation(cues._TERMS, leet=leet)
+    assert "+" not in fast.replace(r"\+", "").replace("+~", "") and ")?" not in fast
+    textbook = re.sub(r"(\[[^\]]*\]|\\?[^\[\]\\()|?*+{}])\1\*", r"\1+", fast).replace("|)", ")?")
+    assert textbook != fast
+    rx_fast, rx_textbook = re.compile(fast), re.compile(textbook)
+    for text in [*_texts(23 + leet, 1500), "iiincall", "yoooung", "barely-legal 18", "24hrs 24 hours a day"]:
+        assert _finditer_spans(rx_fast, text) == _finditer_spans(rx_textbook, text), text
+
+
+def test_trie_pattern_optional_tails_match_every_word_and_no_other() -> None:
+    words = ["one", "ones", "onesie", "on", "two", "twenty", "twentyone", "t", "tw"]
+    rx = re.compile(trie_pattern(words))
+    assert "|)" in rx.pattern  # a multi-character optional tail is written as an alternation
+    for w in words:
+        assert rx.fullmatch(w), w
+    for w in ["o", "onesi", "twent", "twentyon", "x", ""]:
+        assert not rx.fullmatch(w), w

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
-from adwarden.extract.cues import add_terms, cue_hits
+from adwarden.extract.cues import add_terms, cue_hits_of
 from adwarden.extract.facts import Fact
 from adwarden.extract.normalize import fold
 from adwarden.extract.numwords import SPELLED_LANGUAGES, spelled_numbers
@@ -145,7 +145,7 @@ _RATE_LINE = re.compile(r"(?:\d\s*(?:min|mins|minutes|hr|hrs|hour|hours|h|hh)|\A
                         r"hour|hr|overnight|incall|outcall|in|out|special|rate)\W*)+)\s*\Z")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its 11 fields through object.__setattr__
 class _Candidate:
     num_start: int
     num_end: int
@@ -251,9 +251,7 @@ def _candidates(ctx: ExtractContext) -> list[_Candidate]:
     text = ctx.folded.text
     out: list[_Candidate] = []
     _suffix_candidates(text, out)
-    for kind, value, s, e in cue_hits(ctx):
-        if kind != "age_cue":
-            continue
+    for value, s, e in cue_hits_of(ctx, "age_cue"):
         cue, lang = value.split(":")
         if lang == "it" and "à" not in ctx.text[slice(*ctx.folded.span(s, e))].lower():
             continue  # "eta" is an age only when written "età" ("ETA 20 min" is an arrival time)
@@ -312,8 +310,13 @@ def find_ages(ctx: ExtractContext) -> list[Fact]:
         if any(g.range for g in group):
             attrs["range"] = True
         facts.append(Fact("age", str(_value(c.raw)), start, end, MappingProxyType(attrs)))
-    facts.sort(key=lambda f: (f.start, f.end))
+    if len(facts) > 1:
+        facts.sort(key=_position)
     return facts
+
+
+def _position(f: Fact) -> tuple[int, int]:
+    return f.start, f.end
 
 
 @register

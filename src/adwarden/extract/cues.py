@@ -22,7 +22,7 @@ from adwarden.extract.base import ExtractContext
 from adwarden.extract.retrie import phrase_key, tolerant_alternation, tolerant_first_chars, tolerant_pattern
 from adwarden.extract.wordstarts import WordStartScan
 
-__all__ = ["add_terms", "cue_hits", "phrase_hits"]
+__all__ = ["add_terms", "cue_hits", "cue_hits_of", "phrase_hits"]
 
 _TERMS: dict[str, list[tuple[str, str]]] = {}
 # A leet character inside a word (``t33n``) or starting one (``1ncall``). The letter after it, which both
@@ -106,10 +106,33 @@ def cue_hits(ctx: ExtractContext) -> list[tuple[str, str, int, int]]:
     return hits
 
 
+_NO_HITS: list[tuple[str, int, int]] = []
+
+
+def cue_hits_of(ctx: ExtractContext, kind: str) -> list[tuple[str, int, int]]:
+    """(value, folded start, folded end) of the cues of one ``kind``, in order.
+
+    The hits are split by kind once per text: five extractors read them, and most texts have no hit
+    of most kinds.
+    """
+    by_kind: dict[str, list[tuple[str, int, int]]] | None = ctx.memo.get("cues_by_kind")
+    if by_kind is None:
+        by_kind = {}
+        for k, value, a, b in cue_hits(ctx):
+            if k in by_kind:
+                by_kind[k].append((value, a, b))
+            else:
+                by_kind[k] = [(value, a, b)]
+        ctx.memo["cues_by_kind"] = by_kind
+    return by_kind.get(kind, _NO_HITS)
+
+
 def phrase_hits(ctx: ExtractContext, kind: str) -> Iterator[tuple[str, int, int]]:
     """(value, original start, original end) of the cues of one ``kind``."""
-    folded = ctx.folded
-    for k, value, a, b in cue_hits(ctx):
-        if k == kind:
-            start, end = folded.span(a, b)
-            yield value, start, end
+    hits = cue_hits_of(ctx, kind)
+    if not hits:
+        return
+    span = ctx.folded.span
+    for value, a, b in hits:
+        start, end = span(a, b)
+        yield value, start, end

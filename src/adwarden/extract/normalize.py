@@ -32,6 +32,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 __all__ = ["Folded", "NormalizedText", "fold", "normalize"]
 
@@ -67,13 +68,20 @@ class NormalizedText:
         return offsets[start], offsets[k]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Folded:
     """Result of :func:`fold`. ``offsets`` is ``None`` when folding was one-to-one (identity map)."""
 
     text: str
     offsets: list[int] | None
     original_length: int
+
+    def __init__(self, text: str, offsets: list[int] | None, original_length: int) -> None:
+        # Through the slots' own setters: the generated __init__ of a frozen dataclass calls
+        # object.__setattr__ per field, twice the cost (one Folded per text extracted).
+        _set_text(self, text)
+        _set_offsets(self, offsets)
+        _set_original_length(self, original_length)
 
     def orig(self, i: int) -> int:
         """Original index of folded position ``i`` (``i == len(text)`` gives the original length)."""
@@ -90,6 +98,11 @@ class Folded:
         # End: one past the original index of the last folded char, extended over characters that
         # were dropped right after it (keycap marks, variation selectors).
         return self.offsets[start], _end_of(self.offsets, end)
+
+
+_set_text, _set_offsets, _set_original_length = (
+    cast(Any, Folded.__dict__[name]).__set__ for name in ("text", "offsets", "original_length")
+)
 
 
 def _end_of(offsets: list[int], end: int) -> int:
@@ -209,6 +222,7 @@ class _FoldTable(dict[int, str]):
         self.unseen_re = _char_class(set(), negate_ascii=True)
         self.changing_re = _char_class(set())
         self.irregular_re = _char_class(set())
+        self.regular_re = _char_class(set())  # changing one-to-one: changing minus irregular
 
     def __missing__(self, cp: int) -> str:
         self.learn(chr(cp))
@@ -250,9 +264,12 @@ class _FoldTable(dict[int, str]):
         return True
 
     def _compile(self) -> None:
-        self.unseen_re = _char_class(self.seen, negate_ascii=True)
-        self.changing_re = _char_class(self.changing)
+        # fold() reads unseen_re first and trusts the others when it finds no unseen character: set it
+        # last, so a thread that sees the new unseen_re also sees the classes compiled with it.
+        self.regular_re = _char_class(self.changing - self.irregular)
         self.irregular_re = _char_class(self.irregular)
+        self.changing_re = _char_class(self.changing)
+        self.unseen_re = _char_class(self.seen, negate_ascii=True)
         self.pending = 0
         self.stale_hits = 0
 
@@ -292,15 +309,17 @@ def fold(text: str) -> Folded:
         if _ASCII_CONTROL_RE.search(out):
             out = out.translate(_ASCII_CONTROL)
         return Folded(out, None, len(text))
-    # Segments between irregular characters fold one-to-one; only the irregular ones are special.
-    changing = table.changing_re
+    # Segments between irregular characters fold one-to-one; only the irregular ones are special. The
+    # one-to-one characters are replaced in one pass over the whole text (same length, same positions),
+    # not one pass per segment.
+    regular = table.regular_re.sub(_replace_one, text)
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
     for m in irregular.finditer(text, first.start()):
         i = m.start()
         if i > pos:
-            pieces.append(changing.sub(_replace_one, text[pos:i]))
+            pieces.append(regular[pos:i])
             offsets.extend(range(pos, i))
         f = table[ord(text[i])]
         if f:
@@ -308,7 +327,7 @@ def fold(text: str) -> Folded:
             offsets.extend([i] * len(f))
         pos = i + 1
     if pos < len(text):
-        pieces.append(changing.sub(_replace_one, text[pos:]))
+        pieces.append(regular[pos:])
         offsets.extend(range(pos, len(text)))
     offsets.append(len(text))
     joined = "".join(pieces)

@@ -335,25 +335,41 @@ def digit_sequences(
         if core is not None:
             # Fast path: only digit runs and separators (no letter in or right next to them), so
             # the digit runs are the groups; no tokenizing needed.
-            _emit(text, _split_plain(text, core), min_digits, out)
+            _emit_plain(text, core, min_digits, out)
         else:
             _emit(text, _tokenize(text, wa, wb), min_digits, out)
     return out
 
 
-def _split_plain(text: str, core: list[tuple[int, int]]) -> list[list[Group]]:
-    runs: list[list[Group]] = []
-    groups: list[Group] = []
+def _emit_plain(text: str, core: list[tuple[int, int]], min_digits: int, out: list[Sequence]) -> None:
+    """:func:`_emit` for a window of plain digit runs: the runs are the groups, split into sequences
+    where more than ``_MAX_SEP`` separators lie between two of them. Plain digit groups have no number
+    words to merge and none is weak, and the groups of a sequence too short to keep are never built."""
+    start = 0
+    total = 0
     prev_end = -1
-    for a, b in core:
-        if groups and a - prev_end > _MAX_SEP:
-            runs.append(groups)
-            groups = []
-        groups.append(Group(text[a:b], a, b))
+    for k, (a, b) in enumerate(core):
+        if k > start and a - prev_end > _MAX_SEP:
+            if total >= min_digits:
+                _emit_plain_run(text, core[start:k], min_digits, out)
+            start, total = k, 0
+        total += b - a
         prev_end = b
-    if groups:
-        runs.append(groups)
-    return runs
+    if total >= min_digits:
+        _emit_plain_run(text, core[start:], min_digits, out)
+
+
+def _emit_plain_run(text: str, run: list[tuple[int, int]], min_digits: int, out: list[Sequence]) -> None:
+    # Cut at groups that are prices, as in _emit.
+    parts: list[list[Group]] = [[]]
+    for a, b in run:
+        if a > 0 and text[a - 1] in _CURRENCY_BEFORE:
+            parts.append([])
+            continue
+        parts[-1].append(Group(text[a:b], a, b))
+    for part in parts:
+        if sum([g.end - g.start for g in part]) >= min_digits:
+            out.append(Sequence(part, _plus_before(text, part[0].start)))
 
 
 _LETTER = re.compile(r"[a-z]")

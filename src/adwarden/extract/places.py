@@ -22,7 +22,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
@@ -320,6 +320,7 @@ _HOST_LIKE = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 _PAGE_WORDS = re.compile(r"(?=.{1,30}$)[a-z]+(?:[-_+ ][a-z]+){0,2}")
 
 
+@lru_cache(maxsize=16384)  # a scan meets the same few hosts on every post (the gazetteer never changes)
 def _host_country(host: str) -> str | None:
     """Country of a host name: its country-code TLD, a place named in its labels, or a local city name."""
     gaz = gazetteer()
@@ -433,10 +434,16 @@ def _name_country(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _location_country(location: str) -> str | None:
+    """:func:`country_from_text`, once per distinct location field (posts repeat a few thousand of them)."""
+    return country_from_text(location)
+
+
 def resolve_region(default: str, url: str | None, location: str | None) -> str:
     """Region for reading national phone numbers: the location field, then the URL, then ``default``."""
     if location:
-        iso = country_from_text(location)
+        iso = _location_country(location)
         if iso is not None and iso != "SU":
             return iso
     if url:
@@ -518,6 +525,12 @@ class LocationExtractor(Extractor):
 
     @staticmethod
     def _city_span(text: str, starts: list[int], e: int, gaz: _Gazetteer) -> Fact | None:
+        # Most trigger words name no city from any of these starts; then no qualifier can make one (a US
+        # city under a state is also a city by its name alone), so the qualifier is not read.
+        cities = gaz.cities
+        keys = [text[start:e].replace("-", " ").lower() for start in starts]
+        if not any(k.lower() in cities for k in keys):
+            return None
         q = _QUALIFIER.match(text, e)
         state: str | None = None
         country: str | None = None
@@ -530,8 +543,7 @@ class LocationExtractor(Extractor):
                 state = gaz.states[low]
             elif low in gaz.countries:
                 country = gaz.countries[low]
-        for start in starts:
-            key = text[start:e].replace("-", " ").lower()
+        for start, key in zip(starts, keys, strict=True):
             place = gaz.city(key, state) if state else gaz.city(key)
             if place is None and state:
                 place = gaz.city(key)

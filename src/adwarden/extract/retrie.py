@@ -64,10 +64,16 @@ def _render(node: _Trie) -> str:
     branches.sort(key=lambda b: (-len(b), b))
     if not branches:
         return ""
-    body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
-    if ends:
-        body += "?"
-    return body
+    if not ends:
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if len(branches) == 1 and _ONE_CHAR.fullmatch(branches[0]):
+        return "(?:" + branches[0] + ")?"  # one character: ``re`` repeats it without its general machinery
+    # Several characters: ``(?:X|)`` rather than ``(?:X)?`` (see :func:`_render_tolerant`).
+    return "(?:" + "|".join(branches) + "|)"
+
+
+# A single (escaped) character or a character class.
+_ONE_CHAR = re.compile(r"\\?.|\[[^\]]*\]", re.DOTALL)
 
 
 # Leetspeak and look-alike spellings of each letter, for tolerant phrase patterns.
@@ -83,7 +89,9 @@ def _letter(ch: str, first: bool = False, leet: bool = True) -> str:
     if first:
         # One character, the word-boundary check, then the rest of a stretched run.
         return one + r"(?<![a-z0-9].)" + one + "*"
-    return one + "+"
+    # ``xx*`` rather than ``x+`` (the same matches): an alternative that begins with a literal or a
+    # class is rejected by ``re`` with one comparison, one that begins with a repeat is entered first.
+    return one + one + "*"
 
 
 def tolerant_pattern(phrase: str) -> str:
@@ -145,7 +153,10 @@ def _render_tolerant(node: _Trie, leet: bool = True) -> str:
         return ""
     body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
     if ends:
-        body = "(?:" + body + ")?"
+        # ``(?:X|)``, not ``(?:X)?``: the same matches (X is tried first, and never matches empty), but
+        # ``re`` runs an optional group through its general repeat machinery and an alternation
+        # through a branch that rejects X with one comparison.
+        body = "(?:" + body + "|)"
     return body
 
 
