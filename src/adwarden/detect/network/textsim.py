@@ -34,9 +34,60 @@ _NUMWORD = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nin
 _NUM_TRIGGER = re.compile(r"\b(?:zero|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 
+# Faster forms of the patterns above, with the same matches (tests/network/test_slot_text.py checks that on
+# random texts against the plain forms):
+#
+# * ``_AT``: ``[\w.+-]+`` before the at-sign is tried at every position of every word and backtracks through
+#   the whole run each time (quadratic in the word length). A shorter run can never be followed by the at-sign
+#   (the next character would be another ``[\w.+-]``, which is neither a space nor ``@ ( [``), so the run is
+#   possessive, and a match can start inside a run only where the previous match ended (every other position
+#   of the run shares the run's end with the run's first character, which was tried first): :func:`_at_sub`
+#   tries the anchored pattern at that one position and otherwise searches with the run led by a
+#   look-behind that rejects the middle of runs in one step.
+# * ``_URL``: the same possessive run before the dot.
+# * ``_NUM_TRIGGER`` and ``_URL`` in an ASCII text: ``str.lower`` and ``re.IGNORECASE`` agree on ASCII, so the
+#   pattern cannot match unless one of its words (or TLDs) is a substring of the lower-cased text: a few
+#   substring tests skip the ``\b``-led scan of most texts. Non-ASCII texts always run the pattern (``re.I``
+#   lets ``s`` match U+017F and ``i`` U+0131, which ``str.lower`` does not give).
+_AT_AT = re.compile(r"[\w.+-]++\s?(?:@|\(at\)|\[at\])\s?[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[a-z]{2,6})+|@\w{2,}",
+                    re.IGNORECASE)
+_AT_FROM = re.compile(
+    r"(?<![\w.+-])[\w.+-]++\s?(?:@|\(at\)|\[at\])\s?[\w-]+(?:\s?(?:\.|\(dot\)|\[dot\])\s?[a-z]{2,6})+|@\w{2,}",
+    re.IGNORECASE)
+_URL_FAST = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]++\.(?:com|net|org|info|biz|us|co|me|ly)\b(?:/\S*)?",
+                       re.IGNORECASE)
+#: ``_NUMWORD`` and ``_NUM_TRIGGER`` in the form of ``names._INTRO``: the first letter consumed from an explicit
+#: class (every character the leading letters match under ``re.I``, U+017F for ``s``) so that ``re`` skips to
+#: it, ``\b`` before it as ``(?<!\w\w)``, the rest of each word picked by a look-behind, in the original order.
+_NUMWORD_FAST = re.compile(
+    r"(?-i:[ZzOoTtFfSsEeNn\u017f])(?<!\w\w)(?:(?<=z)ero|(?<=o)h|(?<=o)ne|(?<=t)wo|(?<=t)hree|(?<=f)our|(?<=f)ive"
+    r"|(?<=s)ix|(?<=s)even|(?<=e)ight|(?<=n)ine)\b", re.IGNORECASE)
+_NUM_TRIGGER_FAST = re.compile(
+    r"(?-i:[ZzTtFfSsEeNn\u017f])(?<!\w\w)(?:(?<=z)ero|(?<=t)wo|(?<=t)hree|(?<=f)our|(?<=f)ive"
+    r"|(?<=s)ix|(?<=s)even|(?<=e)ight|(?<=n)ine)\b", re.IGNORECASE)
+_TLDS = (".com", ".net", ".org", ".info", ".biz", ".us", ".co", ".me", ".ly")
+_TRIGGER_WORDS = ("zero", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
 
 def _email_or_handle(m: re.Match[str]) -> str:
     return " qhandle " if m.group(0).startswith("@") else " qemail "
+
+
+def _at_sub(text: str) -> str:
+    """``_AT.sub(_email_or_handle, text)``, in linear time (see above)."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _AT_AT.match(text, pos) or _AT_FROM.search(text, pos)
+        if m is None:
+            break
+        out.append(text[pos : m.start()])
+        out.append(_email_or_handle(m))
+        pos = m.end()
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def slot_text(text: str) -> str:
@@ -45,15 +96,18 @@ def slot_text(text: str) -> str:
     Every pattern runs on every text given (the substring tests only skip a pattern that cannot match), so
     the result does not depend on the batch prefilter of :func:`slot_texts`.
     """
-    low = text.lower()
+    low, ascii_ = text.lower(), text.isascii()
     if "@" in text or "(at)" in low or "[at]" in low:
-        text = _AT.sub(_email_or_handle, text)
-    if "://" in text or "www." in low or "." in text:
-        text = _URL.sub(" qurl ", text)
-    if not text.isascii():
+        text = _at_sub(text)
+        low = text.lower()
+    if "://" in text or "www." in low or (any(t in low for t in _TLDS) if ascii_ else "." in text):
+        text, n = _URL_FAST.subn(" qurl ", text)
+        if n:
+            low = text.lower()
+    if not ascii_:
         text = _EMOJI.sub(" ", text)
-    if _NUM_TRIGGER.search(text):
-        text = _NUMWORD.sub(" 0 ", text)
+    if (not ascii_ or any(w in low for w in _TRIGGER_WORDS)) and _NUM_TRIGGER_FAST.search(text):
+        text = _NUMWORD_FAST.sub(" 0 ", text)
     names = find_names(text)
     if names:
         alt = "|".join(re.escape(n) for n in names)
