@@ -45,6 +45,9 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u2
 #   tries the anchored pattern at that one position and otherwise searches with the run led by a
 #   look-behind that rejects the middle of runs in one step.
 # * ``_URL``: the same possessive run before the dot.
+# * Both in an ASCII text: no match can start before the last space or newline that precedes the first
+#   at-sign (or ``(at)``, ``[at]``; one space before it is allowed) or the first ``://``, ``www.`` or TLD
+#   (a match holds no white space before those), so the scan starts after it (:func:`_scan_from`).
 # * ``_NUM_TRIGGER`` and ``_URL`` in an ASCII text: ``str.lower`` and ``re.IGNORECASE`` agree on ASCII, so the
 #   pattern cannot match unless one of its words (or TLDs) is a substring of the lower-cased text: a few
 #   substring tests skip the ``\b``-led scan of most texts. Non-ASCII texts always run the pattern (``re.I``
@@ -73,10 +76,29 @@ def _email_or_handle(m: re.Match[str]) -> str:
     return " qhandle " if m.group(0).startswith("@") else " qemail "
 
 
-def _at_sub(text: str) -> str:
-    """``_AT.sub(_email_or_handle, text)``, in linear time (see above)."""
+def _scan_from(text: str, low: str, hints: tuple[str, ...], gap: int) -> int:
+    """Where a scan for a match holding one of ``hints`` (in ``low``, the lower-cased ASCII ``text``) may start:
+    after the last space or newline more than ``gap`` characters before the first hint, else 0; ``-1`` when no
+    hint occurs."""
+    found = [i for h in hints if (i := low.find(h)) >= 0]
+    if not found:
+        return -1
+    first = min(found) - gap
+    return max(text.rfind(" ", 0, first), text.rfind("\n", 0, first)) + 1 if first > 0 else 0
+
+
+_AT_HINTS = ("@", "(at)", "[at]")
+_URL_HINTS = ("://", "www.", *_TLDS)
+
+
+def _at_sub(text: str, low: str | None = None) -> str:
+    """``_AT.sub(_email_or_handle, text)``, in linear time (see above); ``low``, the lower-cased text when it is
+    ASCII, lets the scan start near the first at-sign."""
     out: list[str] = []
-    pos = 0
+    pos = 0 if low is None else _scan_from(text, low, _AT_HINTS, 1)
+    if pos < 0:
+        return text
+    start = pos
     while True:
         m = _AT_AT.match(text, pos) or _AT_FROM.search(text, pos)
         if m is None:
@@ -87,7 +109,25 @@ def _at_sub(text: str) -> str:
     if not out:
         return text
     out.append(text[pos:])
-    return "".join(out)
+    return text[:start] + "".join(out)
+
+
+def _url_sub(text: str, low: str | None) -> tuple[str, int]:
+    """``_URL.subn(" qurl ", text)``; ``low`` as for :func:`_at_sub`."""
+    pos = 0 if low is None else _scan_from(text, low, _URL_HINTS, 0)
+    if pos < 0:
+        return text, 0
+    out: list[str] = [text[:pos]]
+    n = 0
+    for m in _URL_FAST.finditer(text, pos):
+        out.append(text[pos : m.start()])
+        out.append(" qurl ")
+        pos = m.end()
+        n += 1
+    if not n:
+        return text, 0
+    out.append(text[pos:])
+    return "".join(out), n
 
 
 def slot_text(text: str) -> str:
@@ -98,10 +138,10 @@ def slot_text(text: str) -> str:
     """
     low, ascii_ = text.lower(), text.isascii()
     if "@" in text or "(at)" in low or "[at]" in low:
-        text = _at_sub(text)
+        text = _at_sub(text, low if ascii_ else None)
         low = text.lower()
     if "://" in text or "www." in low or (any(t in low for t in _TLDS) if ascii_ else "." in text):
-        text, n = _URL_FAST.subn(" qurl ", text)
+        text, n = _url_sub(text, low if ascii_ else None)
         if n:
             low = text.lower()
     if not ascii_:
