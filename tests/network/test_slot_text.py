@@ -71,3 +71,23 @@ def test_number_word_patterns_equal_the_plain_ones() -> None:
         assert (textsim._NUM_TRIGGER_FAST.search(t) is None) == (PLAIN_TRIGGER.search(t) is None), t
         hits += PLAIN_NUMWORD.search(t) is not None
     assert hits > 1000
+
+
+def test_texts_slot_masking_skips_hold_no_slot_and_no_name() -> None:
+    # the scan builds a record without searching for names in a text slot masking skipped; that is right
+    # only if such a text holds no name find_names would find (and slot masking would change nothing)
+    import numpy as np
+
+    from adwarden.detect.neardup import texts_with
+    from adwarden.detect.network.minhash import RING_TEXT, text_signatures
+
+    texts = _texts(20_000) + [t.replace("\u017f", "s").replace("\u0131", "i").replace("\u212a", "K")
+                              .encode("ascii", "ignore").decode() for t in _texts(20_000)]
+    masked = np.zeros(len(texts), dtype=bool)
+    text_signatures(texts, RING_TEXT, masked=masked)
+    want = texts_with(texts, textsim.SLOTS.needles, chars=textsim.SLOTS.chars, non_ascii=True)
+    assert masked.tolist() == want.tolist()
+    skipped = [t for t, m in zip(texts, masked.tolist(), strict=True) if not m]
+    assert len(skipped) > 1000 and sum(bool(find_names(t)) for t in texts) > 1000
+    for t in skipped:
+        assert find_names(t) == () and plain_slot_text(t) == t, t

@@ -183,12 +183,13 @@ def record_from_post(
 
 
 def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction | None = None,
-                      keep_text: bool = True) -> LinkRecord:
+                      keep_text: bool = True, names: tuple[str, ...] | None = None) -> LinkRecord:
     """Build a record from a validated :class:`~adwarden.domain.PostInput` (the ingest path).
 
     The same record as :func:`record_from_post` of the post's dict, built from the attributes directly (a
     scan builds one per ad). With ``keep_text=False`` the record's ``text`` is empty: a scan keeps the text's
-    signature instead, and names and ages are still read from the text.
+    signature instead, and names and ages are still read from the text. ``names``, when the caller already
+    knows :func:`~adwarden.detect.network.names.find_names` of the text, is used instead of searching again.
     """
     site = str(post.site or "default")
     text = post.text
@@ -219,7 +220,7 @@ def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction |
         location=location if location else None,
         lat=where[0] if where else None,
         lon=where[1] if where else None,
-        names=find_names(text),
+        names=find_names(text) if names is None else names,
         ages=tuple(sorted(set(ages) | set(found_ages))) if ages and found_ages else ages or found_ages,
         category=str(post.category) if post.category else None,
     )
