@@ -49,3 +49,11 @@ def test_record_from_input_equals_record_from_post() -> None:
     first = record_from_input(POSTS[0], post_id="x")
     assert first.names == ("Kira", "Jade") and first.ages[:2] == (22, 23) and first.image_hashes == (PDQ,)
     assert ("email", "u1@example.com") in first.identifiers and ("device", "d1") in first.identifiers
+
+
+def test_records_pickle_to_equal_records() -> None:
+    import pickle
+
+    recs = [record_from_input(p, post_id=f"{p.site}:{p.external_id}") for p in POSTS]
+    assert pickle.loads(pickle.dumps(recs, protocol=pickle.HIGHEST_PROTOCOL)) == recs
+    assert all(r.text for r in pickle.loads(pickle.dumps(recs)))

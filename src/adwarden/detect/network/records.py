@@ -12,9 +12,10 @@ True
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,14 @@ class LinkRecord:
     names: tuple[str, ...] = ()
     ages: tuple[int, ...] = ()
     category: str | None = None
+
+    def __reduce__(self) -> tuple[type[LinkRecord], tuple[Any, ...]]:
+        """Pickle as the constructor's arguments: a scan's workers send every record to the main process, and
+        this takes about half the time of the dataclass's field-by-field ``__getstate__``/``__setstate__``."""
+        return LinkRecord, _FIELDS_OF(self)
+
+
+_FIELDS_OF = operator.attrgetter(*(f.name for f in fields(LinkRecord)))
 
 
 def _parse_time(value: Any) -> datetime | None:
