@@ -16,6 +16,10 @@ two trees are compared with the same script, alternating.
 4. ``--reference N``: the networks of the first N ads with today's in-process path
    (``record_from_post`` + ``link_records``, everything in one process) and the adjusted Rand index of the
    scan's networks against them (posts outside networks count as singletons).
+5. ``--chunk-cpu N`` instead of all that: CPU time per ad of the worker's ``scan_chunk`` (read, validate,
+   screen, record, signature) over the chunks of the first N ads, in this one process after two warm-up
+   chunks, best of ``--rounds``: the workers' cost per ad, which depends far less on the machine's load than
+   the wall time does.
 """
 
 from __future__ import annotations
@@ -188,6 +192,37 @@ def reference_ari(path: str, n: int, out_dir: str) -> dict[str, Any]:
             "networks_reference": len(ref.networks), "networks_scan": len(mine)}
 
 
+def chunk_cpu(path: str, n: int, rounds: int) -> dict[str, Any]:
+    """CPU µs per ad of ``scan_chunk`` (see the module docstring, item 5)."""
+    from itertools import islice
+
+    from adwarden.config import Settings
+    from adwarden.runtime import build_screener
+    from adwarden.scan.runner import WARM_UP_POST, ScanJob, ScanOptions, Source, plan_chunks, resolve_corpus
+    from adwarden.scan.worker import scan_chunk
+
+    head = os.path.join(tempfile.mkdtemp(prefix="bench-chunk-"), "head.jsonl")
+    with open(path, "rb") as src, open(head, "wb") as dst:
+        dst.writelines(islice(src, n))
+    opts = ScanOptions()
+    screener = build_screener(Settings())
+    screener.screen(WARM_UP_POST)
+    job = ScanJob(screener=screener, mapping={}, minhash=opts.link.text, max_body_chars=opts.max_body_chars,
+                  max_field_chars=opts.max_field_chars)
+    sources = [Source(0, s.path, s.fmt, s.size) for s in resolve_corpus(head, opts.fmt)]
+    chunks = list(plan_chunks(sources, opts.chunk_bytes))
+    for c in chunks[:2]:
+        scan_chunk(job, c)
+    best, ads = float("inf"), 0
+    for _ in range(rounds):
+        ads, t = 0, time.process_time()
+        for c in chunks[2:]:
+            ads += len(scan_chunk(job, c).records)
+        best = min(best, time.process_time() - t)
+    os.remove(head)
+    return {"ads": ads, "chunks": len(chunks) - 2, "rounds": rounds, "us_per_ad": round(best / max(ads, 1) * 1e6, 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=1_000_000)
@@ -197,9 +232,15 @@ def main() -> None:
     ap.add_argument("--corpus", default=None, help="corpus path (default /tmp/adwarden-scan-COUNT.jsonl)")
     ap.add_argument("--keep", default=None, help="write the scan's output directory here and keep it (to compare "
                                                   "two trees' outputs); default: a temporary directory")
+    ap.add_argument("--chunk-cpu", type=int, default=0, metavar="N",
+                    help="only measure the CPU per ad of scan_chunk on the first N ads, in process")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --chunk-cpu (the best is kept)")
     args = ap.parse_args()
     path = args.corpus or f"/tmp/adwarden-scan-{args.count}.jsonl"
     size, mean = write_corpus(path, args.count)
+    if args.chunk_cpu:
+        print(json.dumps({"load_before": os.getloadavg(), **chunk_cpu(path, args.chunk_cpu, args.rounds)}))
+        return
     report: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_before": os.getloadavg(),

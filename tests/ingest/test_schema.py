@@ -108,3 +108,55 @@ def test_numeric_ids_stay_text() -> None:
                           "account": {"id": 99}}, record="r")
     assert post.external_id == "12345678901234567890" and post.site == "7"
     assert post.account is not None and post.account.id == "99"
+
+
+# Values that pass, and values at or over every edge pydantic checks: whitespace to strip (including U+001C,
+# which Python strips and pydantic does not, and U+00A0, U+3000), control characters, a lone surrogate, lengths,
+# non-strings, and timestamps in and around the one form the plain path reads itself.
+_TEXTS: list[object] = ["Kira", "a b", "", " lead", "trail ", "x\x1c", "\xa0x", "x\u3000", "tab\there", "bad\x00",
+                        "bad\x7f", "bad\x1b", "\ud800", "\u00e9t\u00e9", "t" * 200, "t" * 201, "t" * 2001, 7, True,
+                        1.5, ["x"], None]
+_TIMES: list[object] = [
+    "2026-11-01T10:00:00Z", "2026-11-01T10:00:00", "2026-11-01T10:00:00.5Z", "2026-11-01T10:00:00.123456+05:30",
+    "2026-11-01T10:00:00.1234567Z", "2026-11-01T10:00:00-23:59", "2026-11-01T10:00:00+24:00",
+    "2026-11-01T10:00:00+05:60", "2026-11-01T10:00:00-00:00", "2026-11-01T24:00:00Z", "2026-11-01T23:59:60Z",
+    "2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:00:00-05:00", "9999-12-31T23:00:00+05:00", "2026-11-01t10:00:00z", "2026-11-01 10:00:00Z",
+    "2026-11-01", "1700000000", " 2026-11-01T10:00:00Z", 1700000000, None, "yesterday",
+]
+
+
+def test_plain_records_validate_exactly_as_pydantic_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from adwarden.ingest import schema
+
+    rng = random.Random(15)
+    records: list[dict[str, object]] = []
+    for _ in range(6000):
+        rec: dict[str, object] = {}
+        for name in ("external_id", "site", "category", "title", "body", "location", "url"):
+            if rng.random() < 0.6:
+                rec[name] = rng.choice(_TEXTS) if rng.random() < 0.3 else f"{name} {rng.randint(0, 9)}"
+        if rng.random() < 0.7:
+            rec["posted_at"] = rng.choice(_TIMES)
+        if rng.random() < 0.05:
+            rec["account"] = {"id": "u1"}
+        if rng.random() < 0.05:
+            rec["extra"] = "ignored"
+        records.append(rec)
+
+    def outcome(rec: dict[str, object]) -> object:
+        try:
+            return validate_post(rec, record="line 1", max_body_chars=150, max_field_chars=100)
+        except InputError as exc:
+            return (exc.field, exc.message)
+
+    fast = [outcome(r) for r in records]
+    taken = [r for r in records if schema._plain_post(r) is not None]
+    monkeypatch.setattr(schema, "_plain_post", lambda data: None)
+    for rec, got in zip(records, fast, strict=True):
+        assert got == outcome(rec), rec
+    # the plain path is exercised, on records with timestamps and without
+    assert len(taken) > 400 and sum(r.get("posted_at") is not None for r in taken) > 200
+    assert sum(isinstance(o, tuple) for o in fast) > 1000  # and so are refusals

@@ -316,11 +316,19 @@ def _flags(v: npt.NDArray[np.uint8], starts: I64, raw: npt.NDArray[np.uint8], ra
 
 
 def char_shingle_hashes(texts: Sequence[str], k: int, sample: int = 1, *, rewrite: Rewrite | None = None,
-                        block: int = 8192) -> tuple[U64, I64]:
+                        block: int = 8192, rewritten: npt.NDArray[np.bool_] | None = None) -> tuple[U64, I64]:
     """Hash each window of ``k <= 8`` characters (bytes) of each text's character-shingle form (after
     ``rewrite`` where it applies); keep one in ``sample`` by hash. Same ``(hashes, starts)`` layout as
-    :func:`shingle_hashes`."""
-    return _by_block(texts, block, lambda part: _char_block(part, k, sample, rewrite))
+    :func:`shingle_hashes`. ``rewritten`` (one flag per text), if given, is set where ``rewrite`` applied."""
+    done = 0
+
+    def part(texts_part: Sequence[str]) -> tuple[U64, I64]:
+        nonlocal done
+        flags = None if rewritten is None else rewritten[done : done + len(texts_part)]
+        done += len(texts_part)
+        return _char_block(texts_part, k, sample, rewrite, flags)
+
+    return _by_block(texts, block, part)
 
 
 def _splice(v: npt.NDArray[np.uint8], starts: I64, which: I64, v2: npt.NDArray[np.uint8],
@@ -336,11 +344,14 @@ def _splice(v: npt.NDArray[np.uint8], starts: I64, which: I64, v2: npt.NDArray[n
     return np.concatenate([v, v2])[idx], new_starts
 
 
-def _char_block(texts: Sequence[str], k: int, sample: int, rewrite: Rewrite | None) -> tuple[U64, I64]:
+def _char_block(texts: Sequence[str], k: int, sample: int, rewrite: Rewrite | None,
+                rewritten: npt.NDArray[np.bool_] | None = None) -> tuple[U64, I64]:
     v, c_starts, raw, raw_starts = _normalized(texts)
     if rewrite is not None:
-        which = np.flatnonzero(_flags(v, c_starts, raw, raw_starts, rewrite.needles, rewrite.chars,
-                                      rewrite.non_ascii))
+        flags = _flags(v, c_starts, raw, raw_starts, rewrite.needles, rewrite.chars, rewrite.non_ascii)
+        if rewritten is not None:
+            rewritten[:] = flags
+        which = np.flatnonzero(flags)
         if which.size:
             v2, starts2, _, _ = _normalized([rewrite.fn(texts[i]) for i in which.tolist()])
             v, c_starts = _splice(v, c_starts, which, v2, starts2)
@@ -365,13 +376,16 @@ def _char_block(texts: Sequence[str], k: int, sample: int, rewrite: Rewrite | No
     return h, out_starts
 
 
-def shingles(texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None) -> tuple[U64, I64]:
+def shingles(texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None,
+             rewritten: npt.NDArray[np.bool_] | None = None) -> tuple[U64, I64]:
     """The shingle hashes ``params`` asks for (word or character), ``(hashes, starts)`` per text, after
-    ``rewrite`` of the texts it applies to."""
+    ``rewrite`` of the texts it applies to (flagged in ``rewritten``, if given)."""
     if params.unit == "char":
-        return char_shingle_hashes(texts, params.shingle, params.sample, rewrite=rewrite)
+        return char_shingle_hashes(texts, params.shingle, params.sample, rewrite=rewrite, rewritten=rewritten)
     if rewrite is not None:
         which = texts_with(texts, rewrite.needles, chars=rewrite.chars, non_ascii=rewrite.non_ascii)
+        if rewritten is not None:
+            rewritten[:] = which
         texts = [rewrite.fn(t) if w else t for t, w in zip(texts, which.tolist(), strict=True)]
     tokens, starts = token_hashes(texts)
     return shingle_hashes(tokens, starts, params.shingle)
@@ -433,12 +447,15 @@ def signatures(shingles: U64, starts: I64, params: NearDupParams, *, chunk: int 
 
 
 def text_signatures(
-    texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None
+    texts: Sequence[str], params: NearDupParams, *, rewrite: Rewrite | None = None,
+    rewritten: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[U32, npt.NDArray[np.bool_]]:
     """Signatures of ``texts`` (after ``rewrite``) and a mask of those with at least ``params.min_shingles``
     shingles. Texts shorter than that ("call me", an empty body) never match: they would match everything.
+    ``rewritten`` (one flag per text), if given with ``rewrite``, is set where ``rewrite`` applied (the others
+    were shingled as they are); without ``rewrite`` it is left as it is.
     """
-    sh, sh_starts = shingles(texts, params, rewrite=rewrite)
+    sh, sh_starts = shingles(texts, params, rewrite=rewrite, rewritten=rewritten)
     sigs = signatures(sh, sh_starts, params)
     valid = np.diff(sh_starts) >= params.min_shingles
     return sigs, valid

@@ -217,27 +217,20 @@ def screen_rows(job: ScanJob, rows: Rows, res: ChunkResult) -> ChunkResult:
     evidence = _evidence(scr, posts, texts, extractions)
     risk = np.zeros(len(posts), dtype=np.float32)
     action = np.zeros(len(posts), dtype=np.int8)
-    for i, (p, ex, ev) in enumerate(zip(posts, extractions, evidence, strict=True)):
+    # texts that slot masking did not touch introduce no name: their records skip the names search
+    masked = np.ones(len(texts), dtype=bool)
+    res.sigs, res.valid = text_signatures(texts, job.minhash, masked=masked)
+    for i, (p, ex, ev, m) in enumerate(zip(posts, extractions, evidence, masked.tolist(), strict=True)):
         risk[i], action[i] = _decide(scr, ev)
-        rec = record_from_input(p, post_id=f"{p.site}:{p.external_id}", extraction=ex)
-        res.records.append(_without_text(rec))
+        res.records.append(record_from_input(p, post_id=f"{p.site}:{p.external_id}", extraction=ex, keep_text=False,
+                                             names=None if m else ()))
         res.labels.append(tuple(dict.fromkeys(e.label for e in ev)))
         for e in ev:
             if e.label in MINOR_LABELS:
                 res.minors.append(Minor(i, e.label, e.value or "", e.start, e.end))
     res.risk, res.action = risk, action
-    res.sigs, res.valid = text_signatures(texts, job.minhash)
     res.texts = zlib.compress("\x00".join(texts).encode("utf-8"), 1) if texts else b""
     return res
-
-
-def _without_text(r: LinkRecord) -> LinkRecord:
-    """The record minus its text (the signature stands in for it); shared empty tuples cost nothing."""
-    return LinkRecord(
-        post_id=r.post_id, external_id=r.external_id, site=r.site, identifiers=r.identifiers,
-        image_hashes=r.image_hashes, posted_at=r.posted_at, location=r.location, lat=r.lat, lon=r.lon,
-        names=r.names, ages=r.ages, category=r.category,
-    )
 
 
 def chunk_texts(blob: bytes) -> list[str]:

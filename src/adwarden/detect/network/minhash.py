@@ -45,9 +45,14 @@ RING_TEXT = NearDupParams(num_perm=64, bands=16, shingle=8, threshold=0.6, min_s
                           slots=True)
 
 
-def text_signatures(texts: Sequence[str], params: NearDupParams) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
-    """Signatures of ``texts`` (slot-masked first when ``params.slots``) and the mask of texts long enough."""
-    return neardup.text_signatures(texts, params, rewrite=SLOTS if params.slots else None)
+def text_signatures(texts: Sequence[str], params: NearDupParams, *, masked: npt.NDArray[np.bool_] | None = None
+                    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.bool_]]:
+    """Signatures of ``texts`` (slot-masked first when ``params.slots``) and the mask of texts long enough.
+
+    ``masked`` (one flag per text), if given and ``params.slots``, is set for the texts slot masking ran on: the others hold no slot
+    (:data:`~adwarden.detect.network.textsim.SLOTS`), so in particular no introduced name
+    (:func:`~adwarden.detect.network.names.find_names` finds none), which a scan uses to skip that search."""
+    return neardup.text_signatures(texts, params, rewrite=SLOTS if params.slots else None, rewritten=masked)
 
 
 @dataclass(frozen=True, slots=True)
