@@ -94,3 +94,46 @@ def test_ingest_stores_the_same_rows_with_rows_prepared_beforehand(
     other.db.dispose()
     assert mine == theirs
     assert mine[1]  # identifiers were stored
+
+
+def test_the_worker_ships_screenings_without_their_extraction(shared_screener: Screener) -> None:
+    """The storing process never reads the extraction, so the worker does not send it; what it does send
+    re-decides with network facts exactly as the full screening does."""
+    batches = [([risky_post(), post("p-1", body="Call 206-555-0147, Seattle")], 0)]
+    prepare = partial(prepare_batch, link=True, text=LinkConfig().text)
+    with ScreeningPipeline[int](shared_screener, workers=1, prepare=prepare) as pipe:
+        (_, shipped, _, _), = list(pipe.run_prepared(batches))
+    with ScreeningPipeline[int](shared_screener, workers=1) as pipe:
+        (_, shipped_plain, _), = list(pipe.run(batches))
+    assert all(s.extraction is None for s in [*shipped, *shipped_plain])
+    full = [shared_screener.screen(p) for p in batches[0][0]]
+    assert all(f.extraction is not None and f.extraction.phones for f in full)
+    assert [s.verdict for s in shipped] == [f.verdict for f in full]
+    assert [s.identifiers for s in shipped] == [f.identifiers for f in full]
+    facts = {"size": 12, "distinct_cities": 3, "km_travelled": 900.0, "names_per_phone": 4, "network_id": "n1",
+             "cities": ["Seattle, WA", "Portland, OR", "Boise, ID"]}
+    for p, s, f in zip(batches[0][0], shipped, full, strict=True):
+        again, expected = shared_screener.with_network(p, s, facts), shared_screener.with_network(p, f, facts)
+        assert again.verdict == expected.verdict
+        assert again.evidence == expected.evidence
+        assert any(e.detector == "network" for e in again.evidence)
+
+
+def test_a_network_detector_that_reads_the_extraction_fails_loudly(shared_screener: Screener) -> None:
+    """A network detector must read only the network facts: given a shipped screening, one that reads the
+    extraction raises instead of silently seeing no facts (and deciding differently than the API would)."""
+    import pytest
+
+    from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
+    from adwarden.domain import Evidence
+
+    class NetworkDetector(Detector):
+        def detect(self, ctx: ScreenContext) -> list[Evidence]:
+            return [Evidence("network", "phones", weight=1.0, value=str(len(ctx.extraction.phones)))]
+
+    screener = Screener(DetectorRegistry([NetworkDetector()]), shared_screener.policy)
+    p = risky_post()
+    full = screener.screen(p)
+    assert screener.with_network(p, full, {"size": 3}).evidence  # reads the extraction it has
+    with pytest.raises(RuntimeError, match="extraction.phones"):
+        screener.with_network(p, full.for_storing(), {"size": 3})
