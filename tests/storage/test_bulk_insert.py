@@ -135,3 +135,18 @@ def test_many_rows_bypass_sqlalchemys_per_row_path(backend_runtime: Any) -> None
         assert not [s for s in seen if "posts" in s]
     with db.read() as conn:
         assert len(conn.execute(select(posts.c.id)).all()) == 50
+
+
+def test_rows_with_different_keys_are_refused_as_sqlalchemy_refuses_them(backend_runtime: Any) -> None:
+    """Rows of one call that do not share their keys take SQLAlchemy's path, which refuses a row missing a
+    column the first one has (the fast path must not store it with a default, nor drop the other's value)."""
+    db = backend_runtime.db
+    no_preserve = _assessment("p2", "a-p2")
+    del no_preserve["preserve"]
+    renamed = {**no_preserve, "id": "a-p3", "preserved": True}
+    for rows in ([_assessment("p1", "a-p1", preserve=True), no_preserve],
+                 [_assessment("p1", "a-p1", preserve=True), renamed]):
+        with pytest.raises(StatementError), db.transaction() as conn:
+            insert_rows(conn, assessments, rows)
+    with db.read() as conn:
+        assert conn.execute(select(assessments.c.id)).all() == []

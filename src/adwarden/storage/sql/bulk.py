@@ -44,14 +44,19 @@ class _Plan:
     keys: tuple[str, ...]
     processors: tuple[tuple[int, Callable[[Any], Any]], ...]  # (parameter position, processor)
 
-    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-        """One tuple per row, processed as SQLAlchemy processes it. Column by column: each processor runs
-        over its column in one ``map`` (equal values, such as the batch's one timestamp, processed once)."""
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]] | None:
+        """One tuple per row, processed as SQLAlchemy processes it, column by column; None when the rows do not
+        all have exactly the plan's keys."""
+        if set(map(len, rows)) != {len(self.keys)}:
+            return None
         get = itemgetter(*self.keys)
-        if len(self.keys) == 1:
-            columns: list[Sequence[Any]] = [[get(r) for r in rows]]
-        else:
-            columns = list(zip(*map(get, rows), strict=True))
+        try:
+            if len(self.keys) == 1:
+                columns: list[Sequence[Any]] = [[get(r) for r in rows]]
+            else:
+                columns = list(zip(*map(get, rows), strict=True))
+        except KeyError:  # as many keys, other names
+            return None
         for pos, process in self.processors:
             columns[pos] = _processed(process, columns[pos])
         return list(zip(*columns, strict=True))
@@ -108,13 +113,14 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     dialect = conn.dialect
     first = rows[0].keys()
     plan = _plan(dialect, table, tuple(first)) if dialect.name in FAST_DIALECTS else None
-    if plan is None or any(r.keys() != first for r in rows):
+    try:
+        params = None if plan is None else plan.parameters(rows)
+    except Exception as exc:  # a bind processor refused a value: raised as SQLAlchemy raises it
+        assert plan is not None
+        raise StatementError(str(exc), plan.sql, None, exc) from exc
+    if plan is None or params is None:  # rows whose keys differ, too
         conn.execute(insert(table), list(rows))
         return
-    try:
-        params = plan.parameters(rows)
-    except Exception as exc:  # a bind processor refused a value: raised as SQLAlchemy raises it
-        raise StatementError(str(exc), plan.sql, None, exc) from exc
     try:
         if dialect.name == "postgresql":
             _copy(conn, plan.sql, params)
