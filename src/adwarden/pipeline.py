@@ -33,23 +33,26 @@ WARM_UP_POST = PostInput(external_id="warm-up", title="Warm-up in Seattle, WA",
 class Screening:
     """What screening one post version produced: facts, evidence, the verdict, and the versions that made it.
 
-    ``extraction`` is None on a screening made for the storing side of a file ingest (:meth:`for_storing`)."""
+    ``extraction`` is None on a screening made for a storing process (:meth:`for_storing`), and so is
+    ``identifiers`` when the post's rows were prepared from it already."""
 
     extraction: Extraction | None
-    identifiers: tuple[Identifier, ...]
+    identifiers: tuple[Identifier, ...] | None
     evidence: tuple[Evidence, ...]
     verdict: Verdict
     versions: Mapping[str, str]
     skipped: tuple[str, ...] = field(default_factory=tuple)
 
-    def for_storing(self) -> Screening:
-        """This screening without its extraction, for shipping to the process that stores it.
+    def for_storing(self, *, rows_prepared: bool = False) -> Screening:
+        """This screening without its extraction, for shipping to the process that stores it; with
+        ``rows_prepared`` (its identifier rows and network record were built from it already, by
+        :func:`~adwarden.screening.service.prepare_batch`) without its identifiers too.
 
         Why: a file ingest screens in a forked worker and pickles every screening across to the storing
-        process, where unpickling the extraction's facts was about 22 of 53 µs per post; storing never reads
-        them (the rows and network records are prepared in the worker, and :meth:`Screener.with_network` runs
-        only :data:`NETWORK_DETECTORS`, which read the network facts)."""
-        return replace(self, extraction=None)
+        process. Unpickling the extraction's facts was about 22 of 53 µs per post there and the identifiers
+        about 16 (a second copy of the prepared identifier rows); storing reads neither
+        (:meth:`Screener.with_network` runs only :data:`NETWORK_DETECTORS`, which read the network facts)."""
+        return replace(self, extraction=None, identifiers=None if rows_prepared else self.identifiers)
 
 
 def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier, ...]:
@@ -147,7 +150,8 @@ class Screener:
         from adwarden.policy import evaluate
 
         extraction = _NOT_SHIPPED if screening.extraction is None else screening.extraction
-        ctx = ScreenContext(post=post, text=post.text, extraction=extraction, identifiers=screening.identifiers,
+        identifiers = _IdentifiersNotShipped() if screening.identifiers is None else screening.identifiers
+        ctx = ScreenContext(post=post, text=post.text, extraction=extraction, identifiers=identifiers,
                             network=network)
         evidence = [e for e in screening.evidence if e.detector not in NETWORK_DETECTORS]
         skipped = list(screening.skipped)
@@ -177,3 +181,14 @@ class _ExtractionNotShipped:
 
 
 _NOT_SHIPPED = cast("Extraction", _ExtractionNotShipped())
+
+
+class _IdentifiersNotShipped(tuple[Identifier, ...]):
+    """The context's identifiers when the screening was shipped without them: reading them fails loudly."""
+
+    def _refuse(self, *_args: Any) -> Any:
+        raise RuntimeError("the identifiers were not shipped with this screening (Screening.for_storing with "
+                           "rows_prepared), so a network detector cannot read them; it must read only the "
+                           "network facts")
+
+    __iter__ = __len__ = __getitem__ = __contains__ = __bool__ = _refuse

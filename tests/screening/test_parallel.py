@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from adwarden.detect.network import LinkConfig
 from adwarden.pipeline import Screener
 from adwarden.screening.parallel import ScreeningPipeline
@@ -109,7 +111,11 @@ def test_the_worker_ships_screenings_without_their_extraction(shared_screener: S
     full = [shared_screener.screen(p) for p in batches[0][0]]
     assert all(f.extraction is not None and f.extraction.phones for f in full)
     assert [s.verdict for s in shipped] == [f.verdict for f in full]
-    assert [s.identifiers for s in shipped] == [f.identifiers for f in full]
+    # the identifiers cross only where the storing side builds the rows itself (the API's writer, a scan)
+    assert all(s.identifiers is None for s in shipped)
+    assert [s.identifiers for s in shipped_plain] == [f.identifiers for f in full]
+    with pytest.raises(ValueError, match="shipped without its identifiers"):
+        prepare_batch(batches[0][0], shipped, link=True)
     facts = {"size": 12, "distinct_cities": 3, "km_travelled": 900.0, "names_per_phone": 4, "network_id": "n1",
              "cities": ["Seattle, WA", "Portland, OR", "Boise, ID"]}
     for p, s, f in zip(batches[0][0], shipped, full, strict=True):
@@ -121,9 +127,8 @@ def test_the_worker_ships_screenings_without_their_extraction(shared_screener: S
 
 def test_a_network_detector_that_reads_the_extraction_fails_loudly(shared_screener: Screener) -> None:
     """A network detector must read only the network facts: given a shipped screening, one that reads the
-    extraction raises instead of silently seeing no facts (and deciding differently than the API would)."""
-    import pytest
-
+    extraction (or the identifiers, when they were left out) raises instead of silently seeing none (and
+    deciding differently than the API would)."""
     from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
     from adwarden.domain import Evidence
 
@@ -137,3 +142,15 @@ def test_a_network_detector_that_reads_the_extraction_fails_loudly(shared_screen
     assert screener.with_network(p, full, {"size": 3}).evidence  # reads the extraction it has
     with pytest.raises(RuntimeError, match="extraction.phones"):
         screener.with_network(p, full.for_storing(), {"size": 3})
+
+    def reading_identifiers() -> Detector:
+        class NetworkDetector(Detector):
+            def detect(self, ctx: ScreenContext) -> list[Evidence]:
+                return [Evidence("network", "ids", weight=1.0, value=str(len(ctx.identifiers)))]
+
+        return NetworkDetector()
+
+    screener = Screener(DetectorRegistry([reading_identifiers()]), shared_screener.policy)
+    assert screener.with_network(p, full.for_storing(), {"size": 3}).evidence
+    with pytest.raises(RuntimeError, match="identifiers were not shipped"):
+        screener.with_network(p, full.for_storing(rows_prepared=True), {"size": 3})

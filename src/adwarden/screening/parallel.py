@@ -55,11 +55,12 @@ def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
 
 def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening], list[Any]]:
     """Screen ``posts`` as :func:`screen_batch` does, then run the preparer the worker inherited on them (with
-    the full screenings)."""
+    the full screenings). The screenings come back without their identifiers too: the prepared rows carry
+    them (see :meth:`~adwarden.pipeline.Screening.for_storing`)."""
     assert _WORKER_PREPARER is not None, "the worker was not forked with a preparer"
     assert _WORKER_SCREENER is not None, "the worker was not forked from a parent with a screener"
     screenings = [_WORKER_SCREENER.screen(p) for p in posts]
-    return [s.for_storing() for s in screenings], _WORKER_PREPARER(posts, screenings)
+    return [s.for_storing(rows_prepared=True) for s in screenings], _WORKER_PREPARER(posts, screenings)
 
 
 def _warm_worker() -> None:

@@ -220,6 +220,9 @@ def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, lin
     out: list[Prepared] = []
     for post, scr in zip(items, screenings, strict=True):
         pid = post_id_for(post.site, post.external_id)
+        if scr.identifiers is None:
+            raise ValueError(f"the screening of post {pid} was shipped without its identifiers "
+                             "(Screening.for_storing(rows_prepared=True)): its rows must come prepared")
         ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
         out.append(Prepared(
             post_id=pid,
