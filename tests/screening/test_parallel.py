@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from adwarden.detect.network import LinkConfig
 from adwarden.pipeline import Screener
 from adwarden.screening.parallel import ScreeningPipeline
@@ -94,3 +96,81 @@ def test_ingest_stores_the_same_rows_with_rows_prepared_beforehand(
     other.db.dispose()
     assert mine == theirs
     assert mine[1]  # identifiers were stored
+
+
+def test_the_worker_ships_screenings_without_their_extraction(shared_screener: Screener) -> None:
+    """The storing process never reads the extraction, so the worker does not send it; what it does send
+    re-decides with network facts exactly as the full screening does."""
+    batches = [([risky_post(), post("p-1", body="Call 206-555-0147, Seattle")], 0)]
+    prepare = partial(prepare_batch, link=True, text=LinkConfig().text)
+    with ScreeningPipeline[int](shared_screener, workers=1, prepare=prepare) as pipe:
+        (_, shipped, _, _), = list(pipe.run_prepared(batches))
+    with ScreeningPipeline[int](shared_screener, workers=1) as pipe:
+        (_, shipped_plain, _), = list(pipe.run(batches))
+    assert all(s.extraction is None for s in [*shipped, *shipped_plain])
+    full = [shared_screener.screen(p) for p in batches[0][0]]
+    assert all(f.extraction is not None and f.extraction.phones for f in full)
+    assert [s.verdict for s in shipped] == [f.verdict for f in full]
+    # the identifiers cross only where the storing side builds the rows itself (the API's writer, a scan)
+    assert all(s.identifiers is None for s in shipped)
+    assert [s.identifiers for s in shipped_plain] == [f.identifiers for f in full]
+    with pytest.raises(ValueError, match="shipped without its identifiers"):
+        prepare_batch(batches[0][0], shipped, link=True)
+    facts = {"size": 12, "distinct_cities": 3, "km_travelled": 900.0, "names_per_phone": 4, "network_id": "n1",
+             "cities": ["Seattle, WA", "Portland, OR", "Boise, ID"]}
+    for p, s, f in zip(batches[0][0], shipped, full, strict=True):
+        again, expected = shared_screener.with_network(p, s, facts), shared_screener.with_network(p, f, facts)
+        assert again.verdict == expected.verdict
+        assert again.evidence == expected.evidence
+        assert any(e.detector == "network" for e in again.evidence)
+
+
+def test_a_network_detector_that_reads_the_extraction_fails_loudly(shared_screener: Screener) -> None:
+    """A network detector must read only the network facts: given a shipped screening, one that reads the
+    extraction (or the identifiers, when they were left out) raises instead of silently seeing none (and
+    deciding differently than the API would)."""
+    from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
+    from adwarden.domain import Evidence
+
+    class NetworkDetector(Detector):
+        def detect(self, ctx: ScreenContext) -> list[Evidence]:
+            return [Evidence("network", "phones", weight=1.0, value=str(len(ctx.extraction.phones)))]
+
+    screener = Screener(DetectorRegistry([NetworkDetector()]), shared_screener.policy)
+    p = risky_post()
+    full = screener.screen(p)
+    assert screener.with_network(p, full, {"size": 3}).evidence  # reads the extraction it has
+    with pytest.raises(RuntimeError, match="extraction.phones"):
+        screener.with_network(p, full.for_storing(), {"size": 3})
+
+    def reading_identifiers() -> Detector:
+        class NetworkDetector(Detector):
+            def detect(self, ctx: ScreenContext) -> list[Evidence]:
+                return [Evidence("network", "ids", weight=1.0, value=str(len(ctx.identifiers)))]
+
+        return NetworkDetector()
+
+    screener = Screener(DetectorRegistry([reading_identifiers()]), shared_screener.policy)
+    assert screener.with_network(p, full.for_storing(), {"size": 3}).evidence
+    with pytest.raises(RuntimeError, match="identifiers were not shipped"):
+        screener.with_network(p, full.for_storing(rows_prepared=True), {"size": 3})
+
+
+def test_workers_freeze_what_they_start_with_and_collect_less_often(shared_screener: Screener) -> None:
+    """A screening worker's inherited and warmed-up state is out of the collector's reach, and young
+    collections run every BATCH_GC_THRESHOLD allocations, not every 700 (they took 8% of its CPU)."""
+    import gc
+
+    from adwarden.screening.batcher import BATCH_GC_THRESHOLD
+    from adwarden.screening.parallel import fork_screening_pool
+
+    pool = fork_screening_pool(shared_screener, 1, warm_parent=False)
+    assert pool is not None
+    try:
+        threshold = pool.apply(gc.get_threshold)
+        frozen = pool.apply(gc.get_freeze_count)
+    finally:
+        pool.terminate()
+        pool.join()
+    assert threshold[0] == BATCH_GC_THRESHOLD
+    assert frozen > 10_000

@@ -91,3 +91,62 @@ def test_naive_datetime_is_refused(backend_runtime: Any) -> None:
     db = backend_runtime.db
     with pytest.raises(StatementError, match="naive datetime"), db.transaction() as conn:
         insert_rows(conn, posts, [{**_post("p1"), "created_at": datetime(2026, 10, 1)}])
+
+
+def test_text_that_needs_escaping_and_equal_instants(backend_runtime: Any) -> None:
+    """Tabs, newlines, backslashes and non-ASCII text (which ``COPY`` must escape on PostgreSQL) and one instant
+    given in two time zones (processed once on the fast path) are stored as SQLAlchemy stores them."""
+    db = backend_runtime.db
+    est = timezone(timedelta(hours=-5))
+    tricky = "tab\there\nnew line\\N \\ back\r\n \"quoted\" 'single' é ü 東京 🙂"
+    with db.transaction() as conn:
+        rows = [_post("p1"), {**_post("p2"), "created_at": T0.astimezone(est), "external_id": tricky}]
+        insert_rows(conn, posts, rows)
+        conn.execute(insert(posts), [_post("q1"), {**_post("q2"), "created_at": T0.astimezone(est),
+                                                  "external_id": tricky, "site": "example.net"}])
+        insert_rows(conn, post_versions, [_version("p1", title=tricky, body="\\.\n\\.", account={"k": tricky})])
+        conn.execute(insert(post_versions), [_version("q1", title=tricky, body="\\.\n\\.", account={"k": tricky})])
+    stored_posts, versions, _ = _stored(db)
+    by_id = {r[0]: r[1:] for r in stored_posts}
+    assert by_id["p2"][1:] == by_id["q2"][1:]  # the same but the site
+    assert by_id["p2"][1] == tricky and by_id["p2"][-2] == T0
+    by_post = {r[0]: r[1:] for r in versions}
+    assert by_post["p1"] == by_post["q1"]
+    assert by_post["p1"][2] == tricky and by_post["p1"][3] == "\\.\n\\." and by_post["p1"][-2] == {"k": tricky}
+
+
+def test_many_rows_bypass_sqlalchemys_per_row_path(backend_runtime: Any) -> None:
+    """The fast path is taken on both backends (``executemany`` on SQLite, ``COPY`` on PostgreSQL): no
+    statement goes through SQLAlchemy's execution, which on PostgreSQL sent one insert per row."""
+    from sqlalchemy import event
+
+    db = backend_runtime.db
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    with db.transaction() as conn:
+        event.listen(conn, "before_cursor_execute", count)
+        try:
+            insert_rows(conn, posts, [_post(f"p{i}") for i in range(50)])
+        finally:
+            event.remove(conn, "before_cursor_execute", count)
+        assert not [s for s in seen if "posts" in s]
+    with db.read() as conn:
+        assert len(conn.execute(select(posts.c.id)).all()) == 50
+
+
+def test_rows_with_different_keys_are_refused_as_sqlalchemy_refuses_them(backend_runtime: Any) -> None:
+    """Rows of one call that do not share their keys take SQLAlchemy's path, which refuses a row missing a
+    column the first one has (the fast path must not store it with a default, nor drop the other's value)."""
+    db = backend_runtime.db
+    no_preserve = _assessment("p2", "a-p2")
+    del no_preserve["preserve"]
+    renamed = {**no_preserve, "id": "a-p3", "preserved": True}
+    for rows in ([_assessment("p1", "a-p1", preserve=True), no_preserve],
+                 [_assessment("p1", "a-p1", preserve=True), renamed]):
+        with pytest.raises(StatementError), db.transaction() as conn:
+            insert_rows(conn, assessments, rows)
+    with db.read() as conn:
+        assert conn.execute(select(assessments.c.id)).all() == []

@@ -16,6 +16,7 @@ from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
 from adwarden.ingest.files import detect_format, parse_mapping, read_records
 from adwarden.runtime import warm_up_storing
+from adwarden.screening.batcher import collect_less_often
 from adwarden.screening.parallel import ScreeningPipeline
 from adwarden.screening.service import prepare_batch
 
@@ -91,6 +92,7 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
             task = bar.add_task("ingest", total=None)
             if pipeline.forked:  # while the worker warms up the screener
                 warm_up_storing(rt)
+            collect_less_often()
             for posts, screenings, prepared, last_line in pipeline.run_prepared(batches()):
                 if posts:
                     for o in rt.ingest(posts, actor=actor, screenings=screenings, prepared=prepared):

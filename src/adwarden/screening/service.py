@@ -183,7 +183,9 @@ def _load_states(conn: Connection, ids: Sequence[str]) -> dict[str, _PostState]:
 class Prepared:
     """What is known about one item before the write lock is taken (nothing here reads storage or the clock):
     its ids, content hash and the rows a new version of it would add (``version`` and ``received_at`` filled in
-    under the lock), and its network record.
+    under the lock), and its network record. ``version_row`` leaves out the text (``title``, ``body``): the
+    storing process takes it from the post it already holds, so a prepared post crosses the pipe from the
+    screening worker with one copy of its text (in ``record``), not two.
 
     Why: the lock is SQLite's single write lock (or the audit head row on PostgreSQL); every microsecond of
     pure work moved out of the transaction is time another writer (the API beside a file ingest) does not
@@ -218,13 +220,16 @@ def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, lin
     out: list[Prepared] = []
     for post, scr in zip(items, screenings, strict=True):
         pid = post_id_for(post.site, post.external_id)
+        if scr.identifiers is None:
+            raise ValueError(f"the screening of post {pid} was shipped without its identifiers "
+                             "(Screening.for_storing(rows_prepared=True)): its rows must come prepared")
         ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
         out.append(Prepared(
             post_id=pid,
             content_hash=content_hash(post),
             account_id=f"{post.site}:{post.account.id}" if post.account is not None else None,
             version_row={
-                "post_id": pid, "title": post.title, "body": post.body, "category": post.category,
+                "post_id": pid, "category": post.category,
                 "location": post.location, "url": post.url, "posted_at": post.posted_at,
                 "account": account_to_json(post.account), "media": media_to_json(post.media)},
             identifier_rows=[{"post_id": pid, "kind": i.kind, "value": value, "start": i.start, "end": i.end,
@@ -314,8 +319,8 @@ def _ingest_once(
                 status = "accepted" if version == 1 else "new-version"
                 st.latest = version
                 st.hashes[chash] = version
-                version_rows.append({**prep.version_row, "version": version, "content_hash": chash,
-                                     "received_at": now})
+                version_rows.append({**prep.version_row, "title": post.title, "body": post.body, "version": version,
+                                     "content_hash": chash, "received_at": now})
                 ident_rows.extend({**r, "version": version} for r in prep.identifier_rows)
                 media_rows.extend({**r, "version": version} for r in prep.media_rows)
             st.current = version
