@@ -235,7 +235,7 @@ class Runtime:
     def ingest(self, items: Sequence[PostInput], *, actor: Actor, screenings: Sequence[Screening] | None = None,
                prepared: Sequence[Prepared] | None = None) -> list[IngestOutcome]:
         """Store and screen ``items`` the one way every edge does (see :func:`adwarden.screening.service.ingest_posts`)."""
-        from adwarden.screening.batcher import freeze_now_and_then
+        from adwarden.screening.collector import freeze_now_and_then
         from adwarden.screening.service import ingest_posts
 
         outcomes = ingest_posts(self.db, items, self.screener, actor=actor, networks=self.networks,
@@ -277,7 +277,7 @@ def warm_up_storing(runtime: Runtime) -> None:
     the long-lived objects frozen. A file ingest calls it while its screening worker warms up the screener, so
     the two start-ups overlap."""
     from adwarden.detect.network.movement import resolve_place
-    from adwarden.screening.batcher import freeze_long_lived
+    from adwarden.screening.collector import freeze_long_lived
 
     resolve_place("Seattle, WA")
     with runtime.db.read() as conn:

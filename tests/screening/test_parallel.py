@@ -161,7 +161,7 @@ def test_workers_freeze_what_they_start_with_and_collect_less_often(shared_scree
     collections run every BATCH_GC_THRESHOLD allocations, not every 700 (they took 8% of its CPU)."""
     import gc
 
-    from adwarden.screening.batcher import BATCH_GC_THRESHOLD
+    from adwarden.screening.collector import BATCH_GC_THRESHOLD
     from adwarden.screening.parallel import fork_screening_pool
 
     pool = fork_screening_pool(shared_screener, 1, warm_parent=False)

@@ -16,7 +16,7 @@ from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
 from adwarden.ingest.files import detect_format, parse_mapping, read_records
 from adwarden.runtime import warm_up_storing
-from adwarden.screening.batcher import collect_less_often
+from adwarden.screening.collector import collect_less_often
 from adwarden.screening.parallel import ScreeningPipeline
 from adwarden.screening.service import prepare_batch
 

@@ -13,10 +13,8 @@ never sent for a post that is not stored. A duplicate's outcome carries the stor
 from __future__ import annotations
 
 import asyncio
-import gc
 import queue
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -36,10 +34,6 @@ from adwarden.storage.sql.queries import latest_assessment
 #: against 13.8 s, p50 110 against 72 ms): what limits the writer then is CPU shared with the ingest, not turns
 #: of the write lock.
 MAX_BATCH = 64
-
-#: How often the writer moves long-lived objects out of the collector's way (see freeze_long_lived).
-FREEZE_EVERY_SECONDS = 1.0
-
 
 class IngestHost(Protocol):
     """What the writer needs of the process (:class:`adwarden.runtime.Runtime` is one)."""
@@ -229,44 +223,3 @@ class IngestBatcher:
             if outcome.assessment is None:
                 outcome = replace(outcome, assessment=stored.get(outcome.post_id))
             item.future.set_result(outcome)
-
-
-_last_freeze = time.monotonic()
-
-
-def freeze_now_and_then() -> None:
-    """:func:`freeze_long_lived` at most once every :data:`FREEZE_EVERY_SECONDS` in this process: called after
-    every stored batch by each writer (the API's, a file ingest's), so the state they grow is frozen as it
-    grows."""
-    global _last_freeze
-    now = time.monotonic()
-    if now - _last_freeze > FREEZE_EVERY_SECONDS:
-        _last_freeze = now
-        freeze_long_lived()
-
-
-#: The young generation's collection threshold in processes that work through batches of posts (a file
-#: ingest's storing process, every screening worker). Python's default, 700 allocations, ran a young
-#: collection every post or two, which promoted the batch's screenings (alive until the batch is shipped or
-#: stored) into the older generations and so triggered their collections as well: 56 µs of a screening
-#: worker's CPU per post, 1 µs with this threshold and :func:`freeze_long_lived` (docs/PERFORMANCE.md).
-BATCH_GC_THRESHOLD = 10_000
-
-
-def collect_less_often() -> None:
-    """Raise the young generation's threshold to :data:`BATCH_GC_THRESHOLD` in this process (never lower it);
-    the older generations keep their ratios. Cyclic garbage is still collected, in larger, rarer passes."""
-    young, *older = gc.get_threshold()
-    if young < BATCH_GC_THRESHOLD:
-        gc.set_threshold(BATCH_GC_THRESHOLD, *older)
-
-
-def freeze_long_lived() -> None:
-    """Move the objects that survived a young collection into the permanent generation.
-
-    Why: the in-process state AdWarden keeps (network linker, detector tables) grows into millions of
-    objects; Python's full (generation 2) collections scan them all and stalled the API writer for 200-300 ms
-    at a time. Frozen objects are never scanned; garbage made by requests dies young and is still collected.
-    """
-    gc.collect(1)
-    gc.freeze()

@@ -66,8 +66,8 @@ def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening
 def _start_worker(warm: bool) -> None:
     """A worker's start: warm the screener up (unless the parent did), then freeze what it inherited and built
     (the tables, the screener) out of the collector's reach and make young collections rarer; without this
-    the collector took about 8% of a worker's CPU (:func:`~adwarden.screening.batcher.collect_less_often`)."""
-    from adwarden.screening.batcher import collect_less_often, freeze_long_lived
+    the collector took about 8% of a worker's CPU (:func:`~adwarden.screening.collector.collect_less_often`)."""
+    from adwarden.screening.collector import collect_less_often, freeze_long_lived
 
     assert _WORKER_SCREENER is not None
     if warm:
