@@ -25,11 +25,7 @@ def plain_slot_text(text: str) -> str:
     text = PLAIN_EMOJI.sub(" ", text)
     if PLAIN_TRIGGER.search(text):
         text = PLAIN_NUMWORD.sub(" 0 ", text)
-    names = find_names(text)
-    if names:
-        alt = "|".join(re.escape(n) for n in names)
-        text = re.sub(r"\b(?:" + alt + r")\b", " qname ", text, flags=re.IGNORECASE)
-    return text
+    return textsim.mask_names(text)  # names are found the same way on both sides
 
 
 # e-mail and URL pieces that run into each other (a match ending inside a run of [\w.+-] characters), number

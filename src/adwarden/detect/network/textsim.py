@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from adwarden.detect.neardup import Rewrite, texts_with
 from adwarden.detect.network.names import find_names
 
-__all__ = ["SLOTS", "slot_text", "slot_texts"]
+__all__ = ["SLOTS", "mask_names", "slot_text", "slot_texts"]
 
 _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2190-\u21FF\u2300-\u23FF\u25A0-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
 
@@ -148,6 +148,12 @@ def slot_text(text: str) -> str:
         text = _EMOJI.sub(" ", text)
     if (not ascii_ or any(w in low for w in _TRIGGER_WORDS)) and _NUM_TRIGGER_FAST.search(text):
         text = _NUMWORD_FAST.sub(" 0 ", text)
+    return mask_names(text)
+
+
+def mask_names(text: str) -> str:
+    """``text`` with every introduced name (:func:`~adwarden.detect.network.names.find_names`) replaced by the
+    ``qname`` slot, wherever it appears: the last step of :func:`slot_text`, after the other slots."""
     names = find_names(text)
     if names:
         alt = "|".join(re.escape(n) for n in names)
