@@ -40,7 +40,7 @@ from types import MappingProxyType
 
 from adwarden.extract.base import ExtractContext, Extractor, register
 from adwarden.extract.cues import add_terms, cue_hits_of
-from adwarden.extract.facts import Fact
+from adwarden.extract.facts import Fact, position
 from adwarden.extract.normalize import fold
 from adwarden.extract.numwords import SPELLED_LANGUAGES, spelled_numbers
 from adwarden.extract.retrie import trie_pattern
@@ -311,12 +311,8 @@ def find_ages(ctx: ExtractContext) -> list[Fact]:
             attrs["range"] = True
         facts.append(Fact("age", str(_value(c.raw)), start, end, MappingProxyType(attrs)))
     if len(facts) > 1:
-        facts.sort(key=_position)
+        facts.sort(key=position)
     return facts
-
-
-def _position(f: Fact) -> tuple[int, int]:
-    return f.start, f.end
 
 
 @register

@@ -67,15 +67,17 @@ class Fact:
         return out
 
 
-def _slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
-    """The ``__set__`` of each field's slot descriptor, in field order (frozen classes have no other setter)."""
+def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of each field's slot descriptor, in field order (frozen classes have no other setter):
+    what a hand-written ``__init__`` of a frozen slotted dataclass on a hot path assigns through."""
     return tuple(cast(Any, cls.__dict__[f.name]).__set__ for f in fields(cls))
 
 
-_set_kind, _set_value, _set_start, _set_end, _set_attrs = _slot_setters(Fact)
+_set_kind, _set_value, _set_start, _set_end, _set_attrs = slot_setters(Fact)
 
 
-def _position(f: Fact) -> tuple[int, int]:
+def position(f: Fact) -> tuple[int, int]:
+    """Sort key of facts: by start, then end."""
     return f.start, f.end
 
 
@@ -151,7 +153,7 @@ class Extraction:
                 groups[name].append(fact)
             else:
                 groups[name] = [fact]
-        return cls(**{k: tuple(v) if len(v) == 1 else tuple(sorted(v, key=_position)) for k, v in groups.items()})
+        return cls(**{k: tuple(v) if len(v) == 1 else tuple(sorted(v, key=position)) for k, v in groups.items()})
 
     def facts(self) -> tuple[Fact, ...]:
         """Every fact, grouped in :data:`KINDS` order."""
@@ -174,4 +176,4 @@ class Extraction:
         return {f.name: [fact.to_json() for fact in getattr(self, f.name)] for f in fields(self)}
 
 
-_EXTRACTION_SET = _slot_setters(Extraction)
+_EXTRACTION_SET = slot_setters(Extraction)

@@ -32,7 +32,8 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, cast
+
+from adwarden.extract.facts import slot_setters
 
 __all__ = ["Folded", "NormalizedText", "fold", "normalize"]
 
@@ -100,9 +101,15 @@ class Folded:
         return self.offsets[start], _end_of(self.offsets, end)
 
 
-_set_text, _set_offsets, _set_original_length = (
-    cast(Any, Folded.__dict__[name]).__set__ for name in ("text", "offsets", "original_length")
-)
+_set_text, _set_offsets, _set_original_length = slot_setters(Folded)
+
+
+def _one_to_one(out: str, length: int) -> Folded:
+    """The fold of a text of ``length`` characters folded one-to-one into ``out`` (no offset map needed):
+    ASCII control characters become spaces (rare; a search is cheaper than a translate)."""
+    if _ASCII_CONTROL_RE.search(out):
+        out = out.translate(_ASCII_CONTROL)
+    return Folded(out, None, length)
 
 
 def _end_of(offsets: list[int], end: int) -> int:
@@ -204,10 +211,11 @@ _LEARN_LOCK = threading.Lock()
 class _FoldTable(dict[int, str]):
     """``str.translate`` table that folds each code point on first sight and remembers it.
 
-    Besides the table it keeps three one-character classes, so :func:`fold` can decide with C-level
+    Besides the table it keeps four one-character classes, so :func:`fold` can decide with C-level
     searches which path a text needs: ``unseen_re`` (a character never folded before),
-    ``changing_re`` (a character whose fold differs from itself) and ``irregular_re`` (a character
-    that folds to zero or several characters, which needs an offset map).
+    ``changing_re`` (a character whose fold differs from itself), ``irregular_re`` (a character
+    that folds to zero or several characters, which needs an offset map) and ``regular_re`` (a changing
+    character that folds to exactly one, replaced in one pass).
     """
 
     def __init__(self) -> None:
@@ -286,29 +294,20 @@ def fold(text: str) -> Folded:
     built character by character.
     """
     if text.isascii():
-        out = text.lower()
-        if _ASCII_CONTROL_RE.search(out):  # rare; a search is cheaper than a translate
-            out = out.translate(_ASCII_CONTROL)
-        return Folded(out, None, len(text))
+        return _one_to_one(text.lower(), len(text))
     table = _TABLE
     if table.unseen_re.search(text) is not None and not table.learn(text):
         return _fold_general(text)
     if table.changing_re.search(text) is None:
         # Only symbols and emoji that fold to themselves (the usual case): lower-casing the ASCII
         # part is the whole fold.
-        out = text.lower()
-        if _ASCII_CONTROL_RE.search(out):
-            out = out.translate(_ASCII_CONTROL)
-        return Folded(out, None, len(text))
+        return _one_to_one(text.lower(), len(text))
     irregular = table.irregular_re
     first = irregular.search(text)
     if first is None:
         # One-to-one: only the characters that change are replaced (usually a few quotes and
         # dashes). Folded output is already lower case, so lower() keeps it and the length.
-        out = table.changing_re.sub(_replace_one, text).lower()
-        if _ASCII_CONTROL_RE.search(out):
-            out = out.translate(_ASCII_CONTROL)
-        return Folded(out, None, len(text))
+        return _one_to_one(table.changing_re.sub(_replace_one, text).lower(), len(text))
     # Segments between irregular characters fold one-to-one; only the irregular ones are special. The
     # one-to-one characters are replaced in one pass over the whole text (same length, same positions),
     # not one pass per segment.

@@ -360,14 +360,7 @@ def _emit_plain(text: str, core: list[tuple[int, int]], min_digits: int, out: li
 
 
 def _emit_plain_run(text: str, run: list[tuple[int, int]], min_digits: int, out: list[Sequence]) -> None:
-    # Cut at groups that are prices, as in _emit.
-    parts: list[list[Group]] = [[]]
-    for a, b in run:
-        if a > 0 and text[a - 1] in _CURRENCY_BEFORE:
-            parts.append([])
-            continue
-        parts[-1].append(Group(text[a:b], a, b))
-    for part in parts:
+    for part in _cut_at_prices(text, [Group(text[a:b], a, b) for a, b in run]):
         if sum([g.end - g.start for g in part]) >= min_digits:
             out.append(Sequence(part, _plus_before(text, part[0].start)))
 
@@ -467,15 +460,7 @@ def _emit(text: str, runs: list[list[Group]], min_digits: int, out: list[Sequenc
     for run in runs:
         if sum([len(g.digits) for g in run]) < min_digits:
             continue
-        groups = _merge_fills(run)
-        # Cut at groups that are prices.
-        parts: list[list[Group]] = [[]]
-        for g in groups:
-            if g.start > 0 and text[g.start - 1] in _CURRENCY_BEFORE:
-                parts.append([])
-                continue
-            parts[-1].append(g)
-        for part in parts:
+        for part in _cut_at_prices(text, _merge_fills(run)):
             lo, hi = 0, len(part)
             while lo < hi and part[lo].weak:
                 lo += 1
@@ -485,6 +470,17 @@ def _emit(text: str, runs: list[list[Group]], min_digits: int, out: list[Sequenc
             if sum([len(g.digits) for g in part]) < min_digits:
                 continue
             out.append(Sequence(part, _plus_before(text, part[0].start)))
+
+
+def _cut_at_prices(text: str, groups: list[Group]) -> list[list[Group]]:
+    """``groups`` split at (and without) every group right after a currency sign: a price, not a phone part."""
+    parts: list[list[Group]] = [[]]
+    for g in groups:
+        if g.start > 0 and text[g.start - 1] in _CURRENCY_BEFORE:
+            parts.append([])
+            continue
+        parts[-1].append(g)
+    return parts
 
 
 def _plus_before(text: str, pos: int) -> bool:

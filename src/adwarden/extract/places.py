@@ -529,7 +529,7 @@ class LocationExtractor(Extractor):
         # city under a state is also a city by its name alone), so the qualifier is not read.
         cities = gaz.cities
         keys = [text[start:e].replace("-", " ").lower() for start in starts]
-        if not any(k.lower() in cities for k in keys):
+        if not any(k in cities for k in keys):
             return None
         q = _QUALIFIER.match(text, e)
         state: str | None = None

@@ -221,8 +221,8 @@ def _num_matches(text: str, wa: int, wb: int, starts: list[int]) -> list[re.Matc
     return out
 
 
-def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int] | None = None) -> None:
-    for m in _NUM_TOKENS.finditer(text, wa, wb) if starts is None else _num_matches(text, wa, wb, starts):
+def _num_tokens(text: str, wa: int, wb: int, toks: list[_Tok], starts: list[int]) -> None:
+    for m in _num_matches(text, wa, wb, starts):
         # One call for the groups every token reads (each m.group(name) is a call and a name lookup).
         pre, num, kilo, rcur, cur, du, bare = m.group("pre", "num", "kilo", "rcur", "cur", "du", "bare")
         if pre is not None:

@@ -161,33 +161,16 @@ def record_from_post(
     When ``extraction`` is ``None`` the text is run through :func:`adwarden.extract.extract_all`. ``post_id``
     defaults to ``site:external_id`` so equal external ids on two sites stay two posts.
     """
-    site = str(post.get("site") or "default")
-    external_id = str(post.get("external_id") or "")
-    text = "\n".join(str(p) for p in (post.get("title"), post.get("body")) if p)
     location = post.get("location")
-    if extraction is None:
-        from adwarden.extract import extract_all
-
-        extraction = extract_all(text, url=post.get("url"), location=location if isinstance(location, str) else None)
-    ids, ages, where = _from_extraction(extraction)
     account = post.get("account")
-    ids.extend(_account_identifiers(site, account if isinstance(account, Mapping) else None))
-    media_ids, pdqs = _media(post.get("media") if isinstance(post.get("media"), list) else None)
-    ids.extend(media_ids)
-    return LinkRecord(
-        post_id=post_id or f"{site}:{external_id}",
-        external_id=external_id,
-        site=site,
-        text=text,
-        identifiers=_dedupe(ids),
-        image_hashes=tuple(dict.fromkeys(pdqs)),
-        posted_at=_parse_time(post.get("posted_at")),
-        location=location if isinstance(location, str) and location else None,
-        lat=where[0] if where else None,
-        lon=where[1] if where else None,
-        names=find_names(text),
-        ages=tuple(sorted(set(ages) | set(find_ages(text)))),
-        category=str(post["category"]) if post.get("category") else None,
+    media = post.get("media")
+    return _record(
+        post_id=post_id, site=str(post.get("site") or "default"), external_id=str(post.get("external_id") or ""),
+        text="\n".join(str(p) for p in (post.get("title"), post.get("body")) if p),
+        url=post.get("url"), location=location if isinstance(location, str) else None,
+        posted_at=post.get("posted_at"), category=post.get("category"),
+        account=account if isinstance(account, Mapping) else None,
+        media=media if isinstance(media, list) else None, extraction=extraction,
     )
 
 
@@ -200,24 +183,32 @@ def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction |
     signature instead, and names and ages are still read from the text. ``names``, when the caller already
     knows :func:`~adwarden.detect.network.names.find_names` of the text, is used instead of searching again.
     """
-    site = str(post.site or "default")
-    text = post.text
-    location = post.location
+    a = post.account
+    return _record(
+        post_id=post_id, site=str(post.site or "default"), external_id=str(post.external_id or ""),
+        text=post.text, url=post.url, location=post.location, posted_at=post.posted_at, category=post.category,
+        account=None if a is None else {"id": a.id, "email": a.email, "phone": a.phone, "ip": a.ip,
+                                        "device_id": a.device_id},
+        media=[{"sha256": m.sha256, "pdq": m.pdq} for m in post.media] if post.media else None,
+        extraction=extraction, keep_text=keep_text, names=names,
+    )
+
+
+def _record(
+    *, post_id: str | None, site: str, external_id: str, text: str, url: str | None, location: str | None,
+    posted_at: Any, category: Any, account: Mapping[str, Any] | None, media: Iterable[Mapping[str, Any]] | None,
+    extraction: Extraction | None, keep_text: bool = True, names: tuple[str, ...] | None = None,
+) -> LinkRecord:
+    """The record both builders make, from the post's fields once read (see :func:`record_from_input`)."""
     if extraction is None:
         from adwarden.extract import extract_all
 
-        extraction = extract_all(text, url=post.url, location=location)
+        extraction = extract_all(text, url=url, location=location)
     ids, ages, where = _from_extraction(extraction)
-    a = post.account
-    if a is not None:
-        ids.extend(_account_identifiers(site, {"id": a.id, "email": a.email, "phone": a.phone, "ip": a.ip,
-                                               "device_id": a.device_id}))
-    pdqs: list[str] = []
-    if post.media:
-        media_ids, pdqs = _media([{"sha256": m.sha256, "pdq": m.pdq} for m in post.media])
-        ids.extend(media_ids)
-    found_ages = find_ages(text)
-    external_id = str(post.external_id or "")
+    ids.extend(_account_identifiers(site, account))
+    media_ids, pdqs = _media(media)
+    ids.extend(media_ids)
+    found_ages = find_ages(text)  # sorted and distinct, as ``ages`` is
     return LinkRecord(
         post_id=post_id or f"{site}:{external_id}",
         external_id=external_id,
@@ -225,13 +216,13 @@ def record_from_input(post: PostInput, *, post_id: str, extraction: Extraction |
         text=text if keep_text else "",
         identifiers=_dedupe(ids),
         image_hashes=tuple(dict.fromkeys(pdqs)),
-        posted_at=_parse_time(post.posted_at),
+        posted_at=_parse_time(posted_at),
         location=location if location else None,
         lat=where[0] if where else None,
         lon=where[1] if where else None,
         names=find_names(text) if names is None else names,
         ages=tuple(sorted(set(ages) | set(found_ages))) if ages and found_ages else ages or found_ages,
-        category=str(post.category) if post.category else None,
+        category=str(category) if category else None,
     )
 
 
