@@ -123,3 +123,24 @@ def test_killed_midway_loses_nothing_acknowledged(tmp_path: Path, settings: Sett
     summary = json.loads(r.stdout)
     assert summary["accepted"] + summary["duplicates"] == 400
     assert _stored(settings) == 400
+
+
+def test_ingest_names_rejected_lines_across_batches_and_acknowledges_each(tmp_path: Path, settings: Settings) -> None:
+    """With batches smaller than the file (read by the screening worker, chunk by chunk), rejected records are
+    still named by their line in the file, and each batch is acknowledged up to its last line."""
+    f = tmp_path / "posts.jsonl"
+    rows = [json.dumps(post_json(f"b-{i}")).encode() for i in range(7)]
+    rows[2], rows[5] = b"{not json", b'{"external_id": "no-text"}'
+    f.write_bytes(b"\n".join(rows) + b"\n\n")
+    env = {**os.environ, "ADWARDEN_DATABASE_URL": settings.resolved_database_url,
+           "ADWARDEN_DATA_DIR": str(settings.data_dir)}
+    r = subprocess.run([sys.executable, "-m", "adwarden", "ingest", str(f), "--json", "--ack", "--batch-size", "2",
+                        "--no-progress", "--workers", "1"], env=env, capture_output=True)
+    assert r.returncode == 1, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["read"] == 7 and summary["accepted"] == 5
+    assert [x["line"] for x in summary["rejected"]] == [3, 6]
+    assert "line 3" in summary["rejected"][0]["error"] and "line 6" in summary["rejected"][1]["error"]
+    acks = [int(line.split()[1]) for line in r.stderr.decode().splitlines() if line.startswith("ack ")]
+    assert acks == [2, 4, 6, 8]
+    assert _stored(settings) == 5

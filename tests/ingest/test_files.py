@@ -7,7 +7,15 @@ import io
 import pytest
 
 from adwarden.domain import InputError
-from adwarden.ingest.files import apply_mapping, parse_mapping, read_csv, read_jsonl
+from adwarden.ingest.files import (
+    JsonlChunk,
+    apply_mapping,
+    jsonl_chunks,
+    parse_mapping,
+    read_chunk,
+    read_csv,
+    read_jsonl,
+)
 
 
 def _jsonl(*lines: bytes) -> io.BytesIO:
@@ -140,3 +148,45 @@ def test_csv_unreadable_header_is_reported_without_crashing() -> None:
     recs = list(read_csv(io.BytesIO(data)))
     assert recs and recs[0].error is not None and recs[0].line == 1
     assert all(r.post is None for r in recs)
+
+
+_CHUNKED = (
+    b'\xef\xbb\xbf{"external_id": "a", "body": "ok"}',
+    b'{"external_id": "b", "body": ',
+    b"",
+    b'{"external_id": "c", "body": "fine"}',
+    b'\xef\xbb\xbf{"external_id": "d", "body": "a BOM past line 1 is not one"}',
+    b'{"external_id": "e", "body": 12}',
+    b'{"external_id": "f", "title": "ok too"}',
+    b'{"sid": "g", "body": "renamed"}',
+)
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3, 8, 50])
+def test_jsonl_read_in_chunks_gives_the_whole_file_s_records(lines: int) -> None:
+    """A file ingest's worker reads the file chunk by chunk: every record, post and error (by line and field)
+    must be what reading the whole file gives, whatever the chunk size, the BOM only on line 1, and the last
+    line without its newline."""
+    data = b"\n".join(_CHUNKED)  # no newline after the last line
+    whole = list(read_jsonl(io.BytesIO(data), mapping={"external_id": "sid"}))
+    chunks = [JsonlChunk(first, part, {"external_id": "sid"}) for first, part in jsonl_chunks(io.BytesIO(data), lines)]
+    assert b"".join(c.data for c in chunks) == data
+    assert [c.first_line for c in chunks] == list(range(1, len(_CHUNKED) + 1, lines))
+    assert [c.last_line for c in chunks] == [min(c.first_line + lines - 1, len(_CHUNKED)) for c in chunks]
+    got = [read_chunk(c) for c in chunks]
+    assert [p for g in got for p in g.posts] == [r.post for r in whole if r.post]
+    assert [e for g in got for e in g.rejected] == [(r.line, str(r.error)) for r in whole if r.error]
+    assert sum(g.read for g in got) == len(whole) == 7
+    assert [p.external_id for g in got for p in g.posts] == ["a", "c", "f", "g"]
+    assert [line for g in got for line, _ in g.rejected] == [2, 5, 6]
+    assert all(f"line {line}" in error for g in got for line, error in g.rejected)
+
+
+def test_jsonl_chunk_limits_and_first_line_are_checked() -> None:
+    chunk = JsonlChunk(3, b'{"external_id": "x", "body": "' + b"y" * 50 + b'"}\n', max_body_chars=10)
+    (line, error), = read_chunk(chunk).rejected
+    assert line == 3 and "line 3" in error and "body" in error
+    with pytest.raises(ValueError, match="first_line"):
+        list(read_jsonl(io.BytesIO(b"{}\n"), first_line=0))
+    with pytest.raises(ValueError, match="lines"):
+        list(jsonl_chunks(io.BytesIO(b"{}\n"), 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import pickle
 import shutil
 from functools import partial
@@ -11,10 +13,11 @@ from typing import Any
 import pytest
 
 from adwarden.detect.network import LinkConfig
+from adwarden.ingest.files import JsonlChunk, jsonl_chunks, read_jsonl
 from adwarden.pipeline import Screener
 from adwarden.screening.parallel import ScreeningPipeline
 from adwarden.screening.service import prepare_batch
-from tests.factories import post, risky_post
+from tests.factories import post, post_json, risky_post
 
 
 def test_screenings_survive_pickling(shared_screener: Screener) -> None:
@@ -54,6 +57,33 @@ def test_rows_prepared_in_the_worker_equal_the_storing_process_s(shared_screener
         assert not pipe.forked
         local = [(tag, prepared) for _, _, prepared, tag in pipe.run_prepared(batches)]
     assert local == [(tag, prepared) for tag, prepared, _ in forked]
+
+
+def test_jsonl_chunks_read_in_the_worker_give_what_reading_in_process_gives(shared_screener: Screener) -> None:
+    """A file ingest's worker reads and validates the JSONL lines itself (``run_chunks``): the posts, the
+    rejected lines, the screenings and the prepared rows must be those of reading the file here."""
+    lines = [json.dumps(post_json(f"c-{i}", body=f"Item {i}, call 206-555-01{i:02d}")).encode() for i in range(9)]
+    lines[4] = b'{"external_id": "bad", "body": 7}'
+    data = b"\n".join(lines) + b"\n"
+    prepare = partial(prepare_batch, link=True, text=LinkConfig().text)
+    chunks = [JsonlChunk(first, part) for first, part in jsonl_chunks(io.BytesIO(data), 4)]
+    with ScreeningPipeline[int](shared_screener, workers=1, ahead=2, prepare=prepare) as pipe:
+        assert pipe.forked
+        forked = list(pipe.run_chunks(chunks))
+    with ScreeningPipeline[int](shared_screener, workers=0, prepare=prepare) as pipe:
+        local = list(pipe.run_chunks(chunks))
+    whole = list(read_jsonl(io.BytesIO(data)))
+    assert [p for got, _, _ in forked for p in got.posts] == [r.post for r in whole if r.post]
+    assert [e for got, _, _ in forked for e in got.rejected] == [(r.line, str(r.error)) for r in whole if r.error]
+    assert [line for got, _, _ in forked for line, _ in got.rejected] == [5]
+    assert [got.last_line for got, _, _ in forked] == [4, 8, 9]
+    for (got, screenings, prepared), (lgot, lscreenings, lprepared) in zip(forked, local, strict=True):
+        assert got == lgot and prepared == lprepared
+        assert prepared == prepare_batch(got.posts, [shared_screener.screen(p) for p in got.posts], link=True,
+                                         text=LinkConfig().text)
+        assert [s.verdict for s in screenings] == [s.verdict for s in lscreenings]
+    with ScreeningPipeline[int](shared_screener, workers=0) as pipe, pytest.raises(ValueError, match="prepare"):
+        list(pipe.run_chunks(chunks))
 
 
 def test_ingest_stores_the_same_rows_with_rows_prepared_beforehand(

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import IO, Any
 
@@ -14,7 +14,8 @@ import click
 
 from adwarden.cli.common import emit_json, get_state, handle_errors
 from adwarden.domain import PostInput
-from adwarden.ingest.files import detect_format, parse_mapping, read_records
+from adwarden.ingest.files import JsonlChunk, detect_format, jsonl_chunks, parse_mapping, read_records
+from adwarden.pipeline import Screening
 from adwarden.runtime import warm_up_storing
 from adwarden.screening.collector import collect_less_often
 from adwarden.screening.parallel import ScreeningPipeline
@@ -29,7 +30,8 @@ from adwarden.screening.service import prepare_batch
                    "account.phone=phone. Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary object at the end.")
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=None,
-              help="Posts committed per transaction (default: ADWARDEN_INGEST_BATCH_SIZE).")
+              help="Posts committed per transaction, at most (a JSONL batch is this many lines, rejected and "
+                   "blank ones left out; default: ADWARDEN_INGEST_BATCH_SIZE).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--ack", is_flag=True,
               help="After each committed batch print 'ack LINE' on stderr: every record up to LINE is stored.")
@@ -61,7 +63,8 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
     cases = 0
 
     def batches() -> Iterator[tuple[list[PostInput], int]]:
-        """Read records, report bad ones, and yield ``(batch, last line read)``."""
+        """Read records (CSV; a JSONL file is read by the screening worker), report bad ones, and yield
+        ``(batch, last line read)``."""
         nonlocal read
         batch: list[PostInput] = []
         last_line = 0
@@ -93,7 +96,10 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
             if pipeline.forked:  # while the worker warms up the screener
                 warm_up_storing(rt)
             collect_less_often()
-            for posts, screenings, prepared, last_line in pipeline.run_prepared(batches()):
+
+            def store(posts: Sequence[PostInput], screenings: list[Screening], prepared: list[Any],
+                      last_line: int) -> None:
+                nonlocal cases
                 if posts:
                     for o in rt.ingest(posts, actor=actor, screenings=screenings, prepared=prepared):
                         statuses[o.status] += 1
@@ -104,6 +110,17 @@ def ingest_cmd(file: str, fmt: str | None, mapping: tuple[str, ...], as_json: bo
                 if ack:  # everything up to last_line is committed (or was rejected)
                     click.echo(f"ack {last_line}", err=True)
                 bar.update(task, completed=read)
+
+            if kind == "jsonl":  # the worker reads and validates the lines too; this process cuts the file
+                chunks = (JsonlChunk(first, data, maps, rt.settings.max_body_bytes, rt.settings.max_field_chars)
+                          for first, data in jsonl_chunks(stream, size))
+                for got, screenings, prepared in pipeline.run_chunks(chunks):
+                    read += got.read
+                    rejected.extend({"line": line, "error": error} for line, error in got.rejected)
+                    store(got.posts, screenings, prepared, got.last_line)
+            else:
+                for posts, screenings, prepared, last_line in pipeline.run_prepared(batches()):
+                    store(posts, screenings, prepared, last_line)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

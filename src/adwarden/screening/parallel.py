@@ -19,10 +19,13 @@ from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from adwarden.domain import PostInput
+from adwarden.ingest.files import ChunkRecords, JsonlChunk, read_chunk
 from adwarden.pipeline import WARM_UP_POST, Screener, Screening
 
 T = TypeVar("T")
 R = TypeVar("R")
+A = TypeVar("A")
+G = TypeVar("G")
 #: Work a file ingest does per batch once it is screened, pure and picklable (e.g. the rows to store); done in
 #: the worker too when there is one.
 Preparer = Callable[[Sequence[PostInput], list[Screening]], list[Any]]
@@ -61,6 +64,16 @@ def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening
     assert _WORKER_SCREENER is not None, "the worker was not forked from a parent with a screener"
     screenings = [_WORKER_SCREENER.screen(p) for p in posts]
     return [s.for_storing(rows_prepared=True) for s in screenings], _WORKER_PREPARER(posts, screenings)
+
+
+def read_screen_and_prepare_chunk(chunk: JsonlChunk) -> tuple[ChunkRecords, list[Screening], list[Any]]:
+    """Read and validate a chunk of a JSONL file (:func:`~adwarden.ingest.files.read_chunk`), then screen and
+    prepare its posts as :func:`screen_and_prepare_batch` does. The storing process gets the posts back
+    pickled (about 12 µs per post to unpickle) instead of decoding, validating and pickling them itself
+    (about 45 µs)."""
+    got = read_chunk(chunk)
+    screenings, prepared = screen_and_prepare_batch(got.posts)
+    return got, screenings, prepared
 
 
 def _start_worker(warm: bool) -> None:
@@ -136,7 +149,7 @@ class ScreeningPipeline(Generic[T]):
             for posts, tag in batches:
                 yield posts, [self.screener.screen(p) for p in posts], tag
             return
-        for posts, res, tag in self._ahead(batches, screen_batch):
+        for posts, res, tag in self._ahead(((list(p), t) for p, t in batches), screen_batch):
             yield posts, res, tag
 
     def run_prepared(self, batches: Iterable[tuple[Sequence[PostInput], T]]) -> Iterator[
@@ -150,16 +163,32 @@ class ScreeningPipeline(Generic[T]):
                 screenings = [self.screener.screen(p) for p in posts]
                 yield posts, screenings, prepare(posts, screenings), tag
             return
-        for posts, (screenings, prepared), tag in self._ahead(batches, screen_and_prepare_batch):
+        for posts, (screenings, prepared), tag in self._ahead(((list(p), t) for p, t in batches),
+                                                              screen_and_prepare_batch):
             yield posts, screenings, prepared, tag
 
-    def _ahead(self, batches: Iterable[tuple[Sequence[PostInput], T]],
-               fn: Callable[[list[PostInput]], R]) -> Iterator[tuple[Sequence[PostInput], R, T]]:
-        """``fn(posts)`` of each batch, run in the pool at most ``ahead`` batches in front of the consumer."""
+    def run_chunks(self, chunks: Iterable[JsonlChunk]) -> Iterator[tuple[ChunkRecords, list[Screening], list[Any]]]:
+        """Yield ``(records, screenings, prepare(records.posts, screenings))`` for each chunk of a JSONL file, in
+        order: the worker reads and validates the chunk too (:func:`read_screen_and_prepare_chunk`), so the
+        calling process only cuts the file into lines. Without a pool, the same in this process."""
+        prepare = self.prepare
+        if prepare is None:
+            raise ValueError("run_chunks needs a pipeline built with prepare=")
+        if self._pool is None:
+            for chunk in chunks:
+                got = read_chunk(chunk)
+                screenings = [self.screener.screen(p) for p in got.posts]
+                yield got, screenings, prepare(got.posts, screenings)
+            return
+        for _, result, _ in self._ahead(((c, None) for c in chunks), read_screen_and_prepare_chunk):
+            yield result
+
+    def _ahead(self, work: Iterable[tuple[A, G]], fn: Callable[[A], R]) -> Iterator[tuple[A, R, G]]:
+        """``fn(arg)`` of each ``(arg, tag)``, run in the pool at most ``ahead`` items in front of the consumer."""
         assert self._pool is not None
-        pending: deque[tuple[Sequence[PostInput], AsyncResult[R], T]] = deque()
-        for posts, tag in batches:
-            pending.append((posts, self._pool.apply_async(fn, (list(posts),)), tag))
+        pending: deque[tuple[A, AsyncResult[R], G]] = deque()
+        for arg, tag in work:
+            pending.append((arg, self._pool.apply_async(fn, (arg,)), tag))
             while len(pending) > self.ahead:
                 p, res, t = pending.popleft()
                 yield p, res.get(), t
