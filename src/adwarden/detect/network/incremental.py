@@ -134,7 +134,7 @@ class IncrementalLinker:
         self._text_adj: dict[int, list[int]] = {}
         self._buckets: dict[tuple[int, int], int] = {}
         self._sigs: list[npt.NDArray[np.uint32] | None] = []
-        self._img_buckets: dict[tuple[int, int], list[int]] = {}
+        self._img_buckets: dict[int, list[int]] = {}  # (chunk << bits) | its value -> image keys
         self._img_values: dict[int, int] = {}
         self._img_edges: list[tuple[int, int, int]] = []
         self._dirty = False
@@ -175,6 +175,7 @@ class IncrementalLinker:
         if "text" not in self.config.disabled:
             sigs, valid = self._signatures(batch, signatures or {})
             keys = band_keys(sigs, self.config.text)
+        share_min = self.config.hubs.share_min_corpus
         for j, r in enumerate(batch):
             if r.post_id in self._index:
                 self._duplicates.append(r.post_id)
@@ -187,7 +188,8 @@ class IncrementalLinker:
             self._post_node.append(node)
             self._post_keys.append([])
             self._link_identifiers(i, r)
-            self._recheck_share()
+            if self._share_hubs or len(self.records) == share_min:
+                self._recheck_share()
             if sigs is not None and valid is not None and keys is not None and bool(valid[j]):
                 self._link_text(i, sigs[j], keys[j])
             else:
@@ -225,16 +227,15 @@ class IncrementalLinker:
         post = self._node_post[node]
         return None if post is None else self.records[post].post_id
 
-    def _key(self, kv: tuple[str, str]) -> tuple[int, bool]:
-        k = self._keys.get(kv)
-        if k is not None:
-            return k, False
+    def _new_key(self, kv: tuple[str, str]) -> int:
+        """Register an identifier not seen before, with its node (a root of its own, no post, no label)."""
         k = self._keys[kv] = len(self._kinds)
         self._kinds.append(kv[0])
         self._values.append(kv[1])
         self._postings.append([])
-        self._key_node.append(self._node(None))
-        return k, True
+        self._node_post.append(None)
+        self._key_node.append(self._uf.add(None))
+        return k
 
     def _link_identifiers(self, i: int, r: LinkRecord) -> None:
         cfg = self.config
@@ -252,23 +253,48 @@ class IncrementalLinker:
                 )
             )
             ids = [kv for kv in ids if kv[0] == "account"]
+        # The loop below runs for every identifier of every post (about 7 per post): it reads what it needs
+        # into locals, calls the full hub check only when some rule could apply (``_update_hub``'s own fast
+        # path, tested here first), and joins a brand-new identifier's node (a root of size one, no members)
+        # to the post's root directly, which is what ``union`` would do to it.
+        keys, postings, contexts, hub = self._keys, self._postings, self._contexts, self._hub
+        uf = self._uf
+        parent, size = uf.parent, uf.size
+        key_node = self._key_node
+        mine = self._post_keys[i]
+        post_node = self._post_node[i]
+        n_records = len(self.records)
+        floor = self._floor
+        share_limit = rules.max_share * n_records if n_records >= rules.share_min_corpus else None
+        context_min = rules.context_min_posts
         for kv in dict.fromkeys(ids):
-            k, new = self._key(kv)
-            posting = self._postings[k]
+            k = keys.get(kv)
+            new = k is None
+            if k is None:
+                k = self._new_key(kv)
+            posting = postings[k]
             posting.append(i)
-            self._post_keys[i].append(k)
-            ctx = self._contexts.get(k)
+            mine.append(k)
+            n_posts = len(posting)
+            ctx = contexts.get(k)
             if ctx is not None:
                 ctx[0].add(r.category)
                 ctx[1].add(r.site)
-            elif rules.needs_context(kv[0], len(posting)):
-                self._contexts[k] = (
+            elif n_posts >= context_min and rules.needs_context(kv[0], n_posts):
+                contexts[k] = (
                     {self.records[p].category for p in posting},
                     {self.records[p].site for p in posting},
                 )
-            self._update_hub(k)
-            if k not in self._hub:
-                self._uf.union(self._post_node[i], self._key_node[k])
+            if k in hub or n_posts >= floor or (share_limit is not None and n_posts > share_limit):
+                self._update_hub(k)
+            if k not in hub:
+                kn = key_node[k]
+                if new and parent[kn] == kn and size[kn] == 1:
+                    root = uf.find(post_node)
+                    parent[kn] = root
+                    size[root] += 1
+                else:
+                    uf.union(post_node, kn)
             if new and kv[0] == "image":
                 self._link_image(k, kv[1])
 
@@ -332,14 +358,19 @@ class IncrementalLinker:
         mask = (1 << bits) - 1
         per_word = 64 // bits
         seen: set[int] = set()
+        buckets = self._img_buckets
         c = 0
         for w in range(4):
             word = value >> (64 * (3 - w))
             for j in range(per_word):
-                bucket = self._img_buckets.setdefault((c, (word >> (j * bits)) & mask), [])
-                if len(bucket) < MAX_BUCKET:
-                    seen.update(bucket)
-                bucket.append(k)
+                key = (c << bits) | ((word >> (j * bits)) & mask)  # chunk c's value, one int per (c, value)
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [k]
+                else:
+                    if len(bucket) < MAX_BUCKET:
+                        seen.update(bucket)
+                    bucket.append(k)
                 c += 1
         self._img_values[k] = value
         limit = self.config.pdq_max_distance
@@ -361,7 +392,7 @@ class IncrementalLinker:
             if leader == i or leader in linked:
                 continue
             lsig = self._sigs[leader]
-            if lsig is not None and float((lsig == sig).mean()) >= threshold:
+            if lsig is not None and np.count_nonzero(lsig == sig) / len(sig) >= threshold:  # the share of equal slots
                 linked.add(leader)
                 self._text_edges.append((leader, i))
                 self._text_adj.setdefault(leader, []).append(i)
