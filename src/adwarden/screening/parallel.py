@@ -5,7 +5,8 @@ take about half of an ingest's time, and both are CPU-bound Python, so threads c
 worker process inherits the already-built screener (no second start-up), screens batch k+1 while the main
 process commits batch k, and hands back plain picklable screenings. The main process still commits every batch
 before acknowledging it, so crash safety is unchanged. At most ``ahead`` batches are in flight, so memory stays
-bounded however large the file.
+bounded however large the file. A JSONL file goes to the worker as undecoded lines (:meth:`ScreeningPipeline.
+run_chunks`): the worker reads and validates them too, so the storing process, which bounds the pipeline, does not.
 """
 
 from __future__ import annotations
