@@ -8,7 +8,7 @@ networks the report shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,8 @@ def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
     """One JSON-ready row per network, riskiest first, then largest."""
     index = state.index
     risk = state.risk
-    recs = state.records
+    every = [index[p] for net in result.networks for p in net.posts]
+    recs = dict(zip(every, state.records_at(every), strict=True))  # only networked posts are rebuilt
     rows: list[dict[str, Any]] = []
     for net in result.networks:
         members = [index[p] for p in net.posts]
@@ -64,7 +65,7 @@ def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _links(net: Network, recs: Sequence[Any], index: dict[str, int]) -> list[dict[str, Any]]:
+def _links(net: Network, recs: Mapping[int, Any], index: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     for link in sorted(net.links, key=lambda x: (-len(x.posts), x.kind, x.value)):
         value = recs[index[link.value]].external_id if link.kind == "text" else link.value
@@ -88,12 +89,14 @@ def add_templates(state: ScanState, result: LinkResult, rows: Sequence[dict[str,
             continue
         wanted = [index[p] for posts in clusters.values() for p in posts[:max_members]]
         texts_by_index = state.texts_of(wanted)
-        texts = {state.records[i].post_id: t for i, t in texts_by_index.items()}
-        names = {state.records[i].post_id: state.records[i].names for i in wanted}
+        recs = dict(zip(wanted, state.records_at(wanted), strict=True))
+        texts = {recs[i].post_id: t for i, t in texts_by_index.items()}
+        names = {recs[i].post_id: recs[i].names for i in wanted}
         cities = [c.split(", ")[0] for c in row["cities"]]
         templates = network_templates(clusters, texts, names=names, cities=cities, max_members=max_members)
+        external = dict(zip(row["post_ids"], row["posts"], strict=True))
         row["templates"] = [
-            {"cluster": state.records[index[cid]].external_id, **t.to_json()}
+            {"cluster": external[cid], **t.to_json()}
             for cid, t in sorted(templates.items(), key=lambda kv: -kv[1].size)
         ]
 

@@ -64,25 +64,24 @@ def _posts_schema() -> pa.Schema:
     ])
 
 
-def _identifier_columns(recs: Sequence[Any]) -> dict[str, pa.Array]:
-    """One list column per identifier kind, from one flat pass over every record's identifiers: the values
-    of each kind are filtered out of the flat array (order kept) and cut by offsets counted with NumPy."""
+def _identifier_columns(kinds: pa.ChunkedArray, values: pa.ChunkedArray) -> dict[str, pa.Array]:
+    """One list column per identifier kind from the posts' ``id_kind``/``id_value`` lists: the values of each
+    kind are filtered out of the flat array (order kept) and cut by offsets counted with NumPy."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    n = len(recs)
-    counts = np.fromiter((len(r.identifiers) for r in recs), dtype=np.int64, count=n)
+    counts = np.asarray(pc.list_value_length(kinds).fill_null(0), dtype=np.int64)
+    n = counts.size
     owner = np.repeat(np.arange(n, dtype=np.int64), counts)
-    kind_code = {k: i for i, k in enumerate(_ID_KINDS)}
-    codes = np.fromiter((kind_code.get(k, -1) for r in recs for k, _ in r.identifiers), dtype=np.int8,
-                        count=int(counts.sum()))
-    values = pa.array([v for r in recs for _, v in r.identifiers], pa.string())
+    flat_kinds = pc.list_flatten(kinds)
+    flat_values = pa.concat_arrays(pc.list_flatten(values).chunks) if values.num_chunks else pa.array([], pa.string())
     out: dict[str, pa.Array] = {}
-    for k, code in kind_code.items():
-        mask = codes == code
+    for k in _ID_KINDS:
+        mask = np.asarray(pc.equal(flat_kinds, k).fill_null(False), dtype=bool) if owner.size else np.zeros(0, bool)
         offsets = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(owner[mask], minlength=n), out=offsets[1:])
         out[k + "s" if k != "email" else "emails"] = pa.ListArray.from_arrays(
-            pa.array(offsets, pa.int32()), values.filter(pa.array(mask)))
+            pa.array(offsets, pa.int32()), flat_values.filter(pa.array(mask)))
     return out
 
 
@@ -99,27 +98,28 @@ def posts_table(state: ScanState, rows: Sequence[dict[str, Any]]) -> pa.Table:
     import pyarrow as pa
 
     schema = _posts_schema()
-    recs = state.records
-    net = np.full(len(recs), -1, dtype=np.int64)
+    posts = state.table.combine_chunks()  # whole columns, as one array each (as the file was always written)
+    net = np.full(posts.num_rows, -1, dtype=np.int64)
     for n, row in enumerate(rows):
         net[row["_members"]] = n
+    col = posts.column
     cols: dict[str, Any] = {
-        "post_id": pa.array([r.post_id for r in recs], pa.string()),
-        "external_id": pa.array([r.external_id for r in recs], pa.string()),
-        "site": pa.array([r.site for r in recs], pa.string()),
+        "post_id": col("post_id"),
+        "external_id": col("external_id"),
+        "site": col("site"),
         "file": _lookup([s.path for s in state.sources], state.source_of),
         "line": pa.array(state.line_of, pa.int64()),
         "network_id": _lookup([r["id"] for r in rows], net),
         "risk": pa.array(state.risk, pa.float32()),
         "action": _lookup(ACTIONS, state.action),
-        "labels": pa.array(state.post_labels, pa.list_(pa.string())),
-        "posted_at": pa.array([r.posted_at for r in recs], schema.field("posted_at").type),
-        "location": pa.array([r.location for r in recs], pa.string()),
-        "category": pa.array([r.category for r in recs], pa.string()),
-        "stated_ages": pa.array([r.ages for r in recs], pa.list_(pa.int16())),
-        "names": pa.array([r.names for r in recs], pa.list_(pa.string())),
-        **_identifier_columns(recs),
-        "image_pdq": pa.array([r.image_hashes for r in recs], pa.list_(pa.string())),
+        "labels": col("labels"),
+        "posted_at": col("posted_at").cast(schema.field("posted_at").type, safe=False),
+        "location": col("location"),
+        "category": col("category"),
+        "stated_ages": col("stated_ages"),
+        "names": col("names"),
+        **_identifier_columns(col("id_kind"), col("id_value")),
+        "image_pdq": col("image_pdq"),
     }
     return pa.Table.from_arrays([cols[f.name] for f in schema], schema=schema)
 

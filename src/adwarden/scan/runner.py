@@ -26,11 +26,12 @@ from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
 from adwarden.pipeline import WARM_UP_POST, Screener
 from adwarden.scan.linking import link_state
 from adwarden.scan.outputs import write_outputs
+from adwarden.scan.packing import PackedChunk, pack_chunk
 from adwarden.scan.report.render import render_report
 from adwarden.scan.sources import CHUNK_BYTES, Chunk, Source, plan_chunks, resolve_corpus
 from adwarden.scan.state import ScanState
 from adwarden.scan.summary import build_summary
-from adwarden.scan.worker import ChunkResult, ScanJob, scan_chunk
+from adwarden.scan.worker import ScanJob, scan_chunk
 
 __all__ = ["ScanOptions", "ScanOutcome", "check_id_field", "run_scan"]
 
@@ -136,31 +137,32 @@ def check_id_field(sources: Sequence[Source], mapping: Mapping[str, str]) -> lis
 
 
 _JOB: ScanJob | None = None
+_LINK: LinkConfig | None = None
 
 
-def _run_chunk(chunk: Chunk) -> ChunkResult:
-    assert _JOB is not None, "the worker was not forked from a process that set the scan job"
-    return scan_chunk(_JOB, chunk)
+def _run_chunk(chunk: Chunk) -> PackedChunk:
+    assert _JOB is not None and _LINK is not None, "the worker was not forked from a process that set the scan job"
+    return pack_chunk(scan_chunk(_JOB, chunk), _LINK)
 
 
-def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int) -> Iterator[ChunkResult]:
-    global _JOB
+def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int, link: LinkConfig) -> Iterator[PackedChunk]:
+    global _JOB, _LINK
     if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         for c in chunks:
-            yield scan_chunk(job, c)
+            yield pack_chunk(scan_chunk(job, c), link)
         return
     job.screener.screen(WARM_UP_POST)  # build lazy tables once, before the fork, so workers inherit them
     # the inherited objects are never freed: frozen, a worker's collections neither scan them nor write to
     # their pages (which would copy every page of the screener into every worker)
     gc.freeze()
-    _JOB = job
+    _JOB, _LINK = job, link
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         yield from pool.imap(_run_chunk, chunks, chunksize=1)
     finally:
         pool.terminate()
         pool.join()
-        _JOB = None
+        _JOB = _LINK = None
 
 
 def run_scan(
@@ -189,7 +191,7 @@ def run_scan(
     # the report resolves cities with the gazetteer (about a second to load): load it while the workers screen
     gazetteer = threading.Thread(target=resolve_place, args=("Seattle, WA",), daemon=True)
     gazetteer.start()
-    for res in _results(job, plan_chunks(sources, opts.chunk_bytes), workers):
+    for res in _results(job, plan_chunks(sources, opts.chunk_bytes), workers, opts.link):
         state.add(res)
         gc.freeze()  # the state only grows: keep the collector from rescanning it after every chunk
         if progress is not None:
