@@ -98,7 +98,7 @@ def posts_table(state: ScanState, rows: Sequence[dict[str, Any]]) -> pa.Table:
     import pyarrow as pa
 
     schema = _posts_schema()
-    posts = state.table.combine_chunks()  # whole columns, as one array each (as the file was always written)
+    posts = state.table  # whole columns, one array each
     net = np.full(posts.num_rows, -1, dtype=np.int64)
     for n, row in enumerate(rows):
         net[row["_members"]] = n

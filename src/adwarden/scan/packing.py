@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -153,7 +154,13 @@ def pack_chunk(res: ChunkResult, config: LinkConfig) -> PackedChunk:
 
 def records_from_table(table: pa.Table) -> list[LinkRecord]:
     """Text-less records of the rows of ``table`` (:func:`post_schema` columns), equal to the ones packed."""
-    c = {name: table.column(name).to_pylist() for name in POST_FIELDS if name != "labels"}
+    import pyarrow as pa
+
+    c = {name: table.column(name).to_pylist() for name in POST_FIELDS if name not in ("labels", "posted_at")}
+    # Arrow gives ZoneInfo("UTC") datetimes, whose comparisons and differences cost a Python call each
+    # (network_facts sorts and subtracts them): rebuild the records' own datetime.UTC
+    naive = table.column("posted_at").cast(pa.timestamp("us")).to_pylist()
+    c["posted_at"] = [None if t is None else t.replace(tzinfo=UTC) for t in naive]
     return [
         LinkRecord(pid, external_id=ext, site=site, identifiers=tuple(zip(kinds, values, strict=True)),
                    image_hashes=tuple(img), posted_at=at, location=loc, lat=lat, lon=lon, names=tuple(names),

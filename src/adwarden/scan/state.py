@@ -176,7 +176,8 @@ class ScanState:
         if "table" not in self._frozen:
             import pyarrow as pa
 
-            self._frozen["table"] = pa.Table.from_batches(self._batches, schema=post_schema())
+            # one array per column: taking rows from many chunks concatenates them at every call
+            self._frozen["table"] = pa.Table.from_batches(self._batches, schema=post_schema()).combine_chunks()
             self._batches.clear()
         return self._frozen["table"]  # type: ignore[no-any-return]
 
