@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,7 @@ from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
 from adwarden.pipeline import WARM_UP_POST, Screener
 from adwarden.scan.linking import link_state
-from adwarden.scan.outputs import write_outputs
+from adwarden.scan.outputs import start_posts, write_outputs
 from adwarden.scan.packing import PackedChunk, pack_chunk
 from adwarden.scan.report.render import render_report
 from adwarden.scan.sources import CHUNK_BYTES, Chunk, Source, plan_chunks, resolve_corpus
@@ -207,6 +208,8 @@ def run_scan(
         t1 = time.perf_counter()
         result = link_state(state, opts.link)
         timings["link"] = time.perf_counter() - t1
+        posts_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan-posts")
+        posts = start_posts(posts_pool, out_dir, state, result)
         t2 = time.perf_counter()
         versions = {"policy": screener.policy.version, **{k: v for k, v in screener.versions.items()
                                                             if k.startswith("detector:")}}
@@ -215,7 +218,8 @@ def run_scan(
         timings["summarise"] = time.perf_counter() - t2
         t3 = time.perf_counter()
         html = render_report(summary)
-        files = write_outputs(out_dir, state, summary, html)
+        files = write_outputs(out_dir, state, summary, html, posts)
+        posts_pool.shutdown()
         timings["write"] = time.perf_counter() - t3
         summary["seconds"] = {k: round(v, 3) for k, v in timings.items()}
     finally:

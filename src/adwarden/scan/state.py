@@ -181,6 +181,13 @@ class ScanState:
             self._batches.clear()
         return self._frozen["table"]  # type: ignore[no-any-return]
 
+    def freeze(self) -> None:
+        """Concatenate every column now (once frozen, reading them from two threads is safe)."""
+        for name in ("table", "signatures", "text_valid", "risk", "action", "source_of", "line_of", "postings"):
+            getattr(self, name)
+        self._column("blob", self._blob_of, np.int32)
+        self._column("pos", self._pos_in_blob, np.int32)
+
     def records_at(self, posts: Sequence[int]) -> list[LinkRecord]:
         """The text-less linker records of the given post indices, in that order."""
         import pyarrow as pa
