@@ -153,6 +153,7 @@ def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int, link: LinkConf
             yield pack_chunk(scan_chunk(job, c), link)
         return
     job.screener.screen(WARM_UP_POST)  # build lazy tables once, before the fork, so workers inherit them
+    import pyarrow  # noqa: F401  (the workers pack their chunks with it: imported once here, shared after fork)
     # the inherited objects are never freed: frozen, a worker's collections neither scan them nor write to
     # their pages (which would copy every page of the screener into every worker)
     gc.freeze()

@@ -179,7 +179,7 @@ class ScanState:
             # one array per column: taking rows from many chunks concatenates them at every call
             self._frozen["table"] = pa.Table.from_batches(self._batches, schema=post_schema()).combine_chunks()
             self._batches.clear()
-        return self._frozen["table"]  # type: ignore[no-any-return]
+        return self._frozen["table"]
 
     def freeze(self) -> None:
         """Concatenate every column now (once frozen, reading them from two threads is safe)."""
