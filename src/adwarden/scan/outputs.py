@@ -7,12 +7,12 @@ identifiers as JSON, cities, dates, risk), one row per rejected record. Files ar
 and replaced whole, so a second scan into the same directory never mixes two runs.
 
 Why it is built the way it is (a million posts must not cost half a minute here): the posts table is made of
-whole columns (one flat pass over the records, then Arrow ``take``/``filter`` and list offsets from NumPy),
-never a Python list per cell; each network's ``links``, ``facts`` and ``templates`` are encoded to JSON once
-and the same text goes into ``scan.json`` and ``networks.parquet``; ``scan.json`` uses the C encoder (one
-top-level key, and one list item, per line) instead of ``indent=``, which falls back to the pure-Python
-encoder; and the Parquet files are encoded and compressed in a thread (pyarrow releases the GIL) while this
-thread encodes the JSON.
+the workers' Arrow columns (:mod:`adwarden.scan.packing`) plus file, line, network, risk and action from NumPy,
+never a Python list per cell, and it is built and written in a thread while the summary is built
+(:func:`start_posts`; Arrow and Parquet release the GIL); each network's ``links``, ``facts`` and ``templates``
+are encoded to JSON once and the same text goes into ``scan.json`` and ``networks.parquet``; ``scan.json`` uses
+the C encoder (one top-level key, and one list item, per line) instead of ``indent=``, which falls back to the
+pure-Python encoder; and the other Parquet files are compressed in a thread while this thread encodes the JSON.
 """
 
 from __future__ import annotations

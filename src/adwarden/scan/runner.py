@@ -1,8 +1,10 @@
 """Run a scan: plan chunks, screen them in worker processes, fold the results, link, summarise, write.
 
 Workers are forked once and inherit the screener (lexicon automaton, policy, gazetteer) instead of building
-it again; each reads its own chunks from disk (:mod:`adwarden.scan.sources`) and returns compact state
-(:mod:`adwarden.scan.worker`). The main process only folds results in corpus order, then links and writes.
+it again; each reads its own chunks from disk (:mod:`adwarden.scan.sources`), screens them
+(:mod:`adwarden.scan.worker`) and returns them as columns (:mod:`adwarden.scan.packing`), cheap to receive and
+to keep. The main process only folds results in corpus order, then links, summarises and writes (with the
+collector off, and ``posts.parquet`` written in a thread meanwhile).
 ``workers=0`` runs everything in the calling process (same results, one core; tests and debugging).
 """
 

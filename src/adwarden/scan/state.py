@@ -5,9 +5,12 @@ of the corpus, exactly as :func:`~adwarden.detect.network.linker.link_records` w
 files. Line numbers are shifted from chunk-relative to file lines here, because only the main process knows
 how many lines came before a chunk.
 
-Memory per post: one text-less :class:`LinkRecord`, a 64-word MinHash signature, a float and a few small
-integers; texts stay compressed per chunk (about a third of their size) and are decompressed only for the
-posts the report shows (:meth:`ScanState.texts_of`).
+Memory per post: one row of the workers' Arrow batches (the linker record's fields without its text, see
+:mod:`adwarden.scan.packing`), its linking postings as integers, a 64-word MinHash signature, a float and a few
+small integers; no Python object per post but its id (the index that finds repeated posts). Texts stay
+compressed per chunk (about a third of their size) and are decompressed only for the posts the report shows
+(:meth:`ScanState.texts_of`); records are rebuilt only for the posts the summary needs
+(:meth:`ScanState.records_at`).
 """
 
 from __future__ import annotations
