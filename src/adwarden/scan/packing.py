@@ -85,14 +85,15 @@ class PackedChunk:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _lists(values: Sequence[Sequence[Any]], item: pa.DataType) -> pa.Array:
-    """A list column from per-row sequences, built from one flat array and NumPy offsets."""
+def _lists(values: Sequence[Sequence[Any]], item: pa.DataType, flat: list[Any] | None = None) -> pa.Array:
+    """A list column from per-row sequences (or their lengths' sequences and ``flat``, the items in row
+    order), built from one flat array and NumPy offsets."""
     import pyarrow as pa
 
     offsets = np.zeros(len(values) + 1, dtype=np.int32)
     np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
-    flat = pa.array([v for row in values for v in row], item)
-    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), flat)
+    items = pa.array([v for row in values for v in row] if flat is None else flat, item)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), items)
 
 
 def _batch(recs: Sequence[LinkRecord], labels: Sequence[tuple[str, ...]]) -> pa.RecordBatch:
@@ -100,6 +101,7 @@ def _batch(recs: Sequence[LinkRecord], labels: Sequence[tuple[str, ...]]) -> pa.
 
     schema = post_schema()
     idents = [r.identifiers for r in recs]
+    pairs = [kv for ids in idents for kv in ids]
     cols = [
         pa.array([r.post_id for r in recs], pa.string()),
         pa.array([r.external_id for r in recs], pa.string()),
@@ -110,8 +112,8 @@ def _batch(recs: Sequence[LinkRecord], labels: Sequence[tuple[str, ...]]) -> pa.
         pa.array([r.category for r in recs], pa.string()),
         _lists([r.ages for r in recs], pa.int16()),
         _lists([r.names for r in recs], pa.string()),
-        _lists([[k for k, _ in ids] for ids in idents], pa.string()),
-        _lists([[v for _, v in ids] for ids in idents], pa.string()),
+        _lists(idents, pa.string(), [k for k, _ in pairs]),
+        _lists(idents, pa.string(), [v for _, v in pairs]),
         _lists([r.image_hashes for r in recs], pa.string()),
         pa.array([r.lat for r in recs], pa.float64()),
         pa.array([r.lon for r in recs], pa.float64()),
