@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -247,8 +248,13 @@ class ScanState:
         for p in posts:
             by_blob.setdefault(int(blob_of[p]), []).append(p)
         out: dict[int, str] = {}
-        for b, ps in by_blob.items():
-            texts = _decompress(self._blobs[b])
+        blobs = [self._blobs[b] for b in by_blob]
+        if len(blobs) > 1:  # zlib releases the GIL: two chunks at a time on two cores
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="scan-texts") as pool:
+                decoded = list(pool.map(_decompress, blobs))
+        else:
+            decoded = [_decompress(b) for b in blobs]
+        for texts, ps in zip(decoded, by_blob.values(), strict=True):
             for p in ps:
                 out[p] = texts[int(pos[p])]
         return out
