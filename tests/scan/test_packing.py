@@ -87,3 +87,27 @@ def test_a_packed_chunk_rebuilds_its_records_and_keys_them_as_the_linker() -> No
         zip(post_of.tolist(), key_of.tolist(), strict=True))
     assert packed.key_post.size == 7  # phone twice, e-mail, image; the second post none; e-mail and two images
     assert list(packed.labels.items()) == [("a", 1), ("b", 2)]
+
+
+def test_rows_built_on_two_processes_equal_the_rows_built_in_one(tmp_path: Path, shared_screener: Screener) -> None:
+    from adwarden.scan.linking import link_state
+    from adwarden.scan.networks import RowsJob, network_rows
+    from adwarden.scan.runner import _results
+    from adwarden.scan.sources import Source, plan_chunks, resolve_corpus
+    from adwarden.scan.state import ScanState
+    from adwarden.scan.worker import ScanJob
+
+    path = _jsonl(tmp_path / "ads.jsonl", _corpus())
+    opts = ScanOptions()
+    sources = [Source(0, s.path, s.fmt, s.size) for s in resolve_corpus(str(path), None)]
+    job = ScanJob(screener=shared_screener, mapping={}, minhash=opts.link.text, max_body_chars=opts.max_body_chars,
+                  max_field_chars=opts.max_field_chars)
+    state = ScanState(sources)
+    for res in _results(job, plan_chunks(sources, 10_000), 0, opts.link):
+        state.add(res)
+    result = link_state(state, opts.link)
+    assert len(result.networks) > 20
+    one = network_rows(state, result)
+    job_rows = RowsJob(state, result, min_networks=2)
+    assert job_rows._pool is not None  # the second half really is built in a forked process
+    assert job_rows.rows() == one

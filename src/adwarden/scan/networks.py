@@ -8,6 +8,7 @@ networks the report shows.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from adwarden.detect.network.movement import network_facts
 from adwarden.detect.network.templates import network_templates
 from adwarden.scan.state import ScanState
 
-__all__ = ["add_templates", "network_rows"]
+__all__ = ["RowsJob", "add_templates", "network_rows"]
 
 #: Shared identifiers listed per network (the most shared first); the JSON keeps all of them.
 MAX_LINKS_SHOWN = 12
@@ -32,12 +33,67 @@ def _risk(facts: dict[str, Any], post_risk: float) -> float:
 
 def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
     """One JSON-ready row per network, riskiest first, then largest."""
+    return _sorted(_rows(state, result.networks))
+
+
+def _sorted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows.sort(key=lambda r: (-r["risk"], -r["size"], r["id"]))
+    return rows
+
+
+#: Networks from which :class:`RowsJob` builds half the rows in a forked process (below, a fork costs more
+#: than it saves).
+PARALLEL_MIN_NETWORKS = 4000
+
+_SHARED: tuple[ScanState, Sequence[Network]] | None = None
+
+
+def _rows_of_shared(lo: int, hi: int) -> list[dict[str, Any]]:
+    assert _SHARED is not None, "the process was not forked from one that set the networks"
+    state, nets = _SHARED
+    return _rows(state, nets[lo:hi])
+
+
+class RowsJob:
+    """:func:`network_rows` on two cores: the rows of the second half of the networks are built in a process
+    forked here (it inherits the state, so nothing is sent to it but two numbers), the first half in this
+    one when :meth:`rows` is called. Why: a network's facts are per-network Python (``network_facts``), the
+    largest part of the summary at a million posts. Start it before any other thread of this process runs
+    (forking a process whose threads hold locks is unsafe)."""
+
+    def __init__(self, state: ScanState, result: LinkResult, *, min_networks: int = PARALLEL_MIN_NETWORKS) -> None:
+        global _SHARED
+        self._state, self._nets = state, result.networks
+        self._half = len(self._nets)
+        self._pool: Any = None
+        self._other: Any = None
+        if len(self._nets) >= max(min_networks, 2) and "fork" in multiprocessing.get_all_start_methods():
+            state.risk  # noqa: B018  (concatenated once, before the fork, for both processes)
+            self._half = len(self._nets) // 2
+            _SHARED = (state, self._nets)
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+            self._other = self._pool.apply_async(_rows_of_shared, (self._half, len(self._nets)))
+            _SHARED = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row, riskiest first, then largest (the same list as :func:`network_rows`)."""
+        rows = _rows(self._state, self._nets[: self._half])
+        if self._pool is not None:
+            try:
+                rows.extend(self._other.get())
+            finally:
+                self._pool.close()
+                self._pool.join()
+        return _sorted(rows)
+
+
+def _rows(state: ScanState, nets: Sequence[Network]) -> list[dict[str, Any]]:
     index = state.index
     risk = state.risk
-    every = [index[p] for net in result.networks for p in net.posts]
+    every = [index[p] for net in nets for p in net.posts]
     recs = dict(zip(every, state.records_at(every), strict=True))  # only networked posts are rebuilt
     rows: list[dict[str, Any]] = []
-    for net in result.networks:
+    for net in nets:
         members = [index[p] for p in net.posts]
         facts = network_facts([recs[i] for i in members])
         facts["network_id"] = net.id
@@ -61,7 +117,6 @@ def network_rows(state: ScanState, result: LinkResult) -> list[dict[str, Any]]:
             "templates": [],
             "_members": members,
         })
-    rows.sort(key=lambda r: (-r["risk"], -r["size"], r["id"]))
     return rows
 
 

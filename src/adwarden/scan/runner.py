@@ -28,6 +28,7 @@ from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
 from adwarden.pipeline import WARM_UP_POST, Screener
 from adwarden.scan.linking import link_state
+from adwarden.scan.networks import RowsJob
 from adwarden.scan.outputs import start_posts, write_outputs
 from adwarden.scan.packing import PackedChunk, pack_chunk
 from adwarden.scan.report.render import render_report
@@ -211,12 +212,14 @@ def run_scan(
         t1 = time.perf_counter()
         result = link_state(state, opts.link)
         timings["link"] = time.perf_counter() - t1
+        rows = RowsJob(state, result)  # forks: before the thread below starts
         posts_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan-posts")
         posts = start_posts(posts_pool, out_dir, state, result)
         t2 = time.perf_counter()
         versions = {"policy": screener.policy.version, **{k: v for k, v in screener.versions.items()
                                                             if k.startswith("detector:")}}
-        summary = build_summary(state, result, inputs=inputs, seconds=timings, versions=versions)
+        summary = build_summary(state, result, inputs=inputs, seconds=timings, versions=versions,
+                                rows_job=rows)
         summary["corpus"]["date_fields"] = date_fields
         timings["summarise"] = time.perf_counter() - t2
         t3 = time.perf_counter()

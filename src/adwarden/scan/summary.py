@@ -17,7 +17,7 @@ from typing import Any
 from adwarden import __version__
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.movement import resolve_place
-from adwarden.scan.networks import add_templates, network_rows, size_histogram
+from adwarden.scan.networks import RowsJob, add_templates, network_rows, size_histogram
 from adwarden.scan.state import ScanState
 
 __all__ = ["build_summary"]
@@ -98,10 +98,11 @@ def _samples(state: ScanState, rows: Sequence[dict[str, Any]]) -> None:
 
 
 def build_summary(state: ScanState, result: LinkResult, *, inputs: Sequence[str], seconds: dict[str, float],
-                  versions: dict[str, str]) -> dict[str, Any]:
+                  versions: dict[str, str], rows_job: RowsJob | None = None) -> dict[str, Any]:
     """The findings document (see the module docstring). Rows keep a private ``_members`` list of post indices
-    for the Parquet writer; :func:`public` drops it."""
-    rows = network_rows(state, result)
+    for the Parquet writer; :func:`public` drops it. ``rows_job`` (started by the caller before its other
+    threads) builds the network rows on two cores."""
+    rows = rows_job.rows() if rows_job is not None else network_rows(state, result)
     largest = sorted(rows, key=lambda r: (-r["size"], -r["risk"], r["id"]))[:TOP_NETWORKS]
     riskiest = rows[:TOP_NETWORKS]
     top = list({r["id"]: r for r in [*riskiest, *largest]}.values())
