@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -71,8 +72,10 @@ class RowsJob:
             state.risk  # noqa: B018  (concatenated once, before the fork, for both processes)
             self._half = len(self._nets) // 2
             _SHARED = (state, self._nets)
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-            self._other = self._pool.apply_async(_rows_of_shared, (self._half, len(self._nets)))
+            # an executor, not a Pool: if the forked process dies (out of memory) the result raises instead of
+            # never arriving; with fork it starts its process before its own management thread
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._other = self._pool.submit(_rows_of_shared, self._half, len(self._nets))
             _SHARED = None
 
     def rows(self) -> list[dict[str, Any]]:
@@ -80,10 +83,9 @@ class RowsJob:
         rows = _rows(self._state, self._nets[: self._half])
         if self._pool is not None:
             try:
-                rows.extend(self._other.get())
+                rows.extend(self._other.result())
             finally:
-                self._pool.close()
-                self._pool.join()
+                self._pool.shutdown()
         return _sorted(rows)
 
 
