@@ -9,7 +9,8 @@ two trees are compared with the same script, alternating.
 2. Runs the real CLI, ``adwarden scan FILE --out DIR --json --no-progress``, as a user does, and samples the
    process tree every 0.2 s: peak RSS summed over the main process and its workers (pages shared after
    fork are counted once per process, so this over-states memory) and peak PSS (shared pages split, the
-   honest figure). Wall time is the command's, start-up included.
+   honest figure), and the CPU seconds of the main process and of its workers (last sample of each, so up to
+   0.2 s short each). Wall time is the command's, start-up included.
 3. Baseline in the same run: datasketch ``MinHash`` per ad (word 3-shingles of the lower-cased text, 64
    permutations) inserted into and queried against a ``MinHashLSH(threshold=0.5)``, text only, on the first
    ``--baseline`` ads (a million would take minutes and tens of GB); reported per ad and extrapolated.
@@ -68,13 +69,25 @@ def _mem_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of one process so far (``/proc/PID/stat``), ``None`` once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Sampler(threading.Thread):
-    """Peak summed RSS and PSS of a process tree."""
+    """Peak summed RSS and PSS of a process tree, and the CPU seconds of each of its processes as last seen
+    (sampled, so a process's last 0.2 s may be missed)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_rss = self.peak_pss = 0
+        self.cpu: dict[int, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -84,6 +97,9 @@ class Sampler(threading.Thread):
                 r, s = _mem_kb(p)
                 rss += r
                 pss += s
+                c = _cpu_s(p)
+                if c is not None:
+                    self.cpu[p] = c
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
             self.stop.wait(0.2)
@@ -105,6 +121,8 @@ def run_scan_cli(path: str, out: str, extra: list[str]) -> dict[str, Any]:
     res = json.loads(stdout)
     return {"command": " ".join(["adwarden", *cmd[1:]]), "wall_s": round(wall, 2),
             "peak_rss_mb": round(sampler.peak_rss / 1024), "peak_pss_mb": round(sampler.peak_pss / 1024),
+            "main_cpu_s": round(sampler.cpu.get(proc.pid, 0.0), 1),
+            "workers_cpu_s": round(sum(c for p, c in sampler.cpu.items() if p != proc.pid), 1),
             "stages_s": res["seconds"], "totals": res["totals"]}
 
 

@@ -7,12 +7,12 @@ identifiers as JSON, cities, dates, risk), one row per rejected record. Files ar
 and replaced whole, so a second scan into the same directory never mixes two runs.
 
 Why it is built the way it is (a million posts must not cost half a minute here): the posts table is made of
-whole columns (one flat pass over the records, then Arrow ``take``/``filter`` and list offsets from NumPy),
-never a Python list per cell; each network's ``links``, ``facts`` and ``templates`` are encoded to JSON once
-and the same text goes into ``scan.json`` and ``networks.parquet``; ``scan.json`` uses the C encoder (one
-top-level key, and one list item, per line) instead of ``indent=``, which falls back to the pure-Python
-encoder; and the Parquet files are encoded and compressed in a thread (pyarrow releases the GIL) while this
-thread encodes the JSON.
+the workers' Arrow columns (:mod:`adwarden.scan.packing`) plus file, line, network, risk and action from NumPy,
+never a Python list per cell, and it is built and written in a thread while the summary is built
+(:func:`start_posts`; Arrow and Parquet release the GIL); each network's ``links``, ``facts`` and ``templates``
+are encoded to JSON once and the same text goes into ``scan.json`` and ``networks.parquet``; ``scan.json`` uses
+the C encoder (one top-level key, and one list item, per line) instead of ``indent=``, which falls back to the
+pure-Python encoder; and the other Parquet files are compressed in a thread while this thread encodes the JSON.
 """
 
 from __future__ import annotations
@@ -20,19 +20,20 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from adwarden.detect.network.model import LinkResult
 from adwarden.scan.state import ScanState
 from adwarden.scan.worker import ACTIONS
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pyarrow as pa
 
-__all__ = ["write_outputs"]
+__all__ = ["posts_table", "start_posts", "write_outputs"]
 
 _ID_KINDS = ("phone", "email", "handle", "payment", "url", "account")
 #: Keys of a network row encoded once and shared by ``scan.json`` and ``networks.parquet``.
@@ -64,25 +65,24 @@ def _posts_schema() -> pa.Schema:
     ])
 
 
-def _identifier_columns(recs: Sequence[Any]) -> dict[str, pa.Array]:
-    """One list column per identifier kind, from one flat pass over every record's identifiers: the values
-    of each kind are filtered out of the flat array (order kept) and cut by offsets counted with NumPy."""
+def _identifier_columns(kinds: pa.ChunkedArray, values: pa.ChunkedArray) -> dict[str, pa.Array]:
+    """One list column per identifier kind from the posts' ``id_kind``/``id_value`` lists: the values of each
+    kind are filtered out of the flat array (order kept) and cut by offsets counted with NumPy."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    n = len(recs)
-    counts = np.fromiter((len(r.identifiers) for r in recs), dtype=np.int64, count=n)
+    counts = np.asarray(pc.list_value_length(kinds).fill_null(0), dtype=np.int64)
+    n = counts.size
     owner = np.repeat(np.arange(n, dtype=np.int64), counts)
-    kind_code = {k: i for i, k in enumerate(_ID_KINDS)}
-    codes = np.fromiter((kind_code.get(k, -1) for r in recs for k, _ in r.identifiers), dtype=np.int8,
-                        count=int(counts.sum()))
-    values = pa.array([v for r in recs for _, v in r.identifiers], pa.string())
+    flat_kinds = pc.list_flatten(kinds)
+    flat_values = pa.concat_arrays(pc.list_flatten(values).chunks) if values.num_chunks else pa.array([], pa.string())
     out: dict[str, pa.Array] = {}
-    for k, code in kind_code.items():
-        mask = codes == code
+    for k in _ID_KINDS:
+        mask = np.asarray(pc.equal(flat_kinds, k).fill_null(False), dtype=bool) if owner.size else np.zeros(0, bool)
         offsets = np.zeros(n + 1, dtype=np.int32)
         np.cumsum(np.bincount(owner[mask], minlength=n), out=offsets[1:])
         out[k + "s" if k != "email" else "emails"] = pa.ListArray.from_arrays(
-            pa.array(offsets, pa.int32()), values.filter(pa.array(mask)))
+            pa.array(offsets, pa.int32()), flat_values.filter(pa.array(mask)))
     return out
 
 
@@ -94,39 +94,52 @@ def _lookup(labels: Sequence[str], codes: np.ndarray) -> pa.Array:
     return pa.array(list(labels), pa.string()).take(idx)
 
 
-def posts_table(state: ScanState, rows: Sequence[dict[str, Any]]) -> pa.Table:
-    """The ``posts.parquet`` table (one row per post, see ``docs/scan.md``), built column by column."""
+def posts_table(state: ScanState, result: LinkResult) -> pa.Table:
+    """The ``posts.parquet`` table (one row per post, see ``docs/scan.md``): the posts' columns as the workers
+    made them, plus file, line, network, risk and action."""
     import pyarrow as pa
 
     schema = _posts_schema()
-    recs = state.records
-    net = np.full(len(recs), -1, dtype=np.int64)
-    for n, row in enumerate(rows):
-        net[row["_members"]] = n
+    posts = state.table  # whole columns, one array each
+    net = np.full(posts.num_rows, -1, dtype=np.int64)
+    index = state.index
+    for n, network in enumerate(result.networks):
+        net[[index[p] for p in network.posts]] = n
+    col = posts.column
     cols: dict[str, Any] = {
-        "post_id": pa.array([r.post_id for r in recs], pa.string()),
-        "external_id": pa.array([r.external_id for r in recs], pa.string()),
-        "site": pa.array([r.site for r in recs], pa.string()),
+        "post_id": col("post_id"),
+        "external_id": col("external_id"),
+        "site": col("site"),
         "file": _lookup([s.path for s in state.sources], state.source_of),
         "line": pa.array(state.line_of, pa.int64()),
-        "network_id": _lookup([r["id"] for r in rows], net),
+        "network_id": _lookup([network.id for network in result.networks], net),
         "risk": pa.array(state.risk, pa.float32()),
         "action": _lookup(ACTIONS, state.action),
-        "labels": pa.array(state.post_labels, pa.list_(pa.string())),
-        "posted_at": pa.array([r.posted_at for r in recs], schema.field("posted_at").type),
-        "location": pa.array([r.location for r in recs], pa.string()),
-        "category": pa.array([r.category for r in recs], pa.string()),
-        "stated_ages": pa.array([r.ages for r in recs], pa.list_(pa.int16())),
-        "names": pa.array([r.names for r in recs], pa.list_(pa.string())),
-        **_identifier_columns(recs),
-        "image_pdq": pa.array([r.image_hashes for r in recs], pa.list_(pa.string())),
+        "labels": col("labels"),
+        "posted_at": col("posted_at").cast(schema.field("posted_at").type, safe=False),
+        "location": col("location"),
+        "category": col("category"),
+        "stated_ages": col("stated_ages"),
+        "names": col("names"),
+        **_identifier_columns(col("id_kind"), col("id_value")),
+        "image_pdq": col("image_pdq"),
     }
     return pa.Table.from_arrays([cols[f.name] for f in schema], schema=schema)
 
 
-def write_posts(state: ScanState, rows: Sequence[dict[str, Any]], path: Path) -> None:
+def write_posts(state: ScanState, result: LinkResult, path: Path) -> None:
     """``posts.parquet`` (row groups of :data:`POSTS_ROW_GROUP` posts)."""
-    _write_table(posts_table(state, rows), path, "zstd", POSTS_ROW_GROUP)
+    _write_table(posts_table(state, result), path, "zstd", POSTS_ROW_GROUP)
+
+
+def start_posts(pool: Executor, out_dir: str | Path, state: ScanState, result: LinkResult) -> Future[None]:
+    """Write ``posts.parquet`` in ``pool`` (a thread) while the summary is built: it needs only the networks'
+    members, and its Arrow work (identifier columns, zstd, Parquet encoding) runs without the GIL, so it takes
+    the second core instead of adding to the main thread's time."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    state.freeze()  # materialise every column here, before two threads read them
+    return pool.submit(write_posts, state, result, out / "posts.parquet")
 
 
 def _shared_json(rows: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
@@ -203,8 +216,10 @@ def scan_json(summary: dict[str, Any], shared: Sequence[dict[str, str]]) -> Iter
     yield "\n}\n"
 
 
-def write_outputs(out_dir: str | Path, state: ScanState, summary: dict[str, Any], html: str) -> dict[str, str]:
-    """Write every output file into ``out_dir`` (created if missing); returns ``{name: path}``."""
+def write_outputs(out_dir: str | Path, state: ScanState, summary: dict[str, Any], html: str,
+                  posts: Future[None]) -> dict[str, str]:
+    """Write every output file into ``out_dir`` (created if missing), ``posts.parquet`` being written by
+    ``posts`` (:func:`start_posts`); returns ``{name: path}`` once every file is written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = summary["networks"]
@@ -212,14 +227,11 @@ def write_outputs(out_dir: str | Path, state: ScanState, summary: dict[str, Any]
                                            "rejected.parquet")}
     shared = _shared_json(rows)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan-parquet") as pool:
-        # the posts table is built here (Python-level columns), its encoding runs in the thread
-        table = posts_table(state, rows)
-        jobs = [pool.submit(_write_table, table, paths["posts.parquet"], "zstd", POSTS_ROW_GROUP)]
-        jobs.append(pool.submit(write_networks, rows, shared, paths["networks.parquet"]))
+        jobs = [pool.submit(write_networks, rows, shared, paths["networks.parquet"])]
         jobs.append(pool.submit(write_rejected, summary["rejected"], paths["rejected.parquet"]))
         _atomic_write(paths["scan.json"], "".join(scan_json(summary, shared)).encode("utf-8"))
         _atomic_write(paths["report.html"], html.encode("utf-8"))
-        for job in jobs:
+        for job in [posts, *jobs]:
             job.result()
     return {k: str(v) for k, v in paths.items()}
 

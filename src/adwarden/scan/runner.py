@@ -1,8 +1,10 @@
 """Run a scan: plan chunks, screen them in worker processes, fold the results, link, summarise, write.
 
 Workers are forked once and inherit the screener (lexicon automaton, policy, gazetteer) instead of building
-it again; each reads its own chunks from disk (:mod:`adwarden.scan.sources`) and returns compact state
-(:mod:`adwarden.scan.worker`). The main process only folds results in corpus order, then links and writes.
+it again; each reads its own chunks from disk (:mod:`adwarden.scan.sources`), screens them
+(:mod:`adwarden.scan.worker`) and returns them as columns (:mod:`adwarden.scan.packing`), cheap to receive and
+to keep. The main process only folds results in corpus order, then links, summarises and writes (with the
+collector off, and ``posts.parquet`` written in a thread meanwhile).
 ``workers=0`` runs everything in the calling process (same results, one core; tests and debugging).
 """
 
@@ -15,6 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +28,14 @@ from adwarden.ingest.files import apply_mapping
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS
 from adwarden.pipeline import WARM_UP_POST, Screener
 from adwarden.scan.linking import link_state
-from adwarden.scan.outputs import write_outputs
+from adwarden.scan.networks import RowsJob
+from adwarden.scan.outputs import start_posts, write_outputs
+from adwarden.scan.packing import PackedChunk, pack_chunk
 from adwarden.scan.report.render import render_report
 from adwarden.scan.sources import CHUNK_BYTES, Chunk, Source, plan_chunks, resolve_corpus
 from adwarden.scan.state import ScanState
 from adwarden.scan.summary import build_summary
-from adwarden.scan.worker import ChunkResult, ScanJob, scan_chunk
+from adwarden.scan.worker import ScanJob, scan_chunk
 
 __all__ = ["ScanOptions", "ScanOutcome", "check_id_field", "run_scan"]
 
@@ -136,31 +141,33 @@ def check_id_field(sources: Sequence[Source], mapping: Mapping[str, str]) -> lis
 
 
 _JOB: ScanJob | None = None
+_LINK: LinkConfig | None = None
 
 
-def _run_chunk(chunk: Chunk) -> ChunkResult:
-    assert _JOB is not None, "the worker was not forked from a process that set the scan job"
-    return scan_chunk(_JOB, chunk)
+def _run_chunk(chunk: Chunk) -> PackedChunk:
+    assert _JOB is not None and _LINK is not None, "the worker was not forked from a process that set the scan job"
+    return pack_chunk(scan_chunk(_JOB, chunk), _LINK)
 
 
-def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int) -> Iterator[ChunkResult]:
-    global _JOB
+def _results(job: ScanJob, chunks: Iterator[Chunk], workers: int, link: LinkConfig) -> Iterator[PackedChunk]:
+    global _JOB, _LINK
     if workers <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         for c in chunks:
-            yield scan_chunk(job, c)
+            yield pack_chunk(scan_chunk(job, c), link)
         return
     job.screener.screen(WARM_UP_POST)  # build lazy tables once, before the fork, so workers inherit them
+    import pyarrow  # noqa: F401  (the workers pack their chunks with it: imported once here, shared after fork)
     # the inherited objects are never freed: frozen, a worker's collections neither scan them nor write to
     # their pages (which would copy every page of the screener into every worker)
     gc.freeze()
-    _JOB = job
+    _JOB, _LINK = job, link
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
         yield from pool.imap(_run_chunk, chunks, chunksize=1)
     finally:
         pool.terminate()
         pool.join()
-        _JOB = None
+        _JOB = _LINK = None
 
 
 def run_scan(
@@ -189,26 +196,40 @@ def run_scan(
     # the report resolves cities with the gazetteer (about a second to load): load it while the workers screen
     gazetteer = threading.Thread(target=resolve_place, args=("Seattle, WA",), daemon=True)
     gazetteer.start()
-    for res in _results(job, plan_chunks(sources, opts.chunk_bytes), workers):
+    for res in _results(job, plan_chunks(sources, opts.chunk_bytes), workers, opts.link):
         state.add(res)
         gc.freeze()  # the state only grows: keep the collector from rescanning it after every chunk
         if progress is not None:
             progress(state.bytes_done, total, state.read)
     gazetteer.join()
     timings["read_and_screen"] = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    result = link_state(state, opts.link)
-    timings["link"] = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    versions = {"policy": screener.policy.version, **{k: v for k, v in screener.versions.items()
-                                                        if k.startswith("detector:")}}
-    summary = build_summary(state, result, inputs=inputs, seconds=timings, versions=versions)
-    summary["corpus"]["date_fields"] = date_fields
-    timings["summarise"] = time.perf_counter() - t2
-    t3 = time.perf_counter()
-    html = render_report(summary)
-    files = write_outputs(out_dir, state, summary, html)
-    timings["write"] = time.perf_counter() - t3
-    summary["seconds"] = {k: round(v, 3) for k, v in timings.items()}
-    gc.unfreeze()
+    # Link, summarise and write allocate a few hundred thousand objects that all live to the end (links,
+    # networks, rebuilt records, rows, facts) and make almost no cycles, so the collector only rescans them
+    # again and again (a third of the summary's time at 200,000 ads): switched off until the outputs are written.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        t1 = time.perf_counter()
+        result = link_state(state, opts.link)
+        timings["link"] = time.perf_counter() - t1
+        rows = RowsJob(state, result)  # forks: before the thread below starts
+        posts_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan-posts")
+        posts = start_posts(posts_pool, out_dir, state, result)
+        t2 = time.perf_counter()
+        versions = {"policy": screener.policy.version, **{k: v for k, v in screener.versions.items()
+                                                            if k.startswith("detector:")}}
+        summary = build_summary(state, result, inputs=inputs, seconds=timings, versions=versions,
+                                rows_job=rows)
+        summary["corpus"]["date_fields"] = date_fields
+        timings["summarise"] = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        html = render_report(summary)
+        files = write_outputs(out_dir, state, summary, html, posts)
+        posts_pool.shutdown()
+        timings["write"] = time.perf_counter() - t3
+        summary["seconds"] = {k: round(v, 3) for k, v in timings.items()}
+    finally:
+        if collecting:
+            gc.enable()
+        gc.unfreeze()
     return ScanOutcome(summary=summary, files=files, sources=sources)

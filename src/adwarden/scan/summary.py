@@ -17,7 +17,7 @@ from typing import Any
 from adwarden import __version__
 from adwarden.detect.network.model import LinkResult
 from adwarden.detect.network.movement import resolve_place
-from adwarden.scan.networks import add_templates, network_rows, size_histogram
+from adwarden.scan.networks import RowsJob, add_templates, network_rows, size_histogram
 from adwarden.scan.state import ScanState
 
 __all__ = ["build_summary"]
@@ -43,25 +43,35 @@ def _excerpt(text: str, start: int | None = None, end: int | None = None) -> dic
 
 
 def _timeline(state: ScanState) -> list[dict[str, Any]]:
-    days = Counter(r.posted_at.date() for r in state.records if r.posted_at is not None)
-    return [{"day": d.isoformat(), "posts": n} for d, n in sorted(days.items())]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = pc.value_counts(state.table.column("posted_at").cast(pa.date32()).drop_null())
+    pairs = sorted(zip(days.field("values").to_pylist(), days.field("counts").to_pylist(), strict=True))
+    return [{"day": d.isoformat(), "posts": n} for d, n in pairs]
 
 
 def _cities(state: ScanState, limit: int = 25) -> list[dict[str, Any]]:
-    raw = Counter(r.location for r in state.records if r.location)
+    import pyarrow.compute as pc
+
+    loc = state.table.column("location")
+    # value_counts keeps the order of first appearance, as the Counter over the records did (ties of most_common)
+    raw = pc.value_counts(loc.filter(pc.not_equal(loc, "")))
     places: Counter[str] = Counter()
-    for loc, n in raw.items():
-        p = resolve_place(loc)
-        places[p.label if p is not None else loc.strip()] += n
+    for loc_, n in zip(raw.field("values").to_pylist(), raw.field("counts").to_pylist(), strict=True):
+        p = resolve_place(loc_)
+        places[p.label if p is not None else loc_.strip()] += n
     return [{"city": c, "posts": n} for c, n in places.most_common(limit)]
 
 
-def _post_ref(state: ScanState, i: int) -> dict[str, Any]:
-    r = state.records[i]
-    path, line = state.where(i)
-    return {"external_id": r.external_id, "site": r.site, "file": path, "line": line,
-            "risk": round(float(state.risk[i]), 1), "posted_at": r.posted_at.isoformat() if r.posted_at else None,
-            "location": r.location}
+def _post_refs(state: ScanState, posts: Sequence[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for i, r in zip(posts, state.records_at(posts), strict=True):
+        path, line = state.where(i)
+        out[i] = {"external_id": r.external_id, "site": r.site, "file": path, "line": line,
+                  "risk": round(float(state.risk[i]), 1),
+                  "posted_at": r.posted_at.isoformat() if r.posted_at else None, "location": r.location}
+    return out
 
 
 def _minors(state: ScanState) -> dict[str, Any]:
@@ -72,7 +82,8 @@ def _minors(state: ScanState) -> dict[str, Any]:
         first.setdefault(m.post, m)
     picked = list(first.values())[:MAX_MINORS]
     texts = state.texts_of(m.post for m in picked)
-    items = [{**_post_ref(state, m.post), "label": m.label, "stated": m.value,
+    refs = _post_refs(state, [m.post for m in picked])
+    items = [{**refs[m.post], "label": m.label, "stated": m.value,
               "excerpt": _excerpt(texts[m.post], m.start, m.end)} for m in picked]
     return {"posts": len(posts), "listed": items}
 
@@ -80,16 +91,18 @@ def _minors(state: ScanState) -> dict[str, Any]:
 def _samples(state: ScanState, rows: Sequence[dict[str, Any]]) -> None:
     wanted = [i for row in rows for i in row["_members"][:SAMPLE_POSTS]]
     texts = state.texts_of(wanted)
+    refs = _post_refs(state, wanted)
     for row in rows:
-        row["samples"] = [{**_post_ref(state, i), "excerpt": _excerpt(texts[i])}
+        row["samples"] = [{**refs[i], "excerpt": _excerpt(texts[i])}
                           for i in row["_members"][:SAMPLE_POSTS]]
 
 
 def build_summary(state: ScanState, result: LinkResult, *, inputs: Sequence[str], seconds: dict[str, float],
-                  versions: dict[str, str]) -> dict[str, Any]:
+                  versions: dict[str, str], rows_job: RowsJob | None = None) -> dict[str, Any]:
     """The findings document (see the module docstring). Rows keep a private ``_members`` list of post indices
-    for the Parquet writer; :func:`public` drops it."""
-    rows = network_rows(state, result)
+    for the Parquet writer; :func:`public` drops it. ``rows_job`` (started by the caller before its other
+    threads) builds the network rows on two cores."""
+    rows = rows_job.rows() if rows_job is not None else network_rows(state, result)
     largest = sorted(rows, key=lambda r: (-r["size"], -r["risk"], r["id"]))[:TOP_NETWORKS]
     riskiest = rows[:TOP_NETWORKS]
     top = list({r["id"]: r for r in [*riskiest, *largest]}.values())
@@ -100,8 +113,8 @@ def build_summary(state: ScanState, result: LinkResult, *, inputs: Sequence[str]
         "files": len(state.sources),
         "bytes": sum(s.size for s in state.sources),
         "records": state.read,
-        "accepted": len(state.records) + len(state.duplicates),
-        "posts": len(state.records),
+        "accepted": state.count + len(state.duplicates),
+        "posts": state.count,
         "rejected": len(state.rejected),
         "duplicates": len(state.duplicates),
         "networks": len(rows),

@@ -38,7 +38,7 @@ from adwarden.detect.network.persona import PersonaParams, bridging_keys, with_p
 from adwarden.detect.network.records import LINK_KINDS, LinkRecord
 from adwarden.detect.network.verify import VerifyParams, verified_pairs
 
-__all__ = ["LinkConfig", "link_records"]
+__all__ = ["LinkConfig", "find_hubs_coded", "image_edges", "link_records", "linkable_identifiers"]
 
 I64 = npt.NDArray[np.int64]
 
@@ -93,6 +93,8 @@ class _Graph:
     text_dst: I64
     ignored_posts: list[IgnoredPost]
     duplicates: list[str]
+    #: post ids in node order when ``records`` is left empty (a scan links from columns, not records)
+    ids: list[str] | None = None
 
 
 def unique_records(records: Sequence[LinkRecord]) -> tuple[list[LinkRecord], list[str]]:
@@ -109,6 +111,22 @@ def unique_records(records: Sequence[LinkRecord]) -> tuple[list[LinkRecord], lis
     return out, dups
 
 
+def linkable_identifiers(
+    r: LinkRecord, disabled: frozenset[str], use_image: bool, rules: HubRules
+) -> tuple[list[tuple[str, str]], str | None]:
+    """The ``(kind, value)`` keys one record joins (its identifiers of enabled kinds, then its PDQ hashes as
+    ``image`` keys), and the reason when it carries more than ``max_identifiers_per_post`` (then only its
+    accounts count). One function, so a scan that keys records chunk by chunk keys them as this linker does."""
+    ids = [kv for kv in r.identifiers if kv[0] not in disabled] if disabled else list(r.identifiers)
+    if use_image and r.image_hashes:
+        ids.extend(("image", h) for h in r.image_hashes)
+    if len(ids) > rules.max_identifiers_per_post:
+        reason = (f"carries {len(ids)} identifiers (limit {rules.max_identifiers_per_post}): "
+                  "a list or directory, not one contact; only its account links it")
+        return [kv for kv in ids if kv[0] == "account"], reason
+    return ids, None
+
+
 def collect_postings(
     records: Sequence[LinkRecord], config: LinkConfig
 ) -> tuple[list[str], list[str], I64, I64, list[IgnoredPost]]:
@@ -123,18 +141,9 @@ def collect_postings(
     disabled = config.disabled
     use_image = "image" not in disabled
     for i, r in enumerate(records):
-        ids = [kv for kv in r.identifiers if kv[0] not in disabled] if disabled else list(r.identifiers)
-        if use_image and r.image_hashes:
-            ids.extend(("image", h) for h in r.image_hashes)
-        if len(ids) > rules.max_identifiers_per_post:
-            ignored.append(
-                IgnoredPost(
-                    r.post_id,
-                    f"carries {len(ids)} identifiers (limit {rules.max_identifiers_per_post}): "
-                    "a list or directory, not one contact; only its account links it",
-                )
-            )
-            ids = [kv for kv in ids if kv[0] == "account"]
+        ids, capped = linkable_identifiers(r, disabled, use_image, rules)
+        if capped is not None:
+            ignored.append(IgnoredPost(r.post_id, capped))
         for kv in ids:
             k = keys.get(kv)
             if k is None:
@@ -161,8 +170,18 @@ def find_hubs(
     records: Sequence[LinkRecord], kinds: list[str], post_of: I64, key_of: I64, rules: HubRules
 ) -> tuple[npt.NDArray[np.bool_], dict[int, str], npt.NDArray[np.int64]]:
     """Decide which keys are hubs from their final counts. Returns (hub mask, reasons, posts per key)."""
+    cats = _codes([r.category for r in records])
+    sites = _codes([r.site for r in records])
+    return find_hubs_coded(len(records), cats, sites, kinds, post_of, key_of, rules)
+
+
+def find_hubs_coded(
+    n: int, cats: npt.NDArray[np.int64], sites: npt.NDArray[np.int64], kinds: list[str], post_of: I64, key_of: I64,
+    rules: HubRules,
+) -> tuple[npt.NDArray[np.bool_], dict[int, str], npt.NDArray[np.int64]]:
+    """:func:`find_hubs` from each post's category and site as integer codes (any coding: only the number of
+    distinct codes per key counts), for callers that hold columns rather than records."""
     nk = len(kinds)
-    n = len(records)
     counts = np.bincount(key_of, minlength=nk).astype(np.int64)
     hub = np.zeros(nk, dtype=bool)
     reasons: dict[int, str] = {}
@@ -177,8 +196,6 @@ def find_hubs(
     in_cand[cand] = True
     m = in_cand[key_of]
     ck, cp = key_of[m], post_of[m]
-    cats = _codes([r.category for r in records])
-    sites = _codes([r.site for r in records])
     n_cat = np.bincount(np.unique(ck * np.int64(cats.max() + 1) + cats[cp]) // (cats.max() + 1), minlength=nk)
     n_site = np.bincount(np.unique(ck * np.int64(sites.max() + 1) + sites[cp]) // (sites.max() + 1), minlength=nk)
     for k in cand.tolist():
@@ -191,6 +208,20 @@ def find_hubs(
     return hub, reasons, counts
 
 
+def image_edges(kinds: Sequence[str], values: Sequence[str], hub: npt.NDArray[np.bool_], config: LinkConfig
+                ) -> tuple[I64, I64, I64]:
+    """Key index pairs (and distances) of near-duplicate PDQ hashes among the image keys that are not hubs."""
+    empty = np.zeros(0, dtype=np.int64)
+    if "image" in config.disabled:
+        return empty, empty, empty
+    img_keys = np.asarray([k for k, kind in enumerate(kinds) if kind == "image" and not hub[k]], dtype=np.int64)
+    if img_keys.size < 2:
+        return empty, empty, empty
+    words = pdq_words([values[k] for k in img_keys.tolist()])
+    a, b, d = near_duplicate_pairs(words, max_distance=config.pdq_max_distance, chunk_bits=config.pdq_chunk_bits)
+    return img_keys[a], img_keys[b], d
+
+
 def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
     """Every edge of the linking graph, with hubs decided (no components yet)."""
     recs, dups = unique_records(records)
@@ -199,15 +230,7 @@ def build_graph(records: Sequence[LinkRecord], config: LinkConfig) -> _Graph:
     kinds, values, post_of, key_of, ignored_posts = collect_postings(recs, config)
     hub, reasons, counts = find_hubs(recs, kinds, post_of, key_of, config.hubs)
     empty = np.zeros(0, dtype=np.int64)
-    img_src, img_dst, img_dist = empty, empty, empty
-    if "image" not in config.disabled:
-        img_keys = np.asarray([k for k, kind in enumerate(kinds) if kind == "image" and not hub[k]], dtype=np.int64)
-        if img_keys.size >= 2:
-            words = pdq_words([values[k] for k in img_keys.tolist()])
-            a, b, d = near_duplicate_pairs(
-                words, max_distance=config.pdq_max_distance, chunk_bits=config.pdq_chunk_bits
-            )
-            img_src, img_dst, img_dist = img_keys[a], img_keys[b], d
+    img_src, img_dst, img_dist = image_edges(kinds, values, hub, config)
     txt_src, txt_dst = empty, empty
     if "text" not in config.disabled and len(recs) >= 2:
         sigs, valid = text_signatures([r.text for r in recs], config.text)
@@ -293,8 +316,8 @@ def _groups(labels: npt.NDArray[Any], members: I64) -> list[list[int]]:
 
 def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
     """Components of ``graph`` -> explained networks."""
-    recs = graph.records
-    n = len(recs)
+    ids = graph.ids if graph.ids is not None else [r.post_id for r in graph.records]
+    n = len(ids)
     nk = len(graph.kinds)
     keep = ~graph.hub[graph.key_of] if graph.key_of.size else np.zeros(0, dtype=bool)
     src = np.concatenate([graph.post_of[keep], graph.image_src + n, graph.text_src])
@@ -303,7 +326,6 @@ def assemble(graph: _Graph, config: LinkConfig) -> LinkResult:
     post_labels = labels[:n]
     sizes = np.bincount(post_labels, minlength=n + nk) if n else np.zeros(0, dtype=np.int64)
     is_net = sizes >= config.min_network_size
-    ids = [r.post_id for r in recs]
 
     links: dict[int, list[Link]] = {}
     # identifier links (images are grouped below)
