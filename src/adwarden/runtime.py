@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from adwarden.config import Settings
 from adwarden.detect.base import Detector, DetectorRegistry
+from adwarden.detect.classifier.records import ModelStatus
 from adwarden.domain import Actor, PostInput
 from adwarden.networks.live import LiveNetworks
 from adwarden.pipeline import WARM_UP_POST, Screener, Screening
@@ -82,13 +83,28 @@ def _network(_src: DetectorSources) -> Detector:
     return NetworkDetector()
 
 
+def _has_model(src: DetectorSources, status: ModelStatus) -> bool:
+    """Whether a model with ``status`` is stored: asked first, so that a store without one never imports the
+    model service (and scikit-learn with it, about a second of CPU at every start-up)."""
+    if src.db is None:
+        return False
+    from adwarden.storage.sql import classifier_models
+
+    with src.db.read() as conn:
+        return bool(classifier_models.models_with_status(conn, status))
+
+
 def _classifier(src: DetectorSources) -> Detector | None:
+    if not _has_model(src, ModelStatus.PROMOTED):
+        return None
     from adwarden.models_service import load_promoted_detector
 
     return load_promoted_detector(src.db) if src.db is not None else None
 
 
 def _shadow_classifier(src: DetectorSources) -> Detector | None:
+    if not _has_model(src, ModelStatus.SHADOW):
+        return None
     from adwarden.models_service import load_shadow_detector
 
     return load_shadow_detector(src.db) if src.db is not None else None

@@ -17,7 +17,10 @@ def _leaf_commands() -> list[tuple[list[str], click.Command]]:
     out: list[tuple[list[str], click.Command]] = []
 
     def walk(group: click.Group, prefix: list[str]) -> None:
-        for name, command in group.commands.items():
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, f"{[*prefix, name]} is listed but cannot be loaded"
             if isinstance(command, click.Group):
                 walk(command, [*prefix, name])
             else:

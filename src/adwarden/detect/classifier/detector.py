@@ -22,11 +22,13 @@ reviewers' later decisions, and changes no verdict.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from adwarden.detect.base import Detector, ScreenContext
-from adwarden.detect.classifier.model import TextModel
 from adwarden.domain import Evidence
+
+if TYPE_CHECKING:  # the model module imports scikit-learn (about a second): only a loaded model needs it
+    from adwarden.detect.classifier.model import TextModel
 
 #: Labels that mean "nothing wrong": never evidence, whatever their probability.
 BENIGN_LABELS = frozenset({"not-violating"})
