@@ -54,3 +54,16 @@ def test_ages_equal_the_plain_pattern() -> None:
     assert hits > 100  # the texts do state ages
     assert names.find_ages("I am 22, new in town. 23yo friend. 19 years young") == (19, 22, 23)
     assert names.find_ages("\u0130'm 2\u0663 and aged 99") == (23,)  # İ matches i case-insensitively
+
+
+def test_ages_need_a_two_digit_run() -> None:
+    """The two-digit-run check that lets most texts skip the age pattern rejects no text that states an age."""
+    texts = _texts(40_000)
+    skipped = 0
+    for t in texts:
+        if names._TWO_DIGITS.search(t) is None:
+            skipped += 1
+            assert PLAIN_AGE.search(t) is None, t
+    assert skipped > 10_000  # the check does skip texts
+    assert names.find_ages("aged 123, call 206 555 0147, I am 2 3") == ()
+    assert names.find_ages("aged 123, I am\u00a0\u0662\u0663") == (23,)  # Unicode digits and spaces, as \d and \s
