@@ -67,3 +67,26 @@ def test_ages_need_a_two_digit_run() -> None:
     assert skipped > 10_000  # the check does skip texts
     assert names.find_ages("aged 123, call 206 555 0147, I am 2 3") == ()
     assert names.find_ages("aged 123, I am\u00a0\u0662\u0663") == (23,)  # Unicode digits and spaces, as \d and \s
+
+
+def _plain_names(text: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for m in PLAIN_INTRO.finditer(text):
+        word = m.group(1)
+        if word.lower() not in names._STOP and not word[0].islower():
+            seen.setdefault(word[0].upper() + word[1:].lower(), None)
+    return tuple(seen)
+
+
+def test_names_need_a_capital_after_an_introduction() -> None:
+    """The check that lets most texts skip the introduction pattern rejects no text that introduces a name."""
+    texts = _texts(40_000) + [p + q + r for p in ("i am", "ask for", "call me", "it\u017f", "name\u017f")
+                              for q in (" ", "\u00a0\n ") for r in ("Kira", "\u212aira", "\u0130rem", "kira")]
+    skipped = kept = 0
+    for t in texts:
+        want = _plain_names(t)
+        assert names.find_names(t) == want, t
+        kept += bool(want)
+        skipped += names._NAME_PLACE.search(t) is None
+    assert kept > 1000 and skipped > 10_000  # names found, and the check does skip texts
+    assert names.find_names("Pickup only. Nearby in Boise, call Ann") == ()  # capitals, but after no introduction

@@ -45,8 +45,19 @@ _STOP = frozenset(
 )
 
 
+#: Every name :func:`find_names` keeps is a capitalised word (its first character ``A``-``Z``, ``İ`` or the Kelvin
+#: sign: the ones ``[A-Z]`` matches under ``re.I`` that are not lower case) after whitespace, and before that
+#: whitespace either more whitespace or the last letter of an introduction (``is``, ``names``, ``am``, ``i'm``,
+#: ``for``, ``me``, ``it's``, ``be``: ``s``, ``e``, ``m``, ``r`` in either case, or ``ſ``, which ``re.I`` takes
+#: for ``s``). A text without such a place keeps no name; the search for one is led by the capital letters, so
+#: it skips ahead in C (synthetic ads, µs per ad: about 2 instead of 9 for the introduction pattern).
+_NAME_PLACE = re.compile(r"[A-Z\u0130\u212a](?<=[sSeEmMrR\u017f\s]\s.)")
+
+
 def find_names(text: str) -> tuple[str, ...]:
     """Distinct introduced names in order of first use, title-cased (``KIRA`` and ``Kira`` are one name)."""
+    if _NAME_PLACE.search(text) is None:
+        return ()
     seen: dict[str, None] = {}
     for m in _INTRO.finditer(text):
         word = m.group(1)
