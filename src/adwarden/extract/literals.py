@@ -175,7 +175,7 @@ class LiteralSets:
             for found in lists:
                 if len(found) > 1:
                     found.sort()
-        return dict(zip(names, lists))
+        return dict(zip(names, lists, strict=True))
 
 
 def occurs_within(spans: list[tuple[int, int]], start: int, end: int) -> bool:
