@@ -68,8 +68,8 @@ def _scan_chunk(corpus: Path, ads: int, passes: int) -> int:
     from itertools import islice
 
     from adwarden.config import Settings
-    from adwarden.runtime import build_screener
     from adwarden.pipeline import WARM_UP_POST
+    from adwarden.runtime import build_screener
     from adwarden.scan.runner import ScanOptions
     from adwarden.scan.sources import Chunk, Source, plan_chunks, resolve_corpus
     from adwarden.scan.worker import ScanJob, scan_chunk
