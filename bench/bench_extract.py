@@ -12,7 +12,9 @@ to about ``--size`` bytes. Reports, measured in the same run:
 * ``extract_all`` -- all registered extractors (ads/s, best of ``--repeat`` passes);
 * the baseline -- ``phonenumbers.PhoneNumberMatcher`` over every ad, i.e. phones only with the
   general-purpose matcher and no fast path;
-* the ratio between the two, plus the per-extractor cost in microseconds per ad.
+* the ratio between the two, plus the per-extractor cost in microseconds per ad;
+* ``extract_many`` over the whole corpus, what ``adwarden scan`` runs per chunk (each distinct text once), when
+  the tree being measured has it (``PYTHONPATH`` decides; a baseline tree without it reports ``null``).
 
 Times are CPU time of this process (``time.process_time``), which is what "one core" means and is
 less disturbed by other load on a shared machine than wall time; wall time is printed too.
@@ -126,6 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         if cpu2 < cpu:
             cpu, wall = cpu2, wall2
     base_cpu, base_wall = _best(run_baseline, max(1, args.repeat - 1))
+    many_cpu: float | None = None
+    try:
+        from adwarden.extract import extract_many  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        pass
+    else:
+        posts = [(t, None, None) for t in texts]
+        many_cpu, _w = _best(lambda: extract_many(posts), max(1, args.repeat - 1))
     per_extractor: dict[str, float] = {}
     for ex in registered():
         def run_one(ex: Any = ex) -> None:
@@ -152,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         "extract_all_ads_per_s": round(n / cpu),
         "extract_all_us_per_ad": round(cpu / n * 1e6, 1),
         "extract_all_wall_ads_per_s": round(n / wall),
+        "extract_many_us_per_ad": None if many_cpu is None else round(many_cpu / n * 1e6, 1),
+        "distinct_texts": len(set(texts)),
         "baseline": "phonenumbers.PhoneNumberMatcher(text, 'US') on every ad (phones only)",
         "baseline_ads_per_s": round(n / base_cpu),
         "speedup_vs_baseline": round(base_cpu / cpu, 2),
@@ -170,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{figures['corpus']}: {n} ads, {figures['avg_chars']} chars on average, Python {figures['python']}")
         print(f"extract_all : {figures['extract_all_ads_per_s']:>7} ads/s CPU "
               f"({figures['extract_all_us_per_ad']} us/ad; wall {figures['extract_all_wall_ads_per_s']} ads/s)")
+        if many_cpu is not None:
+            print(f"extract_many: {figures['extract_many_us_per_ad']} us/ad over the corpus "
+                  f"({figures['distinct_texts']} distinct texts of {n}; what a scan runs)")
         print(f"baseline    : {figures['baseline_ads_per_s']:>7} ads/s CPU  [{figures['baseline']}]")
         print(f"speed-up    : {figures['speedup_vs_baseline']}x (all 11 extractors vs phones only)")
         print(f"phones only : {figures['phone_extractor_only_ads_per_s']:>7} ads/s CPU "

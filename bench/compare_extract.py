@@ -13,6 +13,10 @@ differs. Corpora (texts, and where the record has them the post's URL and locati
   demo posts themselves with their URL and location;
 * the texts of the labelled extraction sets under ``--data`` (phones, prices, ages, e-mails, handles,
   URL countries) and the SMS spam collection (varied short real texts with numbers and money).
+
+With ``--many`` this tree runs every case through ONE ``extract_many`` call instead (what ``adwarden scan`` runs
+per chunk: each distinct text once, reposts and the two passes over each WA ad share it), the baseline still
+``extract_all`` one by one.
 """
 
 from __future__ import annotations
@@ -77,12 +81,19 @@ def cases(data: Path, synthetic: int) -> Iterator[Case]:
                 yield f"sms:{i}", line.rstrip("\n").partition("\t")[2], None, None
 
 
-def dump(data: Path, synthetic: int) -> Iterator[tuple[str, str]]:
-    """(label, canonical JSON of the extraction) for every case."""
+def dump(data: Path, synthetic: int, many: bool = False) -> Iterator[tuple[str, str]]:
+    """(label, canonical JSON of the extraction) for every case (all of them in one ``extract_many`` call with
+    ``many``)."""
     from adwarden.extract import extract_all
 
-    for label, text, url, location in cases(data, synthetic):
-        ex = extract_all(text, url=url, location=location)
+    every = list(cases(data, synthetic))
+    if many:
+        from adwarden.extract import extract_many  # type: ignore[attr-defined,unused-ignore]
+
+        found = extract_many([(text, url, location) for _label, text, url, location in every])
+    else:
+        found = [extract_all(text, url=url, location=location) for _label, text, url, location in every]
+    for (label, _text, _url, _location), ex in zip(every, found, strict=True):
         facts = [[f.kind, f.value, f.start, f.end, dict(f.attrs)] for f in ex.facts()]
         yield label, json.dumps(facts, sort_keys=True, ensure_ascii=False, default=repr)
 
@@ -93,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--synthetic", type=int, default=20000)
     ap.add_argument("--dump", action="store_true", help="print label<TAB>extraction lines and exit")
+    ap.add_argument("--many", action="store_true", help="this tree runs every case through one extract_many call")
     args = ap.parse_args(argv)
     if args.dump:
-        for label, out in dump(args.data, args.synthetic):
+        for label, out in dump(args.data, args.synthetic, args.many):
             print(f"{label}\t{out}")
         return 0
     if args.baseline_src is None:
@@ -106,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         env=env, check=True, capture_output=True, text=True,
     )
     theirs = [line.split("\t", 1) for line in child.stdout.splitlines()]
-    ours = list(dump(args.data, args.synthetic))
+    ours = list(dump(args.data, args.synthetic, args.many))
     if len(theirs) != len(ours):
         print(f"DIFFERENT: {len(ours)} cases here, {len(theirs)} in the baseline")
         return 1

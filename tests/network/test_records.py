@@ -4,7 +4,7 @@ of the same post as a dict (``record_from_post``): same identifiers in the same 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from adwarden.detect.network.records import record_from_input, record_from_post
 from adwarden.domain import Account, MediaRef, PostInput
@@ -57,3 +57,31 @@ def test_records_pickle_to_equal_records() -> None:
     recs = [record_from_input(p, post_id=f"{p.site}:{p.external_id}") for p in POSTS]
     assert pickle.loads(pickle.dumps(recs, protocol=pickle.HIGHEST_PROTOCOL)) == recs
     assert all(r.text for r in pickle.loads(pickle.dumps(recs)))
+
+
+def test_record_constructor_sets_every_field() -> None:
+    """The hand-written ``LinkRecord.__init__`` (slot setters instead of the dataclass's) keeps the dataclass's
+    field order, defaults, equality, hashing, freezing and pickling."""
+    import pickle
+
+    from adwarden.detect.network.records import LinkRecord
+
+    names = [f.name for f in dataclasses.fields(LinkRecord)]
+    values: list[object] = ["p1", "e1", "s1", "t1", (("phone", "+12065550147"),), (PDQ,),
+                            datetime(2026, 11, 1, tzinfo=UTC), "Seattle", 47.6, -122.3, ("Kira",), (22,), "c1"]
+    assert len(values) == len(names)
+    by_position = LinkRecord(*values)  # type: ignore[arg-type]
+    by_name = LinkRecord(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
+    assert [getattr(by_position, n) for n in names] == values
+    assert by_name == by_position and hash(by_name) == hash(by_position)
+    assert pickle.loads(pickle.dumps(by_position)) == by_position
+    assert dataclasses.replace(by_position, site="s2").site == "s2"
+    defaults = LinkRecord("p2")
+    assert [getattr(defaults, f.name) for f in dataclasses.fields(LinkRecord)][1:] == [
+        f.default for f in dataclasses.fields(LinkRecord)][1:]
+    try:
+        by_position.site = "x"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("LinkRecord must stay frozen")

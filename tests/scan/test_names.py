@@ -54,3 +54,41 @@ def test_ages_equal_the_plain_pattern() -> None:
     assert hits > 100  # the texts do state ages
     assert names.find_ages("I am 22, new in town. 23yo friend. 19 years young") == (19, 22, 23)
     assert names.find_ages("\u0130'm 2\u0663 and aged 99") == (23,)  # İ matches i case-insensitively
+
+
+def test_ages_need_a_two_digit_run() -> None:
+    """The two-digit-run check that lets most texts skip the age pattern rejects no text that states an age."""
+    texts = _texts(40_000)
+    skipped = 0
+    for t in texts:
+        if t.isascii():
+            assert bool(names._TWO_ASCII_DIGITS.search(t)) == bool(names._TWO_DIGITS.search(t)), t
+        if names._TWO_DIGITS.search(t) is None:
+            skipped += 1
+            assert PLAIN_AGE.search(t) is None, t
+    assert skipped > 10_000  # the check does skip texts
+    assert names.find_ages("aged 123, call 206 555 0147, I am 2 3") == ()
+    assert names.find_ages("aged 123, I am\u00a0\u0662\u0663") == (23,)  # Unicode digits and spaces, as \d and \s
+
+
+def _plain_names(text: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for m in PLAIN_INTRO.finditer(text):
+        word = m.group(1)
+        if word.lower() not in names._STOP and not word[0].islower():
+            seen.setdefault(word[0].upper() + word[1:].lower(), None)
+    return tuple(seen)
+
+
+def test_names_need_a_capital_after_an_introduction() -> None:
+    """The check that lets most texts skip the introduction pattern rejects no text that introduces a name."""
+    texts = _texts(40_000) + [p + q + r for p in ("i am", "ask for", "call me", "it\u017f", "name\u017f")
+                              for q in (" ", "\u00a0\n ") for r in ("Kira", "\u212aira", "\u0130rem", "kira")]
+    skipped = kept = 0
+    for t in texts:
+        want = _plain_names(t)
+        assert names.find_names(t) == want, t
+        kept += bool(want)
+        skipped += names._NAME_PLACE.search(t) is None
+    assert kept > 1000 and skipped > 10_000  # names found, and the check does skip texts
+    assert names.find_names("Pickup only. Nearby in Boise, call Ann") == ()  # capitals, but after no introduction

@@ -146,15 +146,18 @@ class LiteralSets:
 
     def _built(self) -> ahocorasick.Automaton | None:
         if not self._automaton:
-            masks: dict[str, int] = {}
-            for bit, words in enumerate(self._lists.values()):
+            lists: dict[str, list[int]] = {}
+            for index, words in enumerate(self._lists.values()):
                 for word in words:
-                    masks[word] = masks.get(word, 0) | (1 << bit)
+                    owners = lists.setdefault(word, [])
+                    if index not in owners:
+                        owners.append(index)
             automaton: ahocorasick.Automaton | None = None
-            if masks:
+            if lists:
                 automaton = ahocorasick.Automaton()
-                for word, mask in masks.items():
-                    automaton.add_word(word, (len(word), mask))
+                for word, owners in lists.items():
+                    # (length - 1, the lists the word is in): one tuple per hit, no bit loop
+                    automaton.add_word(word, (len(word) - 1, tuple(owners)))
                 automaton.make_automaton()
             self._automaton.append(automaton)
         return self._automaton[0]
@@ -162,23 +165,17 @@ class LiteralSets:
     def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
         """``{name: [(start, end), ...]}``: every occurrence of every word of each list, sorted."""
         names = self._names
-        out: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
-        automaton = self._built()
-        if automaton is None or not text:
-            return out
-        lists = [out[name] for name in names]
-        for end, (length, mask) in automaton.iter(text):
-            span = (end - length + 1, end + 1)
-            bit = 0
-            while mask:
-                if mask & 1:
-                    lists[bit].append(span)
-                mask >>= 1
-                bit += 1
-        for found in lists:
-            if len(found) > 1:
-                found.sort()
-        return out
+        lists: list[list[tuple[int, int]]] = [[] for _ in names]
+        automaton = self._automaton[0] if self._automaton else self._built()
+        if automaton is not None and text:
+            for end, (back, owners) in automaton.iter(text):
+                span = (end - back, end + 1)
+                for i in owners:
+                    lists[i].append(span)
+            for found in lists:
+                if len(found) > 1:
+                    found.sort()
+        return dict(zip(names, lists, strict=True))
 
 
 def occurs_within(spans: list[tuple[int, int]], start: int, end: int) -> bool:

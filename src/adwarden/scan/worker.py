@@ -29,7 +29,7 @@ from adwarden.detect.base import ScreenContext
 from adwarden.detect.network.minhash import MinHashParams, text_signatures
 from adwarden.detect.network.records import LinkRecord, record_from_input
 from adwarden.domain import Evidence, InputError, PostInput
-from adwarden.extract import extract_all
+from adwarden.extract import extract_many
 from adwarden.ingest.files import apply_mapping, read_csv, read_jsonl
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS, validate_post
 from adwarden.pipeline import NETWORK_DETECTORS, Screener, identifiers_for
@@ -212,8 +212,9 @@ def screen_rows(job: ScanJob, rows: Rows, res: ChunkResult) -> ChunkResult:
             res.line_of.append(line)
     scr = job.screener
     texts = [p.text for p in posts]
-    extractions = [extract_all(t, url=p.url, location=p.location, region=scr.region)
-                   for p, t in zip(posts, texts, strict=True)]
+    # each distinct text of the chunk is extracted once (reposts), the same as extract_all post by post
+    extractions = extract_many(((t, p.url, p.location) for p, t in zip(posts, texts, strict=True)),
+                               region=scr.region)
     evidence = _evidence(scr, posts, texts, extractions)
     risk = np.zeros(len(posts), dtype=np.float32)
     action = np.zeros(len(posts), dtype=np.int8)

@@ -45,8 +45,19 @@ _STOP = frozenset(
 )
 
 
+#: Every name :func:`find_names` keeps is a capitalised word (its first character ``A``-``Z``, ``İ`` or the Kelvin
+#: sign: the ones ``[A-Z]`` matches under ``re.I`` that are not lower case) after whitespace, and before that
+#: whitespace either more whitespace or the last letter of an introduction (``is``, ``names``, ``am``, ``i'm``,
+#: ``for``, ``me``, ``it's``, ``be``: ``s``, ``e``, ``m``, ``r`` in either case, or ``ſ``, which ``re.I`` takes
+#: for ``s``). A text without such a place keeps no name; the search for one is led by the capital letters, so
+#: it skips ahead in C (synthetic ads, µs per ad: about 2 instead of 9 for the introduction pattern).
+_NAME_PLACE = re.compile(r"[A-Z\u0130\u212a](?<=[sSeEmMrR\u017f\s]\s.)")
+
+
 def find_names(text: str) -> tuple[str, ...]:
     """Distinct introduced names in order of first use, title-cased (``KIRA`` and ``Kira`` are one name)."""
+    if _NAME_PLACE.search(text) is None:
+        return ()
     seen: dict[str, None] = {}
     for m in _INTRO.finditer(text):
         word = m.group(1)
@@ -68,11 +79,24 @@ _AGE = re.compile(
 )
 
 
+#: Every match of ``_AGE`` holds a run of exactly two digits (``\d``, as there): its ``(\d{2})`` or first digit and
+#: ``(\d)`` follow a cue letter, ``:``, a space or a non-word character and are followed by a non-word character
+#: or by a space or ``y``. A text without such a run has no age; searching for one is led by ``\d`` and so
+#: skips ahead in C (synthetic ads, µs per ad: 3.1 instead of 7.2 for the age pattern; most such ads have no
+#: two-digit run).
+_TWO_DIGITS = re.compile(r"\d(?<!\d\d)\d(?!\d)")
+#: The same for an ASCII text, where ``\d`` is ``[0-9]``, a range ``re`` tests faster than the digit category
+#: (2.9 -> 2.0 µs per synthetic ad).
+_TWO_ASCII_DIGITS = re.compile(r"[0-9](?<![0-9][0-9])[0-9](?![0-9])")
+
+
 def find_ages(text: str) -> tuple[int, ...]:
     """Stated ages (13-79) in the common phrasings ("I am 22", "22yo", "22 years young"), sorted, distinct.
 
     The extraction layer has a fuller age extractor; this one needs no extraction run, so a rebuild from
     stored text gives the same ages as the linker saw at ingest.
     """
+    if (_TWO_ASCII_DIGITS if text.isascii() else _TWO_DIGITS).search(text) is None:
+        return ()
     found = {int(m[1] if m[1] is not None else text[m.start()] + m[2]) for m in _AGE.finditer(text)}
     return tuple(sorted(x for x in found if 13 <= x <= 79))
