@@ -210,23 +210,34 @@ def reference_ari(path: str, n: int, out_dir: str) -> dict[str, Any]:
             "networks_reference": len(ref.networks), "networks_scan": len(mine)}
 
 
-def chunk_cpu(path: str, n: int, rounds: int) -> dict[str, Any]:
-    """CPU µs per ad of ``scan_chunk`` (see the module docstring, item 5)."""
-    from itertools import islice
-
+def default_scan_job() -> tuple[Any, Any]:
+    """The job and options ``adwarden scan`` uses with default settings, the screener's lazy tables built (as
+    the scan builds them before forking its workers)."""
     from adwarden.config import Settings
+    from adwarden.pipeline import WARM_UP_POST
     from adwarden.runtime import build_screener
-    from adwarden.scan.runner import WARM_UP_POST, ScanJob, ScanOptions, Source, plan_chunks, resolve_corpus
-    from adwarden.scan.worker import scan_chunk
+    from adwarden.scan.runner import ScanOptions
+    from adwarden.scan.worker import ScanJob
 
-    head = os.path.join(tempfile.mkdtemp(prefix="bench-chunk-"), "head.jsonl")
-    with open(path, "rb") as src, open(head, "wb") as dst:
-        dst.writelines(islice(src, n))
     opts = ScanOptions()
     screener = build_screener(Settings())
     screener.screen(WARM_UP_POST)
     job = ScanJob(screener=screener, mapping={}, minhash=opts.link.text, max_body_chars=opts.max_body_chars,
                   max_field_chars=opts.max_field_chars)
+    return job, opts
+
+
+def chunk_cpu(path: str, n: int, rounds: int) -> dict[str, Any]:
+    """CPU µs per ad of ``scan_chunk`` (see the module docstring, item 5)."""
+    from itertools import islice
+
+    from adwarden.scan.runner import Source, plan_chunks, resolve_corpus
+    from adwarden.scan.worker import scan_chunk
+
+    head = os.path.join(tempfile.mkdtemp(prefix="bench-chunk-"), "head.jsonl")
+    with open(path, "rb") as src, open(head, "wb") as dst:
+        dst.writelines(islice(src, n))
+    job, opts = default_scan_job()
     sources = [Source(0, s.path, s.fmt, s.size) for s in resolve_corpus(head, opts.fmt)]
     chunks = list(plan_chunks(sources, opts.chunk_bytes))
     for c in chunks[:2]:

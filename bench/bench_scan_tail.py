@@ -23,7 +23,11 @@ import resource
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scan import default_scan_job  # noqa: E402
 
 _JOB: Any = None
 
@@ -36,18 +40,9 @@ def _scan(chunk: Any) -> bytes:
 
 def capture(corpus: str, out: str) -> None:
     global _JOB
-    from adwarden.config import Settings
-    from adwarden.pipeline import WARM_UP_POST
-    from adwarden.runtime import build_screener
-    from adwarden.scan.runner import ScanOptions
     from adwarden.scan.sources import Source, plan_chunks, resolve_corpus
-    from adwarden.scan.worker import ScanJob
 
-    opts = ScanOptions()
-    screener = build_screener(Settings())
-    screener.screen(WARM_UP_POST)
-    _JOB = ScanJob(screener=screener, mapping={}, minhash=opts.link.text, max_body_chars=opts.max_body_chars,
-                   max_field_chars=opts.max_field_chars)
+    _JOB, opts = default_scan_job()
     sources = [Source(0, s.path, s.fmt, s.size) for s in resolve_corpus(corpus, opts.fmt)]
     t = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(2) as pool:
