@@ -77,11 +77,10 @@ def extract_many(
     by_text: dict[tuple[str, str, bool], tuple[list[Fact], Extraction]] = {}
     out: list[Extraction] = []
     for text, url, location in posts:
-        reg = _places.resolve_region(region, url, location) if (url or location) else region
         if not shareable:
-            facts = _text_facts(text, reg, url, location, extractors)
-            out.append(Extraction.from_facts(_with_url_facts(facts, url, reg, location, extractors) if url else facts))
+            out.append(extract_all(text, region=region, url=url, location=location))
             continue
+        reg = _places.resolve_region(region, url, location) if (url or location) else region
         key = (text, reg, text == url)
         hit = by_text.get(key)
         if hit is None:

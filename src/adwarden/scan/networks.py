@@ -92,11 +92,11 @@ class RowsJob:
 def _rows(state: ScanState, nets: Sequence[Network]) -> list[dict[str, Any]]:
     index = state.index
     risk = state.risk
-    every = [index[p] for net in nets for p in net.posts]
+    members_of = [[index[p] for p in net.posts] for net in nets]
+    every = [i for members in members_of for i in members]
     recs = dict(zip(every, state.records_at(every), strict=True))  # only networked posts are rebuilt
     rows: list[dict[str, Any]] = []
-    for net in nets:
-        members = [index[p] for p in net.posts]
+    for net, members in zip(nets, members_of, strict=True):
         facts = network_facts([recs[i] for i in members])
         facts["network_id"] = net.id
         facts["image_reuse"] = len({p for link in net.links if link.kind in ("image", "image_sha256")

@@ -38,7 +38,7 @@ __all__ = ["MinorHit", "ScanState"]
 
 @dataclass(frozen=True, slots=True)
 class MinorHit:
-    """A stated minor in post ``post`` (index into :attr:`ScanState.records`)."""
+    """A stated minor in post ``post`` (a post index of :class:`ScanState`, as in :meth:`ScanState.records_at`)."""
 
     post: int
     label: str

@@ -289,7 +289,7 @@ class IncrementalLinker:
                 self._update_hub(k)
             if k not in hub:
                 kn = key_node[k]
-                if new and parent[kn] == kn and size[kn] == 1:
+                if new:  # a root of size one, made just now: attach it under the post's root
                     root = uf.find(post_node)
                     parent[kn] = root
                     size[root] += 1

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from adwarden.detect.network.names import find_ages, find_names
+from adwarden.extract.facts import slot_setters
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from adwarden.domain import Identifier, PostInput
@@ -104,8 +105,7 @@ class LinkRecord:
 
 _FIELDS_OF = operator.attrgetter(*(f.name for f in fields(LinkRecord)))
 #: The ``__set__`` of each field's slot descriptor, in field order (see ``LinkRecord.__init__``).
-_RECORD_SET: tuple[Callable[[Any, Any], None], ...] = tuple(
-    LinkRecord.__dict__[f.name].__set__ for f in fields(LinkRecord))
+_RECORD_SET = slot_setters(LinkRecord)
 
 
 def _parse_time(value: Any) -> datetime | None:
