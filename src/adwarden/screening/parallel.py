@@ -48,13 +48,14 @@ _WORKER_PREPARER: Preparer | None = None
 
 
 def screen_batch(posts: Sequence[PostInput]) -> list[Screening]:
-    """Screen ``posts`` in a worker of :func:`fork_screening_pool` with the screener it inherited.
+    """Screen ``posts`` in a worker of :func:`fork_screening_pool` with the screener it inherited, as one batch
+    (:meth:`~adwarden.pipeline.Screener.screen_many`).
 
     The screenings come back :meth:`~adwarden.pipeline.Screening.for_storing` (without their extraction):
     every caller hands them to a storing process, which never reads it, and unpickling it cost that process
     about 22 µs per post."""
     assert _WORKER_SCREENER is not None, "the worker was not forked from a parent with a screener"
-    return [_WORKER_SCREENER.screen(p).for_storing() for p in posts]
+    return [s.for_storing() for s in _WORKER_SCREENER.screen_many(posts)]
 
 
 def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening], list[Any]]:
@@ -63,7 +64,7 @@ def screen_and_prepare_batch(posts: Sequence[PostInput]) -> tuple[list[Screening
     them (see :meth:`~adwarden.pipeline.Screening.for_storing`)."""
     assert _WORKER_PREPARER is not None, "the worker was not forked with a preparer"
     assert _WORKER_SCREENER is not None, "the worker was not forked from a parent with a screener"
-    screenings = [_WORKER_SCREENER.screen(p) for p in posts]
+    screenings = _WORKER_SCREENER.screen_many(posts)
     return [s.for_storing(rows_prepared=True) for s in screenings], _WORKER_PREPARER(posts, screenings)
 
 
@@ -148,7 +149,7 @@ class ScreeningPipeline(Generic[T]):
         """Yield ``(posts, screenings, tag)`` for each ``(posts, tag)`` batch, in input order."""
         if self._pool is None:
             for posts, tag in batches:
-                yield posts, [self.screener.screen(p) for p in posts], tag
+                yield posts, self.screener.screen_many(posts), tag
             return
         for posts, res, tag in self._ahead(((list(p), t) for p, t in batches), screen_batch):
             yield posts, res, tag
@@ -161,7 +162,7 @@ class ScreeningPipeline(Generic[T]):
             raise ValueError("run_prepared needs a pipeline built with prepare=")
         if self._pool is None:
             for posts, tag in batches:
-                screenings = [self.screener.screen(p) for p in posts]
+                screenings = self.screener.screen_many(posts)
                 yield posts, screenings, prepare(posts, screenings), tag
             return
         for posts, (screenings, prepared), tag in self._ahead(((list(p), t) for p, t in batches),
@@ -178,7 +179,7 @@ class ScreeningPipeline(Generic[T]):
         if self._pool is None:
             for chunk in chunks:
                 got = read_chunk(chunk)
-                screenings = [self.screener.screen(p) for p in got.posts]
+                screenings = self.screener.screen_many(got.posts)
                 yield got, screenings, prepare(got.posts, screenings)
             return
         for _, result, _ in self._ahead(((c, None) for c in chunks), read_screen_and_prepare_chunk):
