@@ -8,6 +8,7 @@ skip is recorded in the screening.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -18,6 +19,7 @@ import phonenumbers
 from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
 from adwarden.domain import DetectorSkipped, Evidence, Identifier, PostInput, Verdict
 from adwarden.extract import extract_all, extract_many
+from adwarden.extract.phone_validate import nanp_e164
 
 if TYPE_CHECKING:  # pragma: no cover
     from adwarden.extract.facts import Extraction
@@ -97,12 +99,29 @@ def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
-def _account_phone(raw: str, region: str = "US") -> str | None:
-    """A platform-sent phone in E.164, or None when it does not parse as a valid number.
+#: An account phone in the two forms platforms send most, E.164 and ten national digits, of a NANP number
+#: (ASCII digits only: ``phonenumbers`` reads other digits too, and those go to it).
+_NANP_FORMS = re.compile(r"(\+1)?([2-9][0-9]{9})")
 
-    Memoised (pure, and one account posts many ads): parsing and validating with phonenumbers was about 5% of
-    a file ingest's screening worker, every post of an account paying it again."""
+
+def _account_phone(raw: str, region: str = "US") -> str | None:
+    """A platform-sent phone in E.164, or None when it does not parse as a valid number
+    (``phonenumbers.parse(raw, region)``, ``is_valid_number``, E.164).
+
+    Why not always phonenumbers: parsing and validating every post's account phone was about 5% of a file
+    ingest's screening worker. A NANP number written ``+1`` and ten digits (any region: the ``+`` decides), or
+    ten digits in the US, is the number with country code 1 and those ten digits, and its validity is
+    :func:`~adwarden.extract.phone_validate.nanp_e164`'s (extraction's exact, tested rendering of
+    ``is_valid_number`` for NANP numbers, cached per number); anything else goes to phonenumbers, memoised.
+    ``tests/screening/test_screen_many.py`` compares both with phonenumbers."""
+    nanp = _NANP_FORMS.fullmatch(raw)
+    if nanp is not None and (nanp.group(1) or region == "US"):
+        return nanp_e164(nanp.group(2))
+    return _parsed_phone(raw, region)
+
+
+@lru_cache(maxsize=65536)
+def _parsed_phone(raw: str, region: str) -> str | None:
     try:
         num = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

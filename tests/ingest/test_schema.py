@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -127,21 +128,21 @@ _TIMES: list[object] = [
 
 
 def test_plain_records_validate_exactly_as_pydantic_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    import random
-
     from adwarden.ingest import schema
 
     rng = random.Random(15)
     records: list[dict[str, object]] = []
-    for _ in range(6000):
+    for _ in range(10000):
         rec: dict[str, object] = {}
         for name in ("external_id", "site", "category", "title", "body", "location", "url"):
             if rng.random() < 0.6:
                 rec[name] = rng.choice(_TEXTS) if rng.random() < 0.3 else f"{name} {rng.randint(0, 9)}"
         if rng.random() < 0.7:
             rec["posted_at"] = rng.choice(_TIMES)
-        if rng.random() < 0.05:
-            rec["account"] = {"id": "u1"}
+        if rng.random() < 0.4:
+            rec["account"] = _random_account(rng)
+        if rng.random() < 0.4:
+            rec["media"] = _random_media(rng)
         if rng.random() < 0.05:
             rec["extra"] = "ignored"
         records.append(rec)
@@ -159,4 +160,46 @@ def test_plain_records_validate_exactly_as_pydantic_does(monkeypatch: pytest.Mon
         assert got == outcome(rec), rec
     # the plain path is exercised, on records with timestamps and without
     assert len(taken) > 400 and sum(r.get("posted_at") is not None for r in taken) > 200
+    assert sum(isinstance(r.get("account"), dict) for r in taken) > 50
+    assert sum(bool(r.get("media")) for r in taken) > 50
     assert sum(isinstance(o, tuple) for o in fast) > 1000  # and so are refusals
+    refused = {o[0] for o in fast if isinstance(o, tuple)}
+    assert {"account.id", "account.email", "media[0].sha256", "media[0].pdq_quality", "media"} <= refused
+
+
+_HASHES: list[object] = ["ab" * 32, "AB" * 32, "ab" * 16, "AB" * 16, " " + "ab" * 32, "ab" * 32 + " ", "ab" * 31,
+                         "gh" * 32, "ab" * 33, "\u0130" * 64, "\uff41" * 64, 7, None, ""]
+_QUALITIES: list[object] = [0, 50, 100, 101, -1, True, 50.0, "50", None, [1]]
+
+
+def _random_account(rng: random.Random) -> object:
+    if rng.random() < 0.05:
+        return rng.choice([None, "u1", ["u1"], {}])
+    account: dict[str, object] = {}
+    for name in ("id", "email", "phone", "ip", "device_id"):
+        if rng.random() < 0.7:
+            account[name] = rng.choice(_TEXTS + [99, "u" * 256, "e" * 321, "p" * 65]) if rng.random() < 0.2 else (
+                f"{name}-{rng.randint(0, 9)}")
+    if rng.random() < 0.1:
+        account["other"] = "ignored"
+    return account
+
+
+def _random_media(rng: random.Random) -> object:
+    if rng.random() < 0.05:
+        return rng.choice([None, "x.jpg", {"url": "x"}, [{"url": "x"}] * 101, [{"url": "x"}] * 100, []])
+    items: list[object] = []
+    for _ in range(rng.randint(0, 3)):
+        if rng.random() < 0.03:
+            items.append(rng.choice(["x.jpg", None, ["x"]]))
+            continue
+        item: dict[str, object] = {}
+        if rng.random() < 0.7:
+            item["url"] = rng.choice(_TEXTS) if rng.random() < 0.2 else f"https://example.com/{rng.randint(0, 9)}.jpg"
+        for name, size in (("sha256", 32), ("md5", 16), ("pdq", 32)):
+            if rng.random() < 0.5:
+                item[name] = rng.choice(_HASHES) if rng.random() < 0.3 else rng.choice(["ab", "Cd", "09"]) * size
+        if rng.random() < 0.4:
+            item["pdq_quality"] = rng.choice(_QUALITIES)
+        items.append(item)
+    return items
