@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import phonenumbers
 
 from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
-from adwarden.domain import DetectorSkipped, Evidence, Identifier, PostInput, Verdict
+from adwarden.domain import Account, DetectorSkipped, Evidence, Identifier, MediaRef, PostInput, Verdict
 from adwarden.extract import extract_all, extract_many
 from adwarden.extract.phone_validate import nanp_e164
 
@@ -59,43 +59,60 @@ class Screening:
 
 
 def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier, ...]:
-    """Linkable identifiers: extracted from the text, sent with the account, and media hashes (deduplicated)."""
+    """Linkable identifiers: extracted from the text, sent with the account, and media hashes (deduplicated on
+    kind, value and source, the first kept)."""
     out: list[Identifier] = []
     seen: set[tuple[str, str, str]] = set()
-
-    def add(ident: Identifier) -> None:
-        key = (ident.kind, ident.value, ident.source)
-        if key not in seen:
-            seen.add(key)
-            out.append(ident)
-
     for fact in extraction.identifiers():
-        platform = fact.attrs.get("platform") if fact.attrs else None
-        if fact.attrs and fact.attrs.get("source") == "url":
-            # Found in the post's URL, not its text: there is no span in the text to highlight.
-            add(Identifier(fact.kind, fact.value, None, None, platform=platform, source="url"))
+        attrs = fact.attrs
+        # Found in the post's URL, not its text: there is no span in the text to highlight.
+        source = "url" if attrs and attrs.get("source") == "url" else "text"
+        key = (fact.kind, fact.value, source)
+        if key in seen:
+            continue
+        seen.add(key)
+        platform = attrs.get("platform") if attrs else None
+        if source == "url":
+            out.append(Identifier(fact.kind, fact.value, None, None, platform=platform, source="url"))
         else:
-            add(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
+            out.append(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
+    # The account's and the media's identifiers have sources of their own, so they never repeat the text's.
     if post.account is not None:
-        a = post.account
-        add(Identifier("account", f"{post.site}:{a.id}", source="account"))
-        if a.email:
-            add(Identifier("email", a.email.strip().lower(), source="account"))
-        if a.phone:
-            phone = _account_phone(a.phone)
-            if phone:
-                add(Identifier("phone", phone, source="account"))
-        if a.ip:
-            add(Identifier("ip", a.ip.strip(), source="account"))
-        if a.device_id:
-            add(Identifier("device", a.device_id.strip(), source="account"))
-    for m in post.media:
-        if m.sha256:
-            add(Identifier("sha256", m.sha256, source="media"))
-        if m.md5:
-            add(Identifier("md5", m.md5, source="media"))
-        if m.pdq:
-            add(Identifier("pdq", m.pdq, source="media"))
+        out.extend(_account_identifiers(post.site, post.account))
+    if post.media:
+        out.extend(_media_identifiers(post.media))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 14)
+def _account_identifiers(site: str, a: Account) -> tuple[Identifier, ...]:
+    """The identifiers an account sends (each of its own kind, so none repeats another), memoised: an account
+    posts many ads, and the identifiers (frozen, so shared safely) cost about 1 µs each to build."""
+    out = [Identifier("account", f"{site}:{a.id}", source="account")]
+    if a.email:
+        out.append(Identifier("email", a.email.strip().lower(), source="account"))
+    if a.phone:
+        phone = _account_phone(a.phone)
+        if phone:
+            out.append(Identifier("phone", phone, source="account"))
+    if a.ip:
+        out.append(Identifier("ip", a.ip.strip(), source="account"))
+    if a.device_id:
+        out.append(Identifier("device", a.device_id.strip(), source="account"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 14)
+def _media_identifiers(media: tuple[MediaRef, ...]) -> tuple[Identifier, ...]:
+    """The media hashes of a post, deduplicated, memoised as :func:`_account_identifiers` is (networks and
+    stock photos reuse images)."""
+    out: list[Identifier] = []
+    seen: set[tuple[str, str]] = set()
+    for m in media:
+        for kind, value in (("sha256", m.sha256), ("md5", m.md5), ("pdq", m.pdq)):
+            if value and (kind, value) not in seen:
+                seen.add((kind, value))
+                out.append(Identifier(kind, value, source="media"))
     return tuple(out)
 
 

@@ -58,6 +58,37 @@ def test_identity_is_stable_and_content_sensitive() -> None:
     assert content_hash(a) == content_hash(b) != content_hash(c)
 
 
+def test_content_hash_is_the_sha256_of_the_canonical_json() -> None:
+    """The hash every stored version carries: it must not move, or every re-ingested post becomes a new
+    version. Written out here as it was defined, on posts with and without every field."""
+    import hashlib
+    import json
+
+    from adwarden.domain import Account, MediaRef, PostInput
+
+    def reference(p: PostInput) -> str:
+        a = p.account
+        doc = {"category": p.category, "title": p.title, "body": p.body, "location": p.location,
+               "posted_at": p.posted_at.isoformat() if p.posted_at else None, "url": p.url,
+               "account": None if a is None else {"id": a.id, "email": a.email, "phone": a.phone, "ip": a.ip,
+                                                  "device_id": a.device_id},
+               "media": [[m.url, m.sha256, m.md5, m.pdq, m.pdq_quality] for m in p.media]}
+        blob = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    posts = [
+        PostInput(external_id="a", body="one"),
+        PostInput(external_id="b", site="s", category="c", title='Caf\u00e9 "quoted" \\ \u65b0', body="line\nnext\t\u2028",
+                  location="Seattle, WA", posted_at=datetime(2026, 11, 1, 10, tzinfo=UTC), url="https://example.com/b",
+                  account=Account(id="u", email="u@example.com", phone="+12065550147", ip="203.0.113.1",
+                                  device_id="d"),
+                  media=(MediaRef(url="https://example.com/i.jpg", sha256="a" * 64, pdq="b" * 64, pdq_quality=90),
+                         MediaRef(md5="c" * 32))),
+        PostInput(external_id="c", title="t", account=Account(id="u")),
+    ]
+    assert [content_hash(p) for p in posts] == [reference(p) for p in posts]
+
+
 @pytest.mark.parametrize("when", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"])
 def test_posted_at_that_overflows_utc_is_an_input_error(when: str) -> None:
     # Converting these to UTC leaves datetime's year range: an error on the field, not an OverflowError.

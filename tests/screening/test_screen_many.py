@@ -189,3 +189,60 @@ def test_account_phones_read_as_phonenumbers_reads_them() -> None:
         disagreements = [r for r in raws if _account_phone(r, region) != _phonenumbers_e164(r, region)]
         assert disagreements == [], region
     assert _account_phone("+12065550147") == "+12065550147"
+
+
+def _reference_identifiers(p: PostInput, extraction: object) -> tuple[object, ...]:
+    """identifiers_for as first written: every identifier built, then deduplicated on (kind, value, source)."""
+    from adwarden.domain import Identifier
+
+    out: list[Identifier] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(ident: Identifier) -> None:
+        if (ident.kind, ident.value, ident.source) not in seen:
+            seen.add((ident.kind, ident.value, ident.source))
+            out.append(ident)
+
+    for fact in extraction.identifiers():  # type: ignore[attr-defined]
+        platform = fact.attrs.get("platform") if fact.attrs else None
+        if fact.attrs and fact.attrs.get("source") == "url":
+            add(Identifier(fact.kind, fact.value, None, None, platform=platform, source="url"))
+        else:
+            add(Identifier(fact.kind, fact.value, fact.start, fact.end, platform=platform, source="text"))
+    if p.account is not None:
+        a = p.account
+        add(Identifier("account", f"{p.site}:{a.id}", source="account"))
+        if a.email:
+            add(Identifier("email", a.email.strip().lower(), source="account"))
+        if a.phone:
+            phone = _phonenumbers_e164(a.phone, "US")
+            if phone:
+                add(Identifier("phone", phone, source="account"))
+        if a.ip:
+            add(Identifier("ip", a.ip.strip(), source="account"))
+        if a.device_id:
+            add(Identifier("device", a.device_id.strip(), source="account"))
+    for m in p.media:
+        for kind, value in (("sha256", m.sha256), ("md5", m.md5), ("pdq", m.pdq)):
+            if value:
+                add(Identifier(kind, value, source="media"))
+    return tuple(out)
+
+
+def test_identifiers_are_those_of_the_reference(shared_screener: Screener) -> None:
+    """Identifiers from the text (the first of repeats), the URL, the account (memoised per account) and the
+    media (memoised per media list; a hash repeated in a post is kept once)."""
+    from adwarden.extract import extract_all
+    from adwarden.pipeline import identifiers_for
+
+    same = MediaRef(url="https://example.com/i/2.jpg", sha256="d" * 64, pdq="e" * 64)
+    posts = _varied_posts() + [
+        post("repeats", body="Call 206-555-0111 or 206-555-0111, ig: @kira_example, ig @kira_example",
+             url="https://example.com/206-555-0111", account=Account(id="u-1", email="u1@example.com")),
+        post("same-media", body="Lamp", media=(same, same, MediaRef(sha256="d" * 64, md5="f" * 32))),
+        post("same-account-other-site", site="other-site", body="Lamp", account=Account(id="u-1", phone="2065550177")),
+    ]
+    for _ in range(2):  # the second time from the memos
+        for p in posts:
+            ex = extract_all(p.text, url=p.url, location=p.location)
+            assert identifiers_for(p, ex) == _reference_identifiers(p, ex), p.external_id

@@ -19,6 +19,12 @@ def post_id_for(site: str, external_id: str) -> str:
     return "p-" + digest[:24]
 
 
+#: The canonical JSON of :func:`content_hash`: ``json.dumps(doc, sort_keys=True, separators=(",", ":"),
+#: ensure_ascii=False)`` with its encoder built once (``json.dumps`` builds one per call) and without the check
+#: for circular references (the document is built just before, from strings and numbers).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def content_hash(post: PostInput) -> str:
     """SHA-256 of the canonical JSON of everything that can change between versions."""
     account: dict[str, Any] | None = None
@@ -35,5 +41,4 @@ def content_hash(post: PostInput) -> str:
         "account": account,
         "media": [[m.url, m.sha256, m.md5, m.pdq, m.pdq_quality] for m in post.media],
     }
-    blob = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(doc).encode("utf-8")).hexdigest()

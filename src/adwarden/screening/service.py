@@ -9,7 +9,7 @@ every version is kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -209,40 +209,37 @@ def prepare_batch(items: Sequence[PostInput], screenings: Sequence[Screening], *
 
     :func:`ingest_posts` takes the result as ``prepared``; the same items and screenings always give equal
     values, wherever they are built."""
-    out = _prepare(items, screenings, link=link)
+    parts = [_prepare(post, scr, link) for post, scr in zip(items, screenings, strict=True)]
     if link and text is not None:
-        signed = signatures_of([p.record.text for p in out if p.record is not None], text)
-        out = [replace(p, text_signature=s) for p, s in zip(out, signed, strict=True)]
-    return out
+        # with ``link`` every item has its record; the signatures are computed for the batch at once
+        signed = signatures_of([p[6].text for p in parts if p[6] is not None], text)
+        return [Prepared(*p, text_signature=s) for p, s in zip(parts, signed, strict=True)]
+    return [Prepared(*p) for p in parts]
 
 
-def _prepare(items: Sequence[PostInput], screenings: Sequence[Screening], *, link: bool) -> list[Prepared]:
-    out: list[Prepared] = []
-    for post, scr in zip(items, screenings, strict=True):
-        pid = post_id_for(post.site, post.external_id)
-        if scr.identifiers is None:
-            raise ValueError(f"the screening of post {pid} was shipped without its identifiers "
-                             "(Screening.for_storing(rows_prepared=True)): its rows must come prepared")
-        ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
-        out.append(Prepared(
-            post_id=pid,
-            content_hash=content_hash(post),
-            account_id=f"{post.site}:{post.account.id}" if post.account is not None else None,
-            version_row={
-                "post_id": pid, "category": post.category,
-                "location": post.location, "url": post.url, "posted_at": post.posted_at,
-                "account": account_to_json(post.account), "media": media_to_json(post.media)},
-            identifier_rows=[{"post_id": pid, "kind": i.kind, "value": value, "start": i.start, "end": i.end,
-                              "platform": i.platform, "source": i.source} for i, value in ident_values],
-            media_rows=[{"post_id": pid, "position": pos, "url": m.url, "sha256": m.sha256, "md5": m.md5,
-                         "pdq": m.pdq, "pdq_quality": m.pdq_quality, "error": m.error}
-                        for pos, m in enumerate(post.media)],
-            record=stored_record(
-                post_id=pid, site=post.site, external_id=post.external_id, title=post.title, body=post.body,
-                category=post.category, location=post.location, posted_at=post.posted_at,
-                identifier_rows=[(i.kind, value, i.platform) for i, value in ident_values]) if link else None,
-        ))
-    return out
+def _prepare(post: PostInput, scr: Screening, link: bool) -> tuple[
+        str, str, str | None, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], LinkRecord | None]:
+    """The fields of one item's :class:`Prepared`, in order, but its text signature."""
+    pid = post_id_for(post.site, post.external_id)
+    if scr.identifiers is None:
+        raise ValueError(f"the screening of post {pid} was shipped without its identifiers "
+                         "(Screening.for_storing(rows_prepared=True)): its rows must come prepared")
+    ident_values = [(i, i.value[:IDENTIFIER_VALUE_CHARS]) for i in scr.identifiers]
+    return (
+        pid,
+        content_hash(post),
+        f"{post.site}:{post.account.id}" if post.account is not None else None,
+        {"post_id": pid, "category": post.category, "location": post.location, "url": post.url,
+         "posted_at": post.posted_at, "account": account_to_json(post.account), "media": media_to_json(post.media)},
+        [{"post_id": pid, "kind": i.kind, "value": value, "start": i.start, "end": i.end, "platform": i.platform,
+          "source": i.source} for i, value in ident_values],
+        [{"post_id": pid, "position": pos, "url": m.url, "sha256": m.sha256, "md5": m.md5, "pdq": m.pdq,
+          "pdq_quality": m.pdq_quality, "error": m.error} for pos, m in enumerate(post.media)],
+        stored_record(
+            post_id=pid, site=post.site, external_id=post.external_id, title=post.title, body=post.body,
+            category=post.category, location=post.location, posted_at=post.posted_at,
+            identifier_rows=[(i.kind, value, i.platform) for i, value in ident_values]) if link else None,
+    )
 
 
 def _wanted_accounts(items: Sequence[PostInput]) -> dict[str, dict[str, Any]]:
