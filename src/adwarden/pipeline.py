@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -55,7 +55,9 @@ class Screening:
         process. Unpickling the extraction's facts was about 22 of 53 µs per post there and the identifiers
         about 16 (a second copy of the prepared identifier rows); storing reads neither
         (:meth:`Screener.with_network` runs only :data:`NETWORK_DETECTORS`, which read the network facts)."""
-        return replace(self, extraction=None, identifiers=None if rows_prepared else self.identifiers)
+        # built directly rather than with dataclasses.replace (about 4 µs a post in the screening worker)
+        return Screening(None, None if rows_prepared else self.identifiers, self.evidence, self.verdict,
+                         self.versions, self.skipped)
 
 
 def identifiers_for(post: PostInput, extraction: Extraction) -> tuple[Identifier, ...]:
