@@ -195,9 +195,10 @@ class Screener:
         Why: a file ingest's screening worker screens chunks of 200 posts. Extracting each distinct text once
         (:func:`~adwarden.extract.extract_many`), running the detectors that have a batch path
         (``evidence_many``, see :func:`_batch_path`) once over the chunk (the indicator matcher: about 9 µs per
-        post instead of 40), and reusing the verdict of a post without evidence (most posts) took the
-        worker's screening from about 420 to 250 µs per post (docs/PERFORMANCE.md). The other detectors run
-        post by post on each post's :class:`ScreenContext`, in registry order, as :meth:`screen` runs them."""
+        post instead of 40), and reusing the verdict of a post without evidence (most posts) took the worker's
+        screening from about 480 to 250 µs of CPU per post (bench/bench_ingest_worker.py). The other
+        detectors run post by post on each post's :class:`ScreenContext`, in registry order, as :meth:`screen`
+        runs them."""
         if not posts:
             return []
         texts = [p.text for p in posts]
