@@ -453,6 +453,15 @@ def resolve_region(default: str, url: str | None, location: str | None) -> str:
     return default
 
 
+def _capitalized_before(text: str, s: int) -> bool:
+    """Does the run of letters that ends at ``s - 2`` (the word before the separator at ``s - 1``) exist
+    and begin with an upper-case letter?"""
+    j = s - 2
+    while j >= 0 and text[j].isalpha():
+        j -= 1
+    return j + 1 < s - 1 and text[j + 1].isupper()
+
+
 # Capitalized (or all-caps) words, up to three, as city candidates; a state or country may follow.
 _CAP_WORD = re.compile(r"[A-Z][a-zA-Z]+")
 # Up to two capitalized words right before a city word ("Spokane Valley", "Salt Lake City").
@@ -486,10 +495,24 @@ class LocationExtractor(Extractor):
                     occurrences.append((pos, end))
                 pos = text.find(word, end)
         taken_until = -1
+        cities = gaz.cities
+        n = len(text)
         for s, e in sorted(occurrences):
             if s < taken_until:
                 continue
-            fact = self._city_at(text, s, e, gaz)
+            # The common case, decided without _city_at's lists (synthetic scan ads, µs of CPU per
+            # occurrence: about 3.5 -> 1 for a trigger word that names no city): no capitalized word
+            # right before (the test _city_at makes first) and none right after (the necessary start
+            # of a _WORDS_AFTER match: a space or hyphen, a capital, a letter). Then the only start is
+            # ``s`` and the only end ``e``, and a word that is no city name on its own names none.
+            if not (e + 2 < n and text[e] in " -" and "A" <= text[e + 1] <= "Z") and not (
+                s >= 2 and text[s - 1] in " -" and _capitalized_before(text, s)
+            ):
+                if text[s:e].lower() not in cities:
+                    continue
+                fact = self._city_span(text, [s], e, gaz)
+            else:
+                fact = self._city_at(text, s, e, gaz)
             if fact is not None:
                 taken_until = fact.end
                 yield fact
@@ -499,10 +522,7 @@ class LocationExtractor(Extractor):
         """The longest city name around the trigger word at ``[s, e)``, if the context supports it."""
         starts = [s]
         # Capitalized words right before (cheap check first: most cities follow "in", "from", ...).
-        j = s - 2
-        while j >= 0 and text[j].isalpha():
-            j -= 1
-        if s >= 2 and text[s - 1] in " -" and j + 1 < s - 1 and text[j + 1].isupper():
+        if s >= 2 and text[s - 1] in " -" and _capitalized_before(text, s):
             before = _WORDS_BEFORE.search(text[max(0, s - 40) : s])
             if before is not None:
                 prefix = before.group()
