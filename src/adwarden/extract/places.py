@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -167,6 +167,7 @@ class _Gazetteer:
             self.cities.setdefault(alias, self.cities[alias_src])  # "new york" for "New York City"
 
         self._gc = gc  # alternate names are indexed on first use (see alt_names)
+        self._attrs: dict[int, Mapping[str, object]] = {}  # see attrs_of
         self.regions = {name: iso for iso, names in _REGIONS.items() for name in names.split(",")}
         self.states: dict[str, str] = {}
         self.state_codes: set[str] = set()
@@ -224,6 +225,19 @@ class _Gazetteer:
             if " " in key and place.population >= _ALT_MIN_POP and len(compact) >= 5:
                 hosts.setdefault(compact, place)
         return names, hosts
+
+    def attrs_of(self, place: Place) -> Mapping[str, object]:
+        """The attributes of a location fact naming ``place``, made once per place (read-only, so facts can
+        share them; by identity: the gazetteer's places live as long as it does)."""
+        attrs = self._attrs.get(id(place))
+        if attrs is None:
+            values: dict[str, object] = {
+                "name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
+            }
+            if place.state:
+                values["state"] = place.state
+            attrs = self._attrs[id(place)] = MappingProxyType(values)
+        return attrs
 
     def city(self, name: str, state: str | None = None) -> Place | None:
         key = name.lower()
@@ -508,9 +522,10 @@ class LocationExtractor(Extractor):
             if not (e + 2 < n and text[e] in " -" and "A" <= text[e + 1] <= "Z") and not (
                 s >= 2 and text[s - 1] in " -" and _capitalized_before(text, s)
             ):
-                if text[s:e].lower() not in cities:
+                key = text[s:e].lower()
+                if key not in cities:
                     continue
-                fact = self._city_span(text, [s], e, gaz)
+                fact = self._city_of(text, (s,), (key,), e, gaz)
             else:
                 fact = self._city_at(text, s, e, gaz)
             if fact is not None:
@@ -551,6 +566,12 @@ class LocationExtractor(Extractor):
         keys = [text[start:e].replace("-", " ").lower() for start in starts]
         if not any(k in cities for k in keys):
             return None
+        return LocationExtractor._city_of(text, starts, keys, e, gaz)
+
+    @staticmethod
+    def _city_of(text: str, starts: Sequence[int], keys: Sequence[str], e: int, gaz: _Gazetteer) -> Fact | None:
+        """The city fact of the first start whose key (``text[start:e]``, lower case, hyphens as spaces) names
+        a city the context supports, with the state or country qualifier after ``e`` if there is one."""
         q = _QUALIFIER.match(text, e)
         state: str | None = None
         country: str | None = None
@@ -579,10 +600,5 @@ class LocationExtractor(Extractor):
             ):
                 continue
             end = q.end() if (qualified and q is not None) else e
-            attrs: dict[str, object] = {
-                "name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
-            }
-            if place.state:
-                attrs["state"] = place.state
-            return Fact("location", place.name.lower(), start, end, MappingProxyType(attrs))
+            return Fact("location", place.name.lower(), start, end, gaz.attrs_of(place))
         return None
