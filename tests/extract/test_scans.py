@@ -148,6 +148,19 @@ def test_ascii_digit_runs_are_unicode_digit_runs() -> None:
         assert numwords.digit_runs(text) == _finditer_spans(re.compile(r"\d+"), text), text
 
 
+def test_digit_runs_skip_only_texts_without_a_digit() -> None:
+    # An ASCII text is looked at for runs only when one of the ten digits occurs in it: each digit alone,
+    # at either end, and texts with none (ASCII or not) must give what the scan gives.
+    rng = random.Random(5)
+    texts = ["", "no digits at all", "x" * 300, "٣ eastern arabic three", "ｆｕｌｌ width ５"]
+    for d in "0123456789":
+        texts += [d, f"{d} first", f"last {d}", f"in the {d}{d} middle"]
+    for _ in range(3000):
+        texts.append("".join(rng.choice("ab 9-٣.") for _ in range(rng.randint(0, 12))))
+    for text in texts:
+        assert numwords.digit_runs(text) == _finditer_spans(re.compile(r"\d+"), text), text
+
+
 def test_price_tokens_tried_at_candidate_starts_are_the_finditer_tokens() -> None:
     rng = random.Random(11)
     pieces = [*_PIECES, "150", "$", "£", "€", "1,200", "2.5", "k", "-", "1/2", "roses", "200", "9", "5'4", "100%"]

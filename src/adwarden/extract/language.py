@@ -14,6 +14,11 @@ the fast mode meant for texts of a sentence or more. Two things keep the cost pe
 A text with too few letters, or where the best language is not clearly ahead, is ``und``
 (undetermined, ISO 639-2). Measured cost per ad: docs/PERFORMANCE.md#language.
 
+The model's answer depends only on the sample, so it is kept per distinct sample (:func:`_classify`,
+an LRU cache): posts of one network repeat a template whose sample differs at most in a name or a city
+(digits are not sampled), so on the synthetic scan corpus the 262 of 20,000 posts whose language is
+asked for have 49 distinct samples, and each model call costs about 135 µs of CPU.
+
 >>> detect_language("Hola, soy nueva en la ciudad y tengo muchas ganas de conocerte").code
 'es'
 >>> detect_language("call 555-0147").code
@@ -25,6 +30,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["SAMPLE_CHARS", "SUPPORTED", "Language", "detect_language"]
@@ -85,6 +91,12 @@ def detect_language(text: str) -> Language:
     sample = " ".join(_NOISE.sub(" ", head).split())[:SAMPLE_CHARS]
     if len(sample) < _MIN_LETTERS:
         return Language("und", 0.0, "too-short")
+    return _classify(sample)
+
+
+@lru_cache(maxsize=8192)
+def _classify(sample: str) -> Language:
+    """The model's language of a sample (a pure function of it, so cached; a :class:`Language` is frozen)."""
     values = _detector().compute_language_confidence_values(sample)
     if not values:
         return Language("und", 0.0, "model")

@@ -302,9 +302,23 @@ def digit_runs(text: str) -> list[tuple[int, int]]:
     On ASCII text (what :func:`adwarden.extract.normalize.fold` returns for nearly every ad) ``[0-9]`` is
     ``\\d``, and a range is cheaper for ``re`` to test than the Unicode digit category (6.6 -> 5.8 µs per
     synthetic ad; bench/bench_extract_scans.py).
+
+    An ASCII text with none of the ten digit characters has no run; ten ``in`` tests (each a ``memchr``)
+    say so for 0.26 µs where the class-led scan costs 2.2 µs (synthetic scan ads, 68 % of which have no
+    digit; 0.09 µs more on the others, where the first digit found ends the tests).
     """
-    rx = _ASCII_DIGITS_RE if text.isascii() else _DIGITS_RE
-    return list(map(_SPAN, rx.finditer(text)))  # no Python-level loop per run
+    if text.isascii():
+        if not _has_ascii_digit(text):
+            return []
+        return list(map(_SPAN, _ASCII_DIGITS_RE.finditer(text)))  # no Python-level loop per run
+    return list(map(_SPAN, _DIGITS_RE.finditer(text)))
+
+
+def _has_ascii_digit(text: str) -> bool:
+    return (
+        "0" in text or "1" in text or "2" in text or "3" in text or "4" in text
+        or "5" in text or "6" in text or "7" in text or "8" in text or "9" in text
+    )
 
 
 def number_word_spans(text: str, starts: list[int] | None = None) -> list[tuple[int, int]]:
