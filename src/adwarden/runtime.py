@@ -138,8 +138,8 @@ def declared_detectors() -> tuple[DetectorSpec, ...]:
 
 @dataclass(frozen=True)
 class BaseDetectors:
-    """The detectors that do not depend on stored state, built once (the lexicon automaton is costly) and
-    shared by every screener the process builds."""
+    """The detectors that do not depend on stored state, built once and shared by every screener the process
+    builds (the lexicon automaton, the costliest part, on the first post screened)."""
 
     by_name: dict[str, Detector]
 
