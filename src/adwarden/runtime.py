@@ -138,8 +138,8 @@ def declared_detectors() -> tuple[DetectorSpec, ...]:
 
 @dataclass(frozen=True)
 class BaseDetectors:
-    """The detectors that do not depend on stored state, built once (the lexicon automaton is costly) and
-    shared by every screener the process builds."""
+    """The detectors that do not depend on stored state, built once and shared by every screener the process
+    builds (the lexicon automaton, the costliest part, on the first post screened)."""
 
     by_name: dict[str, Detector]
 
@@ -267,11 +267,27 @@ class Runtime:
         return self.networks.facts_for(conn, post_id)
 
 
+_logged_reporting: set[str] = set()
+
+
+def log_reporting_environment(settings: Settings) -> None:
+    """Say at start-up where CyberTipline reports would go (production loudly); once per process and URL.
+
+    The same message as :func:`adwarden.reporting.service.log_environment`, from the small module that holds
+    the environments: importing the reporting service (IC3 packages, the XSD validator, the PDF writer) cost
+    about 0.7 s of CPU in every process's start-up, most of which never report anything."""
+    from adwarden.reporting.ncmec.environment import NCMECEnvironment, resolve_base_url
+
+    env = NCMECEnvironment.parse(settings.ncmec_environment)
+    key = f"{env.value}|{settings.ncmec_url}"
+    if key not in _logged_reporting:
+        _logged_reporting.add(key)
+        resolve_base_url(env, settings.ncmec_url)
+
+
 def build_runtime(settings: Settings, *, migrate: bool = True, base: BaseDetectors | None = None) -> Runtime:
     """The one place a process is wired. ``base`` lets tests share the costly stateless detectors."""
-    from adwarden.reporting.service import log_environment
-
-    log_environment(settings)
+    log_reporting_environment(settings)
     db = Database(settings.resolved_database_url)
     if migrate:
         db.migrate()

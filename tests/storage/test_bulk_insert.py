@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, insert, select
 from sqlalchemy.exc import StatementError
 
-from adwarden.storage.sql.bulk import insert_rows
+from adwarden.storage.sql.bulk import _bind_processor, insert_rows
 from adwarden.storage.sql.database import Database, WriteConflict
 from adwarden.storage.sql.tables import assessments, post_versions, posts
 
@@ -150,3 +152,24 @@ def test_rows_with_different_keys_are_refused_as_sqlalchemy_refuses_them(backend
             insert_rows(conn, assessments, rows)
     with db.read() as conn:
         assert conn.execute(select(assessments.c.id)).all() == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300)
+@given(value=json_values)
+def test_json_columns_get_sqlalchemys_text_on_sqlite(value: Any) -> None:
+    """The fast JSON bind processor (dicts and lists through a prebuilt encoder) gives the exact text
+    SQLAlchemy's own processor gives, for any value, so stored JSON is byte for byte what it was."""
+    dialect = create_engine("sqlite://").dialect
+    for column in (assessments.c.reasons, post_versions.c.account):
+        impl = column.type.dialect_impl(dialect)
+        fast = _bind_processor(impl, dialect)
+        assert fast is not None and fast.__name__ == "json_text"  # the fast path is the one under test
+        for v in (value, [value], {"k": value}):
+            assert fast(v) == impl.bind_processor(dialect)(v)
