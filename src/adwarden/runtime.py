@@ -267,27 +267,11 @@ class Runtime:
         return self.networks.facts_for(conn, post_id)
 
 
-_logged_reporting: set[str] = set()
-
-
-def log_reporting_environment(settings: Settings) -> None:
-    """Say at start-up where CyberTipline reports would go (production loudly); once per process and URL.
-
-    The same message as :func:`adwarden.reporting.service.log_environment`, from the small module that holds
-    the environments: importing the reporting service (IC3 packages, the XSD validator, the PDF writer) cost
-    about 0.7 s of CPU in every process's start-up, most of which never report anything."""
-    from adwarden.reporting.ncmec.environment import NCMECEnvironment, resolve_base_url
-
-    env = NCMECEnvironment.parse(settings.ncmec_environment)
-    key = f"{env.value}|{settings.ncmec_url}"
-    if key not in _logged_reporting:
-        _logged_reporting.add(key)
-        resolve_base_url(env, settings.ncmec_url)
-
-
 def build_runtime(settings: Settings, *, migrate: bool = True, base: BaseDetectors | None = None) -> Runtime:
     """The one place a process is wired. ``base`` lets tests share the costly stateless detectors."""
-    log_reporting_environment(settings)
+    from adwarden.reporting.ncmec.environment import log_environment
+
+    log_environment(settings)
     db = Database(settings.resolved_database_url)
     if migrate:
         db.migrate()

@@ -193,13 +193,13 @@ def test_ic3_package_for_a_case(runtime: Runtime) -> None:
 
 
 def test_environment_is_logged_at_start_up(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
-    from adwarden.reporting import service
+    from adwarden.reporting.ncmec import environment
 
     prod = runtime.settings.model_copy(update={"ncmec_environment": "production"})
-    service._logged_environment.clear()
+    environment._logged_environment.clear()
     with caplog.at_level(logging.INFO, logger="adwarden.reporting.ncmec.environment"):
-        service.log_environment(prod)
-        service.log_environment(prod)
+        environment.log_environment(prod)
+        environment.log_environment(prod)
     [record] = caplog.records  # once per process
     assert record.levelno == logging.WARNING and "report.cybertip.org" in record.getMessage()
     assert client_from_settings(runtime.settings.model_copy(update={"ncmec_username": "u", "ncmec_password": "p"})

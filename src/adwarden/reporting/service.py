@@ -141,17 +141,6 @@ def client_from_settings(
     )
 
 
-_logged_environment: set[str] = set()
-
-
-def log_environment(settings: Settings) -> None:
-    """Say at start-up where reports would go (production loudly); once per process and URL. Called by the
-    composition root (:func:`adwarden.runtime.build_runtime`)."""
-    env = NCMECEnvironment.parse(settings.ncmec_environment)
-    key = f"{env.value}|{settings.ncmec_url}"
-    if key not in _logged_environment:
-        _logged_environment.add(key)
-        resolve_base_url(env, settings.ncmec_url)
 
 
 # -- reads ----------------------------------------------------------------------------------------

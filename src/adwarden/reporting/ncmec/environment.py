@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from adwarden.domain.errors import ConfigError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from adwarden.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +59,19 @@ def resolve_base_url(environment: NCMECEnvironment, override: str | None = None)
     else:
         log.info("NCMEC environment: %s (%s)", environment.value, url)
     return url
+
+
+_logged_environment: set[str] = set()
+
+
+def log_environment(settings: Settings) -> None:
+    """Say at start-up where reports would go (production loudly); once per process and URL. Called by the
+    composition root (:func:`adwarden.runtime.build_runtime`).
+
+    Why here and not in the reporting service: importing that service (IC3 packages, the XSD validator, the
+    PDF writer) cost about 0.7 s of CPU in every process's start-up, and most processes never report."""
+    env = NCMECEnvironment.parse(settings.ncmec_environment)
+    key = f"{env.value}|{settings.ncmec_url}"
+    if key not in _logged_environment:
+        _logged_environment.add(key)
+        resolve_base_url(env, settings.ncmec_url)
