@@ -27,8 +27,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from adwarden.detect.network.hubs import HubRules, IgnoredIdentifier, IgnoredPost
 from adwarden.detect.network.images import near_duplicate_pairs, pdq_words
@@ -294,6 +292,12 @@ def _verified_text_edges(
 
 
 def _components(n_nodes: int, src: I64, dst: I64) -> npt.NDArray[np.int32]:
+    """Component label of each node. SciPy is imported here, not with the module: the module is imported by
+    every process that links incrementally (an ingest's storing process, the API), which never call this, and
+    importing SciPy's sparse graphs cost about 0.2 s of each one's start-up."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     if n_nodes == 0:
         return np.zeros(0, dtype=np.int32)
     g = coo_matrix((np.ones(src.size, dtype=np.int8), (src, dst)), shape=(n_nodes, n_nodes))
