@@ -92,3 +92,35 @@ def test_names_need_a_capital_after_an_introduction() -> None:
         skipped += names._NAME_PLACE.search(t) is None
     assert kept > 1000 and skipped > 10_000  # names found, and the check does skip texts
     assert names.find_names("Pickup only. Nearby in Boise, call Ann") == ()  # capitals, but after no introduction
+
+
+#: What ``re.I`` lets each letter of the introductions' last two characters be.
+_CASES = {"i": "iI\u0130\u0131", "s": "sS\u017f", "e": "eE", "m": "mM", "t": "tT", "a": "aA", "o": "oO", "r": "rR",
+          "b": "bB"}
+_INTROS = ["my name is", "my names", "my name", "name's", "names", "i am", "i'm", "im", "ask for", "this is", "call me",
+           "it's", "its", "i'll be", "ill be"]
+
+
+def test_name_place_rejects_no_introduction_in_any_case() -> None:
+    """Introductions in every case ``re.I`` matches (``İ``, dotless ``ı``, long ``ſ``), after any word, before
+    one or more spaces of any kind and a capital: the place check must keep every text that keeps a name, and
+    still skip the capitals that follow other words (city names after "in")."""
+    rng = random.Random(21)
+    texts = []
+    for _ in range(20_000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            intro = "".join(rng.choice(_CASES.get(c, c)) for c in rng.choice(_INTROS))
+            word = rng.choice([intro, intro, "in", "Los", "Salt Lake", "Boise", "xis", "ORS", "be", "x"])
+            gap = "".join(rng.choice([" ", "\n", "\t", "\u00a0", "  "]) for _ in range(rng.randint(1, 2)))
+            name = rng.choice(["Kira", "KIRA", "kira", "\u212aira", "\u0130rem", "\u0131rem", "Angeles", "Ok", "New"])
+            parts.append(word + gap + name + rng.choice([" ", ". ", "\n", ""]))
+        texts.append("".join(parts))
+    kept = skipped = 0
+    for t in texts:
+        want = _plain_names(t)
+        assert names.find_names(t) == want, t
+        kept += bool(want)
+        skipped += names._NAME_PLACE.search(t) is None
+    assert kept > 5_000 and skipped > 500
+    assert names._NAME_PLACE.search("Nearby in Los Angeles. Large room in Las Vegas\nBig house in Boise") is None
