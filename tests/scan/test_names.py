@@ -124,3 +124,21 @@ def test_name_place_rejects_no_introduction_in_any_case() -> None:
         skipped += names._NAME_PLACE.search(t) is None
     assert kept > 5_000 and skipped > 500
     assert names._NAME_PLACE.search("Nearby in Los Angeles. Large room in Las Vegas\nBig house in Boise") is None
+
+
+def test_may_state_ages_marks_every_text_find_ages_has_to_read() -> None:
+    """The batch two-digit check of a chunk equals the per-text check on ASCII texts (so an unmarked text has
+    no age) and marks every non-ASCII text, whatever the texts around it (runs never span two texts)."""
+    rng = random.Random(4)
+    pool = [*"0123456789", "12", "123", "I am ", "22yo", " ", "\n", "-", "a", "\u0663", "\u00e9", "aged "]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    texts += ["", "1", "12", "1\n2", "123", "x12", "12x", "1 2"]
+    got = names.may_state_ages(texts).tolist()
+    for t, g in zip(texts, got, strict=True):
+        assert g == (not t.isascii() or names._TWO_ASCII_DIGITS.search(t) is not None), repr(t)
+        if not g:
+            assert names.find_ages(t) == (), repr(t)
+    assert sum(got) > 1000 and got.count(False) > 1000
+    assert names.may_state_ages([]).tolist() == []
+    for lo in range(0, 200, 37):  # a batch gives each text what it gives alone
+        assert names.may_state_ages(texts[lo : lo + 37]).tolist() == got[lo : lo + 37]

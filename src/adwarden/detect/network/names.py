@@ -15,8 +15,12 @@ false hits and no model.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["find_ages", "find_names"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["find_ages", "find_names", "may_state_ages"]
 
 # Why the patterns look the way they do: a pattern led by ``\b`` gives ``re`` no first character to scan for,
 # so it is tried at every position of the text (20 µs per 500-character ad, two passes per post in a scan). Both
@@ -106,3 +110,34 @@ def find_ages(text: str) -> tuple[int, ...]:
         return ()
     found = {int(m[1] if m[1] is not None else text[m.start()] + m[2]) for m in _AGE.finditer(text)}
     return tuple(sorted(x for x in found if 13 <= x <= 79))
+
+
+def may_state_ages(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Which of ``texts`` :func:`find_ages` has to read: every non-ASCII text, and the ASCII ones with a run of
+    exactly two digits (the others state no age: ``find_ages`` of them is ``()``).
+
+    Why: a scan builds a linker record per ad, and the two-digit check alone (a regex scan of every digit) was
+    2-3 µs per synthetic ad, where 97 % of the ads have no such run; here the runs of a whole chunk are found
+    at once in its joined bytes (about 0.4 µs per ad).
+
+    >>> may_state_ages(["I am 22", "call 206 555 0147", "22yo", "", "vingt-deux ans \u0662\u0662"]).tolist()
+    [True, False, True, False, True]
+    """
+    n = len(texts)
+    ascii_ = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
+    joined = "\n".join(t if a else "" for t, a in zip(texts, ascii_.tolist(), strict=True))
+    buf = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    # digit flags with a non-digit before the first byte and two after the last; texts are joined by newlines,
+    # so a run never spans two texts
+    digit = np.zeros(buf.size + 3, dtype=bool)
+    np.less(buf - np.uint8(48), 10, out=digit[1 : buf.size + 1])
+    two = digit[1:-2] & digit[2:-1]
+    two &= ~digit[:-3]
+    two &= ~digit[3:]
+    starts = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        np.cumsum(np.fromiter((len(t) + 1 if a else 1 for t, a in zip(texts[:-1], ascii_[:-1].tolist(), strict=True)),
+                              dtype=np.int64, count=n - 1), out=starts[1:])
+    out = ~ascii_
+    out[np.searchsorted(starts, np.flatnonzero(two), side="right") - 1] = True
+    return out
