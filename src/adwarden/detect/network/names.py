@@ -116,28 +116,34 @@ def may_state_ages(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
     """Which of ``texts`` :func:`find_ages` has to read: every non-ASCII text, and the ASCII ones with a run of
     exactly two digits (the others state no age: ``find_ages`` of them is ``()``).
 
-    Why: a scan builds a linker record per ad, and the two-digit check alone (a regex scan of every digit) was
-    2-3 µs per synthetic ad, where 97 % of the ads have no such run; here the runs of a whole chunk are found
-    at once in its joined bytes (about 0.4 µs per ad).
+    Why: a scan builds a linker record per ad, and the per-text two-digit check (a regex scan of every digit)
+    was about 1.9 µs per synthetic ad, where 97 % of the ads have no such run; here the runs of a whole chunk
+    are found at once from the digit positions of its joined bytes (1.0 µs per ad in the same run).
 
     >>> may_state_ages(["I am 22", "call 206 555 0147", "22yo", "", "vingt-deux ans \u0662\u0662"]).tolist()
     [True, False, True, False, True]
     """
     n = len(texts)
-    ascii_ = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
-    joined = "\n".join(t if a else "" for t, a in zip(texts, ascii_.tolist(), strict=True))
+    joined = "\n".join(texts)
+    if joined.isascii():  # the common case: every text is ASCII (the check is O(1) in CPython)
+        ascii_ = np.ones(n, dtype=bool)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    else:
+        ascii_ = np.fromiter((t.isascii() for t in texts), dtype=bool, count=n)
+        kept = [t if a else "" for t, a in zip(texts, ascii_.tolist(), strict=True)]
+        joined = "\n".join(kept)
+        lengths = np.fromiter(map(len, kept), dtype=np.int64, count=n)
     buf = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-    # digit flags with a non-digit before the first byte and two after the last; texts are joined by newlines,
-    # so a run never spans two texts
-    digit = np.zeros(buf.size + 3, dtype=bool)
-    np.less(buf - np.uint8(48), 10, out=digit[1 : buf.size + 1])
-    two = digit[1:-2] & digit[2:-1]
-    two &= ~digit[:-3]
-    two &= ~digit[3:]
+    # the runs of digits, from the (few) digit positions: texts are joined by newlines, so a run never spans
+    # two texts; a run of exactly two starts where the next position is the run's last
+    digits = np.flatnonzero((buf - np.uint8(48)) < 10)
+    breaks = np.flatnonzero(np.diff(digits) != 1)
+    first = np.concatenate([np.zeros(1, dtype=np.int64), breaks + 1])
+    last = np.concatenate([breaks, np.asarray([digits.size - 1], dtype=np.int64)])
+    two = digits[first[last - first == 1]] if digits.size else digits
     starts = np.zeros(n, dtype=np.int64)
     if n > 1:
-        np.cumsum(np.fromiter((len(t) + 1 if a else 1 for t, a in zip(texts[:-1], ascii_[:-1].tolist(), strict=True)),
-                              dtype=np.int64, count=n - 1), out=starts[1:])
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
     out = ~ascii_
-    out[np.searchsorted(starts, np.flatnonzero(two), side="right") - 1] = True
+    out[np.searchsorted(starts, two, side="right") - 1] = True
     return out
