@@ -92,3 +92,53 @@ def test_names_need_a_capital_after_an_introduction() -> None:
         skipped += names._NAME_PLACE.search(t) is None
     assert kept > 1000 and skipped > 10_000  # names found, and the check does skip texts
     assert names.find_names("Pickup only. Nearby in Boise, call Ann") == ()  # capitals, but after no introduction
+
+
+#: What ``re.I`` lets each letter of the introductions' last two characters be.
+_CASES = {"i": "iI\u0130\u0131", "s": "sS\u017f", "e": "eE", "m": "mM", "t": "tT", "a": "aA", "o": "oO", "r": "rR",
+          "b": "bB"}
+_INTROS = ["my name is", "my names", "my name", "name's", "names", "i am", "i'm", "im", "ask for", "this is", "call me",
+           "it's", "its", "i'll be", "ill be"]
+
+
+def test_name_place_rejects_no_introduction_in_any_case() -> None:
+    """Introductions in every case ``re.I`` matches (``İ``, dotless ``ı``, long ``ſ``), after any word, before
+    one or more spaces of any kind and a capital: the place check must keep every text that keeps a name, and
+    still skip the capitals that follow other words (city names after "in")."""
+    rng = random.Random(21)
+    texts = []
+    for _ in range(20_000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            intro = "".join(rng.choice(_CASES.get(c, c)) for c in rng.choice(_INTROS))
+            word = rng.choice([intro, intro, "in", "Los", "Salt Lake", "Boise", "xis", "ORS", "be", "x"])
+            gap = "".join(rng.choice([" ", "\n", "\t", "\u00a0", "  "]) for _ in range(rng.randint(1, 2)))
+            name = rng.choice(["Kira", "KIRA", "kira", "\u212aira", "\u0130rem", "\u0131rem", "Angeles", "Ok", "New"])
+            parts.append(word + gap + name + rng.choice([" ", ". ", "\n", ""]))
+        texts.append("".join(parts))
+    kept = skipped = 0
+    for t in texts:
+        want = _plain_names(t)
+        assert names.find_names(t) == want, t
+        kept += bool(want)
+        skipped += names._NAME_PLACE.search(t) is None
+    assert kept > 5_000 and skipped > 500
+    assert names._NAME_PLACE.search("Nearby in Los Angeles. Large room in Las Vegas\nBig house in Boise") is None
+
+
+def test_may_state_ages_marks_every_text_find_ages_has_to_read() -> None:
+    """The batch two-digit check of a chunk equals the per-text check on ASCII texts (so an unmarked text has
+    no age) and marks every non-ASCII text, whatever the texts around it (runs never span two texts)."""
+    rng = random.Random(4)
+    pool = [*"0123456789", "12", "123", "I am ", "22yo", " ", "\n", "-", "a", "\u0663", "\u00e9", "aged "]
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    texts += ["", "1", "12", "1\n2", "123", "x12", "12x", "1 2"]
+    got = names.may_state_ages(texts).tolist()
+    for t, g in zip(texts, got, strict=True):
+        assert g == (not t.isascii() or names._TWO_ASCII_DIGITS.search(t) is not None), repr(t)
+        if not g:
+            assert names.find_ages(t) == (), repr(t)
+    assert sum(got) > 1000 and got.count(False) > 1000
+    assert names.may_state_ages([]).tolist() == []
+    for lo in range(0, 200, 37):  # a batch gives each text what it gives alone
+        assert names.may_state_ages(texts[lo : lo + 37]).tolist() == got[lo : lo + 37]

