@@ -44,8 +44,9 @@ BUSY_TIMEOUT_MS = 60_000
 CACHE_KIB = 65_536
 #: Pages of WAL after which a committing connection copies the log back into the database file (SQLite's default
 #: is 1,000 pages, 4 MiB). A file ingest's batch rewrites the same index pages batch after batch; copying them
-#: back every 4,000 pages (16 MiB of log) instead of every 1,000 copies each page once per four, which took about a
-#: quarter of the commit's CPU (docs/PERFORMANCE.md). Durability is unchanged: every commit is still in the log
+#: back every 4,000 pages (64 MiB of log with :data:`PAGE_SIZE`, 16 MiB in a store made with 4 KiB pages) instead
+#: of every 1,000 copies each page once per four, which took about a quarter of the commit's CPU
+#: (docs/PERFORMANCE.md). Durability is unchanged: every commit is still in the log
 #: and fsynced (``synchronous=FULL``) before it returns; only when the log is folded back moves.
 WAL_AUTOCHECKPOINT_PAGES = 4_000
 #: Page size of a new SQLite store, in bytes (SQLite's default is 4,096; an existing store keeps its own). Why:
