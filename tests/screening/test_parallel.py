@@ -188,13 +188,19 @@ def test_a_network_detector_that_reads_the_extraction_fails_loudly(shared_screen
 
 def test_workers_freeze_what_they_start_with_and_collect_less_often(shared_screener: Screener) -> None:
     """A screening worker's inherited and warmed-up state is out of the collector's reach, and young
-    collections run every BATCH_GC_THRESHOLD allocations, not every 700 (they took 8% of its CPU)."""
+    collections run every BATCH_GC_THRESHOLD allocations, not every 700 (they took 8% of its CPU), nor at the
+    higher threshold a storing parent set for itself before forking."""
     import gc
 
-    from adwarden.screening.collector import BATCH_GC_THRESHOLD
+    from adwarden.screening.collector import BATCH_GC_THRESHOLD, STORING_GC_THRESHOLD
     from adwarden.screening.parallel import fork_screening_pool
 
-    pool = fork_screening_pool(shared_screener, 1, warm_parent=False)
+    parents = gc.get_threshold()
+    gc.set_threshold(STORING_GC_THRESHOLD, *parents[1:])
+    try:
+        pool = fork_screening_pool(shared_screener, 1, warm_parent=False)
+    finally:
+        gc.set_threshold(*parents)
     assert pool is not None
     try:
         threshold = pool.apply(gc.get_threshold)

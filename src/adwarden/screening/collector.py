@@ -10,8 +10,8 @@ from __future__ import annotations
 import gc
 import time
 
-__all__ = ["BATCH_GC_THRESHOLD", "FREEZE_EVERY_SECONDS", "STORING_GC_THRESHOLD", "collect_less_often",
-           "freeze_long_lived", "freeze_now_and_then"]
+__all__ = ["BATCH_GC_THRESHOLD", "FREEZE_EVERY_SECONDS", "STORING_GC_THRESHOLD", "collect_every",
+           "collect_less_often", "freeze_long_lived", "freeze_now_and_then"]
 
 #: How often the writer moves long-lived objects out of the collector's way (see freeze_long_lived).
 FREEZE_EVERY_SECONDS = 1.0
@@ -52,6 +52,17 @@ def collect_less_often(threshold: int = BATCH_GC_THRESHOLD) -> None:
     young, *older = gc.get_threshold()
     if young < threshold:
         gc.set_threshold(threshold, *older)
+
+
+def collect_every(threshold: int = BATCH_GC_THRESHOLD) -> None:
+    """Set the young generation's threshold to exactly ``threshold`` in this process; the older generations keep
+    their ratios.
+
+    Why not :func:`collect_less_often`: a forked screening worker inherits its parent's threshold, which a
+    storing process may already have raised to :data:`STORING_GC_THRESHOLD` (the pool is forked again after a
+    worker dies, or by a later ingest in the same process); the worker's own batches want its own setting."""
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(threshold, *older)
 
 
 def freeze_long_lived() -> None:

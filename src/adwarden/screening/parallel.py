@@ -81,14 +81,15 @@ def read_screen_and_prepare_chunk(chunk: JsonlChunk) -> tuple[ChunkRecords, list
 def _start_worker(warm: bool) -> None:
     """A worker's start: warm the screener up (unless the parent did), then freeze what it inherited and built
     (the tables, the screener) out of the collector's reach and make young collections rarer; without this
-    the collector took about 8% of a worker's CPU (:func:`~adwarden.screening.collector.collect_less_often`)."""
-    from adwarden.screening.collector import collect_less_often, freeze_long_lived
+    the collector took about 8% of a worker's CPU. The threshold is the worker's own, whatever its parent's
+    (:func:`~adwarden.screening.collector.collect_every`)."""
+    from adwarden.screening.collector import collect_every, freeze_long_lived
 
     assert _WORKER_SCREENER is not None
     if warm:
         _WORKER_SCREENER.screen(WARM_UP_POST)
     freeze_long_lived()
-    collect_less_often()
+    collect_every()
 
 
 def fork_screening_pool(screener: Screener, workers: int, *, prepare: Preparer | None = None,
