@@ -194,7 +194,7 @@ class Screener:
 
         Why: a file ingest's screening worker screens chunks of 200 posts. Extracting each distinct text once
         (:func:`~adwarden.extract.extract_many`), running the detectors that have a batch path
-        (``evidence_many``, see :func:`_batch_path`) once over the chunk (the indicator matcher: about 9 µs per
+        (see :func:`batch_path`) once over the chunk (the indicator matcher: about 9 µs per
         post instead of 40), and reusing the verdict of a post without evidence (most posts) took the worker's
         screening from about 480 to 250 µs of CPU per post (bench/bench_ingest_worker.py). The other
         detectors run post by post on each post's :class:`ScreenContext`, in registry order, as :meth:`screen`
@@ -209,10 +209,10 @@ class Screener:
         evidence: list[list[Evidence]] = [[] for _ in posts]
         skipped: list[list[str]] = [[] for _ in posts]
         for detector in self.registry:
-            many = _batch_path(detector)
+            many = batch_path(detector)
             if many is not None:
                 try:
-                    found = many(texts)
+                    found = many(texts, extractions)
                 except DetectorSkipped:
                     pass  # each post is tried on its own below, so each records its own skip
                 else:
@@ -262,21 +262,32 @@ class Screener:
                          tuple(skipped))
 
 
-_BATCH_PATHS: dict[type[Detector], bool] = {}
+#: What a batch path takes and gives: the texts and extractions of many posts, and the evidence of each.
+BatchPath = Callable[[Sequence[str], Sequence["Extraction"]], Sequence[Sequence[Evidence]]]
+
+_BATCH_METHODS: dict[type[Detector], str | None] = {}
 
 
-def _batch_path(detector: Detector) -> Callable[[list[str]], list[list[Evidence]]] | None:
-    """The detector's batch path, ``evidence_many(texts)`` (the evidence of each text, as :meth:`Detector.detect`
-    finds it in a post of that text), or None when it has none. A subclass that overrides ``detect`` without
-    overriding ``evidence_many`` too has none: its inherited batch path would not find what its ``detect``
-    finds."""
+def batch_path(detector: Detector) -> BatchPath | None:
+    """The detector's batch path, or None when it has none: ``evidence_extracted(texts, extractions)`` (a
+    detector that reads the text and its extraction, the facts detector) or ``evidence_many(texts)`` (one that
+    reads only the text, the indicator matcher), each giving the evidence of each post as
+    :meth:`Detector.detect` finds it. A subclass that overrides ``detect`` without overriding the batch method
+    too has none: the inherited batch path would not find what its ``detect`` finds. Used by
+    :meth:`Screener.screen_many` and by the scan's workers."""
     cls = type(detector)
-    usable = _BATCH_PATHS.get(cls)
-    if usable is None:
+    if cls not in _BATCH_METHODS:
         owner_detect = next(k for k in cls.__mro__ if "detect" in vars(k))
-        owner_many = next((k for k in cls.__mro__ if "evidence_many" in vars(k)), None)
-        usable = _BATCH_PATHS[cls] = owner_many is owner_detect
-    return cast("Callable[[list[str]], list[list[Evidence]]]", detector.evidence_many) if usable else None  # type: ignore[attr-defined]
+        _BATCH_METHODS[cls] = next((name for name in ("evidence_extracted", "evidence_many")
+                                    if next((k for k in cls.__mro__ if name in vars(k)), None) is owner_detect),
+                                   None)
+    method = _BATCH_METHODS[cls]
+    if method is None:
+        return None
+    bound = getattr(detector, method)
+    if method == "evidence_extracted":
+        return cast(BatchPath, bound)
+    return lambda texts, _extractions: bound(texts)
 
 
 #: Detectors that read ``ScreenContext.network`` (re-run by :meth:`Screener.with_network`). They must not read

@@ -10,7 +10,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adwarden.domain.audit import GENESIS_HASH, canonical_json, event_hash
+from adwarden.domain.audit import GENESIS_HASH, event_hash
+from adwarden.domain.json_text import canonical_json
 
 #: The definition of canonical JSON the chain was written with (docs/audit.md): a fresh encoder per call.
 REFERENCE_OPTIONS: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False,

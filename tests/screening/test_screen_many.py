@@ -10,10 +10,11 @@ import pytest
 
 from adwarden.detect.banks import Bank, BankDetector, BankIndex, parse_bank_file
 from adwarden.detect.base import Detector, DetectorRegistry, ScreenContext
+from adwarden.detect.facts import FactsDetector
 from adwarden.detect.indicators import IndicatorDetector
 from adwarden.domain import Account, DetectorSkipped, Evidence, MediaRef, PostInput
 from adwarden.ingest.schema import validate_post
-from adwarden.pipeline import Screener, Screening, _batch_path
+from adwarden.pipeline import Screener, Screening, batch_path
 from adwarden.policy import load_policy
 from tests.factories import post, risky_post
 
@@ -139,10 +140,18 @@ def test_screen_many_equals_screen_with_plug_ins(shared_screener: Screener, plug
 
 def test_batch_path_only_where_detect_is_the_batch_path_s_own(shared_screener: Screener) -> None:
     indicator = next(d for d in shared_screener.registry if isinstance(d, IndicatorDetector))
-    assert _batch_path(indicator) is not None
-    assert _batch_path(PickyIndicatorDetector(indicator.lexicon)) is None
-    assert _batch_path(IdentifierCountDetector()) is None
-    assert _batch_path(BatchSkipsDetector()) is not None
+    assert batch_path(indicator) is not None
+    assert batch_path(PickyIndicatorDetector(indicator.lexicon)) is None
+    assert batch_path(IdentifierCountDetector()) is None
+    assert batch_path(BatchSkipsDetector()) is not None
+    facts = next(d for d in shared_screener.registry if isinstance(d, FactsDetector))
+    assert batch_path(facts) is not None
+
+    class Louder(FactsDetector):
+        def detect(self, ctx: ScreenContext) -> Sequence[Evidence]:
+            return [*super().detect(ctx), Evidence(detector="facts", label="louder")]
+
+    assert batch_path(Louder()) is None
 
 
 def test_a_policy_change_is_seen_by_the_verdict_of_posts_without_evidence(shared_screener: Screener) -> None:

@@ -35,7 +35,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from adwarden.domain.audit import canonical_json
+from adwarden.domain.json_text import canonical_json
 from adwarden.storage.sql.audit_store import chain_head, event_hashes
 from adwarden.storage.sql.database import Connection
 

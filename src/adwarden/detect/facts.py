@@ -154,13 +154,8 @@ class FactsDetector(Detector):
         return facts_evidence(ctx.extraction, text, language=lambda: _post_language(text))
 
     def evidence_extracted(self, texts: Sequence[str], extractions: Sequence[Extraction]) -> list[Sequence[Evidence]]:
-        """:meth:`detect` of many posts from their texts and extractions alone (all this detector reads): a scan
-        builds no :class:`~adwarden.detect.base.ScreenContext` for it, and a quiet extraction (no fact that can
-        make evidence) costs one check."""
-        out: list[Sequence[Evidence]] = []
-        for text, ex in zip(texts, extractions, strict=True):
-            if _quiet(ex):
-                out.append(())
-            else:
-                out.append(facts_evidence(ex, text, language=functools.partial(_post_language, text)))
-        return out
+        """:meth:`detect` of many posts from their texts and extractions alone (all this detector reads): a batch
+        path (:func:`adwarden.pipeline.batch_path`) that builds no :class:`~adwarden.detect.base.ScreenContext`
+        per post; a quiet extraction costs one check (:func:`facts_evidence`)."""
+        return [facts_evidence(ex, text, language=functools.partial(_post_language, text))
+                for text, ex in zip(texts, extractions, strict=True)]

@@ -9,12 +9,13 @@ round-trips JSON or datetimes.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
+
+from adwarden.domain.json_text import canonical_json
 
 
 @dataclass(frozen=True)
@@ -33,25 +34,6 @@ class AuditEvent:
 
 
 GENESIS_HASH = "0" * 64
-
-
-#: One encoder for every call: ``json.dumps`` with these options builds a new encoder each time, which cost
-#: about a fifth of a call on the small payloads the audit chain hashes (several per stored post).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-#: The C encoder :meth:`json.JSONEncoder.encode` builds on every call, built once with ``_CANONICAL``'s options
-#: (the same arguments, in the order ``JSONEncoder.iterencode`` passes them), so each call only encodes: 3.4
-#: against 5.3 µs on a post's audit payload. Without the circular-reference check (no ``markers``): the values
-#: hashed here are built by AdWarden's services, never cyclic (a cyclic one would raise RecursionError instead of
-#: ValueError). None where the C accelerator is missing; then ``_CANONICAL`` encodes.
-_ENCODE: Any = (None if c_make_encoder is None else
-                c_make_encoder(None, _CANONICAL.default, encode_basestring, None, ":", ",", True, False, True))
-
-
-def canonical_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no whitespace, UTF-8 kept (``ensure_ascii=False``)."""
-    if _ENCODE is None:  # pragma: no cover - CPython always has the accelerator
-        return _CANONICAL.encode(value)
-    return "".join(_ENCODE(value, 0))
 
 
 def event_hash(

@@ -168,6 +168,8 @@ class Extraction:
         Facts marked ``attrs["linkable"] is False`` (a gift-card mention) are left out: they are
         evidence, but thousands of unrelated posts share them.
         """
+        if not (self.phones or self.emails or self.urls or self.handles or self.payments):
+            return ()  # most ads: nothing to join (every screened post and every scan record asks)
         every = self.phones + self.emails + self.urls + self.handles + self.payments
         return tuple(f for f in every if f.attrs.get("linkable", True) is not False)
 

@@ -8,21 +8,15 @@ content twice is stored once; changed content is a new version of the same post.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from adwarden.domain import PostInput
+from adwarden.domain.json_text import canonical_json
 
 
 def post_id_for(site: str, external_id: str) -> str:
     digest = hashlib.sha256(f"{site}\x00{external_id}".encode()).hexdigest()
     return "p-" + digest[:24]
-
-
-#: The canonical JSON of :func:`content_hash`: ``json.dumps(doc, sort_keys=True, separators=(",", ":"),
-#: ensure_ascii=False)`` with its encoder built once (``json.dumps`` builds one per call) and without the check
-#: for circular references (the document is built just before, from strings and numbers).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def content_hash(post: PostInput) -> str:
@@ -41,4 +35,4 @@ def content_hash(post: PostInput) -> str:
         "account": account,
         "media": [[m.url, m.sha256, m.md5, m.pdq, m.pdq_quality] for m in post.media],
     }
-    return hashlib.sha256(_CANONICAL.encode(doc).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()

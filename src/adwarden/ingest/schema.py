@@ -27,6 +27,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HEX_DIGITS = re.compile("[0-9a-f]*")
 
 
+#: The media hash fields with their length in hexadecimal characters.
+_PLAIN_HASHES = {"sha256": 64, "md5": 32, "pdq": 64}
+
+
+def _hex_hash(v: str, want: int) -> str | None:
+    """``v`` in lower case when that is ``want`` hexadecimal characters, else None (the rule of
+    :meth:`MediaIn._hex`, shared by the plain validation path)."""
+    v = v.lower()
+    return v if len(v) == want and _HEX_DIGITS.fullmatch(v) is not None else None
+
+
 def check_text(v: str | None) -> str | None:
     """Refuse text that cannot be stored or shown safely: lone surrogates (from undecodable bytes) and C0
     control characters other than tab, newline and carriage return. The caller's field name is added by
@@ -94,11 +105,11 @@ class MediaIn(BaseModel):
     def _hex(cls, v: str | None, info: Any) -> str | None:
         if v is None:
             return None
-        v = v.lower()
-        want = {"sha256": 64, "md5": 32, "pdq": 64}[info.field_name]
-        if len(v) != want or _HEX_DIGITS.fullmatch(v) is None:
+        want = _PLAIN_HASHES[info.field_name]
+        h = _hex_hash(v, want)
+        if h is None:
             raise ValueError(f"must be {want} hexadecimal characters")
-        return v
+        return h
 
 
 class PostIn(BaseModel):
@@ -268,8 +279,6 @@ def _plain_post(data: dict[str, Any]) -> PostInput | None:
 
 #: The text fields of :class:`AccountIn` with their length limits (min, max), for :func:`_plain_account`.
 _PLAIN_ACCOUNT_FIELDS = {"id": (1, 255), "email": (0, 320), "phone": (0, 64), "ip": (0, 64), "device_id": (0, 255)}
-#: The hash fields of :class:`MediaIn` with their length (see :meth:`MediaIn._hex`).
-_PLAIN_HASHES = {"sha256": 64, "md5": 32, "pdq": 64}
 
 
 def _plain_text(v: Any, lo: int, hi: int) -> bool:
@@ -321,12 +330,10 @@ def _plain_media(raw: Any) -> tuple[MediaRef, ...] | None:
             v = item.get(name)
             if v is None:
                 continue
-            if not _plain_text(v, want, want):
+            h = _hex_hash(v, want) if _plain_text(v, want, want) else None
+            if h is None:
                 return None
-            v = v.lower()
-            if len(v) != want or _HEX_DIGITS.fullmatch(v) is None:
-                return None
-            values[name] = v
+            values[name] = h
         quality = item.get("pdq_quality")
         if quality is not None:
             if type(quality) is not int or not 0 <= quality <= 100:

@@ -32,7 +32,7 @@ from adwarden.domain import Evidence, InputError, PostInput
 from adwarden.extract import extract_many
 from adwarden.ingest.files import apply_mapping, read_csv, read_jsonl
 from adwarden.ingest.schema import MAX_BODY_CHARS, MAX_FIELD_CHARS, validate_post
-from adwarden.pipeline import NETWORK_DETECTORS, Screener, identifiers_for
+from adwarden.pipeline import NETWORK_DETECTORS, Screener, batch_path, identifiers_for
 from adwarden.policy import evaluate
 from adwarden.scan.sources import Chunk
 
@@ -149,24 +149,21 @@ def _parquet_records(chunk: Chunk, mapping: Mapping[str, str], max_body_chars: i
 
 def _evidence(screener: Screener, posts: Sequence[PostInput], texts: list[str],
               extractions: Sequence[Any]) -> list[list[Evidence]]:
-    """Evidence per post from every detector, batch paths first (same evidence as ``Screener.screen``).
+    """Evidence per post from every detector (the same evidence as ``Screener.screen``).
 
-    A detector with ``evidence_extracted(texts, extractions)`` (the facts detector) or ``evidence_many(texts)``
-    (the indicator matcher) runs once over the chunk; only the others get a
-    :class:`~adwarden.detect.base.ScreenContext` per post, built when the first of them needs it (building
-    them cost 2.5 µs per synthetic ad, for detectors that read none of it)."""
+    A detector with a batch path (:func:`~adwarden.pipeline.batch_path`: the facts detector, the indicator
+    matcher) runs once over the chunk; only the others get a :class:`~adwarden.detect.base.ScreenContext` per
+    post, built when the first of them needs it (building them cost 2.5 µs per synthetic ad, for detectors
+    that read none of it)."""
     out: list[list[Evidence]] = [[] for _ in posts]
     ctxs: list[ScreenContext] | None = None
     for det in screener.registry:
         if det.name in NETWORK_DETECTORS:
             continue  # network facts are known only once the whole corpus is linked (the scan's network risk)
-        extracted = getattr(det, "evidence_extracted", None)
-        many = getattr(det, "evidence_many", None)
+        many = batch_path(det)
         found: Iterable[Sequence[Evidence]]
-        if extracted is not None:
-            found = extracted(texts, extractions)
-        elif many is not None:
-            found = many(texts)
+        if many is not None:
+            found = many(texts, extractions)
         else:
             if ctxs is None:
                 needs_ids = any(d.name not in _TEXT_ONLY | NETWORK_DETECTORS for d in screener.registry)

@@ -154,9 +154,7 @@ def _media(media: Iterable[Mapping[str, Any]] | None) -> tuple[list[tuple[str, s
 
 def _from_extraction(extraction: Extraction) -> tuple[list[tuple[str, str]], tuple[int, ...], tuple[float, float] | None]:
     ids: list[tuple[str, str]] = []
-    ex = extraction
-    # most ads have no identifier at all: skip building the joined tuple then
-    for fact in ex.identifiers() if ex.phones or ex.emails or ex.urls or ex.handles or ex.payments else ():
+    for fact in extraction.identifiers():
         if fact.kind == "handle":
             platform = fact.attrs.get("platform")
             ids.append(("handle", f"{platform}:{fact.value}" if platform else fact.value))
@@ -251,7 +249,7 @@ def _record(
         external_id,
         site,
         text if keep_text else "",
-        tuple(dict.fromkeys(ids)) if ids else (),
+        _dedupe(ids),
         pdqs,
         _parse_time(posted_at),
         location if location else None,

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from adwarden.domain.audit import GENESIS_HASH, canonical_json, event_hash
+from adwarden.domain.audit import GENESIS_HASH, event_hash
+from adwarden.domain.json_text import canonical_json
 from adwarden.storage.sql.bulk import insert_rows
 from adwarden.storage.sql.tables import audit_events, audit_head
 

@@ -25,7 +25,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any
 
@@ -33,6 +32,8 @@ from sqlalchemy import JSON, Connection, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.types import TypeEngine
+
+from adwarden.domain.json_text import prebuilt_encoder
 
 #: The dialects with a fast path (any other takes SQLAlchemy's).
 FAST_DIALECTS = frozenset({"sqlite", "postgresql"})
@@ -83,12 +84,9 @@ def _processed(process: Callable[[Any], Any], values: Sequence[Any]) -> list[Any
 
 _PLANS: dict[tuple[str, str, tuple[str, ...]], _Plan | None] = {}
 
-#: ``json.dumps``'s default encoder as the C encoder ``JSONEncoder.encode`` builds on every call (the same
-#: arguments: no key sorting, ``", "`` and ``": "``, ASCII only, NaN allowed), built once; without the
-#: circular-reference check (rows are built by AdWarden's services, never cyclic). None without the C accelerator.
-_JSON_DUMPS: Any = (None if c_make_encoder is None else
-                    c_make_encoder(None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ",
-                                   False, False, True))
+#: ``json.dumps`` with its default options (SQLAlchemy's serializer for JSON columns), its encoder built once
+#: (:func:`~adwarden.domain.json_text.prebuilt_encoder`).
+_JSON_DUMPS = prebuilt_encoder(json.JSONEncoder())
 
 
 def _bind_processor(impl: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -97,7 +95,7 @@ def _bind_processor(impl: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], 
     (the version's account and media, the assessment's reasons, contributions, rules and versions), and
     ``json.dumps`` building its encoder each time was about half of their cost."""
     process = impl.bind_processor(dialect)
-    if (process is None or _JSON_DUMPS is None or dialect.name != "sqlite" or not isinstance(impl, JSON)
+    if (process is None or dialect.name != "sqlite" or not isinstance(impl, JSON)
             or type(impl).bind_processor is not JSON.bind_processor or dialect._json_serializer is not None  # type: ignore[attr-defined]
             or impl._str_impl.bind_processor(dialect) is not None):
         return process
@@ -106,7 +104,7 @@ def _bind_processor(impl: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], 
 
     def json_text(value: Any) -> Any:
         if type(value) is dict or type(value) is list:
-            return "".join(encode(value, 0))
+            return encode(value)
         return general(value)
 
     return json_text
